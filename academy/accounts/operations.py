@@ -1,0 +1,278 @@
+"""Every change to people, their passwords and their login sessions. Never commits."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Iterable
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from academy import ratelimit
+from academy.accounts import passwords, queries, validation
+from academy.accounts.models import NetworkRole, User, UserSession
+from academy.accounts.roles import NETWORK_ROLES
+from academy.db import utcnow
+from academy.domain import DomainError
+from academy.extensions import db
+
+
+class InvalidCredentials(DomainError):
+    """Unknown login name or wrong password (deliberately not told apart)."""
+
+
+class AccountDeactivated(DomainError):
+    """Right password, but the account was deactivated."""
+
+
+class LoginThrottled(DomainError):
+    """Too many failed attempts for this account or from this address."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(
+            _l(
+                "Too many failed sign-in attempts. Wait %(minutes)d minutes and try again.",
+                minutes=minutes,
+            )
+        )
+        self.retry_after = retry_after
+
+
+def _check(problem, field: str) -> None:
+    if problem is not None:
+        raise DomainError(problem, field)
+
+
+def _login_limits() -> tuple[ratelimit.Limit, ratelimit.Limit]:
+    cfg = current_app.config
+    window = cfg["LOGIN_FAILURE_WINDOW_SECONDS"]
+    return (
+        ratelimit.Limit(cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window),
+        ratelimit.Limit(cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"], window),
+    )
+
+
+def _login_keys(login: str, address: str | None) -> tuple[str, str]:
+    # The account key is derived from what was typed, existing account or not, so the limit
+    # behaves the same for every name and reveals nothing.
+    digest = hashlib.sha256(login.strip().lower().encode()).hexdigest()[:32]
+    return f"login:acct:{digest}", f"login:addr:{address or 'unknown'}"
+
+
+def authenticate(login: str, password: str, address: str | None) -> User:
+    """The user these credentials open. Raises LoginThrottled, InvalidCredentials, AccountDeactivated."""
+    account_limit, address_limit = _login_limits()
+    account_key, address_key = _login_keys(login, address)
+    # Count the attempt first, atomically, so parallel guesses cannot slip past the limit.
+    now = ratelimit.now()
+    if ratelimit.record_hit(account_key, account_limit, now) > account_limit.hits:
+        raise LoginThrottled(account_limit.retry_after(now))
+    if ratelimit.record_hit(address_key, address_limit, now) > address_limit.hits:
+        raise LoginThrottled(address_limit.retry_after(now))
+    user = queries.find_user_for_login(login) if len(login) <= 254 else None
+    if not passwords.verify_password(user.password_hash if user else None, password[:1024]):
+        raise InvalidCredentials(_l("Wrong username or password."))
+    if not user.is_active:
+        raise AccountDeactivated(
+            _l("This account has been deactivated. Please contact your academy.")
+        )
+    # A good login forgives this account's failures and this attempt from the address.
+    ratelimit.reset(account_key)
+    ratelimit.forgive(address_key, address_limit, now)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def start_session(user: User, ip_address: str | None, user_agent: str | None) -> str:
+    """Open a server-side login session for the user; return its token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["SESSION_LIFETIME_HOURS"]
+    now = utcnow()
+    db.session.add(
+        UserSession(
+            user=user,
+            token_hash=queries.token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+            ip_address=(ip_address or "")[:45] or None,
+            user_agent=(user_agent or "")[:255] or None,
+        )
+    )
+    user.last_login_at = now
+    user.session_token = token
+    db.session.flush()
+    return token
+
+
+def end_session(token: str | None) -> None:
+    """End one login session: its cookie is refused from now on."""
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == queries.token_hash(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def end_all_sessions(user: User) -> None:
+    """End every login session of the user, on every device."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    user.session_token = None
+
+
+def create_user(
+    *,
+    username: str,
+    display_name: str,
+    email: str | None = None,
+    staff_number: str | None = None,
+    academy=None,
+    locale: str | None = None,
+    password: str | None = None,
+    roles: Iterable[str] = (),
+    network_roles: Iterable[str] = (),
+) -> tuple[User, str | None]:
+    """Create a person. Without a password, one is generated and must be changed at first login.
+
+    Returns the user and the one-time password (None when a password was given).
+    Raises DomainError naming the field at fault.
+    """
+    from academy.academies import operations as academy_ops  # memberships are the academies domain's
+
+    username = validation.normalize_username(username)
+    email = validation.normalize_email(email)
+    staff_number = (staff_number or "").strip() or None
+    _check(validation.username_problem(username), "username")
+    _check(validation.display_name_problem(display_name), "display_name")
+    _check(validation.email_problem(email), "email")
+    _check(validation.staff_number_problem(staff_number), "staff_number")
+    _check(validation.locale_problem(locale), "locale")
+    if queries.username_taken(username):
+        raise DomainError(_l("This username is already taken."), "username")
+    if queries.email_taken(email):
+        raise DomainError(_l("This e-mail address is already used by another person."), "email")
+    if academy is not None and queries.staff_number_taken(academy.id, staff_number):
+        raise DomainError(_l("This staff number is already used in the academy."), "staff_number")
+    one_time = None
+    if password is None:
+        one_time = password = passwords.generate_one_time_password()
+    else:
+        _check(validation.password_problem(password, username), "password")
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        email=email,
+        staff_number=staff_number,
+        academy=academy,
+        locale=locale or None,
+        password_hash=passwords.hash_password(password),
+        must_change_password=one_time is not None,
+    )
+    db.session.add(user)
+    set_network_roles(user, network_roles)
+    if academy is not None:
+        academy_ops.set_roles(user, academy, roles)
+    db.session.flush()
+    return user, one_time
+
+
+def update_person(
+    user: User,
+    *,
+    display_name: str,
+    email: str | None,
+    staff_number: str | None,
+    locale: str | None,
+) -> None:
+    """Change a person's details. Raises DomainError naming the field at fault."""
+    email = validation.normalize_email(email)
+    staff_number = (staff_number or "").strip() or None
+    _check(validation.display_name_problem(display_name), "display_name")
+    _check(validation.email_problem(email), "email")
+    _check(validation.staff_number_problem(staff_number), "staff_number")
+    _check(validation.locale_problem(locale), "locale")
+    if queries.email_taken(email, except_id=user.id):
+        raise DomainError(_l("This e-mail address is already used by another person."), "email")
+    if queries.staff_number_taken(user.academy_id, staff_number, except_id=user.id):
+        raise DomainError(_l("This staff number is already used in the academy."), "staff_number")
+    user.display_name = display_name.strip()
+    user.email = email
+    user.staff_number = staff_number
+    user.locale = locale or None
+    db.session.flush()
+
+
+def update_profile(user: User, *, display_name: str, email: str | None, locale: str | None) -> None:
+    """A person changes their own details (not their staff number, which the academy keeps)."""
+    update_person(
+        user, display_name=display_name, email=email, staff_number=user.staff_number, locale=locale
+    )
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the interface language a person chose."""
+    _check(validation.locale_problem(locale), "locale")
+    user.locale = locale
+
+
+def set_network_roles(user: User, roles: Iterable[str]) -> None:
+    """Give the user exactly these network-wide roles."""
+    wanted = set(roles)
+    unknown = wanted - set(NETWORK_ROLES)
+    if unknown:
+        raise DomainError(_l("Unknown role."), "network_roles")
+    for held in list(user.network_roles):
+        if held.role not in wanted:
+            user.network_roles.remove(held)
+    for role in wanted - user.network_role_names:
+        user.network_roles.append(NetworkRole(role=role))
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change one's own password and end every session (the view opens a new one here).
+
+    Raises DomainError on a wrong current password or a weak new one.
+    """
+    if not passwords.verify_password(user.password_hash, current):
+        raise DomainError(_l("The current password is wrong."), "current_password")
+    _check(validation.password_problem(new, user.username), "new_password")
+    if new == current:
+        raise DomainError(_l("Choose a password different from the current one."), "new_password")
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    end_all_sessions(user)
+    db.session.flush()
+
+
+def reset_password(user: User) -> str:
+    """Give the user a one-time password to change at next login; end their sessions."""
+    one_time = passwords.generate_one_time_password()
+    user.password_hash = passwords.hash_password(one_time)
+    user.must_change_password = True
+    end_all_sessions(user)
+    db.session.flush()
+    return one_time
+
+
+def deactivate_user(user: User) -> None:
+    """Stop a person from signing in, and end their open sessions."""
+    user.is_active = False
+    user.deactivated_at = utcnow()
+    end_all_sessions(user)
+    db.session.flush()
+
+
+def reactivate_user(user: User) -> None:
+    """Let a deactivated person sign in again."""
+    user.is_active = True
+    user.deactivated_at = None
+    db.session.flush()
+

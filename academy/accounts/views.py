@@ -1,0 +1,126 @@
+"""Signing in and out, one's own password and profile, and the language switcher."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from academy.accounts import operations, policy
+from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
+from academy.domain import DomainError
+from academy.extensions import db
+from academy.forms import show_domain_error
+from academy.i18n import is_locale
+from academy.security import safe_next
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def _sign_in(user) -> None:
+    """Open a fresh server session for this browser (a new cookie, no fixation)."""
+    chosen_locale = session.get("locale")
+    session.clear()
+    operations.start_session(user, request.remote_addr, request.user_agent.string)
+    if is_locale(chosen_locale) and not user.locale:
+        operations.set_locale(user, chosen_locale)
+    db.session.commit()
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm(next=request.args.get("next"))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.username.data, form.password.data, request.remote_addr)
+        except operations.LoginThrottled as error:
+            db.session.commit()  # keep the counted attempt
+            form.form_errors.append(str(error.message))
+            status = 429
+        except DomainError as error:
+            db.session.commit()
+            form.form_errors.append(str(error.message))
+            status = 401 if isinstance(error, operations.InvalidCredentials) else 403
+        else:
+            _sign_in(user)
+            if user.must_change_password:
+                flash(_("Welcome. Choose your own password before you continue."), "info")
+                return redirect(url_for("accounts.change_password"))
+            return redirect(safe_next(form.next.data) or url_for("home.index"))
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    operations.end_session(current_user.session_token)
+    db.session.commit()
+    chosen_locale = current_user.locale
+    logout_user()
+    session.clear()
+    if chosen_locale:
+        session["locale"] = chosen_locale
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    if not policy.can_change_own_password(current_user):
+        abort(403)
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            operations.change_password(user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            _sign_in(user)  # every other session has ended; this browser gets a new one
+            flash(_("Your password has been changed. You were signed out everywhere else."),
+                  "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    if not policy.can_edit_own_profile(current_user):
+        abort(403)
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user) if request.method == "GET" else ProfileForm()
+    if request.method == "GET":
+        form.locale.data = user.locale or ""
+    if form.validate_on_submit():
+        try:
+            operations.update_profile(user, display_name=form.display_name.data,
+                                      email=form.email.data, locale=form.locale.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, user=user)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    target = safe_next(form.next.data) or url_for("home.index")
+    if not form.validate_on_submit() or not is_locale(form.locale.data):
+        flash(_("That language is not available."), "error")
+        return redirect(target)
+    session["locale"] = form.locale.data
+    if current_user.is_authenticated:
+        operations.set_locale(current_user._get_current_object(), form.locale.data)
+        db.session.commit()
+    return redirect(target)

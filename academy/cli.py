@@ -1,0 +1,154 @@
+"""Command line: flask --app wsgi <command>. Each command commits once, at its end."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from werkzeug.serving import run_simple
+
+from academy.db import write_intent
+from academy.domain import DomainError
+from academy.extensions import db
+from academy.i18n import LOCALES, TRANSLATIONS_DIR, compile_catalogues
+
+demo_cli = AppGroup("demo", help="The demo data set.")
+users_cli = AppGroup("users", help="People and their roles.")
+academies_cli = AppGroup("academies", help="Member academies of the network.")
+translations_cli = AppGroup("translations", help="Interface translations (gettext catalogues).")
+
+
+def _fail(error: DomainError) -> None:
+    db.session.rollback()
+    where = f" ({error.field})" if error.field else ""
+    raise click.ClickException(f"{error.message}{where}")
+
+
+@demo_cli.command("load", help="Load the demo academies and people (only into an empty database).")
+def demo_load() -> None:
+    from academy.demo import is_loaded, load_demo
+    from academy.demo.data import DEMO_PASSWORD
+
+    if is_loaded():
+        click.echo("The database already has academies; the demo was not loaded again.")
+        return
+    logins = load_demo()
+    db.session.commit()
+    click.echo(f"Demo loaded: {len(logins)} people. Password for every demo login: {DEMO_PASSWORD}")
+
+
+@users_cli.command("create", help="Create a person; prints a one-time password unless --password.")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Full name, as on certificates.")
+@click.option("--email", default=None, help="Optional e-mail address.")
+@click.option("--staff-number", default=None, help="Optional institutional staff number.")
+@click.option("--academy", "academy_slug", default=None, help="Home academy (short name).")
+@click.option("--role", "roles", multiple=True,
+              type=click.Choice(["trainee", "instructor", "academy_admin"]),
+              help="Role in the home academy (repeatable).")
+@click.option("--network-role", "network_roles", multiple=True,
+              type=click.Choice(["coordinator", "site_admin"]), help="Network-wide role (repeatable).")
+@click.option("--locale", default=None, type=click.Choice(LOCALES), help="Interface language.")
+@click.option("--password", is_flag=True, help="Ask for the password instead of generating one.")
+def users_create(username, display_name, email, staff_number, academy_slug, roles, network_roles,
+                 locale, password) -> None:
+    from academy.academies.queries import academy_by_slug
+    from academy.accounts.operations import create_user
+
+    academy = None
+    if academy_slug:
+        academy = academy_by_slug(academy_slug)
+        if academy is None:
+            raise click.ClickException(f"No academy with the short name {academy_slug!r}.")
+    if roles and academy is None:
+        raise click.ClickException("Academy roles need --academy.")
+    secret = click.prompt("Password", hide_input=True, confirmation_prompt=True) if password else None
+    try:
+        user, one_time = create_user(username=username, display_name=display_name, email=email,
+                                     staff_number=staff_number, academy=academy, locale=locale,
+                                     password=secret, roles=roles, network_roles=network_roles)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.username}.")
+    if one_time:
+        click.echo(f"One-time password (to change at first sign-in): {one_time}")
+
+
+@academies_cli.command("create", help="Create a member academy.")
+@click.argument("slug")
+@click.option("--country", required=True, help="ISO 3166 country code, e.g. ES.")
+@click.option("--locale", "default_locale", required=True, type=click.Choice(LOCALES),
+              help="The academy's default language.")
+@click.option("--name", "names", multiple=True, required=True, metavar="LOCALE=NAME",
+              help="The name in one language, e.g. es='Centro de Estudios Penitenciarios'.")
+def academies_create(slug, country, default_locale, names) -> None:
+    from academy.academies.operations import create_academy
+
+    parsed = {}
+    for item in names:
+        code, sep, name = item.partition("=")
+        if not sep or code not in LOCALES:
+            raise click.BadParameter(f"{item!r}: use LOCALE=NAME with a locale of {', '.join(LOCALES)}",
+                                     param_hint="--name")
+        parsed[code] = name
+    try:
+        academy = create_academy(slug=slug, names=parsed, country=country.upper(),
+                                 default_locale=default_locale)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created academy {academy.slug}.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+@translations_cli.command("extract", help="Collect the marked strings into translations/messages.pot.")
+def translations_extract() -> None:
+    root = TRANSLATIONS_DIR.parent
+    _pybabel("extract", "-F", str(TRANSLATIONS_DIR / "babel.cfg"), "-k", "_l", "--no-location",
+             "--sort-output", "--project", "Campus", "-o", str(TRANSLATIONS_DIR / "messages.pot"),
+             str(root / "academy"))
+
+
+@translations_cli.command("update", help="Merge messages.pot into every locale's messages.po.")
+def translations_update() -> None:
+    _pybabel("update", "-i", str(TRANSLATIONS_DIR / "messages.pot"), "-d", str(TRANSLATIONS_DIR),
+             "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translations_cli.command("compile", help="Build messages.mo from every messages.po.")
+def translations_compile() -> None:
+    built = compile_catalogues(force=True)
+    click.echo(f"Compiled {len(built)} catalogues.")
+
+
+@click.command("serve", help="Upgrade the database, load the demo if it is empty, and serve.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-demo", is_flag=True, help="Do not load the demo data into an empty database.")
+def serve(host: str, port: int, no_demo: bool) -> None:
+    from academy.demo import is_loaded, load_demo
+
+    app: Flask = current_app._get_current_object()
+    upgrade()
+    if not no_demo and not is_loaded():
+        load_demo()
+        db.session.commit()
+        click.echo("Demo data loaded (see README.md for the logins).")
+    db.session.remove()
+    click.echo(f"Campus is running at http://{host}:{port}/ (Ctrl+C stops it).")
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to `flask --app wsgi`."""
+    for command in (demo_cli, users_cli, academies_cli, translations_cli, serve):
+        app.cli.add_command(command)
+    # CLI commands write; their transactions take SQLite's lock up front like POST requests.
+    write_intent.set(True)

@@ -1,0 +1,99 @@
+"""Settings: documented defaults for the embedded mode, overridden by ACADEMY_* variables.
+
+Every setting can be set as ``ACADEMY_<NAME>`` in the environment (values are parsed as JSON
+when they look like it, so ``ACADEMY_LOGIN_MAX_FAILURES_PER_ACCOUNT=10`` is a number).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    # "development" (embedded default) or "production"; production refuses to start without a
+    # secret key and a database URL given in the environment.
+    "ENV": "development",
+    "DATABASE_URL": None,  # default: SQLite file instance/campus.sqlite3
+    "REDIS_URL": None,  # rate limits (and later jobs) use Redis when set, the database otherwise
+    "UPLOAD_DIR": None,  # default: instance/uploads
+    "DEFAULT_LOCALE": "en",
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # largest request body accepted, in bytes
+    "LOGO_MAX_BYTES": 1024 * 1024,
+    "CSV_MAX_BYTES": 2 * 1024 * 1024,
+    "CSV_MAX_ROWS": 5000,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+    "SESSION_LIFETIME_HOURS": 12,
+    "PASSWORD_MIN_LENGTH": 10,
+    # argon2id cost (memory in KiB); the defaults are OWASP's recommended minimum (19 MiB, t=2,
+    # p=1), sized so a classroom signing in at once does not exhaust an academy's small server.
+    "ARGON2_TIME_COST": 2,
+    "ARGON2_MEMORY_COST": 19 * 1024,
+    "ARGON2_PARALLELISM": 1,
+    "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    "PROXY_FIX": False,  # trust one X-Forwarded-* hop (behind a load balancer)
+    "SESSION_COOKIE_SECURE": False,  # forced on; otherwise Secure whenever the request is HTTPS
+}
+
+FIXED: dict[str, Any] = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "campus_session",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which the server ends
+    "BABEL_DEFAULT_LOCALE": "en",
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot start the platform safely."""
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill app.config from defaults, ACADEMY_* variables and explicit overrides."""
+    app.config.update(DEFAULTS)
+    app.config.update(FIXED)
+    app.config.from_prefixed_env("ACADEMY")
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    production = app.config["ENV"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError("ACADEMY_SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        url = app.config.get("DATABASE_URL")
+        if not url:
+            if production:
+                raise ConfigError("ACADEMY_DATABASE_URL must be set in production")
+            instance.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{instance / 'campus.sqlite3'}"
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config["UPLOAD_DIR"] = str(app.config.get("UPLOAD_DIR") or instance / "uploads")
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the secret key kept in instance/, generating it on first run."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        # Several workers may start at once: write a private temp file, then link it into
+        # place; os.link fails if another worker won, and then everyone reads the winner's key.
+        tmp = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

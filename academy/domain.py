@@ -1,0 +1,13 @@
+"""The base of every domain error: a translatable message, optionally tied to a form field."""
+from __future__ import annotations
+
+from flask_babel import LazyString
+
+
+class DomainError(Exception):
+    """A rule said no. `message` is shown to the person; `field` names the form field at fault."""
+
+    def __init__(self, message: LazyString | str, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field

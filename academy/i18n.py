@@ -1,0 +1,109 @@
+"""Languages: locale selection, catalogue compilation and per-locale content helpers."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+LOCALES: tuple[str, ...] = ("es", "pt", "fr", "en", "it")
+
+# Each language is named in itself in the switcher, so anyone can find their own.
+LANGUAGE_NAMES: dict[str, str] = {
+    "es": "Español",
+    "pt": "Português",
+    "fr": "Français",
+    "en": "English",
+    "it": "Italiano",
+}
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+
+def is_locale(value: object) -> bool:
+    """Whether value is one of the platform's five interface locales."""
+    return isinstance(value, str) and value in LOCALES
+
+
+def select_locale() -> str:
+    """The locale of this request: URL, profile, session, browser, academy, site default."""
+    if not has_request_context():
+        return current_app.config["DEFAULT_LOCALE"]
+    chosen = getattr(g, "url_locale", None)
+    if chosen:
+        return chosen
+    user = current_user
+    if user and user.is_authenticated and is_locale(user.locale):
+        return user.locale
+    if is_locale(session.get("locale")):
+        return session["locale"]
+    best = request.accept_languages.best_match(LOCALES)
+    if best:
+        return best
+    if user and user.is_authenticated and user.academy is not None:
+        return user.academy.default_locale
+    return current_app.config["DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    """The active locale code as a plain string."""
+    return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+
+
+def language_name(code: str) -> str:
+    """The name of a language in that language itself."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def language_name_in(code: str, locale: str) -> str:
+    """The name of language `code` as written in `locale` (e.g. 'inglés' in es)."""
+    return Locale.parse(locale).languages.get(code, code)
+
+
+def country_name(code: str, locale: str | None = None) -> str:
+    """The name of an ISO 3166 country in the given (or active) locale."""
+    return Locale.parse(locale or current_locale()).territories.get(code, code)
+
+
+def country_choices(locale: str) -> list[tuple[str, str]]:
+    """(code, name) for every country, sorted by name in `locale`."""
+    names = Locale.parse(locale).territories
+    codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in {"ZZ", "XA", "XB"}]
+    return sorted(((c, names[c]) for c in codes), key=lambda pair: pair[1].casefold())
+
+
+def locale_choices() -> list[tuple[str, str]]:
+    """(code, native name) for the five interface locales."""
+    return [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
+
+
+def pick_text(texts: dict[str, str] | None, locale: str, fallback: str) -> tuple[str, str]:
+    """Return (text, locale it is in): `locale` if written, else `fallback`, else any."""
+    texts = texts or {}
+    for code in (locale, fallback, *LOCALES):
+        if texts.get(code):
+            return texts[code], code
+    return "", locale
+
+
+def compile_catalogues(directory: Path = TRANSLATIONS_DIR, force: bool = False) -> list[Path]:
+    """Compile each messages.po into messages.mo when missing or older; return what was built."""
+    built = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalogue = read_po(handle, locale=po_path.parent.parent.name)
+        tmp = mo_path.with_name(f"messages.mo.{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            write_mo(handle, catalogue, use_fuzzy=False)
+        tmp.replace(mo_path)
+        built.append(mo_path)
+    return built
+

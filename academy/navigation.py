@@ -1,0 +1,40 @@
+"""The navigation: each role sees what it may do, decided by the domains' policies."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from academy.academies import policy as academy_policy
+from academy.academies.queries import academies_administered_by
+from academy.people import policy as people_policy
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: LazyString | str
+    url: str
+    is_current: bool
+
+
+def _item(label, endpoint: str, **values) -> NavItem:
+    url = url_for(endpoint, **values)
+    return NavItem(label, url, request.path == url or request.path.startswith(url.rstrip("/") + "/"))
+
+
+def main_navigation(user) -> list[NavItem]:
+    """Links for the pages this person may open."""
+    items = [_item(_l("Home"), "home.index")]
+    if not user.is_authenticated:
+        return items
+    if academy_policy.can_manage_academies(user):
+        items.append(_item(_l("Academies"), "academies.index"))
+    if people_policy.can_manage_network_staff(user):
+        items.append(_item(_l("Network staff"), "people.network_staff"))
+    if user.admin_academy_ids:
+        for academy in academies_administered_by(user):
+            if people_policy.can_manage_people(user, academy):
+                items.append(_item(_l("People"), "people.index", academy_id=academy.id))
+    return items

@@ -1,0 +1,235 @@
+"""Academy admins manage their academy's people; site admins also the network's staff."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from academy.academies import operations as academy_ops
+from academy.academies.models import Academy
+from academy.accounts import operations as account_ops
+from academy.accounts.models import User
+from academy.domain import DomainError
+from academy.extensions import db
+from academy.forms import ActionForm, show_domain_error
+from academy.people import importing, operations, policy, queries
+from academy.people.forms import (ConfirmImportForm, EditPersonForm, ImportForm,
+                                  NetworkStaffForm, PeopleFilterForm, PersonForm)
+from academy.people.slips import render_slips
+
+bp = Blueprint("people", __name__, template_folder="templates")
+
+
+def _academy_for_admin(academy_id: int) -> Academy:
+    academy = db.get_or_404(Academy, academy_id)
+    if not policy.can_manage_people(current_user, academy):
+        abort(403)
+    return academy
+
+
+def _person_for_admin(user_id: int) -> User:
+    person = db.get_or_404(User, user_id)
+    if not policy.can_manage_person(current_user, person):
+        abort(403)
+    return person
+
+
+def _slips_page(pairs, back_url: str):
+    response = Response(render_template("people/slips.html", slips=render_slips(pairs),
+                                        back_url=back_url))
+    response.headers["Cache-Control"] = "no-store"  # one-time passwords must not be cached
+    return response
+
+
+@bp.route("/academies/<int:academy_id>/people")
+@login_required
+def index(academy_id: int):
+    academy = _academy_for_admin(academy_id)
+    filters = PeopleFilterForm(request.args)
+    filters.validate()
+    page = request.args.get("page", 1, type=int) or 1
+    listing = queries.people_of_academy(
+        academy.id, search=(filters.q.data or "").strip()[:100],
+        role=filters.role.data if not filters.role.errors else None,
+        status=filters.status.data if not filters.status.errors else None, page=page)
+    return render_template("people/index.html", academy=academy, listing=listing,
+                           filters=filters, action_form=ActionForm())
+
+
+@bp.route("/academies/<int:academy_id>/people/new", methods=["GET", "POST"])
+@login_required
+def create(academy_id: int):
+    academy = _academy_for_admin(academy_id)
+    form = PersonForm()
+    if request.method == "GET":
+        form.roles.data = ["trainee"]
+    if form.validate_on_submit():
+        try:
+            user, one_time = account_ops.create_user(
+                username=form.username.data, display_name=form.display_name.data,
+                email=form.email.data, staff_number=form.staff_number.data, academy=academy,
+                locale=form.locale.data or None, roles=form.roles.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added. Give them this slip.", name=user.display_name),
+                  "success")
+            return _slips_page([(user, one_time)], url_for("people.index", academy_id=academy.id))
+    return render_template("people/form.html", form=form, academy=academy, person=None)
+
+
+@bp.route("/people/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(user_id: int):
+    person = _person_for_admin(user_id)
+    academy = person.academy
+    form = EditPersonForm(obj=person)
+    if academy is None:
+        del form.roles  # network staff hold no academy roles
+    elif not form.is_submitted():
+        form.roles.data = sorted(person.roles_in(academy.id))
+    if not form.is_submitted():
+        form.locale.data = person.locale or ""
+    if form.validate_on_submit():
+        try:
+            account_ops.update_person(person, display_name=form.display_name.data,
+                                      email=form.email.data, staff_number=form.staff_number.data,
+                                      locale=form.locale.data or None)
+            if academy is not None:
+                academy_ops.set_roles(person, academy, form.roles.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(_back_to_list(person))
+    return render_template("people/form.html", form=form, academy=academy, person=person,
+                           action_form=ActionForm())
+
+
+def _back_to_list(person: User) -> str:
+    if person.academy_id is None:
+        return url_for("people.network_staff")
+    return url_for("people.index", academy_id=person.academy_id)
+
+
+@bp.route("/people/<int:user_id>/deactivate", methods=["POST"])
+@login_required
+def deactivate(user_id: int):
+    person = _person_for_admin(user_id)
+    if not policy.can_deactivate_person(current_user, person):
+        abort(403)
+    account_ops.deactivate_user(person)
+    db.session.commit()
+    flash(_("%(name)s can no longer sign in.", name=person.display_name), "success")
+    return redirect(_back_to_list(person))
+
+
+@bp.route("/people/<int:user_id>/reactivate", methods=["POST"])
+@login_required
+def reactivate(user_id: int):
+    person = _person_for_admin(user_id)
+    account_ops.reactivate_user(person)
+    db.session.commit()
+    flash(_("%(name)s can sign in again.", name=person.display_name), "success")
+    return redirect(_back_to_list(person))
+
+
+@bp.route("/people/<int:user_id>/reset-password", methods=["POST"])
+@login_required
+def reset_password(user_id: int):
+    person = _person_for_admin(user_id)
+    if person.id == current_user.id:
+        abort(403)  # one's own password is changed on the account page
+    one_time = account_ops.reset_password(person)
+    db.session.commit()
+    flash(_("A new one-time password has been set. Give %(name)s this slip.",
+            name=person.display_name), "success")
+    return _slips_page([(person, one_time)], _back_to_list(person))
+
+
+@bp.route("/academies/<int:academy_id>/people/import", methods=["GET", "POST"])
+@login_required
+def import_people(academy_id: int):
+    academy = _academy_for_admin(academy_id)
+    form = ImportForm()
+    if form.validate_on_submit():
+        # One byte past the limit is enough to tell the person the file is too large.
+        data = form.csv_file.data.read(current_app.config["CSV_MAX_BYTES"] + 1)
+        preview = importing.read_people_csv(data, academy)
+        payload = base64.b64encode(data).decode() if preview.is_valid else ""
+        confirm = ConfirmImportForm(formdata=None, payload=payload)
+        return render_template("people/import_preview.html", academy=academy, preview=preview,
+                               confirm=confirm, form=form)
+    return render_template("people/import.html", academy=academy, form=form)
+
+
+@bp.route("/academies/<int:academy_id>/people/import/apply", methods=["POST"])
+@login_required
+def apply_import(academy_id: int):
+    academy = _academy_for_admin(academy_id)
+    confirm = ConfirmImportForm()
+    form = ImportForm(formdata=None)
+    try:
+        data = base64.b64decode(confirm.payload.data or "", validate=True)
+    except (binascii.Error, ValueError):
+        data = b""
+    if not confirm.validate_on_submit() or not data:
+        flash(_("The file could not be read back. Choose it again."), "error")
+        return redirect(url_for("people.import_people", academy_id=academy.id))
+    try:
+        created = operations.import_people(academy, data)
+    except operations.ImportRejected as error:
+        db.session.rollback()
+        return render_template("people/import_preview.html", academy=academy,
+                               preview=error.preview, confirm=confirm, form=form), 422
+    db.session.commit()
+    flash(_("%(n)d people have been imported. Print their slips now: the passwords are shown only once.",
+            n=len(created)), "success")
+    return _slips_page(created, url_for("people.index", academy_id=academy.id))
+
+
+@bp.route("/academies/<int:academy_id>/people/import/template.csv")
+@login_required
+def import_template(academy_id: int):
+    _academy_for_admin(academy_id)
+    return Response(importing.template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=people-template.csv"})
+
+
+@bp.route("/admin/staff")
+@login_required
+def network_staff():
+    if not policy.can_manage_network_staff(current_user):
+        abort(403)
+    return render_template("people/network_staff.html", staff=queries.network_staff(),
+                           action_form=ActionForm())
+
+
+@bp.route("/admin/staff/new", methods=["GET", "POST"])
+@login_required
+def create_staff():
+    if not policy.can_manage_network_staff(current_user):
+        abort(403)
+    form = NetworkStaffForm()
+    if form.validate_on_submit():
+        try:
+            user, one_time = account_ops.create_user(
+                username=form.username.data, display_name=form.display_name.data,
+                email=form.email.data, locale=form.locale.data or None,
+                network_roles=form.network_roles.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added. Give them this slip.", name=user.display_name),
+                  "success")
+            return _slips_page([(user, one_time)], url_for("people.network_staff"))
+    return render_template("people/staff_form.html", form=form)

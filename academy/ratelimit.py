@@ -1,0 +1,145 @@
+"""Fixed-window counters shared by every server process: Redis when configured, else the database.
+
+Per-process memory would let most attempts through under several workers, so the counters
+live where every worker sees them.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Integer, String, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, mapped_column
+
+from academy.extensions import db
+
+
+class RateCounter(db.Model):
+    """How many times a key was hit in one time window."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    expires: Mapped[int] = mapped_column(Integer, index=True)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `hits` per `seconds` for one key."""
+
+    hits: int
+    seconds: int
+
+    def window(self, now: float) -> int:
+        return int(now // self.seconds)
+
+    def retry_after(self, now: float) -> int:
+        """Seconds until the current window ends."""
+        return int((self.window(now) + 1) * self.seconds - now) + 1
+
+
+class DatabaseCounters:
+    """Counters in the rate_counters table; writes join the request's transaction."""
+
+    def count(self, key: str, limit: Limit, now: float) -> int:
+        stmt = select(RateCounter.hits).where(
+            RateCounter.key == key, RateCounter.window_index == limit.window(now)
+        )
+        return db.session.scalar(stmt) or 0
+
+    def hit(self, key: str, limit: Limit, now: float) -> int:
+        window = limit.window(now)
+        values = {"key": key, "window_index": window, "hits": 1, "expires": (window + 1) * limit.seconds}
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(RateCounter).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["key", "window_index"], set_={"hits": RateCounter.hits + 1}
+        ).returning(RateCounter.hits)
+        hits = db.session.execute(stmt).scalar_one()
+        db.session.execute(delete(RateCounter).where(RateCounter.expires < int(now) - 3600))
+        return hits
+
+    def forgive(self, key: str, limit: Limit, now: float) -> None:
+        db.session.execute(
+            update(RateCounter)
+            .where(RateCounter.key == key, RateCounter.window_index == limit.window(now), RateCounter.hits > 0)
+            .values(hits=RateCounter.hits - 1)
+        )
+
+    def reset(self, key: str) -> None:
+        db.session.execute(delete(RateCounter).where(RateCounter.key == key))
+
+
+class RedisCounters:
+    """Counters in Redis: INCR plus an expiry per window."""
+
+    def __init__(self, url: str, prefix: str = "campus:rl:") -> None:
+        import redis  # imported here so the embedded mode never needs a Redis server
+
+        self.client = redis.Redis.from_url(url)
+        self.prefix = prefix
+
+    def _key(self, key: str, limit: Limit, now: float) -> str:
+        return f"{self.prefix}{key}:{limit.window(now)}"
+
+    def count(self, key: str, limit: Limit, now: float) -> int:
+        return int(self.client.get(self._key(key, limit, now)) or 0)
+
+    def hit(self, key: str, limit: Limit, now: float) -> int:
+        name = self._key(key, limit, now)
+        pipe = self.client.pipeline()
+        pipe.incr(name)
+        pipe.expire(name, limit.seconds + 60)
+        return int(pipe.execute()[0])
+
+    def forgive(self, key: str, limit: Limit, now: float) -> None:
+        name = self._key(key, limit, now)
+        if int(self.client.get(name) or 0) > 0:
+            self.client.decr(name)
+
+    def reset(self, key: str) -> None:
+        for name in self.client.scan_iter(match=f"{self.prefix}{key}:*"):
+            self.client.delete(name)
+
+
+def counters() -> DatabaseCounters | RedisCounters:
+    """The counter store this app is configured for (one Redis client per app)."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return DatabaseCounters()
+    store = current_app.extensions.get("campus_rate_counters")
+    if store is None:
+        store = current_app.extensions["campus_rate_counters"] = RedisCounters(
+            url, current_app.config.get("REDIS_PREFIX", "campus:rl:")
+        )
+    return store
+
+
+def now() -> float:
+    """The clock the counters' windows are cut from."""
+    return time.time()
+
+
+def is_limited(key: str, limit: Limit, now: float | None = None) -> bool:
+    """Whether the key has used up its hits in the current window."""
+    return counters().count(key, limit, time.time() if now is None else now) >= limit.hits
+
+
+def record_hit(key: str, limit: Limit, now: float | None = None) -> int:
+    """Count one hit for the key; return the hits in the current window."""
+    return counters().hit(key, limit, time.time() if now is None else now)
+
+
+def forgive(key: str, limit: Limit, now: float | None = None) -> None:
+    """Take back one hit in the current window (a good login from a shared address)."""
+    counters().forgive(key, limit, time.time() if now is None else now)
+
+
+def reset(key: str) -> None:
+    """Forget a key's hits (after a successful login, say)."""
+    counters().reset(key)

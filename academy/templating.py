@@ -1,0 +1,31 @@
+"""What every template can use: languages, navigation, forms that POST, formatting."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import format_datetime
+from flask_login import current_user
+
+from academy.accounts.roles import ROLE_LABELS
+from academy.i18n import LOCALES, country_name, current_locale, language_name
+from academy.navigation import main_navigation
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Globals and filters for the Jinja environment."""
+
+    @app.context_processor
+    def _globals():
+        return {
+            "LOCALES": LOCALES,
+            "language_name": language_name,
+            "current_locale": current_locale,
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "main_navigation": lambda: main_navigation(current_user),
+            "current_path": lambda: request.full_path.rstrip("?") if request else "/",
+        }
+
+    app.jinja_env.filters["country"] = country_name
+    app.jinja_env.filters["when"] = lambda value: format_datetime(value, "medium") if value else ""
+    app.jinja_env.filters["academy_name"] = lambda academy: academy.name_in(current_locale())
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
