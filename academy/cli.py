@@ -13,7 +13,7 @@ from werkzeug.serving import run_simple
 from academy.db import write_intent
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.i18n import LOCALES, TRANSLATIONS_DIR, compile_catalogues
+from academy.i18n import LOCALES, TRANSLATIONS_DIR, compile_catalogues, extract_argv
 
 demo_cli = AppGroup("demo", help="The demo data set.")
 users_cli = AppGroup("users", help="People and their roles.")
@@ -110,10 +110,7 @@ def _pybabel(*args: str) -> None:
 
 @translations_cli.command("extract", help="Collect the marked strings into translations/messages.pot.")
 def translations_extract() -> None:
-    root = TRANSLATIONS_DIR.parent
-    _pybabel("extract", "-F", str(TRANSLATIONS_DIR / "babel.cfg"), "-k", "_l", "--no-location",
-             "--sort-output", "--project", "Campus", "-o", str(TRANSLATIONS_DIR / "messages.pot"),
-             str(root / "academy"))
+    _pybabel(*extract_argv(TRANSLATIONS_DIR / "messages.pot"))
 
 
 @translations_cli.command("update", help="Merge messages.pot into every locale's messages.po.")

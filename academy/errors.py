@@ -1,7 +1,7 @@
 """Error pages in the person's language and the site's layout; never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -22,8 +22,13 @@ CSRF_MESSAGE = _l(
 
 
 def render_error(code: int, detail=None):
+    """The error page; if even the layout fails, a plain sentence, still without a traceback."""
     title, text = MESSAGES.get(code, MESSAGES[500])
-    return render_template("error.html", code=code, title=title, text=detail or text), code
+    try:
+        return render_template("error.html", code=code, title=title, text=detail or text), code
+    except Exception:  # noqa: BLE001 - the last line of defence must not raise
+        current_app.logger.exception("The error page itself failed")
+        return InternalServerError.description, 500
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -47,7 +52,4 @@ def register_error_handlers(app: Flask) -> None:
         from academy.extensions import db
 
         db.session.rollback()
-        try:
-            return render_error(500)
-        except Exception:  # the layout itself failed: answer plainly, still without a traceback
-            return InternalServerError.description, 500
+        return render_error(500)

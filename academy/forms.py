@@ -6,6 +6,7 @@ from typing import Callable
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, ValidationError, widgets
+from wtforms.fields.choices import SelectChoice
 
 from academy.domain import DomainError
 
@@ -17,6 +18,11 @@ _WTFORMS_MESSAGES = (
     _l("Invalid input."),
 )
 REQUIRED = _l("This field is required.")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the options of a select or checkbox list."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ActionForm(FlaskForm):

@@ -82,6 +82,18 @@ def locale_choices() -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
 
 
+def format_size(n_bytes: int) -> str:
+    """A file size for people: "1 MB", "100 kB" (in French "1 Mo")."""
+    from babel.units import format_unit
+
+    if n_bytes >= 1024 * 1024:
+        value, unit = n_bytes / (1024 * 1024), "digital-megabyte"
+    else:
+        value, unit = n_bytes / 1024, "digital-kilobyte"
+    value = int(value) if float(value).is_integer() else round(value, 1)
+    return format_unit(value, unit, length="short", locale=current_locale())
+
+
 def pick_text(texts: dict[str, str] | None, locale: str, fallback: str) -> tuple[str, str]:
     """Return (text, locale it is in): `locale` if written, else `fallback`, else any."""
     texts = texts or {}
@@ -107,3 +119,12 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR, force: bool = False) 
         built.append(mo_path)
     return built
 
+
+
+def extract_argv(output: Path) -> list[str]:
+    """The pybabel command that collects every marked string of academy/ into `output`."""
+    return [
+        "-q", "extract", "-F", str(TRANSLATIONS_DIR / "babel.cfg"),
+        "-k", "_l", "-k", "lazy_ngettext:1,2", "--no-location", "--sort-output",
+        "--project", "Campus", "-o", str(output), str(TRANSLATIONS_DIR.parent / "academy"),
+    ]

@@ -7,8 +7,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from academy.forms import REQUIRED
-from academy.i18n import LOCALES, country_choices, locale_choices
+from academy.forms import REQUIRED, choices
+from academy.i18n import LOCALES, country_choices, current_locale, locale_choices
 
 _MAX = _l("Use at most %(max)d characters.")
 
@@ -25,8 +25,11 @@ class AcademyForm(FlaskForm):
     name_fr = StringField(_l("Name in French"), validators=[Length(max=200, message=_MAX)])
     name_en = StringField(_l("Name in English"), validators=[Length(max=200, message=_MAX)])
     name_it = StringField(_l("Name in Italian"), validators=[Length(max=200, message=_MAX)])
-    country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
-    default_locale = SelectField(_l("Default language"), choices=locale_choices(),
+    country = SelectField(
+        _l("Country"), validators=[DataRequired(REQUIRED)],
+        choices=lambda: choices([("", _l("Choose a country")), *country_choices(current_locale())]),
+    )
+    default_locale = SelectField(_l("Default language"), choices=choices(locale_choices()),
                                  validators=[DataRequired(REQUIRED)])
     logo = FileField(
         _l("Logo (optional)"),
@@ -34,10 +37,6 @@ class AcademyForm(FlaskForm):
         render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
     )
     remove_logo = BooleanField(_l("Remove the current logo"))
-
-    def __init__(self, *args, locale: str, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose a country")), *country_choices(locale)]
 
     def names(self) -> dict[str, str]:
         return {code: getattr(self, f"name_{code}").data or "" for code in LOCALES}

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 from academy.domain import DomainError
+from academy.i18n import format_size
 
 ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 MAX_PIXELS = 4096 * 4096
@@ -28,7 +29,7 @@ def normalise_logo(data: bytes) -> bytes:
     limit = current_app.config["LOGO_MAX_BYTES"]
     if len(data) > limit:
         raise DomainError(
-            _l("The logo is too large: at most %(size)s.", size=f"{limit // 1024} KB"), "logo"
+            _l("The logo is too large: at most %(size)s.", size=format_size(limit)), "logo"
         )
     try:
         with warnings.catch_warnings():

@@ -24,7 +24,7 @@ def people_counts() -> dict[int, int]:
         .where(User.is_active.is_(True), User.academy_id.is_not(None))
         .group_by(User.academy_id)
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    return {academy_id: count for academy_id, count in db.session.execute(stmt)}
 
 
 def academies_administered_by(user: User) -> list[Academy]:

@@ -47,7 +47,7 @@ def _save(form: AcademyForm, academy: Academy | None):
 @login_required
 def create():
     _require_manager()
-    form = AcademyForm(locale=current_locale())
+    form = AcademyForm()
     if form.validate_on_submit():
         try:
             academy = _save(form, None)
@@ -67,7 +67,7 @@ def create():
 def edit(academy_id: int):
     _require_manager()
     academy = db.get_or_404(Academy, academy_id)
-    form = AcademyForm(locale=current_locale(), obj=academy)
+    form = AcademyForm(obj=academy)
     if not form.is_submitted():
         for code in LOCALES:
             getattr(form, f"name_{code}").data = academy.names.get(code, "")

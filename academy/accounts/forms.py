@@ -7,7 +7,7 @@ from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringF
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from academy.accounts import validation
-from academy.forms import REQUIRED, rule
+from academy.forms import REQUIRED, choices, rule
 from academy.i18n import locale_choices
 
 
@@ -45,7 +45,8 @@ class ChangePasswordForm(FlaskForm):
 def _locale_field(label):
     return SelectField(
         label,
-        choices=[("", _l("Automatic (from the browser)")), *locale_choices()],
+        choices=choices([("", _l("Automatic (from the browser)")), *locale_choices()]),
+        default="",
         validators=[rule(validation.locale_problem)],
     )
 

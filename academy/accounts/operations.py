@@ -8,6 +8,7 @@ from typing import Iterable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import update
 
 from academy import ratelimit
@@ -33,9 +34,10 @@ class LoginThrottled(DomainError):
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, (retry_after + 59) // 60)
         super().__init__(
-            _l(
-                "Too many failed sign-in attempts. Wait %(minutes)d minutes and try again.",
-                minutes=minutes,
+            lazy_ngettext(
+                "Too many failed sign-in attempts. Wait %(num)d minute and try again.",
+                "Too many failed sign-in attempts. Wait %(num)d minutes and try again.",
+                minutes,
             )
         )
         self.retry_after = retry_after

@@ -9,12 +9,12 @@ from wtforms.validators import DataRequired
 
 from academy.accounts import validation
 from academy.accounts.roles import ACADEMY_ROLES, NETWORK_ROLES, ROLE_LABELS
-from academy.forms import REQUIRED, CheckboxesField, rule
+from academy.forms import REQUIRED, CheckboxesField, choices, rule
 from academy.i18n import locale_choices
 
 
 def _locale_choices():
-    return [("", _l("Automatic (from the browser)")), *locale_choices()]
+    return choices([("", _l("Automatic (from the browser)")), *locale_choices()])
 
 
 class PersonForm(FlaskForm):
@@ -39,11 +39,11 @@ class PersonForm(FlaskForm):
         validators=[rule(validation.staff_number_problem)],
         render_kw={"maxlength": validation.MAX_STAFF_NUMBER},
     )
-    locale = SelectField(_l("Language"), choices=_locale_choices(),
+    locale = SelectField(_l("Language"), choices=_locale_choices(), default="",
                          validators=[rule(validation.locale_problem)])
     roles = CheckboxesField(
         _l("Roles in the academy"),
-        choices=[(role, ROLE_LABELS[role]) for role in ACADEMY_ROLES],
+        choices=choices((role, ROLE_LABELS[role]) for role in ACADEMY_ROLES),
         validators=[DataRequired(_l("Choose at least one role."))],
     )
 
@@ -61,7 +61,7 @@ class NetworkStaffForm(FlaskForm):
     locale = PersonForm.locale
     network_roles = CheckboxesField(
         _l("Network roles"),
-        choices=[(role, ROLE_LABELS[role]) for role in NETWORK_ROLES],
+        choices=choices((role, ROLE_LABELS[role]) for role in NETWORK_ROLES),
         validators=[DataRequired(_l("Choose at least one role."))],
     )
 
@@ -87,7 +87,7 @@ class PeopleFilterForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField(_l("Search"), render_kw={"type": "search", "maxlength": 100})
-    role = SelectField(_l("Role"), choices=[("", _l("All roles")),
-                                            *[(r, ROLE_LABELS[r]) for r in ACADEMY_ROLES]])
-    status = SelectField(_l("Status"), choices=[("", _l("All")), ("active", _l("Active")),
-                                                ("inactive", _l("Deactivated"))])
+    role = SelectField(_l("Role"), choices=choices(
+        [("", _l("All roles")), *[(r, ROLE_LABELS[r]) for r in ACADEMY_ROLES]]))
+    status = SelectField(_l("Status"), choices=choices(
+        [("", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))]))

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from academy.accounts import queries as account_queries
 from academy.accounts import validation
 from academy.accounts.roles import ACADEMY_ROLES, TRAINEE
+from academy.i18n import format_size
 
 REQUIRED_COLUMNS = ("username", "display_name")
 OPTIONAL_COLUMNS = ("email", "role", "locale", "staff_number")
@@ -75,7 +76,7 @@ def read_people_csv(data: bytes, academy) -> ImportPreview:
     limit = current_app.config["CSV_MAX_BYTES"]
     if len(data) > limit:
         preview.file_problems.append(
-            _l("The file is too large: at most %(size)s.", size=f"{limit // (1024 * 1024)} MB")
+            _l("The file is too large: at most %(size)s.", size=format_size(limit))
         )
         return preview
     text, problem = _decode(data)

@@ -6,6 +6,7 @@ import binascii
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from academy.academies import operations as academy_ops
@@ -190,8 +191,9 @@ def apply_import(academy_id: int):
         return render_template("people/import_preview.html", academy=academy,
                                preview=error.preview, confirm=confirm, form=form), 422
     db.session.commit()
-    flash(_("%(n)d people have been imported. Print their slips now: the passwords are shown only once.",
-            n=len(created)), "success")
+    flash(ngettext("%(num)d person has been imported. Print the slip now: the password is shown only once.",
+                   "%(num)d people have been imported. Print their slips now: the passwords are shown only once.",
+                   len(created)), "success")
     return _slips_page(created, url_for("people.index", academy_id=academy.id))
 
 

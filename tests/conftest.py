@@ -1,0 +1,172 @@
+"""One app for the session; every test runs inside a transaction that is rolled back."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from academy.academies import operations as academy_ops
+from academy.accounts import operations as account_ops
+from academy.accounts import queries as account_queries
+from academy.extensions import db
+from tests.support import (PASSWORD, TEST_DATABASE_URL, is_postgres, make_app, upgrade_schema)
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the test's own), which would share
+    `g`, the cached user and the database session between requests of one test.
+    """
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # read the body and close files, as a server would
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("campus")
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp / 'test.sqlite3'}"
+    application = make_app(url, tmp)
+    application.test_client_class = FreshContextClient
+    if is_postgres():
+        with application.app_context():
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+    upgrade_schema(application)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Join every session of the test to one outer transaction, rolled back at the end."""
+    if "no_transaction" in request.keywords:
+        yield None
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        # A plain Session: Flask-SQLAlchemy's own would pick the engine over this connection.
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        try:
+            yield connection
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_serial = itertools.count(1)
+
+
+@pytest.fixture
+def create_academy(app_ctx):
+    """Factory: an academy with a unique slug; keyword arguments override the defaults."""
+
+    def _create(**overrides):
+        n = next(_serial)
+        fields = {"slug": f"academy-{n}", "names": {"es": f"Academia {n}", "en": f"Academy {n}"},
+                  "country": "ES", "default_locale": "es", **overrides}
+        academy = academy_ops.create_academy(**fields)
+        db.session.commit()
+        return academy
+
+    return _create
+
+
+@pytest.fixture
+def academy(create_academy):
+    return create_academy(slug="cep-madrid", names={"es": "Centro de Estudios Penitenciarios",
+                                                    "en": "Centre for Prison Studies"})
+
+
+@pytest.fixture
+def other_academy(create_academy):
+    return create_academy(slug="enap-agen", country="FR", default_locale="fr",
+                          names={"fr": "École nationale d'administration pénitentiaire"})
+
+
+@pytest.fixture
+def create_user(app_ctx):
+    """Factory: a person with the shared test password; roles are held in `academy`."""
+
+    def _create(*, academy=None, roles=(), network_roles=(), password=PASSWORD, **overrides):
+        n = next(_serial)
+        fields = {"username": f"person{n}", "display_name": f"Persona Número {n}", **overrides}
+        user, _ = account_ops.create_user(academy=academy, roles=roles,
+                                          network_roles=network_roles, password=password, **fields)
+        db.session.commit()
+        return user
+
+    return _create
+
+
+@pytest.fixture
+def trainee(create_user, academy):
+    return create_user(academy=academy, roles=["trainee"], username="maria.lopez",
+                       display_name="María López Fernández")
+
+
+@pytest.fixture
+def academy_admin(create_user, academy):
+    return create_user(academy=academy, roles=["academy_admin"], username="admin.cep",
+                       display_name="Carmen Ortega")
+
+
+@pytest.fixture
+def site_admin(create_user):
+    return create_user(network_roles=["site_admin"], username="root.admin",
+                       display_name="Administración")
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Sign a client in without the form (fast): a real server session and its cookie."""
+
+    def _login(user, the_client=None):
+        the_client = the_client or client
+        with app.test_request_context():
+            token = account_ops.start_session(user, "127.0.0.1", "pytest")
+            db.session.commit()
+        with the_client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return token
+
+    return _login
+
+
+@pytest.fixture
+def session_user(app):
+    """Look up the user a session token belongs to (None if the session is over)."""
+
+    def _lookup(token):
+        with app.test_request_context():
+            return account_queries.user_for_session(token)
+
+    return _lookup

@@ -1,0 +1,95 @@
+"""Helpers the tests share: fresh databases, apps, CSRF tokens and sign-in."""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+from academy import create_app
+
+TEST_DATABASE_URL = os.environ.get("ACADEMY_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+
+FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+
+
+def is_postgres() -> bool:
+    return bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"))
+
+
+def fresh_database_url(tmp_dir: Path, *, sqlite: bool = False) -> str:
+    """An empty database of its own: an SQLite file, or a new schema on the test PostgreSQL."""
+    if sqlite or not is_postgres():
+        return f"sqlite:///{tmp_dir / ('db-' + secrets.token_hex(4) + '.sqlite3')}"
+    import sqlalchemy as sa
+
+    schema = "t_" + secrets.token_hex(6)
+    engine = sa.create_engine(TEST_DATABASE_URL)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    engine.dispose()
+    separator = "&" if "?" in TEST_DATABASE_URL else "?"
+    return f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
+
+
+def drop_fresh_database(url: str) -> None:
+    """Remove what fresh_database_url made on PostgreSQL (SQLite files go with tmp dirs)."""
+    match = re.search(r"search_path%3D(t_[0-9a-f]+)", url)
+    if not match:
+        return
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(TEST_DATABASE_URL)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {match.group(1)} CASCADE")
+    engine.dispose()
+
+
+def make_app(database_url: str, tmp_dir: Path, **overrides):
+    """A Campus app for tests, on the given database, with cheap password hashing."""
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "tests-only-" + secrets.token_hex(8),
+        "UPLOAD_DIR": str(tmp_dir / "uploads"),
+        "REDIS_URL": None,
+        **FAST_HASHING,
+        **overrides,
+    }
+    return create_app(config)
+
+
+def upgrade_schema(app) -> None:
+    """Build the schema the way production does: through the Alembic revisions."""
+    import logging
+
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token of a page's form, read the way a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD, **extra):
+    """Sign in through the real form; returns the response."""
+    token = csrf_token(client, "/login")
+    data = {"username": username, "password": password, "csrf_token": token, **extra}
+    return client.post("/login", data=data)
+
+
+def post_form(client, path: str, data: dict | None = None, *, token_from: str | None = None, **kwargs):
+    """POST to a page with the CSRF token of the page the form is on."""
+    payload = {"csrf_token": csrf_token(client, token_from or path), **(data or {})}
+    return client.post(path, data=payload, **kwargs)

@@ -1,0 +1,128 @@
+"""Every route of the app, classified, against every role: who may open what.
+
+A route that nobody classified here fails `test_every_route_is_classified`, so a page added
+later cannot slip through without deciding who may use it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+ANONYMOUS = "anonymous"
+TRAINEE = "trainee"
+INSTRUCTOR = "instructor"
+ADMIN_HERE = "academy_admin"
+ADMIN_ELSEWHERE = "other_academy_admin"
+COORDINATOR = "coordinator"
+SITE_ADMIN = "site_admin"
+ACTORS = [ANONYMOUS, TRAINEE, INSTRUCTOR, ADMIN_HERE, ADMIN_ELSEWHERE, COORDINATOR, SITE_ADMIN]
+SIGNED_IN = set(ACTORS) - {ANONYMOUS}
+PUBLIC = set(ACTORS)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a route, with which method, on which object of the world below."""
+
+    allowed: set[str]
+    method: str = "GET"
+    values: dict[str, str] = field(default_factory=dict)  # url values, names into the world
+
+
+ROUTES: dict[str, Access] = {
+    "static": Access(PUBLIC, values={"filename": "campus.css"}),
+    "home.index": Access(PUBLIC),
+    "home.health": Access(PUBLIC),
+    "accounts.login": Access(PUBLIC),
+    "accounts.set_language": Access(PUBLIC, "POST"),
+    "accounts.logout": Access(SIGNED_IN, "POST"),
+    "accounts.change_password": Access(SIGNED_IN),
+    "accounts.profile": Access(SIGNED_IN),
+    "academies.index": Access({SITE_ADMIN}),
+    "academies.create": Access({SITE_ADMIN}),
+    "academies.edit": Access({SITE_ADMIN}, values={"academy_id": "academy"}),
+    "academies.logo": Access(PUBLIC, values={"filename": "logo"}),
+    "people.index": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"}),
+    "people.create": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"}),
+    "people.import_people": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"}),
+    "people.apply_import": Access({ADMIN_HERE, SITE_ADMIN}, "POST", {"academy_id": "academy"}),
+    "people.import_template": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"}),
+    "people.edit": Access({ADMIN_HERE, SITE_ADMIN}, values={"user_id": "person"}),
+    "people.deactivate": Access({ADMIN_HERE, SITE_ADMIN}, "POST", {"user_id": "person"}),
+    "people.reactivate": Access({ADMIN_HERE, SITE_ADMIN}, "POST", {"user_id": "person"}),
+    "people.reset_password": Access({ADMIN_HERE, SITE_ADMIN}, "POST", {"user_id": "person"}),
+    "people.network_staff": Access({SITE_ADMIN}),
+    "people.create_staff": Access({SITE_ADMIN}),
+}
+
+
+def test_every_route_is_classified(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    unclassified = endpoints - set(ROUTES)
+    assert not unclassified, f"classify these routes in ROUTES: {sorted(unclassified)}"
+    assert not set(ROUTES) - endpoints, "ROUTES names endpoints that no longer exist"
+
+
+def test_no_route_changes_data_on_get(app):
+    """Routes classified as POST accept nothing else; GET routes are the reading ones."""
+    for rule in app.url_map.iter_rules():
+        access = ROUTES[rule.endpoint]
+        if access.method == "POST":
+            assert "GET" not in rule.methods, f"{rule.endpoint} changes data and must be POST-only"
+
+
+@pytest.fixture
+def world(app_ctx, create_academy, create_user):
+    """An academy with one person of each role, another academy with its admin, and staff."""
+    from academy.academies import logos, operations as academy_ops
+    from academy.extensions import db
+    from tests.test_academies import png_bytes
+
+    here = create_academy(slug="matrix-here")
+    elsewhere = create_academy(slug="matrix-elsewhere")
+    academy_ops.update_academy(here, slug=here.slug, names=here.names, country=here.country,
+                               default_locale=here.default_locale, logo=png_bytes())
+    db.session.commit()
+    people = {
+        TRAINEE: create_user(academy=here, roles=["trainee"]),
+        INSTRUCTOR: create_user(academy=here, roles=["instructor"]),
+        ADMIN_HERE: create_user(academy=here, roles=["academy_admin"]),
+        ADMIN_ELSEWHERE: create_user(academy=elsewhere, roles=["academy_admin"]),
+        COORDINATOR: create_user(network_roles=["coordinator"]),
+        SITE_ADMIN: create_user(network_roles=["site_admin"]),
+    }
+    objects = {"academy": here.id, "person": create_user(academy=here, roles=["trainee"]).id,
+               "logo": here.logo_filename}
+    assert logos.logo_path(here.logo_filename) is not None
+    return people, objects
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_access(app, world, login_as, endpoint, actor):
+    from flask import url_for
+
+    people, objects = world
+    access = ROUTES[endpoint]
+    client = app.test_client()
+    if actor != ANONYMOUS:
+        login_as(people[actor], client)
+    values = {name: objects.get(ref, ref) for name, ref in access.values.items()}
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    app.config["WTF_CSRF_ENABLED"] = False  # this test is about roles; CSRF has its own tests
+    try:
+        response = client.open(url, method=access.method)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    response.close()
+    location = response.headers.get("Location", "")
+    if actor in access.allowed:
+        assert response.status_code not in (401, 403, 404, 405), (endpoint, actor)
+        assert "/login" not in location or endpoint == "accounts.logout", (endpoint, actor)
+        assert response.status_code < 500
+    elif actor == ANONYMOUS:
+        assert response.status_code == 302 and "/login" in location, (endpoint, response.status_code)
+    else:
+        assert response.status_code == 403, (endpoint, actor, response.status_code)
