@@ -10,7 +10,6 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
-from academy.db import write_intent
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.i18n import LOCALES, TRANSLATIONS_DIR, compile_catalogues, extract_argv
@@ -147,5 +146,3 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to `flask --app wsgi`."""
     for command in (demo_cli, users_cli, academies_cli, translations_cli, serve):
         app.cli.add_command(command)
-    # CLI commands write; their transactions take SQLite's lock up front like POST requests.
-    write_intent.set(True)

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "ENV": "development",
     "DATABASE_URL": None,  # default: SQLite file instance/campus.sqlite3
     "REDIS_URL": None,  # rate limits (and later jobs) use Redis when set, the database otherwise
+    "REDIS_PREFIX": "campus:rl:",  # key prefix of the rate-limit counters in Redis
     "UPLOAD_DIR": None,  # default: instance/uploads
     "DEFAULT_LOCALE": "en",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # largest request body accepted, in bytes

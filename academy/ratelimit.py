@@ -115,7 +115,7 @@ def counters() -> DatabaseCounters | RedisCounters:
     store = current_app.extensions.get("campus_rate_counters")
     if store is None:
         store = current_app.extensions["campus_rate_counters"] = RedisCounters(
-            url, current_app.config.get("REDIS_PREFIX", "campus:rl:")
+            url, current_app.config["REDIS_PREFIX"]
         )
     return store
 

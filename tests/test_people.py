@@ -161,3 +161,26 @@ def test_site_admin_adds_a_network_coordinator(client, site_admin, login_as):
     person = db.session.scalar(select(User).where(User.username == "coord.lat"))
     assert person.is_coordinator and person.academy_id is None
     assert "Coordinación América Latina" in client.get("/admin/staff").get_data(as_text=True)
+
+
+def test_site_admin_changes_a_coordinators_roles(client, site_admin, create_user, login_as):
+    coordinator = create_user(network_roles=["coordinator"], display_name="Coordinadora")
+    login_as(site_admin)
+    response = post_form(client, f"/people/{coordinator.id}/edit", {
+        "display_name": "Coordinadora General", "email": "", "locale": "es",
+        "network_roles": ["coordinator", "site_admin"]})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/staff")
+    db.session.expire_all()
+    edited = db.session.get(User, coordinator.id)
+    assert edited.network_role_names == {"coordinator", "site_admin"}
+    assert edited.display_name == "Coordinadora General"
+
+
+def test_site_admin_cannot_remove_their_own_admin_role(client, site_admin, login_as):
+    login_as(site_admin)
+    response = post_form(client, f"/people/{site_admin.id}/edit", {
+        "display_name": "Administración", "email": "", "locale": "",
+        "network_roles": ["coordinator"]}, headers=EN)
+    assert "You cannot remove your own site administrator role." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, site_admin.id).is_site_admin

@@ -66,6 +66,15 @@ class NetworkStaffForm(FlaskForm):
     )
 
 
+class EditStaffForm(FlaskForm):
+    """Network staff have no academy, hence no staff number; their roles are network-wide."""
+
+    display_name = PersonForm.display_name
+    email = PersonForm.email
+    locale = PersonForm.locale
+    network_roles = NetworkStaffForm.network_roles
+
+
 class ImportForm(FlaskForm):
     csv_file = FileField(
         _l("CSV file"),

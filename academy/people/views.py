@@ -6,6 +6,7 @@ import binascii
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
@@ -17,7 +18,7 @@ from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import ActionForm, show_domain_error
 from academy.people import importing, operations, policy, queries
-from academy.people.forms import (ConfirmImportForm, EditPersonForm, ImportForm,
+from academy.people.forms import (ConfirmImportForm, EditPersonForm, EditStaffForm, ImportForm,
                                   NetworkStaffForm, PeopleFilterForm, PersonForm)
 from academy.people.slips import render_slips
 
@@ -89,20 +90,16 @@ def create(academy_id: int):
 def edit(user_id: int):
     person = _person_for_admin(user_id)
     academy = person.academy
-    form = EditPersonForm(obj=person)
-    if academy is None:
-        del form.roles  # network staff hold no academy roles
-    elif not form.is_submitted():
-        form.roles.data = sorted(person.roles_in(academy.id))
+    form = EditStaffForm(obj=person) if academy is None else EditPersonForm(obj=person)
     if not form.is_submitted():
         form.locale.data = person.locale or ""
+        if academy is None:
+            form.network_roles.data = sorted(person.network_role_names)
+        else:
+            form.roles.data = sorted(person.roles_in(academy.id))
     if form.validate_on_submit():
         try:
-            account_ops.update_person(person, display_name=form.display_name.data,
-                                      email=form.email.data, staff_number=form.staff_number.data,
-                                      locale=form.locale.data or None)
-            if academy is not None:
-                academy_ops.set_roles(person, academy, form.roles.data)
+            _save_person(person, form)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -112,6 +109,20 @@ def edit(user_id: int):
             return redirect(_back_to_list(person))
     return render_template("people/form.html", form=form, academy=academy, person=person,
                            action_form=ActionForm())
+
+
+def _save_person(person: User, form) -> None:
+    """Apply the edit form: details, then academy roles or network roles."""
+    staff_number = form.staff_number.data if person.academy is not None else None
+    account_ops.update_person(person, display_name=form.display_name.data, email=form.email.data,
+                              staff_number=staff_number, locale=form.locale.data or None)
+    if person.academy is not None:
+        academy_ops.set_roles(person, person.academy, form.roles.data)
+        return
+    if person.id == current_user.id and "site_admin" not in form.network_roles.data:
+        raise DomainError(_l("You cannot remove your own site administrator role."),
+                          "network_roles")
+    account_ops.set_network_roles(person, form.network_roles.data)
 
 
 def _back_to_list(person: User) -> str:
@@ -164,6 +175,9 @@ def import_people(academy_id: int):
         # One byte past the limit is enough to tell the person the file is too large.
         data = form.csv_file.data.read(current_app.config["CSV_MAX_BYTES"] + 1)
         preview = importing.read_people_csv(data, academy)
+        if preview.file_problems:  # the file itself is wrong: say so next to the file field
+            form.csv_file.errors = [str(problem) for problem in preview.file_problems]
+            return render_template("people/import.html", academy=academy, form=form), 422
         payload = base64.b64encode(data).decode() if preview.is_valid else ""
         confirm = ConfirmImportForm(formdata=None, payload=payload)
         return render_template("people/import_preview.html", academy=academy, preview=preview,
