@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 from babel import Locale
@@ -80,6 +81,12 @@ def country_choices(locale: str) -> list[tuple[str, str]]:
 def locale_choices() -> list[tuple[str, str]]:
     """(code, native name) for the five interface locales."""
     return [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
+
+
+def sort_key(text: str) -> str:
+    """A key that sorts names as people expect: Álvaro with the A's, École with the E's."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def format_size(n_bytes: int) -> str:

@@ -21,7 +21,8 @@ class NavItem:
 
 def _item(label, endpoint: str, **values) -> NavItem:
     url = url_for(endpoint, **values)
-    return NavItem(label, url, request.path == url or request.path.startswith(url.rstrip("/") + "/"))
+    inside = url != "/" and request.path.startswith(url.rstrip("/") + "/")
+    return NavItem(label, url, request.path == url or inside)
 
 
 def main_navigation(user) -> list[NavItem]:

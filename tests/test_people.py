@@ -184,3 +184,22 @@ def test_site_admin_cannot_remove_their_own_admin_role(client, site_admin, login
     assert "You cannot remove your own site administrator role." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, site_admin.id).is_site_admin
+
+
+def test_people_are_listed_in_alphabetical_order_whatever_their_accents(
+        client, academy, academy_admin, create_user, login_as):
+    for name in ("Álvaro Núñez", "Zoe Pérez", "Begoña Iñíguez", "Élodie Martin"):
+        create_user(academy=academy, roles=["trainee"], display_name=name)
+    login_as(academy_admin)
+    page = client.get(f"/academies/{academy.id}/people?role=trainee").get_data(as_text=True)
+    positions = [page.index(name) for name in ("Álvaro Núñez", "Begoña Iñíguez", "Élodie Martin",
+                                               "Zoe Pérez")]
+    assert positions == sorted(positions)
+
+
+def test_search_ignores_accents_and_case(client, academy, academy_admin, create_user, login_as):
+    create_user(academy=academy, roles=["trainee"], display_name="Álvaro Núñez Pérez")
+    login_as(academy_admin)
+    for query in ("alvaro nunez", "ÁLVARO", "núñez"):
+        page = client.get(f"/academies/{academy.id}/people?q={query}").get_data(as_text=True)
+        assert "Álvaro Núñez Pérez" in page, query

@@ -11,7 +11,7 @@ from academy.academies.models import Academy
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import show_domain_error
-from academy.i18n import LOCALES, current_locale
+from academy.i18n import LOCALES, current_locale, sort_key
 
 bp = Blueprint("academies", __name__, template_folder="templates")
 
@@ -26,7 +26,7 @@ def _require_manager() -> None:
 def index():
     _require_manager()
     locale = current_locale()
-    academies = sorted(queries.all_academies(), key=lambda a: a.name_in(locale).casefold())
+    academies = sorted(queries.all_academies(), key=lambda a: sort_key(a.name_in(locale)))
     return render_template("academies/index.html", academies=academies,
                            people_counts=queries.people_counts())
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from academy.accounts.roles import ACADEMY_ADMIN, COORDINATOR, SITE_ADMIN
 from academy.db import UTCDateTime, utcnow
 from academy.extensions import db
+from academy.i18n import sort_key
 
 if TYPE_CHECKING:
     from academy.academies.models import Academy, Membership
@@ -24,6 +25,8 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    # The display name without accents or case, so lists sort as people expect on any database.
+    sort_name: Mapped[str] = mapped_column(String(200), index=True, default="")
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     staff_number: Mapped[str | None] = mapped_column(String(64))
     academy_id: Mapped[int | None] = mapped_column(
@@ -52,6 +55,10 @@ class User(db.Model):
     # session the server has ended cannot be revived by replaying an old cookie.
     is_authenticated = True
     is_anonymous = False
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.sort_name = sort_key(self.display_name or "")
 
     def get_id(self) -> str | None:
         """The login-session token that Flask-Login stores in the cookie."""

@@ -18,6 +18,7 @@ from academy.accounts.roles import NETWORK_ROLES
 from academy.db import utcnow
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.i18n import sort_key
 
 
 class InvalidCredentials(DomainError):
@@ -206,6 +207,7 @@ def update_person(
     if queries.staff_number_taken(user.academy_id, staff_number, except_id=user.id):
         raise DomainError(_l("This staff number is already used in the academy."), "staff_number")
     user.display_name = display_name.strip()
+    user.sort_name = sort_key(user.display_name)
     user.email = email
     user.staff_number = staff_number
     user.locale = locale or None

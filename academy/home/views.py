@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from academy.academies import queries as academy_queries
 from academy.extensions import db
-from academy.i18n import current_locale
+from academy.i18n import current_locale, sort_key
 from academy.navigation import main_navigation
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -16,7 +16,7 @@ bp = Blueprint("home", __name__, template_folder="templates")
 def index():
     academies = [a for a in academy_queries.all_academies() if a.is_active]
     locale = current_locale()
-    academies.sort(key=lambda a: a.name_in(locale).casefold())
+    academies.sort(key=lambda a: sort_key(a.name_in(locale)))
     countries = {a.country for a in academies}
     shortcuts = main_navigation(current_user)[1:] if current_user.is_authenticated else []
     return render_template("home/index.html", academies=academies, country_count=len(countries),

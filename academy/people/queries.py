@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from academy.academies.models import Membership
 from academy.accounts.models import NetworkRole, User
 from academy.extensions import db
+from academy.i18n import sort_key
 
 PAGE_SIZE = 50
 
@@ -29,11 +30,11 @@ def people_of_academy(academy_id: int, *, search: str = "", role: str | None = N
     """One page of an academy's people, filtered; memberships are loaded in one extra query."""
     stmt = select(User).where(User.academy_id == academy_id)
     if search:
-        pattern = f"%{_escape_like(search.lower())}%"
+        pattern = f"%{_escape_like(sort_key(search))}%"
         stmt = stmt.where(
             or_(
                 func.lower(User.username).like(pattern, escape="\\"),
-                func.lower(User.display_name).like(pattern, escape="\\"),
+                User.sort_name.like(pattern, escape="\\"),  # accents and case do not matter
                 func.lower(User.email).like(pattern, escape="\\"),
                 func.lower(User.staff_number).like(pattern, escape="\\"),
             )
@@ -54,7 +55,7 @@ def people_of_academy(academy_id: int, *, search: str = "", role: str | None = N
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = db.session.scalars(
-        stmt.order_by(func.lower(User.display_name), User.id)
+        stmt.order_by(User.sort_name, User.id)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
@@ -66,7 +67,7 @@ def network_staff() -> list[User]:
     stmt = (
         select(User)
         .where(User.id.in_(select(NetworkRole.user_id)))
-        .order_by(func.lower(User.display_name))
+        .order_by(User.sort_name, User.id)
     )
     return list(db.session.scalars(stmt))
 

@@ -43,6 +43,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('display_name', sa.String(length=200), nullable=False),
+    sa.Column('sort_name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('staff_number', sa.String(length=64), nullable=True),
     sa.Column('academy_id', sa.Integer(), nullable=True),
@@ -61,6 +62,7 @@ def upgrade():
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_academy_id'), ['academy_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_users_sort_name'), ['sort_name'], unique=False)
 
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -114,6 +116,7 @@ def downgrade():
 
     op.drop_table('memberships')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_users_sort_name'))
         batch_op.drop_index(batch_op.f('ix_users_academy_id'))
 
     op.drop_table('users')
