@@ -41,6 +41,7 @@ def import_models() -> None:
     from academy.academies import models as _academies  # noqa: F401
     from academy.accounts import models as _accounts  # noqa: F401
     from academy import ratelimit as _ratelimit  # noqa: F401
+    from academy.curricula import models as _curricula  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

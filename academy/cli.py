@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -17,6 +18,7 @@ from academy.i18n import LOCALES, TRANSLATIONS_DIR, compile_catalogues, extract_
 demo_cli = AppGroup("demo", help="The demo data set.")
 users_cli = AppGroup("users", help="People and their roles.")
 academies_cli = AppGroup("academies", help="Member academies of the network.")
+courses_cli = AppGroup("courses", help="Course packages: import and export the network's curricula.")
 translations_cli = AppGroup("translations", help="Interface translations (gettext catalogues).")
 
 
@@ -103,6 +105,62 @@ def academies_create(slug, country, default_locale, names) -> None:
     click.echo(f"Created academy {academy.slug}.")
 
 
+@courses_cli.command("import", help="Import a course package (a folder or a .zip) as a draft.")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--academy", "academy_slug", default=None,
+              help="Import into this academy instead of the package's owner.")
+@click.option("--publish", is_flag=True, help="Publish the course right away.")
+def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
+    from academy.academies.queries import academy_by_slug
+    from academy.curricula import operations as course_ops
+    from academy.curricula.packages.archive import ArchiveError, read_folder, read_zip
+    from academy.curricula.packages.reader import PackageInvalid
+
+    academy = None
+    if academy_slug:
+        academy = academy_by_slug(academy_slug)
+        if academy is None:
+            raise click.ClickException(f"No academy with the short name {academy_slug!r}.")
+    try:
+        files = read_folder(path) if path.is_dir() else read_zip(path.read_bytes())
+        course = course_ops.import_package(files, academy)
+    except ArchiveError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path}: {error}") from None
+    except PackageInvalid as error:
+        db.session.rollback()
+        report = "\n".join(f"  {path}/{problem}" for problem in error.problems)
+        raise click.ClickException(f"the package has problems; nothing was imported:\n{report}")
+    if publish:
+        course_ops.publish_course(course)
+    db.session.commit()
+    click.echo(f"Imported {course.slug} into {course.academy.slug}.")
+
+
+@courses_cli.command("export", help="Write a course as a package folder (or a .zip if PATH ends so).")
+@click.argument("slug")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--academy", "academy_slug", default=None, help="The owner academy, if ambiguous.")
+def courses_export(slug: str, path: Path, academy_slug: str | None) -> None:
+    from academy.curricula.packages.archive import write_zip
+    from academy.curricula.packages.writer import export_course
+    from academy.curricula.queries import courses_by_slug
+
+    found = courses_by_slug(slug, academy_slug)
+    if len(found) != 1:
+        raise click.ClickException(
+            f"No course {slug!r}." if not found else f"Several courses are called {slug!r}: use --academy.")
+    files = export_course(found[0].id)
+    if path.suffix == ".zip":
+        path.write_bytes(write_zip(files, slug))
+    else:
+        for name, content in files.items():
+            target = path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    click.echo(f"Exported {slug} to {path} ({len(files)} files).")
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
@@ -144,5 +202,5 @@ def serve(host: str, port: int, no_demo: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to `flask --app wsgi`."""
-    for command in (demo_cli, users_cli, academies_cli, translations_cli, serve):
+    for command in (demo_cli, users_cli, academies_cli, courses_cli, translations_cli, serve):
         app.cli.add_command(command)

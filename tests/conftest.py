@@ -170,3 +170,26 @@ def session_user(app):
             return account_queries.user_for_session(token)
 
     return _lookup
+
+
+@pytest.fixture
+def count_queries(app):
+    """How many SQL statements a call runs (for pages that must stay bounded)."""
+    from sqlalchemy import event
+
+    def _count(action) -> int:
+        statements = []
+
+        def _record(*_args):
+            statements.append(1)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", _record)
+        try:
+            action()
+        finally:
+            event.remove(engine, "before_cursor_execute", _record)
+        return len(statements)
+
+    return _count

@@ -103,3 +103,20 @@ def test_site_admin_edits_an_academy_and_removes_its_logo(client, site_admin, lo
 def test_unknown_logo_name_is_not_found(client):
     assert client.get("/academies/logos/..%2Fsecret_key").status_code == 404
     assert client.get("/academies/logos/nothing.png").status_code == 404
+
+
+def test_home_and_academy_list_use_a_bounded_number_of_queries(client, site_admin, login_as,
+                                                               create_academy, create_user,
+                                                               count_queries):
+    login_as(site_admin)
+
+    def open_pages():
+        assert client.get("/").status_code == 200
+        assert client.get("/admin/academies").status_code == 200
+
+    create_academy()
+    few = count_queries(open_pages)
+    for _ in range(20):
+        academy = create_academy()
+        create_user(academy=academy, roles=["academy_admin"])
+    assert count_queries(open_pages) == few

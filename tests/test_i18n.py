@@ -123,3 +123,15 @@ def test_catalogue_is_complete_and_real(extracted, locale):
     assert not mismatched, f"{locale}: placeholders differ: {mismatched}"
     # A few words are the same in several languages (OK, CSV); more than that is a copy of English.
     assert len(copies) <= 6, f"{locale}: copied from English: {copies}"
+
+
+def test_after_signing_out_the_next_person_keeps_their_own_language(app, create_user, academy):
+    create_user(academy=academy, roles=["trainee"], username="first.person", locale="fr")
+    create_user(academy=academy, roles=["trainee"], username="second.person", locale="it")
+    client = app.test_client()
+    sign_in(client, "first.person")
+    post_form(client, "/logout", token_from="/account")
+    assert '<html lang="fr">' in client.get("/").get_data(as_text=True)  # the page stays French
+    sign_in(client, "second.person")
+    assert '<html lang="it">' in client.get("/").get_data(as_text=True)
+    assert db.session.scalar(select(User.locale).where(User.username == "second.person")) == "it"

@@ -126,30 +126,17 @@ def test_people_list_filters_and_counts(client, academy, academy_admin, create_u
     assert bad.status_code == 200
 
 
-def test_people_list_uses_a_bounded_number_of_queries(app, client, academy, academy_admin,
-                                                      create_user, login_as):
-    from sqlalchemy import event
-
+def test_people_list_uses_a_bounded_number_of_queries(client, academy, academy_admin, create_user,
+                                                      login_as, count_queries):
     login_as(academy_admin)
 
-    def count_queries() -> int:
-        statements = []
-        engine = db.engine
+    def open_list():
+        assert client.get(f"/academies/{academy.id}/people").status_code == 200
 
-        def _count(*_args):
-            statements.append(1)
-
-        event.listen(engine, "before_cursor_execute", _count)
-        try:
-            assert client.get(f"/academies/{academy.id}/people").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", _count)
-        return len(statements)
-
-    few = count_queries()
+    few = count_queries(open_list)
     for _ in range(30):
         create_user(academy=academy, roles=["trainee"])
-    assert count_queries() == few
+    assert count_queries(open_list) == few
 
 
 def test_site_admin_adds_a_network_coordinator(client, site_admin, login_as):

@@ -19,10 +19,10 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 def _sign_in(user) -> None:
     """Open a fresh server session for this browser (a new cookie, no fixation)."""
-    chosen_locale = session.get("locale")
+    chosen_locale = session.get("locale") if session.get("locale_chosen") else None
     session.clear()
     operations.start_session(user, request.remote_addr, request.user_agent.string)
-    if is_locale(chosen_locale) and not user.locale:
+    if is_locale(chosen_locale):  # a language picked on the switcher just before is the latest wish
         operations.set_locale(user, chosen_locale)
     db.session.commit()
     login_user(user)
@@ -120,6 +120,7 @@ def set_language():
         flash(_("That language is not available."), "error")
         return redirect(target)
     session["locale"] = form.locale.data
+    session["locale_chosen"] = True  # picked by hand, not inherited from a signed-out profile
     if current_user.is_authenticated:
         operations.set_locale(current_user._get_current_object(), form.locale.data)
         db.session.commit()

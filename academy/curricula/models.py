@@ -1,0 +1,198 @@
+"""Courses and their content: modules, lessons, per-locale texts, files, reviews and questions.
+
+Every text an author writes is stored per locale in a *Text table beside its object, so a course
+can be complete in one language and partly translated in others.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from academy.db import UTCDateTime, utcnow
+from academy.extensions import db
+
+if TYPE_CHECKING:
+    from academy.academies.models import Academy
+
+
+def best_text(texts, locale: str, default_locale: str):
+    """The text row in `locale` if it has a title, else the default locale's, else any."""
+    by_locale = {t.locale: t for t in texts if t.title}
+    for code in (locale, default_locale, *sorted(by_locale)):
+        if code in by_locale:
+            return by_locale[code], code
+    return None, locale
+
+
+DRAFT, PUBLISHED, ARCHIVED = "draft", "published", "archived"
+STATUSES = (DRAFT, PUBLISHED, ARCHIVED)
+ACADEMY_ONLY, NETWORK = "academy", "network"
+VISIBILITIES = (ACADEMY_ONLY, NETWORK)
+# Sharing with the network goes through a coordinator's review.
+REVIEW_PENDING, REVIEW_APPROVED, REVIEW_RETURNED = "pending", "approved", "returned"
+PAGE, QUIZ = "page", "quiz"
+
+
+class Course(db.Model):
+    """A course owned by one academy; visible to it only, or shared with the network."""
+
+    __tablename__ = "courses"
+    __table_args__ = (UniqueConstraint("academy_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    academy_id: Mapped[int] = mapped_column(ForeignKey("academies.id", ondelete="RESTRICT"),
+                                            index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    default_locale: Mapped[str] = mapped_column(String(8))
+    locales: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default=DRAFT, index=True)
+    visibility: Mapped[str] = mapped_column(String(16), default=ACADEMY_ONLY)
+    review_status: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    approved_version: Mapped[int | None] = mapped_column(Integer)
+    hours: Mapped[int] = mapped_column(Integer, default=0)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cover_filename: Mapped[str | None] = mapped_column(String(128))
+    source_course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="SET NULL"), index=True)
+    source_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    academy: Mapped[Academy] = relationship(lazy="joined", innerjoin=True)
+    texts: Mapped[list[CourseText]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", back_populates="course")
+    modules: Mapped[list[Module]] = relationship(
+        order_by="Module.position", cascade="all, delete-orphan", back_populates="course")
+
+    def text(self, locale: str):
+        """(texts, locale they are in): `locale` if written, else the course's default."""
+        return best_text(self.texts, locale, self.default_locale)
+
+    def title_in(self, locale: str) -> str:
+        found, _ = self.text(locale)
+        return found.title if found else self.slug
+
+    @property
+    def is_shared(self) -> bool:
+        """Shared with the whole network: asked for, and approved by a coordinator."""
+        return self.visibility == NETWORK and self.review_status == REVIEW_APPROVED
+
+
+class CourseText(db.Model):
+    __tablename__ = "course_texts"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[Course] = relationship(back_populates="texts")
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    texts: Mapped[list[ModuleText]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    lessons: Mapped[list[Lesson]] = relationship(
+        order_by="Lesson.position", cascade="all, delete-orphan", back_populates="module")
+
+
+class ModuleText(db.Model):
+    __tablename__ = "module_texts"
+
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Lesson(db.Model):
+    """A page of Markdown, or a quiz (its questions are in the course's question bank)."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"),
+                                           index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(16), default=PAGE)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)  # a quiz's settings
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+    texts: Mapped[list[LessonText]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+
+class LessonText(db.Model):
+    __tablename__ = "lesson_texts"
+
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown, as the author wrote it
+
+
+class Question(db.Model):
+    """A question of a course's bank; `spec` holds its structure (answers, weights, numbers)."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("course_id", "ident"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"),
+                                                  index=True)
+    ident: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    qtype: Mapped[str] = mapped_column(String(32))
+    spec: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    course: Mapped[Course] = relationship()
+    lesson: Mapped[Lesson | None] = relationship()
+    texts: Mapped[list[QuestionText]] = relationship(lazy="selectin",
+                                                     cascade="all, delete-orphan")
+
+
+class QuestionText(db.Model):
+    """A question's words in one locale: stem, answer texts and feedback, as a JSON document."""
+
+    __tablename__ = "question_texts"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    content: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class CourseReview(db.Model):
+    """A coordinator's decision on sharing one version of a course with the network."""
+
+    __tablename__ = "course_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

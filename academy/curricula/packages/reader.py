@@ -1,0 +1,352 @@
+"""Reading and checking a course package: every problem is reported with its file and line."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from academy.curricula.models import PAGE, QUIZ, VISIBILITIES
+from academy.i18n import LOCALES
+from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+ENTRY_RE = re.compile(r"^(?:(\d{2})-)?([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)$")
+FORMAT = 1
+QUIZ_SETTINGS = {"time_limit_minutes": 0, "attempts": 0, "pass_mark": 50,
+                 "shuffle_questions": False, "shuffle_choices": False}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: LazyString | str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class QuizData:
+    settings: dict
+    questions: dict[str, list[GiftQuestion]]  # locale -> questions, same ids in each
+
+
+@dataclass
+class LessonData:
+    slug: str
+    kind: str
+    titles: dict[str, str]
+    bodies: dict[str, str] = field(default_factory=dict)
+    minutes: int = 0
+    quiz: QuizData | None = None
+
+
+@dataclass
+class ModuleData:
+    slug: str
+    titles: dict[str, str]
+    lessons: list[LessonData]
+
+
+@dataclass
+class CourseData:
+    slug: str
+    owner: str
+    version: int
+    default_locale: str
+    locales: list[str]
+    hours: int
+    tags: list[str]
+    visibility: str
+    titles: dict[str, str]
+    summaries: dict[str, str]
+    modules: list[ModuleData]
+
+
+class PackageInvalid(ValueError):
+    """The package has problems; nothing was imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class _Reader:
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message, line: int | None = None) -> None:
+        self.problems.append(Problem(path, line, message))
+
+    def text(self, path: str) -> str | None:
+        if path not in self.files:
+            self.problem(path, _l("The file is missing."))
+            return None
+        try:
+            return self.files[path].decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = self.files[path][: exc.start].count(b"\n") + 1
+            self.problem(path, _l("The file is not UTF-8 text."), line)
+            return None
+
+    def toml(self, path: str, text: str | None = None) -> dict | None:
+        text = self.text(path) if text is None else text
+        if text is None:
+            return None
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            self.problem(path, _l("This is not valid TOML: %(reason)s", reason=str(exc)),
+                         int(match.group(1)) if match else None)
+            return None
+
+    def texts(self, path: str, table, name: str, locales: list[str], default: str,
+              required: bool = True) -> dict[str, str]:
+        """A per-locale table of texts, e.g. [title]."""
+        if not isinstance(table, dict):
+            if required or table is not None:
+                self.problem(path, _l("[%(name)s] must be a table of texts by language.", name=name))
+            return {}
+        result = {}
+        for locale, value in table.items():
+            if locale not in locales:
+                self.problem(path, _l("[%(name)s] has an unknown or undeclared language “%(locale)s”.",
+                                      name=name, locale=locale))
+            elif not isinstance(value, str):
+                self.problem(path, _l("[%(name)s] %(locale)s must be text.", name=name, locale=locale))
+            elif value.strip():
+                result[locale] = value.strip()
+        if required and default not in result:
+            self.problem(path, _l("[%(name)s] needs a text in the default language (%(locale)s).",
+                                  name=name, locale=default))
+        return result
+
+
+def read_package(files: dict[str, bytes]) -> CourseData:
+    """Check a whole package and return its content. Raises PackageInvalid listing every problem."""
+    reader = _Reader(files)
+    course = _course(reader)
+    if reader.problems or course is None:
+        raise PackageInvalid(reader.problems or [Problem("course.toml", None, _l("The file is missing."))])
+    return course
+
+
+def _course(r: _Reader) -> CourseData | None:
+    doc = r.toml("course.toml")
+    if doc is None:
+        return None
+    p = "course.toml"
+    if doc.get("format") != FORMAT:
+        r.problem(p, _l("“format” must be %(n)d.", n=FORMAT))
+    slug = doc.get("slug")
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        r.problem(p, _l("“slug” must be lower-case letters, digits and hyphens."))
+    owner = doc.get("owner")
+    if not isinstance(owner, str) or not SLUG_RE.match(owner):
+        r.problem(p, _l("“owner” must be the short name of an academy."))
+    version = doc.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        r.problem(p, _l("“version” must be a whole number from 1."))
+    locales = doc.get("locales")
+    default = doc.get("default_locale")
+    if not isinstance(locales, list) or not locales or any(l not in LOCALES for l in locales):
+        r.problem(p, _l("“locales” must list languages among es, pt, fr, en and it."))
+        locales = [l for l in locales if l in LOCALES] if isinstance(locales, list) else []
+    if len(set(locales)) != len(locales):
+        r.problem(p, _l("“locales” lists a language twice."))
+    if default not in LOCALES or default not in locales:
+        r.problem(p, _l("“default_locale” must be one of the course's locales."))
+        default = locales[0] if locales else "en"
+    hours = doc.get("hours", 0)
+    if not isinstance(hours, int) or isinstance(hours, bool) or not 0 <= hours <= 1000:
+        r.problem(p, _l("“hours” must be a whole number from 0 to 1000."))
+    tags = doc.get("tags", [])
+    if not isinstance(tags, list) or any(not isinstance(t, str) or not SLUG_RE.match(t) for t in tags):
+        r.problem(p, _l("“tags” must be a list of lower-case words joined by hyphens."))
+        tags = []
+    visibility = doc.get("visibility", "academy")
+    if visibility not in VISIBILITIES:
+        r.problem(p, _l("“visibility” must be “academy” or “network”."))
+    titles = r.texts(p, doc.get("title"), "title", locales, default)
+    summaries = r.texts(p, doc.get("summary"), "summary", locales, default, required=False)
+    entries = doc.get("modules")
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
+        r.problem(p, _l("“modules” must list the module folders, in order."))
+        entries = []
+    modules = _unique_entries(r, p, entries, lambda e: _module(r, e, locales, default))
+    _check_question_ids(r, modules, default)
+    return CourseData(slug=slug, owner=owner, version=version, default_locale=default,
+                      locales=locales, hours=hours, tags=tags, visibility=visibility,
+                      titles=titles, summaries=summaries, modules=modules)
+
+
+def _unique_entries(r: _Reader, path: str, entries: list[str], build) -> list:
+    seen, built = set(), []
+    for entry in entries:
+        match = ENTRY_RE.match(entry) if isinstance(entry, str) else None
+        if not match:
+            r.problem(path, _l("“%(entry)s” is not a valid name: use NN-lower-case-words.", entry=entry))
+            continue
+        if match.group(2) in seen:
+            r.problem(path, _l("“%(entry)s” appears twice.", entry=entry))
+            continue
+        seen.add(match.group(2))
+        item = build(entry)
+        if item is not None:
+            built.append(item)
+    return built
+
+
+def _slug_of(entry: str) -> str:
+    return ENTRY_RE.match(entry).group(2)
+
+
+def _module(r: _Reader, folder: str, locales: list[str], default: str) -> ModuleData | None:
+    path = f"{folder}/module.toml"
+    doc = r.toml(path)
+    if doc is None:
+        return None
+    titles = r.texts(path, doc.get("title"), "title", locales, default)
+    entries = doc.get("lessons")
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
+        r.problem(path, _l("“lessons” must list the module's lessons and quizzes, in order."))
+        return None
+    lessons = _unique_entries(r, path, entries, lambda e: _lesson(r, folder, e, locales, default))
+    return ModuleData(_slug_of(folder), titles, lessons)
+
+
+def _lesson(r: _Reader, folder: str, entry: str, locales: list[str], default: str):
+    if f"{folder}/{entry}.toml" in r.files:
+        return _quiz(r, folder, entry, locales, default)
+    present = {l for l in LOCALES if f"{folder}/{entry}.{l}.md" in r.files}
+    _unknown_locale_files(r, folder, entry, ".md", locales)
+    if default not in present:
+        r.problem(f"{folder}/{entry}.{default}.md", _l("The file is missing."))
+        return None
+    lesson = LessonData(_slug_of(entry), PAGE, {})
+    for locale in sorted(present & set(locales)):
+        path = f"{folder}/{entry}.{locale}.md"
+        parsed = _page(r, path)
+        if parsed:
+            lesson.titles[locale], lesson.bodies[locale], minutes = parsed
+            if locale == default:
+                lesson.minutes = minutes
+    return lesson
+
+
+def _unknown_locale_files(r: _Reader, folder: str, entry: str, suffix: str, locales: list[str]):
+    prefix = f"{folder}/{entry}."
+    for name in r.files:
+        if name.startswith(prefix) and name.endswith(suffix):
+            code = name[len(prefix):-len(suffix)]
+            if code not in locales:
+                r.problem(name, _l("“%(locale)s” is not one of the course's languages.", locale=code))
+
+
+def _page(r: _Reader, path: str) -> tuple[str, str, int] | None:
+    text = r.text(path)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "+++":
+        r.problem(path, _l("A lesson starts with a +++ front matter holding its title."), 1)
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "+++")
+    except StopIteration:
+        r.problem(path, _l("The front matter is not closed with +++."), 1)
+        return None
+    meta = r.toml(path, "\n".join(lines[1:end]))
+    if meta is None:
+        return None
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        r.problem(path, _l("The front matter needs a title."), 2)
+        return None
+    minutes = meta.get("minutes", 0)
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 0:
+        r.problem(path, _l("“minutes” must be a whole number."), 2)
+        minutes = 0
+    return title.strip(), "\n".join(lines[end + 1:]).strip() + "\n", minutes
+
+
+def _quiz(r: _Reader, folder: str, entry: str, locales: list[str], default: str):
+    path = f"{folder}/{entry}.toml"
+    doc = r.toml(path)
+    if doc is None:
+        return None
+    settings = {}
+    for key, fallback in QUIZ_SETTINGS.items():
+        value = doc.get(key, fallback)
+        if type(value) is not type(fallback) or (isinstance(value, int) and value < 0):
+            r.problem(path, _l("“%(key)s” has a wrong value.", key=key))
+        settings[key] = value
+    if not 0 <= settings["pass_mark"] <= 100:
+        r.problem(path, _l("“pass_mark” must be a percentage from 0 to 100."))
+    titles = r.texts(path, doc.get("title"), "title", locales, default)
+    _unknown_locale_files(r, folder, entry, ".gift", locales)
+    questions: dict[str, list[GiftQuestion]] = {}
+    for locale in locales:
+        gift_path = f"{folder}/{entry}.{locale}.gift"
+        if gift_path not in r.files:
+            if locale == default:
+                r.problem(gift_path, _l("The file is missing."))
+            continue
+        text = r.text(gift_path)
+        if text is None:
+            continue
+        try:
+            questions[locale] = parse_gift(text)
+        except GiftError as error:
+            r.problem(gift_path, _l("GIFT: %(reason)s", reason=error.reason), error.line)
+    _check_translations(r, folder, entry, questions, default)
+    return LessonData(_slug_of(entry), QUIZ, titles, quiz=QuizData(settings, questions))
+
+
+def _check_translations(r: _Reader, folder: str, entry: str, questions: dict, default: str):
+    reference = questions.get(default)
+    if reference is None:
+        return
+    path = f"{folder}/{entry}.{default}.gift"
+    ids = [q.ident for q in reference]
+    if not reference:
+        r.problem(path, _l("The quiz has no questions."))
+    for q in reference:
+        if not q.ident:
+            r.problem(path, _l("Every question needs a ::title:: that is its id."), q.line)
+    if len(set(ids)) != len(ids):
+        r.problem(path, _l("Two questions have the same ::title::."))
+    for locale, others in questions.items():
+        if locale == default:
+            continue
+        other_path = f"{folder}/{entry}.{locale}.gift"
+        if [q.ident for q in others] != ids:
+            r.problem(other_path, _l("The questions' ::titles:: differ from the %(locale)s file.",
+                                     locale=default))
+            continue
+        for mine, theirs in zip(reference, others):
+            if mine.structure() != theirs.structure():
+                r.problem(other_path, _l("Question “%(id)s” has other answers than in the %(locale)s file.",
+                                         id=theirs.ident, locale=default), theirs.line)
+
+
+def _check_question_ids(r: _Reader, modules: list[ModuleData], default: str) -> None:
+    """Question ids are unique in the whole course (they identify questions in its bank)."""
+    seen: set[str] = set()
+    for module in modules:
+        for lesson in module.lessons:
+            if lesson.quiz is None:
+                continue
+            for question in lesson.quiz.questions.get(default, []):
+                if question.ident and question.ident in seen:
+                    r.problem(f"{lesson.slug}.{default}.gift",
+                              _l("The question id “%(id)s” is used twice in the course.",
+                                 id=question.ident), question.line)
+                seen.add(question.ident)

@@ -1,0 +1,263 @@
+"""A reader for Moodle's GIFT question format.
+
+Covers the whole format: `$CATEGORY:`, `::titles::`, `[html]`/`[markdown]`/`[plain]`/`[moodle]`
+text formats, comments, escapes (\\~ \\= \\# \\{ \\} \\: \\n), general (`####`) and per-answer (`#`)
+feedback, weights (`%50%`), single and multiple choice, true/false with feedback, short answer,
+numerical (value, value:tolerance, min..max, several graded answers), matching, essay, and
+missing-word questions (text on both sides of the answers). Problems carry their line number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ESCAPABLE = "~=#{}:"
+_SENTINELS = {ch: chr(0xE000 + i) for i, ch in enumerate(ESCAPABLE)}
+_RESTORE = {v: k for k, v in _SENTINELS.items()}
+FORMATS = ("html", "markdown", "plain", "moodle")
+
+
+class GiftError(ValueError):
+    """A GIFT text that cannot be read; `line` is where the question starts (1-based)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+@dataclass
+class Answer:
+    text: str = ""
+    fraction: float = 0.0
+    feedback: str = ""
+    value: float | None = None  # numerical
+    tolerance: float = 0.0
+    minimum: float | None = None
+    maximum: float | None = None
+    match: str = ""  # matching: the item this one pairs with
+
+
+@dataclass
+class GiftQuestion:
+    line: int
+    ident: str
+    category: str
+    qtype: str  # single, multiple, truefalse, shortanswer, numerical, matching, essay
+    text: str
+    text_format: str = "moodle"
+    answers: list[Answer] = field(default_factory=list)
+    general_feedback: str = ""
+    correct: bool | None = None  # truefalse
+    feedback_true: str = ""
+    feedback_false: str = ""
+
+    def structure(self) -> tuple:
+        """What must be equal in every translation: type, weights, numbers, right answer."""
+        answers = tuple(
+            (round(a.fraction, 5), a.value, a.tolerance, a.minimum, a.maximum)
+            for a in self.answers
+        )
+        size = len(self.answers) if self.qtype in ("single", "multiple", "matching") else None
+        return (self.qtype, self.correct, size,
+                answers if self.qtype in ("single", "multiple", "numerical") else None)
+
+
+def _protect(text: str) -> str:
+    text = text.replace("\\\\", "\ue0ff")
+    for ch, sentinel in _SENTINELS.items():
+        text = text.replace("\\" + ch, sentinel)
+    return text.replace("\\n", "\n")
+
+
+def _restore(text: str) -> str:
+    for sentinel, ch in _RESTORE.items():
+        text = text.replace(sentinel, ch)
+    return text.replace("\ue0ff", "\\").strip()
+
+
+def parse_gift(source: str) -> list[GiftQuestion]:
+    """Every question of a GIFT text. Raises GiftError at the first problem."""
+    questions, category = [], ""
+    for line, block in _blocks(source):
+        stripped = block.strip()
+        if stripped.startswith("$CATEGORY:"):
+            category = _restore(stripped[len("$CATEGORY:"):])
+            continue
+        questions.append(_question(line, block, category))
+    return questions
+
+
+def _blocks(source: str):
+    """(first line number, text) of each question, split on blank lines, comments dropped."""
+    start, lines = None, []
+    for number, raw in enumerate(source.replace("\r\n", "\n").split("\n"), start=1):
+        if raw.lstrip().startswith("//"):
+            continue
+        if raw.strip():
+            if start is None:
+                start = number
+            lines.append(raw)
+            continue
+        if lines and _balanced(lines):
+            yield start, _protect("\n".join(lines))
+            start, lines = None, []
+    if lines:
+        yield start, _protect("\n".join(lines))
+
+
+def _balanced(lines: list[str]) -> bool:
+    text = _protect("\n".join(lines))
+    return text.count("{") == text.count("}")
+
+
+def _question(line: int, block: str, category: str) -> GiftQuestion:
+    ident = ""
+    block = block.strip()
+    if block.startswith("::"):
+        end = block.find("::", 2)
+        if end < 0:
+            raise GiftError(line, "the question title is not closed with ::")
+        ident, block = _restore(block[2:end]), block[end + 2:].strip()
+    text_format = "moodle"
+    match = re.match(r"\[(\w+)\]", block)
+    if match and match.group(1).lower() in FORMATS:
+        text_format, block = match.group(1).lower(), block[match.end():].lstrip()
+    if block.count("{") != 1 or block.count("}") != 1 or block.index("{") > block.index("}"):
+        raise GiftError(line, "each question needs exactly one answer block in { }")
+    before, rest = block.split("{", 1)
+    inside, after = rest.split("}", 1)
+    text = before.strip() + (" _____ " + after.strip() if after.strip() else "")
+    question = GiftQuestion(line, ident, category, "", _restore(text), text_format)
+    inside, question.general_feedback = _general_feedback(inside)
+    _answers(line, inside.strip(), question)
+    if not question.text:
+        raise GiftError(line, "the question has no text")
+    return question
+
+
+def _general_feedback(inside: str) -> tuple[str, str]:
+    if "####" in inside:
+        body, feedback = inside.split("####", 1)
+        return body, _restore(feedback)
+    return inside, ""
+
+
+def _answers(line: int, inside: str, question: GiftQuestion) -> None:
+    if not inside:
+        question.qtype = "essay"
+        return
+    head = inside.split("#", 1)[0].strip().upper()
+    if head in ("T", "TRUE", "F", "FALSE"):
+        _true_false(inside, question)
+    elif inside.startswith("#"):
+        _numerical(line, inside[1:], question)
+    else:
+        _choices(line, inside, question)
+
+
+def _true_false(inside: str, question: GiftQuestion) -> None:
+    parts = inside.split("#")
+    question.qtype = "truefalse"
+    question.correct = parts[0].strip().upper() in ("T", "TRUE")
+    wrong = _restore(parts[1]) if len(parts) > 1 else ""
+    right = _restore(parts[2]) if len(parts) > 2 else ""
+    # Moodle: the first feedback is shown for a wrong answer, the second for a right one.
+    question.feedback_true, question.feedback_false = (right, wrong) if question.correct else (wrong, right)
+
+
+def _items(inside: str) -> list[tuple[str, str]]:
+    """Split `=a #f ~b ~%50%c` into (marker, body) pairs."""
+    items, marker, buf = [], None, []
+    for ch in inside:
+        if ch in "=~":
+            if marker is not None:
+                items.append((marker, "".join(buf)))
+            marker, buf = ch, []
+        else:
+            buf.append(ch)
+    if marker is not None:
+        items.append((marker, "".join(buf)))
+    return items
+
+
+def _weight(line: int, body: str) -> tuple[float | None, str]:
+    match = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", body)
+    if not match:
+        return None, body
+    value = float(match.group(1))
+    if not -100 <= value <= 100:
+        raise GiftError(line, f"the weight {value:g}% is outside -100% to 100%")
+    return value / 100, body[match.end():]
+
+
+def _split_feedback(body: str) -> tuple[str, str]:
+    if "#" in body:
+        text, feedback = body.split("#", 1)
+        return _restore(text), _restore(feedback)
+    return _restore(body), ""
+
+
+def _choices(line: int, inside: str, question: GiftQuestion) -> None:
+    items = _items(inside)
+    if not items or inside.strip()[0] not in "=~":
+        raise GiftError(line, "answers must start with = or ~")
+    answers = []
+    for marker, body in items:
+        weight, body = _weight(line, body)
+        text, feedback = _split_feedback(body)
+        fraction = weight if weight is not None else (1.0 if marker == "=" else 0.0)
+        answers.append(Answer(text=text, fraction=fraction, feedback=feedback))
+    if any("->" in a.text for a in answers):
+        _matching(line, answers, question)
+        return
+    if all(marker == "=" for marker, _ in items):
+        question.qtype = "shortanswer"
+    elif any(_weight(line, body)[0] is not None for marker, body in items if marker == "~"):
+        question.qtype = "multiple"
+    else:
+        question.qtype = "single"
+        if sum(1 for a in answers if a.fraction == 1.0) < 1:
+            raise GiftError(line, "a single-choice question needs one right answer (=)")
+    if question.qtype == "multiple" and sum(a.fraction for a in answers if a.fraction > 0) < 0.99:
+        raise GiftError(line, "the positive weights of a multiple-choice question must add up to 100%")
+    if any(not a.text for a in answers):
+        raise GiftError(line, "an answer is empty")
+    question.answers = answers
+
+
+def _matching(line: int, answers: list[Answer], question: GiftQuestion) -> None:
+    pairs = []
+    for answer in answers:
+        if "->" not in answer.text:
+            raise GiftError(line, "every item of a matching question needs ->")
+        left, right = answer.text.split("->", 1)
+        pairs.append(Answer(text=left.strip(), match=right.strip(), fraction=1.0))
+    if len(pairs) < 2:
+        raise GiftError(line, "a matching question needs at least two pairs")
+    question.qtype, question.answers = "matching", pairs
+
+
+def _number(line: int, text: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise GiftError(line, f"“{text.strip()}” is not a number") from None
+
+
+def _numerical(line: int, inside: str, question: GiftQuestion) -> None:
+    question.qtype = "numerical"
+    items = _items(inside) if inside.lstrip().startswith("=") else [("=", inside)]
+    for _marker, body in items:
+        weight, body = _weight(line, body)
+        value_text, feedback = _split_feedback(body)
+        answer = Answer(fraction=1.0 if weight is None else weight, feedback=feedback)
+        if ".." in value_text:
+            low, high = value_text.split("..", 1)
+            answer.minimum, answer.maximum = _number(line, low), _number(line, high)
+        elif ":" in value_text:
+            value, tolerance = value_text.split(":", 1)
+            answer.value, answer.tolerance = _number(line, value), abs(_number(line, tolerance))
+        else:
+            answer.value = _number(line, value_text)
+        question.answers.append(answer)

@@ -1,0 +1,78 @@
+"""Writing questions back to GIFT, so that reading the output gives the same questions."""
+from __future__ import annotations
+
+from academy.quizzes.gift import ESCAPABLE
+
+
+def escape(text: str) -> str:
+    """A text with GIFT's special characters escaped, on one line."""
+    text = (text or "").replace("\\", "\\\\")
+    for ch in ESCAPABLE:
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\r\n", "\n").replace("\n", "\\n")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _weight(fraction: float, marker: str) -> str:
+    if marker == "=" and fraction == 1.0:
+        return "="
+    if marker == "~" and fraction == 0.0:
+        return "~"
+    return f"~%{fraction * 100:g}%"
+
+
+def _feedback(text: str) -> str:
+    return f" #{escape(text)}" if text else ""
+
+
+def question_to_gift(ident: str, qtype: str, spec: dict, content: dict) -> str:
+    """One question in GIFT, from its structure (`spec`) and its words in one locale (`content`)."""
+    head = f"::{escape(ident)}:: "
+    fmt = content.get("format") or "moodle"
+    head += f"[{fmt}]" if fmt != "moodle" else ""
+    head += escape(content.get("text", ""))
+    answers = _answers(qtype, spec, content)
+    general = content.get("general_feedback")
+    if general:
+        answers += f"\n  ####{escape(general)}"
+    return f"{head} {{{answers}\n}}" if answers else f"{head} {{}}"
+
+
+def _answers(qtype: str, spec: dict, content: dict) -> str:
+    texts = content.get("answers", [])
+    if qtype == "essay":
+        return ""
+    if qtype == "truefalse":
+        right, wrong = (content.get("feedback_true", ""), content.get("feedback_false", ""))
+        if not spec.get("correct"):
+            right, wrong = wrong, right
+        tail = f"#{escape(wrong)}#{escape(right)}" if (right or wrong) else ""
+        return ("T" if spec.get("correct") else "F") + tail
+    lines = []
+    for shape, words in zip(spec.get("answers", []), texts):
+        if qtype == "matching":
+            lines.append(f"={escape(words['text'])} -> {escape(words['match'])}")
+        elif qtype == "numerical":
+            if shape.get("minimum") is not None:
+                value = f"{_number(shape['minimum'])}..{_number(shape['maximum'])}"
+            elif shape.get("tolerance"):
+                value = f"{_number(shape['value'])}:{_number(shape['tolerance'])}"
+            else:
+                value = _number(shape["value"])
+            weight = "" if shape["fraction"] == 1.0 else f"%{shape['fraction'] * 100:g}%"
+            lines.append(f"={weight}{value}{_feedback(words.get('feedback', ''))}")
+        elif qtype == "shortanswer":
+            weight = "" if shape["fraction"] == 1.0 else f"%{shape['fraction'] * 100:g}%"
+            lines.append(f"={weight}{escape(words['text'])}{_feedback(words.get('feedback', ''))}")
+        else:
+            marker = "=" if qtype == "single" and shape["fraction"] == 1.0 else "~"
+            prefix = _weight(shape["fraction"], marker) if qtype == "multiple" else marker
+            if qtype == "multiple" and prefix == "~" :
+                prefix = "~%0%"
+            lines.append(f"{prefix}{escape(words['text'])}{_feedback(words.get('feedback', ''))}")
+    if qtype == "numerical":
+        return "#" + "".join(f"\n  {line}" for line in lines)
+    return "".join(f"\n  {line}" for line in lines)
