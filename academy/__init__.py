@@ -83,11 +83,15 @@ def _translations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from academy.academies.views import bp as academies_bp
+    from academy.authoring import sharing as _sharing  # noqa: F401 - registers its views
+    from academy.authoring import views as _authoring  # noqa: F401 - registers its views
+    from academy.authoring.blueprint import bp as authoring_bp
+    from academy.catalog.views import bp as catalog_bp
     from academy.accounts.views import bp as accounts_bp
     from academy.home.views import bp as home_bp
     from academy.people.views import bp as people_bp
 
-    for blueprint in (home_bp, accounts_bp, academies_bp, people_bp):
+    for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp):
         app.register_blueprint(blueprint)
 
 

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,  # rate limits (and later jobs) use Redis when set, the database otherwise
     "REDIS_PREFIX": "campus:rl:",  # key prefix of the rate-limit counters in Redis
     "UPLOAD_DIR": None,  # default: instance/uploads
+    "COURSES_DIR": str(Path(__file__).resolve().parent.parent / "courses"),  # the demo's curricula
     "DEFAULT_LOCALE": "en",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # largest request body accepted, in bytes
     "LOGO_MAX_BYTES": 1024 * 1024,

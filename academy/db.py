@@ -78,3 +78,8 @@ def render_item(type_, obj, _autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def escape_like(text: str) -> str:
+    """Text to put inside a LIKE pattern (with escape="\\"), its wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

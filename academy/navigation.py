@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from academy.academies import policy as academy_policy
 from academy.academies.queries import academies_administered_by
+from academy.curricula import policy as curricula_policy
 from academy.people import policy as people_policy
 
 
@@ -27,9 +28,13 @@ def _item(label, endpoint: str, **values) -> NavItem:
 
 def main_navigation(user) -> list[NavItem]:
     """Links for the pages this person may open."""
-    items = [_item(_l("Home"), "home.index")]
+    items = [_item(_l("Home"), "home.index"), _item(_l("Courses"), "catalog.index")]
     if not user.is_authenticated:
         return items
+    if curricula_policy.authoring_academy_ids(user):
+        items.append(_item(_l("My courses"), "authoring.index"))
+    if curricula_policy.can_review_sharing(user):
+        items.append(_item(_l("Reviews"), "authoring.reviews"))
     if academy_policy.can_manage_academies(user):
         items.append(_item(_l("Academies"), "academies.index"))
     if people_policy.can_manage_network_staff(user):

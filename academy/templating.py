@@ -6,7 +6,9 @@ from flask_babel import format_datetime
 from flask_login import current_user
 
 from academy.accounts.roles import ROLE_LABELS
-from academy.i18n import LOCALES, country_name, current_locale, language_name
+from academy.curricula.labels import REVIEW_LABELS, STATUS_LABELS
+from academy.curricula.models import best_text
+from academy.i18n import LOCALES, country_name, current_locale, language_name, language_name_in
 from academy.navigation import main_navigation
 
 
@@ -22,6 +24,10 @@ def register_template_helpers(app: Flask) -> None:
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "main_navigation": lambda: main_navigation(current_user),
             "current_path": lambda: request.full_path.rstrip("?") if request else "/",
+            "localized": lambda texts, default: best_text(texts, current_locale(), default),
+            "status_label": lambda status: STATUS_LABELS.get(status, status),
+            "review_label": lambda review: REVIEW_LABELS.get(review, review),
+            "language_name_here": lambda code: language_name_in(code, current_locale()),
         }
 
     app.jinja_env.filters["country"] = country_name

@@ -18,6 +18,8 @@ COORDINATOR = "coordinator"
 SITE_ADMIN = "site_admin"
 ACTORS = [ANONYMOUS, TRAINEE, INSTRUCTOR, ADMIN_HERE, ADMIN_ELSEWHERE, COORDINATOR, SITE_ADMIN]
 SIGNED_IN = set(ACTORS) - {ANONYMOUS}
+AUTHORS = {INSTRUCTOR, ADMIN_HERE}  # authors of the academy that owns the objects below
+ANY_AUTHOR = AUTHORS | {ADMIN_ELSEWHERE}
 PUBLIC = set(ACTORS)
 
 
@@ -28,6 +30,7 @@ class Access:
     allowed: set[str]
     method: str = "GET"
     values: dict[str, str] = field(default_factory=dict)  # url values, names into the world
+    denied: int = 403  # 404 where an object is not even confirmed to exist (drafts)
 
 
 ROUTES: dict[str, Access] = {
@@ -53,6 +56,29 @@ ROUTES: dict[str, Access] = {
     "people.reactivate": Access({ADMIN_HERE, SITE_ADMIN}, "POST", {"user_id": "person"}),
     "people.reset_password": Access({ADMIN_HERE, SITE_ADMIN}, "POST", {"user_id": "person"}),
     "people.network_staff": Access({SITE_ADMIN}),
+    "catalog.index": Access(PUBLIC),
+    **{f"authoring.{name}": Access(ANY_AUTHOR, method) for name, method in (
+        ("index", "GET"), ("create_course", "GET"), ("import_package", "GET"), ("preview", "POST"))},
+    **{f"authoring.{name}": Access(AUTHORS, method, {"course_id": "draft_course"}, denied=404)
+       for name, method in (("course", "GET"), ("settings", "POST"), ("add_module", "POST"),
+                            ("change_status", "POST"), ("request_sharing", "POST"),
+                            ("stop_sharing", "POST"), ("export_package", "GET"))},
+    "authoring.course_texts": Access(AUTHORS, values={"course_id": "draft_course", "locale": "es"},
+                                     denied=404),
+    **{f"authoring.{name}": Access(AUTHORS, method, {"module_id": "draft_module"}, denied=404)
+       for name, method in (("move_module", "POST"), ("delete_module", "POST"),
+                            ("add_lesson", "POST"))},
+    "authoring.module_texts": Access(AUTHORS, values={"module_id": "draft_module", "locale": "en"},
+                                     denied=404),
+    **{f"authoring.{name}": Access(AUTHORS, method, {"lesson_id": "draft_lesson"}, denied=404)
+       for name, method in (("move_lesson", "POST"), ("delete_lesson", "POST"))},
+    "authoring.lesson_texts": Access(AUTHORS, values={"lesson_id": "draft_lesson", "locale": "es"},
+                                     denied=404),
+    "authoring.adopt": Access(AUTHORS, "POST", {"course_id": "shared_course"}),
+    "authoring.reviews": Access({COORDINATOR}),
+    "authoring.review": Access({COORDINATOR}, values={"course_id": "pending_course"}),
+    "catalog.course": Access(PUBLIC, values={"course_id": "shared_course"}),
+    "catalog.lesson": Access(SIGNED_IN, values={"course_id": "shared_course", "lesson_id": "shared_lesson"}),
     "people.create_staff": Access({SITE_ADMIN}),
 }
 
@@ -92,8 +118,23 @@ def world(app_ctx, create_academy, create_user):
         COORDINATOR: create_user(network_roles=["coordinator"]),
         SITE_ADMIN: create_user(network_roles=["site_admin"]),
     }
+    from academy.curricula import operations as course_ops
+    from tests.test_course_packages import sample_package
+
+    shared = course_ops.import_package(sample_package(), academy=elsewhere)
+    course_ops.publish_course(shared)
+    course_ops.approve_sharing(shared, people[COORDINATOR])
+    draft = course_ops.import_package(sample_package(), academy=here)
+    pending = course_ops.create_course(here, slug="pending-review", default_locale="es",
+                                       locales=["es"], hours=1, tags=[], title="Pendiente")
+    course_ops.publish_course(pending)
+    course_ops.request_sharing(pending)
+    db.session.commit()
     objects = {"academy": here.id, "person": create_user(academy=here, roles=["trainee"]).id,
-               "logo": here.logo_filename}
+               "logo": here.logo_filename, "shared_course": shared.id,
+               "shared_lesson": shared.modules[0].lessons[0].id, "draft_course": draft.id,
+               "draft_module": draft.modules[0].id, "draft_lesson": draft.modules[0].lessons[0].id,
+               "pending_course": pending.id}
     assert logos.logo_path(here.logo_filename) is not None
     return people, objects
 
@@ -125,4 +166,4 @@ def test_access(app, world, login_as, endpoint, actor):
     elif actor == ANONYMOUS:
         assert response.status_code == 302 and "/login" in location, (endpoint, response.status_code)
     else:
-        assert response.status_code == 403, (endpoint, actor, response.status_code)
+        assert response.status_code == access.denied, (endpoint, actor, response.status_code)

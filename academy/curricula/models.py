@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.db import UTCDateTime, utcnow
 from academy.extensions import db
+from academy.i18n import sort_key
 
 if TYPE_CHECKING:
     from academy.academies.models import Academy
@@ -54,7 +55,6 @@ class Course(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     approved_version: Mapped[int | None] = mapped_column(Integer)
     hours: Mapped[int] = mapped_column(Integer, default=0)
-    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     cover_filename: Mapped[str | None] = mapped_column(String(128))
     source_course_id: Mapped[int | None] = mapped_column(
         ForeignKey("courses.id", ondelete="SET NULL"), index=True)
@@ -66,6 +66,8 @@ class Course(db.Model):
     academy: Mapped[Academy] = relationship(lazy="joined", innerjoin=True)
     texts: Mapped[list[CourseText]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", back_populates="course")
+    tag_rows: Mapped[list[CourseTag]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CourseTag.tag")
     modules: Mapped[list[Module]] = relationship(
         order_by="Module.position", cascade="all, delete-orphan", back_populates="course")
 
@@ -78,9 +80,30 @@ class Course(db.Model):
         return found.title if found else self.slug
 
     @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
+    @tags.setter
+    def tags(self, values) -> None:
+        wanted = list(dict.fromkeys(values))
+        self.tag_rows = [row for row in self.tag_rows if row.tag in wanted]
+        held = {row.tag for row in self.tag_rows}
+        self.tag_rows.extend(CourseTag(tag=tag) for tag in wanted if tag not in held)
+
+    @property
     def is_shared(self) -> bool:
         """Shared with the whole network: asked for, and approved by a coordinator."""
         return self.visibility == NETWORK and self.review_status == REVIEW_APPROVED
+
+
+class CourseTag(db.Model):
+    """A topic tag of a course (a lower-case slug such as "human-rights")."""
+
+    __tablename__ = "course_tags"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class CourseText(db.Model):
@@ -91,8 +114,17 @@ class CourseText(db.Model):
     locale: Mapped[str] = mapped_column(String(8), primary_key=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Title and summary without accents or case, for searching in any database.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     course: Mapped[Course] = relationship(back_populates="texts")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.refresh_search_text()
+
+    def refresh_search_text(self) -> None:
+        self.search_text = sort_key(f"{self.title or ''}\n{self.summary or ''}")
 
 
 class Module(db.Model):

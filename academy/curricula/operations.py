@@ -1,15 +1,23 @@
 """Every change to courses. Never commits."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from academy.academies import queries as academy_queries
-from academy.curricula.models import (NETWORK, PUBLISHED, REVIEW_APPROVED, Course, CourseReview)
+from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PAGE, PUBLISHED,
+                                      REVIEW_APPROVED, REVIEW_PENDING, REVIEW_RETURNED, Course,
+                                      CourseReview, CourseText, Lesson, LessonText, Module,
+                                      ModuleText)
 from academy.curricula.packages.archive import ArchiveError
 from academy.curricula.packages.importer import create_course_from_package
-from academy.curricula.packages.reader import PackageInvalid, Problem, read_package
+from academy.curricula.packages.reader import SLUG_RE, PackageInvalid, Problem, read_package
 from academy.db import utcnow
+from academy.domain import DomainError
 from academy.extensions import db
+from academy.i18n import is_locale, sort_key
 
 
 def import_package(files: dict[str, bytes], academy=None) -> Course:
@@ -42,6 +50,8 @@ def publish_course(course: Course) -> None:
 
 def approve_sharing(course: Course, reviewer, comment: str = "") -> CourseReview:
     """A coordinator shares this version of the course with the whole network."""
+    if course.status != PUBLISHED:
+        raise DomainError(_l("Only a published course can be shared with the network."))
     course.visibility = NETWORK
     course.review_status = REVIEW_APPROVED
     course.approved_version = course.version
@@ -50,3 +60,236 @@ def approve_sharing(course: Course, reviewer, comment: str = "") -> CourseReview
     db.session.add(review)
     db.session.flush()
     return review
+
+
+# --- Authoring -------------------------------------------------------------------------------
+
+def slugify(text: str, taken: set[str] | None = None) -> str:
+    """A short ASCII name from a title, made unique among `taken` with -2, -3 …"""
+    base = re.sub(r"[^a-z0-9]+", "-", sort_key(text)).strip("-")[:56] or "item"
+    taken = taken or set()
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_settings(default_locale: str, locales: list[str], hours: int, tags: list[str]) -> None:
+    if not locales or any(not is_locale(code) for code in locales):
+        raise DomainError(_l("Choose at least one of the platform's languages."), "locales")
+    if default_locale not in locales:
+        raise DomainError(_l("The default language must be one of the course's languages."),
+                          "default_locale")
+    if not 0 <= hours <= 1000:
+        raise DomainError(_l("Give a number of hours from 0 to 1000."), "hours")
+    if any(not SLUG_RE.match(tag) for tag in tags):
+        raise DomainError(_l("Topics are lower-case words joined by hyphens, separated by commas."),
+                          "tags")
+
+
+def create_course(academy, *, slug: str, default_locale: str, locales: list[str], hours: int,
+                  tags: list[str], title: str, summary: str = "") -> Course:
+    """A new draft course of `academy`. Raises DomainError naming the field at fault."""
+    if not SLUG_RE.match(slug or ""):
+        raise DomainError(_l("Use lower-case letters without accents, digits and hyphens (at most 64)."),
+                          "slug")
+    taken = select(func.count()).select_from(Course).where(Course.academy_id == academy.id,
+                                                           Course.slug == slug)
+    if db.session.scalar(taken):
+        raise DomainError(_l("Your academy already has a course with this short name."), "slug")
+    _check_settings(default_locale, locales, hours, tags)
+    if not title.strip():
+        raise DomainError(_l("A title is required."), "title")
+    course = Course(academy=academy, slug=slug, default_locale=default_locale,
+                    locales=list(locales), hours=hours, tags=tags)
+    course.texts.append(CourseText(locale=default_locale, title=title.strip(),
+                                   summary=summary.strip()))
+    db.session.add(course)
+    db.session.flush()
+    return course
+
+
+def update_course_settings(course: Course, *, default_locale: str, locales: list[str],
+                           hours: int, tags: list[str]) -> None:
+    """Change a course's languages, hours and topics. Raises DomainError."""
+    _check_settings(default_locale, locales, hours, tags)
+    if not any(t.locale == default_locale and t.title for t in course.texts):
+        raise DomainError(_l("Write the course's title in that language before making it the default."),
+                          "default_locale")
+    course.default_locale, course.locales, course.hours, course.tags = (
+        default_locale, list(locales), hours, tags)
+    db.session.flush()
+
+
+def _text_row(rows, factory, locale: str):
+    row = next((r for r in rows if r.locale == locale), None)
+    if row is None:
+        row = factory(locale=locale)
+        rows.append(row)
+    return row
+
+
+def _check_locale(course: Course, locale: str) -> None:
+    if locale not in course.locales:
+        raise DomainError(_l("This course is not offered in that language."), "locale")
+
+
+def set_course_text(course: Course, locale: str, *, title: str, summary: str) -> None:
+    """Write the course's title and summary in one language."""
+    _check_locale(course, locale)
+    if locale == course.default_locale and not title.strip():
+        raise DomainError(_l("The title in the default language is required."), "title")
+    row = _text_row(course.texts, CourseText, locale)
+    row.title, row.summary = title.strip(), summary.strip()
+    row.refresh_search_text()
+    db.session.flush()
+
+
+def add_module(course: Course, title: str) -> Module:
+    """A new module at the end, titled in the course's default language."""
+    if not title.strip():
+        raise DomainError(_l("A title is required."), "title")
+    module = Module(slug=slugify(title, {m.slug for m in course.modules}),
+                    position=len(course.modules) + 1,
+                    texts=[ModuleText(locale=course.default_locale, title=title.strip())])
+    course.modules.append(module)
+    db.session.flush()
+    return module
+
+
+def set_module_text(module: Module, locale: str, title: str) -> None:
+    _check_locale(module.course, locale)
+    if locale == module.course.default_locale and not title.strip():
+        raise DomainError(_l("The title in the default language is required."), "title")
+    _text_row(module.texts, ModuleText, locale).title = title.strip()
+    db.session.flush()
+
+
+def add_lesson(module: Module, title: str) -> Lesson:
+    """A new page at the end of the module, titled in the course's default language."""
+    if not title.strip():
+        raise DomainError(_l("A title is required."), "title")
+    lesson = Lesson(slug=slugify(title, {l.slug for l in module.lessons}), kind=PAGE,
+                    position=len(module.lessons) + 1,
+                    texts=[LessonText(locale=module.course.default_locale, title=title.strip(),
+                                      body="")])
+    module.lessons.append(lesson)
+    db.session.flush()
+    return lesson
+
+
+def set_lesson_text(lesson: Lesson, locale: str, *, title: str, body: str,
+                    minutes: int | None = None) -> None:
+    """Write a lesson's title and Markdown in one language (and its reading time)."""
+    course = lesson.module.course
+    _check_locale(course, locale)
+    if not title.strip() and (locale == course.default_locale or body.strip()):
+        raise DomainError(_l("A title is required."), "title")
+    if len(body) > 200_000:
+        raise DomainError(_l("The lesson is too long: split it into several lessons."), "body")
+    row = _text_row(lesson.texts, LessonText, locale)
+    row.title, row.body = title.strip(), body.replace("\r\n", "\n")
+    if minutes is not None:
+        if not 0 <= minutes <= 600:
+            raise DomainError(_l("Give a number of minutes from 0 to 600."), "minutes")
+        lesson.minutes = minutes
+    db.session.flush()
+
+
+def _move(items: list, item, delta: int) -> None:
+    index = items.index(item)
+    target = index + delta
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    for position, each in enumerate(items, start=1):
+        each.position = position
+
+
+def move_module(module: Module, delta: int) -> None:
+    """Move a module up (-1) or down (+1) in its course."""
+    _move(list(module.course.modules), module, delta)
+    db.session.flush()
+
+
+def move_lesson(lesson: Lesson, delta: int) -> None:
+    """Move a lesson up (-1) or down (+1) in its module."""
+    _move(list(lesson.module.lessons), lesson, delta)
+    db.session.flush()
+
+
+def delete_module(module: Module) -> None:
+    course = module.course
+    course.modules.remove(module)
+    for position, each in enumerate(course.modules, start=1):
+        each.position = position
+    db.session.flush()
+
+
+def delete_lesson(lesson: Lesson) -> None:
+    module = lesson.module
+    module.lessons.remove(lesson)
+    for position, each in enumerate(module.lessons, start=1):
+        each.position = position
+    db.session.flush()
+
+
+def archive_course(course: Course) -> None:
+    """Withdraw a course from the catalogue, keeping it."""
+    course.status = ARCHIVED
+    db.session.flush()
+
+
+def unpublish_course(course: Course) -> None:
+    """Back to draft: only its authors see it."""
+    course.status = DRAFT
+    db.session.flush()
+
+
+# --- Sharing with the network ------------------------------------------------------------------
+
+def request_sharing(course: Course) -> None:
+    """Ask a coordinator to share the course with the network (a new version if it was shared)."""
+    if course.status != PUBLISHED:
+        raise DomainError(_l("Publish the course before sharing it with the network."))
+    if course.review_status == REVIEW_PENDING:
+        raise DomainError(_l("The course is already waiting for review."))
+    if course.review_status == REVIEW_APPROVED:
+        course.version += 1
+    course.visibility = NETWORK
+    course.review_status = REVIEW_PENDING
+    db.session.flush()
+
+
+def return_sharing(course: Course, reviewer, comment: str) -> CourseReview:
+    """A coordinator sends the course back to its authors with comments."""
+    if not comment.strip():
+        raise DomainError(_l("Say what the authors should change."), "comment")
+    course.review_status = REVIEW_RETURNED
+    review = CourseReview(course_id=course.id, version=course.version, decision=REVIEW_RETURNED,
+                          comment=comment.strip(), reviewer_id=reviewer.id)
+    db.session.add(review)
+    db.session.flush()
+    return review
+
+
+def keep_in_academy(course: Course) -> None:
+    """Stop sharing: the course is visible to its own academy only."""
+    course.visibility = ACADEMY_ONLY
+    course.review_status = None
+    db.session.flush()
+
+
+def adopt_course(source: Course, academy) -> Course:
+    """Copy a shared course into `academy` as a draft that remembers its source and version."""
+    from academy.curricula.packages.writer import export_course
+
+    if not source.is_shared:
+        raise DomainError(_l("Only courses shared with the network can be adopted."))
+    data = read_package(export_course(source.id))
+    taken = set(db.session.scalars(select(Course.slug).where(Course.academy_id == academy.id)))
+    data.slug = slugify(data.slug, taken)
+    course = create_course_from_package(data, academy)
+    course.source_course_id = source.id
+    course.source_version = source.approved_version
+    course.version = 1
+    return course

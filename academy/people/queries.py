@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 
 from academy.academies.models import Membership
 from academy.accounts.models import NetworkRole, User
+from academy.db import escape_like
 from academy.extensions import db
 from academy.i18n import sort_key
 
@@ -21,16 +22,13 @@ class PeoplePage:
     pages: int
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 def people_of_academy(academy_id: int, *, search: str = "", role: str | None = None,
                       status: str | None = None, page: int = 1) -> PeoplePage:
     """One page of an academy's people, filtered; memberships are loaded in one extra query."""
     stmt = select(User).where(User.academy_id == academy_id)
     if search:
-        pattern = f"%{_escape_like(sort_key(search))}%"
+        pattern = f"%{escape_like(sort_key(search))}%"
         stmt = stmt.where(
             or_(
                 func.lower(User.username).like(pattern, escape="\\"),

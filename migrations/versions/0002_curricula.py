@@ -1,8 +1,8 @@
-"""Curricula: courses, modules, lessons, per-locale texts, question bank, reviews
+"""Curricula: courses, tags, modules, lessons, per-locale texts, question bank, reviews
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 17:59:30.913302
+Create Date: 2026-11-28 18:01:59.903686
 
 """
 from alembic import op
@@ -29,7 +29,6 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('approved_version', sa.Integer(), nullable=True),
     sa.Column('hours', sa.Integer(), nullable=False),
-    sa.Column('tags', sa.JSON(), nullable=False),
     sa.Column('cover_filename', sa.String(length=128), nullable=True),
     sa.Column('source_course_id', sa.Integer(), nullable=True),
     sa.Column('source_version', sa.Integer(), nullable=True),
@@ -61,11 +60,21 @@ def upgrade():
     with op.batch_alter_table('course_reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_course_reviews_course_id'), ['course_id'], unique=False)
 
+    op.create_table('course_tags',
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('tag', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_course_tags_course_id_courses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('course_id', 'tag', name=op.f('pk_course_tags'))
+    )
+    with op.batch_alter_table('course_tags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_course_tags_tag'), ['tag'], unique=False)
+
     op.create_table('course_texts',
     sa.Column('course_id', sa.Integer(), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_course_texts_course_id_courses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('course_id', 'locale', name=op.f('pk_course_texts'))
     )
@@ -156,6 +165,10 @@ def downgrade():
 
     op.drop_table('modules')
     op.drop_table('course_texts')
+    with op.batch_alter_table('course_tags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_course_tags_tag'))
+
+    op.drop_table('course_tags')
     with op.batch_alter_table('course_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_course_reviews_course_id'))
 

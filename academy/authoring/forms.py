@@ -1,0 +1,77 @@
+"""Forms of the course editor."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from academy.forms import REQUIRED, CheckboxesField, choices
+from academy.i18n import locale_choices
+
+_MAX = _l("Use at most %(max)d characters.")
+
+
+def _tags(value) -> list[str]:
+    if isinstance(value, list):
+        return value
+    return [t.strip().lower() for t in (value or "").split(",") if t.strip()]
+
+
+class CourseSettingsForm(FlaskForm):
+    default_locale = SelectField(_l("Default language"), choices=choices(locale_choices()),
+                                 validators=[DataRequired(REQUIRED)])
+    locales = CheckboxesField(_l("Languages offered"), choices=choices(locale_choices()),
+                              validators=[DataRequired(_l("Choose at least one language."))])
+    hours = IntegerField(_l("Estimated hours"), default=1,
+                         validators=[NumberRange(0, 1000, message=_l("Give a number of hours from 0 to 1000."))])
+    tags = StringField(_l("Topics"), filters=[_tags],
+                       description=_l("Separated by commas, e.g. human-rights, security"))
+
+
+class NewCourseForm(CourseSettingsForm):
+    slug = StringField(_l("Short name (in addresses)"),
+                       description=_l("Lower-case letters, digits and hyphens, e.g. searches-with-dignity"),
+                       validators=[DataRequired(REQUIRED), Length(max=64, message=_MAX)],
+                       render_kw={"autocapitalize": "none", "spellcheck": "false"})
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300, message=_MAX)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=5000, message=_MAX)],
+                            render_kw={"rows": 5})
+
+
+class CourseTextForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=300, message=_MAX)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=5000, message=_MAX)],
+                            render_kw={"rows": 8})
+
+
+class TitleForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=300, message=_MAX)])
+
+
+class LessonTextForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=300, message=_MAX)])
+    minutes = IntegerField(_l("Reading time (minutes)"), validators=[
+        Optional(), NumberRange(0, 600, message=_l("Give a number of minutes from 0 to 600."))])
+    body = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 24},
+                         description=_l("## for a heading, **bold**, *italic*, - for a list, "
+                                        "[text](https://…) for a link."))
+
+
+class NewItemForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300, message=_MAX)])
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField(validators=[DataRequired(REQUIRED)])
+
+
+class ReviewForm(FlaskForm):
+    comment = TextAreaField(_l("Comments for the authors"), render_kw={"rows": 5},
+                            validators=[Length(max=5000, message=_MAX)])
+
+
+class PackageForm(FlaskForm):
+    package = FileField(_l("Course package (.zip)"), validators=[FileRequired(_l("Choose a file."))],
+                        render_kw={"accept": ".zip,application/zip"})

@@ -1,0 +1,261 @@
+"""The course editor: courses, their texts in each language, modules and lessons."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from academy.academies.models import Academy
+from academy.authoring.blueprint import bp
+from academy.authoring.forms import (CourseSettingsForm, CourseTextForm, LessonTextForm, MoveForm,
+                                     NewCourseForm, NewItemForm, TitleForm)
+from academy.authoring.lookups import (course_for_author, lesson_for_author, locale_of,
+                                       module_for_author)
+from academy.curricula import operations, policy, queries
+from academy.curricula.models import PAGE, best_text
+from academy.curricula.rendering import render_markdown
+from academy.domain import DomainError
+from academy.extensions import db
+from academy.forms import ActionForm, show_domain_error
+
+
+def _author_academy() -> Academy:
+    ids = sorted(policy.authoring_academy_ids(current_user))
+    if not ids:
+        abort(403)
+    return db.session.get(Academy, ids[0])
+
+
+@bp.route("/authoring")
+@login_required
+def index():
+    ids = policy.authoring_academy_ids(current_user)
+    if not ids:
+        abort(403)
+    return render_template("authoring/index.html", courses=queries.courses_of_academies(ids))
+
+
+@bp.route("/authoring/courses/new", methods=["GET", "POST"])
+@login_required
+def create_course():
+    academy = _author_academy()
+    form = NewCourseForm()
+    if not form.is_submitted():
+        form.default_locale.data = academy.default_locale
+        form.locales.data = [academy.default_locale]
+    if form.validate_on_submit():
+        try:
+            course = operations.create_course(
+                academy, slug=(form.slug.data or "").strip(), default_locale=form.default_locale.data,
+                locales=form.locales.data, hours=form.hours.data or 0, tags=form.tags.data,
+                title=form.title.data, summary=form.summary.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The course has been created as a draft."), "success")
+            return redirect(url_for("authoring.course", course_id=course.id))
+    return render_template("authoring/course_new.html", form=form, academy=academy)
+
+
+@bp.route("/authoring/courses/<int:course_id>")
+@login_required
+def course(course_id: int):
+    course = course_for_author(course_id)
+    outline = queries.course_outline(course.id)
+    settings = CourseSettingsForm(obj=course, formdata=None)
+    settings.tags.data = ", ".join(course.tags)
+    return render_template("authoring/course.html", course=outline, settings=settings,
+                           status=queries.translation_status(outline), action_form=ActionForm(),
+                           new_item=NewItemForm(formdata=None), reviews=queries.reviews_of(course.id))
+
+
+@bp.route("/authoring/courses/<int:course_id>/settings", methods=["POST"])
+@login_required
+def settings(course_id: int):
+    course = course_for_author(course_id)
+    form = CourseSettingsForm()
+    if form.validate_on_submit():
+        try:
+            operations.update_course_settings(course, default_locale=form.default_locale.data,
+                                              locales=form.locales.data, hours=form.hours.data or 0,
+                                              tags=form.tags.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The course settings have been saved."), "success")
+            return redirect(url_for("authoring.course", course_id=course.id))
+    outline = queries.course_outline(course.id)
+    return render_template("authoring/course.html", course=outline, settings=form,
+                           status=queries.translation_status(outline), action_form=ActionForm(),
+                           new_item=NewItemForm(formdata=None),
+                           reviews=queries.reviews_of(course.id)), 422
+
+
+def _reference(texts, course):
+    """The default-language text shown beside the one being translated."""
+    return best_text(texts, course.default_locale, course.default_locale)[0]
+
+
+@bp.route("/authoring/courses/<int:course_id>/texts/<locale>", methods=["GET", "POST"])
+@login_required
+def course_texts(course_id: int, locale: str):
+    course = course_for_author(course_id)
+    locale = locale_of(course, locale)
+    current = next((t for t in course.texts if t.locale == locale), None)
+    form = CourseTextForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            operations.set_course_text(course, locale, title=form.title.data or "",
+                                       summary=form.summary.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("authoring.course", course_id=course.id))
+    return render_template("authoring/texts.html", course=course, locale=locale, form=form,
+                           reference=_reference(course.texts, course), kind="course",
+                           action=url_for("authoring.course_texts", course_id=course.id, locale=locale))
+
+
+@bp.route("/authoring/courses/<int:course_id>/modules", methods=["POST"])
+@login_required
+def add_module(course_id: int):
+    course = course_for_author(course_id)
+    form = NewItemForm()
+    if form.validate_on_submit():
+        operations.add_module(course, form.title.data)
+        db.session.commit()
+        flash(_("The module has been added."), "success")
+    else:
+        flash(_("Give the new module a title."), "error")
+    return redirect(url_for("authoring.course", course_id=course.id) + "#outline")
+
+
+@bp.route("/authoring/modules/<int:module_id>/texts/<locale>", methods=["GET", "POST"])
+@login_required
+def module_texts(module_id: int, locale: str):
+    module = module_for_author(module_id)
+    course = module.course
+    locale = locale_of(course, locale)
+    current = next((t for t in module.texts if t.locale == locale), None)
+    form = TitleForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            operations.set_module_text(module, locale, form.title.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("authoring.course", course_id=course.id) + "#outline")
+    return render_template("authoring/texts.html", course=course, locale=locale, form=form,
+                           reference=_reference(module.texts, course), kind="module",
+                           action=url_for("authoring.module_texts", module_id=module.id, locale=locale))
+
+
+@bp.route("/authoring/modules/<int:module_id>/move", methods=["POST"])
+@login_required
+def move_module(module_id: int):
+    module = module_for_author(module_id)
+    form = MoveForm()
+    if form.validate_on_submit() and form.direction.data in ("up", "down"):
+        operations.move_module(module, -1 if form.direction.data == "up" else 1)
+        db.session.commit()
+    return redirect(url_for("authoring.course", course_id=module.course_id) + "#outline")
+
+
+@bp.route("/authoring/modules/<int:module_id>/delete", methods=["POST"])
+@login_required
+def delete_module(module_id: int):
+    module = module_for_author(module_id)
+    course_id = module.course_id
+    operations.delete_module(module)
+    db.session.commit()
+    flash(_("The module and its lessons have been deleted."), "success")
+    return redirect(url_for("authoring.course", course_id=course_id) + "#outline")
+
+
+@bp.route("/authoring/modules/<int:module_id>/lessons", methods=["POST"])
+@login_required
+def add_lesson(module_id: int):
+    module = module_for_author(module_id)
+    form = NewItemForm()
+    if not form.validate_on_submit():
+        flash(_("Give the new lesson a title."), "error")
+        return redirect(url_for("authoring.course", course_id=module.course_id) + "#outline")
+    lesson = operations.add_lesson(module, form.title.data)
+    db.session.commit()
+    return redirect(url_for("authoring.lesson_texts", lesson_id=lesson.id,
+                            locale=module.course.default_locale))
+
+
+@bp.route("/authoring/lessons/<int:lesson_id>/texts/<locale>", methods=["GET", "POST"])
+@login_required
+def lesson_texts(lesson_id: int, locale: str):
+    lesson = lesson_for_author(lesson_id)
+    course = lesson.module.course
+    locale = locale_of(course, locale)
+    if lesson.kind != PAGE:
+        abort(404)
+    current = next((t for t in lesson.texts if t.locale == locale), None)
+    form = LessonTextForm(obj=current)
+    if not form.is_submitted():
+        form.minutes.data = lesson.minutes
+    preview = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "preview":  # the Preview button: show, do not save
+            preview = render_markdown(form.body.data or "")
+        else:
+            try:
+                operations.set_lesson_text(lesson, locale, title=form.title.data or "",
+                                           body=form.body.data or "", minutes=form.minutes.data)
+            except DomainError as error:
+                db.session.rollback()
+                show_domain_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("authoring.lesson_texts", lesson_id=lesson.id, locale=locale))
+    reference = _reference(lesson.texts, course)
+    return render_template("authoring/lesson.html", course=course, lesson=lesson, locale=locale,
+                           form=form, reference=reference, preview=preview,
+                           reference_html=render_markdown(reference.body) if reference else None)
+
+
+@bp.route("/authoring/lessons/<int:lesson_id>/move", methods=["POST"])
+@login_required
+def move_lesson(lesson_id: int):
+    lesson = lesson_for_author(lesson_id)
+    form = MoveForm()
+    if form.validate_on_submit() and form.direction.data in ("up", "down"):
+        operations.move_lesson(lesson, -1 if form.direction.data == "up" else 1)
+        db.session.commit()
+    return redirect(url_for("authoring.course", course_id=lesson.module.course_id) + "#outline")
+
+
+@bp.route("/authoring/lessons/<int:lesson_id>/delete", methods=["POST"])
+@login_required
+def delete_lesson(lesson_id: int):
+    lesson = lesson_for_author(lesson_id)
+    course_id = lesson.module.course_id
+    operations.delete_lesson(lesson)
+    db.session.commit()
+    flash(_("The lesson has been deleted."), "success")
+    return redirect(url_for("authoring.course", course_id=course_id) + "#outline")
+
+
+@bp.route("/authoring/preview", methods=["POST"])
+@login_required
+def preview():
+    """The live preview of the lesson editor: Markdown in, safe HTML out."""
+    if not policy.authoring_academy_ids(current_user):
+        abort(403)
+    text = request.form.get("body", "")[:200_000]
+    return str(render_markdown(text)), 200, {"Content-Type": "text/html; charset=utf-8"}

@@ -1,0 +1,29 @@
+"""The catalogue's search and filters (a GET form: it changes nothing)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+
+from academy.forms import choices
+from academy.i18n import country_name, locale_choices
+
+
+class CatalogFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), render_kw={"type": "search", "maxlength": 100})
+    academy = SelectField(_l("Academy"), default="")
+    country = SelectField(_l("Country"), default="")
+    language = SelectField(_l("Language"), default="")
+    tag = SelectField(_l("Topic"), default="")
+
+    def offer(self, facets: dict, locale: str) -> None:
+        """Fill the choices with what the catalogue holds for this person."""
+        self.academy.choices = choices([("", _l("All academies")), *sorted(
+            ((str(a.id), a.name_in(locale)) for a in facets["academies"]), key=lambda p: p[1])])
+        self.country.choices = choices([("", _l("All countries")), *sorted(
+            ((c, country_name(c, locale)) for c in facets["countries"]), key=lambda p: p[1])])
+        self.language.choices = choices([("", _l("All languages")), *locale_choices()])
+        self.tag.choices = choices([("", _l("All topics")), *((t, t) for t in facets["tags"])])

@@ -1,0 +1,73 @@
+"""The catalogue: find courses, read their outline and (signed in) their lessons."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from academy.catalog.forms import CatalogFilterForm
+from academy.curricula import policy, queries
+from academy.curricula.models import PAGE, Course, best_text
+from academy.curricula.rendering import render_markdown
+from academy.extensions import login_manager
+from academy.i18n import current_locale, is_locale
+
+bp = Blueprint("catalog", __name__, template_folder="templates")
+
+
+@bp.route("/courses")
+def index():
+    locale = current_locale()
+    form = CatalogFilterForm(request.args)
+    form.offer(queries.catalog_facets(current_user), locale)
+    args = request.args
+    academy = args.get("academy", "")
+    country = args.get("country", "").upper()
+    language = args.get("language", "")
+    tag = args.get("tag", "")
+    listing = queries.catalog(
+        current_user, locale, search=args.get("q", "").strip()[:100],
+        academy_id=int(academy) if academy.isdigit() else None,
+        country=country if re.fullmatch(r"[A-Z]{2}", country) else None,
+        language=language if is_locale(language) else None,
+        tag=tag if re.fullmatch(r"[a-z0-9-]{1,64}", tag) else None,
+        page=args.get("page", 1, type=int) or 1)
+    return render_template("catalog/index.html", form=form, listing=listing)
+
+
+def _visible_course(course_id: int) -> Course:
+    """The course, or 404 for anyone who may not see it (drafts are not even confirmed to exist)."""
+    course = queries.course_outline(course_id)
+    if course is None or not policy.can_view_course(current_user, course):
+        abort(404)
+    return course
+
+
+@bp.route("/courses/<int:course_id>")
+def course(course_id: int):
+    course = _visible_course(course_id)
+    return render_template("catalog/course.html", course=course,
+                           can_read=policy.can_read_lessons(current_user, course),
+                           can_adopt=policy.can_adopt(current_user, course))
+
+
+@bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>")
+def lesson(course_id: int, lesson_id: int):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    course = _visible_course(course_id)
+    if not policy.can_read_lessons(current_user, course):
+        abort(403)
+    # Quizzes become readable with the quiz engine; until then they are listed, not opened.
+    lessons = [item for module in course.modules for item in module.lessons if item.kind == PAGE]
+    current = next((item for item in lessons if item.id == lesson_id), None)
+    if current is None:
+        abort(404)
+    index = lessons.index(current)
+    text, text_locale = best_text(current.texts, current_locale(), course.default_locale)
+    body = render_markdown(text.body) if text is not None else None
+    return render_template(
+        "catalog/lesson.html", course=course, lesson=current, text=text, text_locale=text_locale,
+        body=body, previous=lessons[index - 1] if index else None,
+        following=lessons[index + 1] if index + 1 < len(lessons) else None)

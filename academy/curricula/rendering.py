@@ -1,0 +1,33 @@
+"""Lesson Markdown to safe HTML: CommonMark via markdown-it-py, then sanitised by nh3 (Ammonia).
+
+Raw HTML in a lesson is never rendered (it shows as text), and the sanitiser removes anything
+the Markdown could still produce that is unsafe: scripts, event handlers, javascript:/data: URLs.
+"""
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
+    "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "img",
+}
+# No style attributes: the Content-Security-Policy would refuse them anyway.
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+
+
+def render_markdown(text: str) -> Markup:
+    """Safe HTML for a lesson body; a level-1 heading becomes level 2 (the page has the h1)."""
+    html = _markdown.render(text or "")
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)

@@ -1,0 +1,209 @@
+"""Instructors write, translate, publish and share courses; coordinators review; others adopt."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from academy.curricula.models import Course, CourseReview, Lesson
+from academy.curricula.packages.archive import read_zip, write_zip
+from academy.extensions import db
+from tests.support import csrf_token, post_form
+from tests.test_course_packages import sample_package
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def instructor(create_user, academy):
+    return create_user(academy=academy, roles=["instructor"], username="ana.instructora")
+
+
+@pytest.fixture
+def coordinator(create_user):
+    return create_user(network_roles=["coordinator"], username="coord")
+
+
+def _new_course(client, **fields):
+    data = {"title": "Registros con dignidad", "slug": "registros", "summary": "Cómo registrar.",
+            "default_locale": "es", "locales": ["es", "en"], "hours": "6", "tags": "searches, human-rights",
+            **fields}
+    return post_form(client, "/authoring/courses/new", data, headers=EN)
+
+
+def _course(slug="registros") -> Course:
+    db.session.expire_all()
+    return db.session.scalar(select(Course).where(Course.slug == slug))
+
+
+def test_instructor_writes_a_course_in_two_languages(client, instructor, login_as):
+    login_as(instructor)
+    response = _new_course(client)
+    course = _course()
+    assert response.headers["Location"] == f"/authoring/courses/{course.id}"
+    assert course.status == "draft" and course.tags == ["human-rights", "searches"]
+    page = f"/authoring/courses/{course.id}"
+    post_form(client, f"{page}/modules", {"title": "Principios"}, token_from=page)
+    module = _course().modules[0]
+    response = post_form(client, f"/authoring/modules/{module.id}/lessons", {"title": "Por qué"},
+                         token_from=page)
+    lesson = _course().modules[0].lessons[0]
+    editor = f"/authoring/lessons/{lesson.id}/texts/es"
+    assert response.headers["Location"] == editor
+    post_form(client, editor, {"title": "Por qué importa", "minutes": "15",
+                               "body": "## Dignidad\n\nUn registro **proporcional**.", "action": "save"})
+    english = f"/authoring/lessons/{lesson.id}/texts/en"
+    page_html = client.get(english, headers=EN).get_data(as_text=True)
+    assert "In Spanish (default)" in page_html and "<strong>proporcional</strong>" in page_html
+    post_form(client, english, {"title": "Why it matters", "minutes": "15",
+                                "body": "## Dignity\n\nA **proportionate** search.", "action": "save"})
+    db.session.expire_all()
+    texts = {t.locale: (t.title, t.body) for t in db.session.get(Lesson, lesson.id).texts}
+    assert texts["en"] == ("Why it matters", "## Dignity\n\nA **proportionate** search.")
+    status = client.get(page, headers=EN).get_data(as_text=True)
+    assert "3 / 3" in status and "1 / 3" in status  # Spanish complete; English has the lesson only
+
+
+def test_preview_shows_the_lesson_without_saving_and_without_javascript(client, instructor,
+                                                                        login_as, app_ctx):
+    login_as(instructor)
+    _new_course(client)
+    course = _course()
+    post_form(client, f"/authoring/courses/{course.id}/modules", {"title": "M"},
+              token_from=f"/authoring/courses/{course.id}")
+    module = _course().modules[0]
+    post_form(client, f"/authoring/modules/{module.id}/lessons", {"title": "L"},
+              token_from=f"/authoring/courses/{course.id}")
+    lesson = _course().modules[0].lessons[0]
+    editor = f"/authoring/lessons/{lesson.id}/texts/es"
+    page = post_form(client, editor, {"title": "L", "body": "**negrita** <script>x()</script>",
+                                      "action": "preview"}).get_data(as_text=True)
+    assert "<strong>negrita</strong>" in page and "<script>x()" not in page
+    db.session.expire_all()
+    assert db.session.get(Lesson, lesson.id).texts[0].body == ""
+    live = post_form(client, "/authoring/preview", {"body": "*cursiva*"}, token_from=editor)
+    assert live.get_data(as_text=True).strip() == "<p><em>cursiva</em></p>"
+
+
+def test_modules_and_lessons_can_be_reordered_and_deleted(client, instructor, login_as):
+    login_as(instructor)
+    _new_course(client)
+    course = _course()
+    page = f"/authoring/courses/{course.id}"
+    for title in ("Uno", "Dos", "Tres"):
+        post_form(client, f"{page}/modules", {"title": title}, token_from=page)
+    second = _course().modules[1]
+    post_form(client, f"/authoring/modules/{second.id}/move", {"direction": "up"}, token_from=page)
+    assert [m.texts[0].title for m in _course().modules] == ["Dos", "Uno", "Tres"]
+    post_form(client, f"/authoring/modules/{second.id}/delete", token_from=page)
+    modules = _course().modules
+    assert [m.texts[0].title for m in modules] == ["Uno", "Tres"] and [m.position for m in modules] == [1, 2]
+
+
+def test_bad_course_settings_are_shown_next_to_the_fields(client, instructor, login_as):
+    login_as(instructor)
+    response = _new_course(client, slug="Bad Slug!", locales=["en"], hours="5000", tags="Bad Tag")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="hours-error"' in page and 'value="Registros con dignidad"' in page
+    response = _new_course(client, slug="Bad Slug!", hours="5")
+    assert 'id="slug-error"' in response.get_data(as_text=True)
+    response = _new_course(client, locales=["en"])
+    assert "The default language must be one of the course&#39;s languages." in response.get_data(as_text=True)
+
+
+def test_sharing_goes_through_a_coordinators_review(app, client, instructor, coordinator, login_as,
+                                                    create_user, other_academy):
+    login_as(instructor)
+    _new_course(client)
+    course = _course()
+    page = f"/authoring/courses/{course.id}"
+    post_form(client, f"{page}/status", {"change": "publish"}, token_from=page)
+    post_form(client, f"{page}/share", token_from=page)
+    assert _course().review_status == "pending"
+    stranger = app.test_client()
+    login_as(create_user(academy=other_academy, roles=["trainee"]), stranger)
+    assert "Registros con dignidad" not in stranger.get("/courses").get_data(as_text=True)
+    reviewer = app.test_client()
+    login_as(coordinator, reviewer)
+    review_page = f"/reviews/{course.id}"
+    returned = post_form(reviewer, review_page, {"decision": "return", "comment": ""}, headers=EN)
+    assert "Say what the authors should change." in returned.get_data(as_text=True)
+    post_form(reviewer, review_page, {"decision": "return", "comment": "Falta el resumen en inglés."})
+    assert _course().review_status == "returned"
+    assert "Falta el resumen en inglés." in client.get(page).get_data(as_text=True)
+    post_form(client, f"{page}/share", token_from=page)
+    post_form(reviewer, review_page, {"decision": "approve", "comment": ""})
+    shared = _course()
+    assert shared.is_shared and shared.approved_version == 1
+    decisions = db.session.scalars(select(CourseReview.decision).where(
+        CourseReview.course_id == course.id).order_by(CourseReview.id)).all()
+    assert decisions == ["returned", "approved"]
+    assert "Registros con dignidad" in stranger.get("/courses").get_data(as_text=True)
+    post_form(client, f"{page}/share", token_from=page)  # a new release goes through review again
+    assert _course().version == 2 and _course().review_status == "pending"
+
+
+def test_another_academy_adopts_a_shared_course(app, client, instructor, coordinator, login_as,
+                                                create_user, other_academy, app_ctx):
+    from academy.curricula import operations
+
+    source = operations.import_package(sample_package())
+    operations.publish_course(source)
+    operations.approve_sharing(source, coordinator)
+    db.session.commit()
+    adopter = app.test_client()
+    login_as(create_user(academy=other_academy, roles=["instructor"]), adopter)
+    detail = adopter.get(f"/courses/{source.id}", headers=EN).get_data(as_text=True)
+    assert "Adopt this course" in detail
+    response = post_form(adopter, f"/courses/{source.id}/adopt", token_from=f"/courses/{source.id}")
+    copy_id = int(re.search(r"/authoring/courses/(\d+)", response.headers["Location"]).group(1))
+    db.session.expire_all()
+    copy = db.session.get(Course, copy_id)
+    assert copy.academy_id == other_academy.id and copy.status == "draft"
+    assert copy.source_course_id == source.id and copy.source_version == 3  # the package says 3
+    assert len(copy.modules) == len(source.modules)
+    login_as(instructor)  # the source academy's own authors are not offered to adopt it
+    assert "Adopt this course" not in client.get(f"/courses/{source.id}", headers=EN).get_data(as_text=True)
+
+
+def test_package_upload_imports_or_lists_every_problem(client, instructor, login_as):
+    login_as(instructor)
+    good = write_zip(sample_package(), "searches-with-dignity")
+    response = client.post("/authoring/import", data={
+        "csrf_token": csrf_token(client, "/authoring/import"),
+        "package": (io.BytesIO(good), "course.zip")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    course = _course("searches-with-dignity")
+    exported = client.get(f"/authoring/courses/{course.id}/package.zip")
+    assert exported.mimetype == "application/zip"
+    assert set(read_zip(exported.data)) == set(sample_package())
+    bad = write_zip(sample_package(**{"01-principles__01-why.es.md": None,
+                                      "course.toml": b"format = 2"}), "x")
+    response = client.post("/authoring/import", data={
+        "csrf_token": csrf_token(client, "/authoring/import"),
+        "package": (io.BytesIO(bad), "bad.zip")}, content_type="multipart/form-data", headers=EN)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "nothing was imported" in page
+    assert "course.toml" in page and "must be 1" in page
+    junk = client.post("/authoring/import", data={
+        "csrf_token": csrf_token(client, "/authoring/import"),
+        "package": (io.BytesIO(b"not a zip"), "x.zip")}, content_type="multipart/form-data", headers=EN)
+    assert junk.status_code == 422 and "this is not a zip file" in junk.get_data(as_text=True)
+
+
+def test_an_author_cannot_touch_another_academys_course_by_changing_the_id(
+        client, instructor, login_as, create_user, other_academy, app_ctx):
+    from academy.curricula import operations
+
+    theirs = operations.import_package(sample_package(), academy=other_academy)
+    db.session.commit()
+    login_as(instructor)
+    lesson = theirs.modules[0].lessons[0]
+    assert client.get(f"/authoring/courses/{theirs.id}").status_code == 404
+    assert client.get(f"/authoring/lessons/{lesson.id}/texts/es").status_code == 404
+    response = post_form(client, f"/authoring/lessons/{lesson.id}/delete", token_from="/authoring")
+    assert response.status_code == 404
+    assert client.get(f"/courses/{theirs.id}").status_code == 404
