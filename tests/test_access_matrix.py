@@ -75,6 +75,11 @@ ROUTES: dict[str, Access] = {
     "authoring.lesson_texts": Access(AUTHORS, values={"lesson_id": "draft_lesson", "locale": "es"},
                                      denied=404),
     "authoring.adopt": Access(AUTHORS, "POST", {"course_id": "shared_course"}),
+    "authoring.upload_file": Access(AUTHORS, "POST", {"course_id": "draft_course"}, denied=404),
+    "authoring.delete_file": Access(AUTHORS, "POST", {"course_id": "draft_course",
+                                                      "file_id": "draft_file"}, denied=404),
+    "catalog.course_file": Access(SIGNED_IN, values={"course_id": "shared_course",
+                                                     "name": "diagram.png"}),
     "authoring.reviews": Access({COORDINATOR}),
     "authoring.review": Access({COORDINATOR}, values={"course_id": "pending_course"}),
     "catalog.course": Access(PUBLIC, values={"course_id": "shared_course"}),
@@ -129,8 +134,10 @@ def world(app_ctx, create_academy, create_user):
                                        locales=["es"], hours=1, tags=[], title="Pendiente")
     course_ops.publish_course(pending)
     course_ops.request_sharing(pending)
+    course_ops.add_course_file(shared, "diagram.png", png_bytes())
+    draft_file = course_ops.add_course_file(draft, "plan.png", png_bytes())
     db.session.commit()
-    objects = {"academy": here.id, "person": create_user(academy=here, roles=["trainee"]).id,
+    objects = {"academy": here.id, "draft_file": draft_file.id, "person": create_user(academy=here, roles=["trainee"]).id,
                "logo": here.logo_filename, "shared_course": shared.id,
                "shared_lesson": shared.modules[0].lessons[0].id, "draft_course": draft.id,
                "draft_module": draft.modules[0].id, "draft_lesson": draft.modules[0].lessons[0].id,

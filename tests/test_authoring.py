@@ -207,3 +207,57 @@ def test_an_author_cannot_touch_another_academys_course_by_changing_the_id(
     response = post_form(client, f"/authoring/lessons/{lesson.id}/delete", token_from="/authoring")
     assert response.status_code == 404
     assert client.get(f"/courses/{theirs.id}").status_code == 404
+
+
+def _upload(client, course_id, name, data):
+    page = f"/authoring/courses/{course_id}"
+    return client.post(f"{page}/files", data={"csrf_token": csrf_token(client, page),
+                                              "upload": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data", headers=EN)
+
+
+def test_images_and_documents_are_checked_and_served_safely(app, client, instructor, login_as,
+                                                            create_user, other_academy):
+    from tests.test_academies import png_bytes
+
+    login_as(instructor)
+    _new_course(client)
+    course = _course()
+    _upload(client, course.id, "Diagrama Celda.PNG", png_bytes())
+    _upload(client, course.id, "guide.pdf", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    for name, data in (("evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'),
+                       ("page.html", b"<html><script>x</script></html>"),
+                       ("fake.pdf", b"MZ\x90\x00 not a pdf"), ("photo.pdf", png_bytes())):
+        response = _upload(client, course.id, name, data)
+        assert "Only images (PNG, JPEG, GIF, WebP), PDF and office documents" in client.get(
+            response.headers["Location"], headers=EN).get_data(as_text=True), name
+    assert sorted(f.name for f in _course().files) == ["diagrama-celda.png", "guide.pdf"]
+    image = client.get(f"/courses/{course.id}/files/diagrama-celda.png")
+    assert image.mimetype == "image/png" and "attachment" not in image.headers.get("Content-Disposition", "")
+    assert "sandbox" in image.headers["Content-Security-Policy"]
+    document = client.get(f"/courses/{course.id}/files/guide.pdf")
+    assert document.headers["Content-Disposition"].startswith("attachment")
+    stranger = app.test_client()
+    login_as(create_user(academy=other_academy, roles=["trainee"]), stranger)
+    assert stranger.get(f"/courses/{course.id}/files/guide.pdf").status_code == 404
+    assert app.test_client().get(f"/courses/{course.id}/files/guide.pdf").status_code == 302
+
+
+def test_lessons_show_the_courses_images(client, instructor, login_as):
+    from tests.test_academies import png_bytes
+
+    login_as(instructor)
+    _new_course(client)
+    course = _course()
+    _upload(client, course.id, "plan.png", png_bytes())
+    page = f"/authoring/courses/{course.id}"
+    post_form(client, f"{page}/modules", {"title": "M"}, token_from=page)
+    post_form(client, f"/authoring/modules/{_course().modules[0].id}/lessons", {"title": "L"},
+              token_from=page)
+    lesson = _course().modules[0].lessons[0]
+    post_form(client, f"/authoring/lessons/{lesson.id}/texts/es",
+              {"title": "L", "body": "![Plano](files/plan.png)", "action": "save"})
+    html = client.get(f"/courses/{course.id}/lessons/{lesson.id}").get_data(as_text=True)
+    assert f'<img src="/courses/{course.id}/files/plan.png" alt="Plano">' in html
+    files = read_zip(client.get(f"{page}/package.zip").data)
+    assert "files/plan.png" in files

@@ -75,3 +75,8 @@ class ReviewForm(FlaskForm):
 class PackageForm(FlaskForm):
     package = FileField(_l("Course package (.zip)"), validators=[FileRequired(_l("Choose a file."))],
                         render_kw={"accept": ".zip,application/zip"})
+
+
+class UploadForm(FlaskForm):
+    upload = FileField(_l("Image or document"), validators=[FileRequired(_l("Choose a file."))],
+                       description=_l("PNG, JPEG, GIF, WebP, PDF or office documents, at most 10 MB."))

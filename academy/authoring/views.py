@@ -8,11 +8,13 @@ from flask_login import current_user, login_required
 from academy.academies.models import Academy
 from academy.authoring.blueprint import bp
 from academy.authoring.forms import (CourseSettingsForm, CourseTextForm, LessonTextForm, MoveForm,
-                                     NewCourseForm, NewItemForm, TitleForm)
+                                     NewCourseForm, NewItemForm, TitleForm, UploadForm)
 from academy.authoring.lookups import (course_for_author, lesson_for_author, locale_of,
                                        module_for_author)
 from academy.curricula import operations, policy, queries
-from academy.curricula.models import PAGE, best_text
+from academy.catalog.views import files_base
+from academy.curricula.files import MAX_FILE_BYTES
+from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.domain import DomainError
 from academy.extensions import db
@@ -68,7 +70,8 @@ def course(course_id: int):
     settings.tags.data = ", ".join(course.tags)
     return render_template("authoring/course.html", course=outline, settings=settings,
                            status=queries.translation_status(outline), action_form=ActionForm(),
-                           new_item=NewItemForm(formdata=None), reviews=queries.reviews_of(course.id))
+                           new_item=NewItemForm(formdata=None), reviews=queries.reviews_of(course.id),
+                           upload=UploadForm(formdata=None))
 
 
 @bp.route("/authoring/courses/<int:course_id>/settings", methods=["POST"])
@@ -92,7 +95,7 @@ def settings(course_id: int):
     return render_template("authoring/course.html", course=outline, settings=form,
                            status=queries.translation_status(outline), action_form=ActionForm(),
                            new_item=NewItemForm(formdata=None),
-                           reviews=queries.reviews_of(course.id)), 422
+                           reviews=queries.reviews_of(course.id), upload=UploadForm(formdata=None)), 422
 
 
 def _reference(texts, course):
@@ -211,7 +214,7 @@ def lesson_texts(lesson_id: int, locale: str):
     preview = None
     if form.validate_on_submit():
         if request.form.get("action") == "preview":  # the Preview button: show, do not save
-            preview = render_markdown(form.body.data or "")
+            preview = render_markdown(form.body.data or "", files_base(course))
         else:
             try:
                 operations.set_lesson_text(lesson, locale, title=form.title.data or "",
@@ -226,7 +229,8 @@ def lesson_texts(lesson_id: int, locale: str):
     reference = _reference(lesson.texts, course)
     return render_template("authoring/lesson.html", course=course, lesson=lesson, locale=locale,
                            form=form, reference=reference, preview=preview,
-                           reference_html=render_markdown(reference.body) if reference else None)
+                           reference_html=render_markdown(reference.body, files_base(course))
+                           if reference else None)
 
 
 @bp.route("/authoring/lessons/<int:lesson_id>/move", methods=["POST"])
@@ -258,4 +262,41 @@ def preview():
     if not policy.authoring_academy_ids(current_user):
         abort(403)
     text = request.form.get("body", "")[:200_000]
-    return str(render_markdown(text)), 200, {"Content-Type": "text/html; charset=utf-8"}
+    course = db.session.get(Course, request.form.get("course_id", type=int) or 0)
+    base = files_base(course) if course and policy.can_edit_course(current_user, course) else None
+    return str(render_markdown(text, base)), 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.route("/authoring/courses/<int:course_id>/files", methods=["POST"])
+@login_required
+def upload_file(course_id: int):
+    course = course_for_author(course_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.upload.data
+        try:
+            added = operations.add_course_file(course, upload.filename or "",
+                                               upload.read(MAX_FILE_BYTES + 1))
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added. In a lesson, write files/%(name)s to use it.",
+                    name=added.name), "success")
+    else:
+        flash(_("Choose a file."), "error")
+    return redirect(url_for("authoring.course", course_id=course.id) + "#files")
+
+
+@bp.route("/authoring/courses/<int:course_id>/files/<int:file_id>/delete", methods=["POST"])
+@login_required
+def delete_file(course_id: int, file_id: int):
+    course = course_for_author(course_id)
+    found = next((f for f in course.files if f.id == file_id), None)
+    if found is None:
+        abort(404)
+    operations.delete_course_file(found)
+    db.session.commit()
+    flash(_("The file has been removed."), "success")
+    return redirect(url_for("authoring.course", course_id=course.id) + "#files")

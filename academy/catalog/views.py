@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from academy.catalog.forms import CatalogFilterForm
-from academy.curricula import policy, queries
+from academy.curricula import files, policy, queries
 from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown
-from academy.extensions import login_manager
+from academy.extensions import db, login_manager
 from academy.i18n import current_locale, is_locale
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
@@ -66,8 +66,32 @@ def lesson(course_id: int, lesson_id: int):
         abort(404)
     index = lessons.index(current)
     text, text_locale = best_text(current.texts, current_locale(), course.default_locale)
-    body = render_markdown(text.body) if text is not None else None
+    body = render_markdown(text.body, files_base(course)) if text is not None else None
     return render_template(
         "catalog/lesson.html", course=course, lesson=current, text=text, text_locale=text_locale,
         body=body, previous=lessons[index - 1] if index else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None)
+
+
+def files_base(course: Course) -> str:
+    """Where `files/<name>` in the course's lessons points to."""
+    return url_for("catalog.course_file", course_id=course.id, name="")
+
+
+@bp.route("/courses/<int:course_id>/files/<name>")
+def course_file(course_id: int, name: str):
+    """A course's image (shown inline) or document (always downloaded), for its readers only."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    course = db.session.get(Course, course_id)
+    if course is None or not policy.can_read_lessons(current_user, course):
+        abort(404)
+    found = next((f for f in course.files if f.name == name), None)
+    path = files.stored_path(found.sha256) if found else None
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=found.content_type, max_age=0,
+                         as_attachment=not found.is_image, download_name=found.name)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -70,6 +70,8 @@ class Course(db.Model):
         lazy="selectin", cascade="all, delete-orphan", order_by="CourseTag.tag")
     modules: Mapped[list[Module]] = relationship(
         order_by="Module.position", cascade="all, delete-orphan", back_populates="course")
+    files: Mapped[list[CourseFile]] = relationship(order_by="CourseFile.name",
+                                                   cascade="all, delete-orphan")
 
     def text(self, locale: str):
         """(texts, locale they are in): `locale` if written, else the course's default."""
@@ -228,3 +230,23 @@ class CourseReview(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CourseFile(db.Model):
+    """An image or document of a course, referenced from lessons as files/<name>."""
+
+    __tablename__ = "course_files"
+    __table_args__ = (UniqueConstraint("course_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

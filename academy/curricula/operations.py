@@ -7,10 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy.academies import queries as academy_queries
+from academy.curricula import files
 from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PAGE, PUBLISHED,
                                       REVIEW_APPROVED, REVIEW_PENDING, REVIEW_RETURNED, Course,
-                                      CourseReview, CourseText, Lesson, LessonText, Module,
-                                      ModuleText)
+                                      CourseFile, CourseReview, CourseText, Lesson, LessonText,
+                                      Module, ModuleText)
 from academy.curricula.packages.archive import ArchiveError
 from academy.curricula.packages.importer import create_course_from_package
 from academy.curricula.packages.reader import SLUG_RE, PackageInvalid, Problem, read_package
@@ -293,3 +294,22 @@ def adopt_course(source: Course, academy) -> Course:
     course.source_version = source.approved_version
     course.version = 1
     return course
+
+
+def add_course_file(course: Course, name: str, data: bytes) -> CourseFile:
+    """Add (or replace, by name) an image or document of the course. Raises DomainError."""
+    cleaned, kind = files.check_file(name, data)
+    digest = files.store(data)
+    existing = next((f for f in course.files if f.name == cleaned), None)
+    if existing is None:
+        existing = CourseFile(name=cleaned)
+        course.files.append(existing)
+    existing.sha256, existing.content_type, existing.size = digest, kind, len(data)
+    db.session.flush()
+    return existing
+
+
+def delete_course_file(course_file: CourseFile) -> None:
+    """Remove a file from its course (lessons that show it will show a broken link)."""
+    db.session.delete(course_file)
+    db.session.flush()

@@ -19,8 +19,22 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 
 
-def render_markdown(text: str) -> Markup:
-    """Safe HTML for a lesson body; a level-1 heading becomes level 2 (the page has the h1)."""
+def _files_under(base: str | None):
+    """Point `files/<name>` references at the course's file address; keep other URLs."""
+
+    def _filter(_tag: str, attribute: str, value: str) -> str | None:
+        if attribute in ("src", "href") and value.startswith("files/"):
+            return f"{base}{value[len('files/'):]}" if base else None
+        return value
+
+    return _filter
+
+
+def render_markdown(text: str, files_base: str | None = None) -> Markup:
+    """Safe HTML for a lesson body; a level-1 heading becomes level 2 (the page has the h1).
+
+    `files_base` is where the course's files are served; `files/x.png` in the text points there.
+    """
     html = _markdown.render(text or "")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(
@@ -29,5 +43,6 @@ def render_markdown(text: str) -> Markup:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_files_under(files_base),
     )
     return Markup(clean)

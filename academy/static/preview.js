@@ -11,6 +11,7 @@
     var data = new FormData();
     data.append("body", body.value);
     data.append("csrf_token", token.value);
+    data.append("course_id", form.querySelector("input[name=course_id]").value);
     fetch(form.getAttribute("data-preview-url"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from academy.curricula.models import (PAGE, Course, CourseText, Lesson, LessonText, Module,
+from academy.curricula import files
+from academy.curricula.models import (PAGE, Course, CourseFile, CourseText, Lesson, LessonText, Module,
                                       ModuleText, Question, QuestionText)
 from academy.curricula.packages.reader import CourseData, PackageInvalid, Problem
 from academy.extensions import db
@@ -26,6 +27,9 @@ def create_course_from_package(data: CourseData, academy) -> Course:
             course.texts.append(CourseText(locale=locale, title=data.titles.get(locale, ""),
                                            summary=data.summaries.get(locale, "")))
     db.session.add(course)
+    for name, content in data.files.items():
+        course.files.append(CourseFile(name=name, sha256=files.store(content),
+                                       content_type=files.sniff(content, name), size=len(content)))
     for position, module_data in enumerate(data.modules, start=1):
         module = Module(slug=module_data.slug, position=position,
                         texts=[ModuleText(locale=l, title=t) for l, t in module_data.titles.items()])

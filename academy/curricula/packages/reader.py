@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from academy.curricula.files import check_file
 from academy.curricula.models import PAGE, QUIZ, VISIBILITIES
+from academy.domain import DomainError
 from academy.i18n import LOCALES
 from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
 
@@ -66,6 +68,7 @@ class CourseData:
     titles: dict[str, str]
     summaries: dict[str, str]
     modules: list[ModuleData]
+    files: dict[str, bytes] = field(default_factory=dict)  # files/<name>: images, documents
 
 
 class PackageInvalid(ValueError):
@@ -184,7 +187,26 @@ def _course(r: _Reader) -> CourseData | None:
     _check_question_ids(r, modules, default)
     return CourseData(slug=slug, owner=owner, version=version, default_locale=default,
                       locales=locales, hours=hours, tags=tags, visibility=visibility,
-                      titles=titles, summaries=summaries, modules=modules)
+                      titles=titles, summaries=summaries, modules=modules, files=_files(r))
+
+
+def _files(r: _Reader) -> dict[str, bytes]:
+    """The course's images and documents, each checked like an upload."""
+    found = {}
+    for path, data in r.files.items():
+        if not path.startswith("files/"):
+            continue
+        name = path[len("files/"):]
+        try:
+            cleaned, _kind = check_file(name, data)
+        except DomainError as error:
+            r.problem(path, error.message)
+            continue
+        if cleaned != name:
+            r.problem(path, _l("Rename the file to “%(name)s” (lower case, no spaces).", name=cleaned))
+            continue
+        found[name] = data
+    return found
 
 
 def _unique_entries(r: _Reader, path: str, entries: list[str], build) -> list:

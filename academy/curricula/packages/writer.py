@@ -6,6 +6,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from academy.curricula.files import stored_path
 from academy.curricula.models import PAGE, Course, Lesson, Module, Question
 from academy.curricula.packages.reader import FORMAT
 from academy.extensions import db
@@ -58,6 +59,10 @@ def export_course(course_id: int) -> dict[str, bytes]:
          "visibility": course.visibility, "modules": folders},
         {"title": {t.locale: t.title for t in course.texts if t.title},
          "summary": {t.locale: t.summary for t in course.texts if t.summary}})
+    for course_file in course.files:
+        path = stored_path(course_file.sha256)
+        if path is not None:
+            files[f"files/{course_file.name}"] = path.read_bytes()
     for folder, module in zip(folders, course.modules):
         entries = [_entry(i, lesson) for i, lesson in enumerate(module.lessons, start=1)]
         files[f"{folder}/module.toml"] = _toml(

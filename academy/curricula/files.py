@@ -1,0 +1,122 @@
+"""Files of a course (images and documents): type sniffed from the bytes, size-limited, stored
+by content hash, and served only to people allowed to see the course.
+
+Only these kinds are accepted; HTML, SVG and anything else that a browser could run are refused.
+Images are shown inline; every other file is always sent as a download.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from academy.domain import DomainError
+from academy.i18n import format_size, sort_key
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+EXTENSIONS = {
+    "image/png": {".png"}, "image/jpeg": {".jpg", ".jpeg"}, "image/gif": {".gif"},
+    "image/webp": {".webp"}, "application/pdf": {".pdf"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {".docx"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {".xlsx"},
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": {".pptx"},
+    "application/vnd.oasis.opendocument.text": {".odt"},
+    "application/vnd.oasis.opendocument.spreadsheet": {".ods"},
+    "application/vnd.oasis.opendocument.presentation": {".odp"},
+    "application/msword": {".doc"}, "application/vnd.ms-excel": {".xls"},
+    "application/vnd.ms-powerpoint": {".ppt"},
+}
+_OOXML = {"word/": ".docx", "xl/": ".xlsx", "ppt/": ".pptx"}
+
+
+def sniff(data: bytes, name: str) -> str | None:
+    """The content type the bytes really are (and the name agrees with), or None."""
+    suffix = Path(name).suffix.lower()
+    found = None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        found = "image/png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        found = "image/jpeg"
+    elif data[:6] in (b"GIF87a", b"GIF89a"):
+        found = "image/gif"
+    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        found = "image/webp"
+    elif data.startswith(b"%PDF-"):
+        found = "application/pdf"
+    elif data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # legacy Office (OLE2)
+        found = {".doc": "application/msword", ".xls": "application/vnd.ms-excel",
+                 ".ppt": "application/vnd.ms-powerpoint"}.get(suffix)
+    elif data.startswith(b"PK\x03\x04"):
+        found = _zipped_office(data)
+    if found is None or suffix not in EXTENSIONS.get(found, set()):
+        return None
+    return found
+
+
+def _zipped_office(data: bytes) -> str | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = archive.namelist()
+    except zipfile.BadZipFile:
+        return None
+    if "mimetype" in names:
+        kind = archive.read("mimetype").decode("ascii", "replace").strip()
+        return kind if kind in EXTENSIONS else None
+    if "[Content_Types].xml" in names:
+        for prefix, suffix in _OOXML.items():
+            if any(n.startswith(prefix) for n in names):
+                return next(k for k, v in EXTENSIONS.items() if v == {suffix})
+    return None
+
+
+def clean_name(name: str) -> str:
+    """A safe file name: lower-case ASCII, no folders, no spaces."""
+    stem, suffix = Path(name.replace("\\", "/").split("/")[-1]).stem, Path(name).suffix.lower()
+    stem = re.sub(r"[^a-z0-9._-]+", "-", sort_key(stem)).strip("-.")[:80] or "file"
+    return f"{stem}{suffix}"
+
+
+def check_file(name: str, data: bytes) -> tuple[str, str]:
+    """(clean name, content type) of an acceptable course file. Raises DomainError."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DomainError(_l("The file is too large: at most %(size)s.",
+                             size=format_size(MAX_FILE_BYTES)), "upload")
+    if not data:
+        raise DomainError(_l("The file is empty."), "upload")
+    cleaned = clean_name(name)
+    kind = sniff(data, cleaned)
+    if kind is None:
+        raise DomainError(_l("Only images (PNG, JPEG, GIF, WebP), PDF and office documents can be "
+                             "added, and the file's name must match its content."), "upload")
+    return cleaned, kind
+
+
+def storage_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / "course-files"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(data: bytes) -> str:
+    """Keep the bytes under their SHA-256; return it."""
+    digest = hashlib.sha256(data).hexdigest()
+    path = storage_dir() / digest
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return digest
+
+
+def stored_path(digest: str) -> Path | None:
+    if not re.fullmatch(r"[0-9a-f]{64}", digest or ""):
+        return None
+    path = storage_dir() / digest
+    return path if path.is_file() else None
