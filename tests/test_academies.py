@@ -61,7 +61,7 @@ def test_logo_that_is_not_an_image_is_refused(client, site_admin, login_as):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     for payload, name in ((svg, "logo.svg"), (b"%PDF-1.4 not an image", "logo.png")):
         response = _form(client, "/admin/academies/new", logo=(io.BytesIO(payload), name))
-        assert "The logo must be a PNG, JPEG, GIF or WebP image." in response.get_data(as_text=True)
+        assert "The image must be a PNG, JPEG, GIF or WebP file." in response.get_data(as_text=True)
     assert db.session.scalar(select(Academy).where(Academy.slug == "espen-brasil")) is None
 
 
@@ -71,7 +71,7 @@ def test_oversized_logo_is_refused_with_a_message(app, client, site_admin, login
     login_as(site_admin)
     big = png_bytes() + b"\0" * (100 * 1024 + 1)
     response = _form(client, "/admin/academies/new", logo=(io.BytesIO(big), "logo.png"))
-    assert "The logo is too large: at most 100 kB." in response.get_data(as_text=True)
+    assert "The image is too large: at most 100 kB." in response.get_data(as_text=True)
 
 
 def test_overlong_name_is_refused(client, site_admin, login_as):

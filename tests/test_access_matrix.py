@@ -78,6 +78,7 @@ ROUTES: dict[str, Access] = {
     "authoring.upload_file": Access(AUTHORS, "POST", {"course_id": "draft_course"}, denied=404),
     "authoring.delete_file": Access(AUTHORS, "POST", {"course_id": "draft_course",
                                                       "file_id": "draft_file"}, denied=404),
+    "catalog.cover": Access(PUBLIC, values={"course_id": "shared_course", "filename": "cover"}),
     "catalog.course_file": Access(SIGNED_IN, values={"course_id": "shared_course",
                                                      "name": "diagram.png"}),
     "authoring.reviews": Access({COORDINATOR}),
@@ -135,13 +136,14 @@ def world(app_ctx, create_academy, create_user):
     course_ops.publish_course(pending)
     course_ops.request_sharing(pending)
     course_ops.add_course_file(shared, "diagram.png", png_bytes())
+    course_ops.set_course_cover(shared, png_bytes())
     draft_file = course_ops.add_course_file(draft, "plan.png", png_bytes())
     db.session.commit()
     objects = {"academy": here.id, "draft_file": draft_file.id, "person": create_user(academy=here, roles=["trainee"]).id,
                "logo": here.logo_filename, "shared_course": shared.id,
                "shared_lesson": shared.modules[0].lessons[0].id, "draft_course": draft.id,
                "draft_module": draft.modules[0].id, "draft_lesson": draft.modules[0].lessons[0].id,
-               "pending_course": pending.id}
+               "pending_course": pending.id, "cover": shared.cover_filename}
     assert logos.logo_path(here.logo_filename) is not None
     return people, objects
 

@@ -261,3 +261,26 @@ def test_lessons_show_the_courses_images(client, instructor, login_as):
     assert f'<img src="/courses/{course.id}/files/plan.png" alt="Plano">' in html
     files = read_zip(client.get(f"{page}/package.zip").data)
     assert "files/plan.png" in files
+
+
+def test_a_cover_picture_is_checked_and_shown_in_the_catalogue(client, instructor, login_as):
+    from tests.test_academies import png_bytes
+
+    login_as(instructor)
+    _new_course(client)
+    course = _course()
+    page = f"/authoring/courses/{course.id}"
+    fields = {"csrf_token": csrf_token(client, page), "default_locale": "es", "locales": ["es"],
+              "hours": "3", "tags": ""}
+    bad = client.post(f"{page}/settings", data={**fields, "cover": (io.BytesIO(b"<svg/>"), "c.svg")},
+                      content_type="multipart/form-data", headers=EN)
+    assert bad.status_code == 422
+    assert "The image must be a PNG, JPEG, GIF or WebP file." in bad.get_data(as_text=True)
+    client.post(f"{page}/settings", data={**fields, "cover": (io.BytesIO(png_bytes((1600, 900))), "c.png")},
+                content_type="multipart/form-data")
+    cover = _course().cover_filename
+    assert cover
+    post_form(client, f"{page}/status", {"change": "publish"}, token_from=page)
+    assert f"/courses/{course.id}/cover/{cover}" in client.get("/courses").get_data(as_text=True)
+    picture = client.get(f"/courses/{course.id}/cover/{cover}")
+    assert picture.mimetype == "image/png"

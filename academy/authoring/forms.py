@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from academy.forms import REQUIRED, CheckboxesField, choices
@@ -28,6 +28,13 @@ class CourseSettingsForm(FlaskForm):
                          validators=[NumberRange(0, 1000, message=_l("Give a number of hours from 0 to 1000."))])
     tags = StringField(_l("Topics"), filters=[_tags],
                        description=_l("Separated by commas, e.g. human-rights, security"))
+
+
+class CoverForm(CourseSettingsForm):
+    cover = FileField(_l("Cover picture (optional)"),
+                      description=_l("PNG, JPEG, GIF or WebP, at most 2 MB; shown in the catalogue."),
+                      render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"})
+    remove_cover = BooleanField(_l("Remove the cover picture"))
 
 
 class NewCourseForm(CourseSettingsForm):

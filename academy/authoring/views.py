@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
 from academy.authoring.blueprint import bp
-from academy.authoring.forms import (CourseSettingsForm, CourseTextForm, LessonTextForm, MoveForm,
+from academy.authoring.forms import (CourseTextForm, CoverForm, LessonTextForm, MoveForm,
                                      NewCourseForm, NewItemForm, TitleForm, UploadForm)
 from academy.authoring.lookups import (course_for_author, lesson_for_author, locale_of,
                                        module_for_author)
@@ -66,7 +66,7 @@ def create_course():
 def course(course_id: int):
     course = course_for_author(course_id)
     outline = queries.course_outline(course.id)
-    settings = CourseSettingsForm(obj=course, formdata=None)
+    settings = CoverForm(obj=course, formdata=None)
     settings.tags.data = ", ".join(course.tags)
     return render_template("authoring/course.html", course=outline, settings=settings,
                            status=queries.translation_status(outline), action_form=ActionForm(),
@@ -78,12 +78,15 @@ def course(course_id: int):
 @login_required
 def settings(course_id: int):
     course = course_for_author(course_id)
-    form = CourseSettingsForm()
+    form = CoverForm()
     if form.validate_on_submit():
         try:
             operations.update_course_settings(course, default_locale=form.default_locale.data,
                                               locales=form.locales.data, hours=form.hours.data or 0,
                                               tags=form.tags.data)
+            upload = form.cover.data
+            operations.set_course_cover(course, upload.read() if upload else None,
+                                        remove=form.remove_cover.data)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

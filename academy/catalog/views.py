@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from academy.catalog.forms import CatalogFilterForm
+from academy import images
 from academy.curricula import files, policy, queries
 from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown
@@ -95,3 +96,16 @@ def course_file(course_id: int, name: str):
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@bp.route("/courses/<int:course_id>/cover/<filename>")
+def cover(course_id: int, filename: str):
+    """A course's cover picture, for whoever may see the course."""
+    course = db.session.get(Course, course_id)
+    if course is None or not policy.can_view_course(current_user, course) \
+            or course.cover_filename != filename:
+        abort(404)
+    path = images.image_path("covers", filename)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="image/png", max_age=86400)

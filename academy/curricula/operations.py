@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy.academies import queries as academy_queries
+from academy import images
 from academy.curricula import files
 from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PAGE, PUBLISHED,
                                       REVIEW_APPROVED, REVIEW_PENDING, REVIEW_RETURNED, Course,
@@ -312,4 +313,17 @@ def add_course_file(course: Course, name: str, data: bytes) -> CourseFile:
 def delete_course_file(course_file: CourseFile) -> None:
     """Remove a file from its course (lessons that show it will show a broken link)."""
     db.session.delete(course_file)
+    db.session.flush()
+
+
+COVER_MAX_BYTES = 2 * 1024 * 1024
+
+
+def set_course_cover(course: Course, data: bytes | None, remove: bool = False) -> None:
+    """Give the course a cover picture (checked and re-encoded), or take it away."""
+    if data:
+        png = images.normalise_image(data, max_bytes=COVER_MAX_BYTES, box=(960, 540), field="cover")
+        course.cover_filename = images.store_image("covers", png)
+    elif remove:
+        course.cover_filename = None
     db.session.flush()

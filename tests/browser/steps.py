@@ -57,3 +57,90 @@ def add_person(page: Page, username: str, display_name: str) -> tuple[str, str]:
     shown_username = slip.locator("dd code").first.inner_text().strip()
     one_time = slip.locator("code.secret").inner_text().strip()
     return shown_username, one_time
+
+
+# --- Courses: the catalogue and the course editor -------------------------------------------
+
+def id_in(url: str, pattern: str) -> int:
+    """The number captured by `pattern` (e.g. r"/courses/(\\d+)") in a page address."""
+    match = re.search(pattern, url)
+    assert match, f"{pattern} not in {url}"
+    return int(match.group(1))
+
+
+def open_nav(page: Page, path: str) -> None:
+    """Click the main navigation's entry that leads to `path` (e.g. "/courses", "/reviews")."""
+    page.locator(f".main-nav a[href='{path}']").click()
+    expect(page).to_have_url(re.compile(rf"{re.escape(path)}$"))
+
+
+def search_catalogue(page: Page, *, q: str = "", language: str = "", tag: str = "") -> None:
+    """Fill in the catalogue's search form and send it (empty values mean "all")."""
+    filters = page.locator("form.filters")
+    filters.locator("#q").fill(q)
+    filters.locator("#language").select_option(language)
+    filters.locator("#tag").select_option(tag)
+    filters.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def catalogue_links(page: Page):
+    """The course links of the catalogue's result list."""
+    return page.locator(".course-list h2 a[href^='/courses/']")
+
+
+def create_course(page: Page, title: str, slug: str, *, locales=("es", "en"),
+                  tags: str = "") -> int:
+    """As an author: My courses → New course → fill in → create. Returns the course's id."""
+    open_nav(page, "/authoring")
+    page.locator(".page-head a.button.primary[href$='/authoring/courses/new']").click()
+    page.locator("#title").fill(title)
+    page.locator("#slug").fill(slug)
+    page.locator("#summary").fill(f"{title}: un curso de prueba.")
+    page.locator("#default_locale").select_option(locales[0])
+    for box in page.locator("input[name=locales]").all():
+        box.set_checked(box.get_attribute("value") in locales)
+    page.locator("#tags").fill(tags)
+    page.locator("main form button.primary[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/authoring/courses/\d+$"))
+    expect(page.locator(".flash-success")).to_be_visible()
+    return id_in(page.url, r"/authoring/courses/(\d+)$")
+
+
+def add_module(page: Page, title: str) -> None:
+    """In the course editor: type a module title and add it."""
+    form = page.locator("form.add-item:has(#new-module)")
+    form.locator("#new-module").fill(title)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("ol.outline h3", has_text=title)).to_be_visible()
+
+
+def add_lesson(page: Page, title: str) -> int:
+    """In the course editor: add a lesson to the last module; lands on its editor. Returns its id."""
+    form = page.locator("form.add-item:has(input[id^='new-lesson-'])").last
+    form.locator("input[id^='new-lesson-']").fill(title)
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/authoring/lessons/\d+/texts/[a-z]{2}$"))
+    expect(page.locator("#title")).to_have_value(title)
+    return id_in(page.url, r"/authoring/lessons/(\d+)/")
+
+
+def save_lesson(page: Page, *, body: str, title: str | None = None, minutes: int | None = None) -> None:
+    """In the lesson editor: write the text (and title, reading time) and press Save."""
+    if title is not None:
+        page.locator("#title").fill(title)
+    if minutes is not None:
+        page.locator("#minutes").fill(str(minutes))
+    page.locator("#body").fill(body)
+    page.locator("button[name=action][value=save]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("#body")).to_have_value(body)
+
+
+def publish_and_share(page: Page) -> None:
+    """In the course editor: Publish, then ask a coordinator to share the course."""
+    page.locator("button[name=change][value=publish]").click()
+    expect(page.locator("button[name=change][value=unpublish]")).to_be_visible()
+    page.locator("form[action$='/share'] button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("form[action$='/share']")).to_have_count(0)  # waiting for review
