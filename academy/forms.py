@@ -9,6 +9,7 @@ from wtforms import SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
 from academy.domain import DomainError
+from academy.extensions import db
 
 # i18n: WTForms' own messages, marked here so they are extracted and translated with ours.
 _WTFORMS_MESSAGES = (
@@ -45,6 +46,33 @@ def rule(check: Callable[[object], object]):
             raise ValidationError(str(problem))
 
     return _validate
+
+
+class Outcome:
+    """What `attempt` did: truthy when the change went through, with the change's result."""
+
+    def __init__(self, ok: bool, value=None) -> None:
+        self.ok, self.value = ok, value
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def attempt(form: FlaskForm, change: Callable[[], object]) -> Outcome:
+    """Validate a submitted form, then run the change (an operation; the view commits).
+
+    A DomainError rolls the session back and is shown next to its field, or above the form.
+    """
+    if not form.validate_on_submit():
+        return Outcome(False)
+    try:
+        value = change()
+    except DomainError as error:
+        db.session.rollback()
+        if not show_domain_error(form, error):
+            form.form_errors.append(str(error.message))
+        return Outcome(False)
+    return Outcome(True, value)
 
 
 def show_domain_error(form: FlaskForm, error: DomainError) -> bool:

@@ -18,3 +18,13 @@ def test_no_secret_is_committed():
     assert not (ROOT / "instance").exists() or "instance/" in (ROOT / ".gitignore").read_text()
     for path in (ROOT / "academy").rglob("*.py"):
         assert "SECRET_KEY = \"" not in path.read_text(), path
+
+
+def test_code_has_no_undefined_names_or_unused_imports():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F,E9", "--quiet",
+                             "academy", "tests", "bench", "migrations"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -6,7 +6,7 @@ import re
 import pytest
 from werkzeug.exceptions import InternalServerError
 
-from tests.support import csrf_token, sign_in
+from tests.support import sign_in
 
 
 def test_every_response_carries_security_headers(client):

@@ -8,9 +8,8 @@ from flask_login import current_user, login_required
 from academy.academies import logos, operations, policy, queries
 from academy.academies.forms import AcademyForm
 from academy.academies.models import Academy
-from academy.domain import DomainError
 from academy.extensions import db
-from academy.forms import show_domain_error
+from academy.forms import attempt
 from academy.i18n import LOCALES, current_locale, sort_key
 
 bp = Blueprint("academies", __name__, template_folder="templates")
@@ -48,17 +47,13 @@ def _save(form: AcademyForm, academy: Academy | None):
 def create():
     _require_manager()
     form = AcademyForm()
-    if form.validate_on_submit():
-        try:
-            academy = _save(form, None)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The academy %(name)s has been created.", name=academy.name_in(current_locale())),
-                  "success")
-            return redirect(url_for("academies.index"))
+    done = attempt(form, lambda: _save(form, None))
+    if done:
+        academy = done.value
+        db.session.commit()
+        flash(_("The academy %(name)s has been created.", name=academy.name_in(current_locale())),
+              "success")
+        return redirect(url_for("academies.index"))
     return render_template("academies/form.html", form=form, academy=None), 200
 
 
@@ -71,16 +66,10 @@ def edit(academy_id: int):
     if not form.is_submitted():
         for code in LOCALES:
             getattr(form, f"name_{code}").data = academy.names.get(code, "")
-    if form.validate_on_submit():
-        try:
-            _save(form, academy)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The academy has been saved."), "success")
-            return redirect(url_for("academies.index"))
+    if attempt(form, lambda: _save(form, academy)):
+        db.session.commit()
+        flash(_("The academy has been saved."), "success")
+        return redirect(url_for("academies.index"))
     return render_template("academies/form.html", form=form, academy=academy)
 
 

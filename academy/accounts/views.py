@@ -10,7 +10,7 @@ from academy.accounts import operations, policy
 from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.forms import show_domain_error
+from academy.forms import attempt, show_domain_error
 from academy.i18n import is_locale
 from academy.security import safe_next
 
@@ -98,17 +98,12 @@ def profile():
     form = ProfileForm(obj=user) if request.method == "GET" else ProfileForm()
     if request.method == "GET":
         form.locale.data = user.locale or ""
-    if form.validate_on_submit():
-        try:
-            operations.update_profile(user, display_name=form.display_name.data,
-                                      email=form.email.data, locale=form.locale.data or None)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("accounts.profile"))
+    if attempt(form, lambda: operations.update_profile(
+            user, display_name=form.display_name.data, email=form.email.data,
+            locale=form.locale.data or None)):
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user)
 
 

@@ -18,7 +18,7 @@ from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.forms import ActionForm, show_domain_error
+from academy.forms import ActionForm, attempt, show_domain_error
 
 
 def _author_academy() -> Academy:
@@ -45,19 +45,15 @@ def create_course():
     if not form.is_submitted():
         form.default_locale.data = academy.default_locale
         form.locales.data = [academy.default_locale]
-    if form.validate_on_submit():
-        try:
-            course = operations.create_course(
-                academy, slug=(form.slug.data or "").strip(), default_locale=form.default_locale.data,
-                locales=form.locales.data, hours=form.hours.data or 0, tags=form.tags.data,
-                title=form.title.data, summary=form.summary.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The course has been created as a draft."), "success")
-            return redirect(url_for("authoring.course", course_id=course.id))
+    done = attempt(form, lambda: operations.create_course(
+        academy, slug=(form.slug.data or "").strip(), default_locale=form.default_locale.data,
+        locales=form.locales.data, hours=form.hours.data or 0, tags=form.tags.data,
+        title=form.title.data, summary=form.summary.data or ""))
+    if done:
+        course = done.value
+        db.session.commit()
+        flash(_("The course has been created as a draft."), "success")
+        return redirect(url_for("authoring.course", course_id=course.id))
     return render_template("authoring/course_new.html", form=form, academy=academy)
 
 
@@ -79,26 +75,24 @@ def course(course_id: int):
 def settings(course_id: int):
     course = course_for_author(course_id)
     form = CoverForm()
-    if form.validate_on_submit():
-        try:
-            operations.update_course_settings(course, default_locale=form.default_locale.data,
-                                              locales=form.locales.data, hours=form.hours.data or 0,
-                                              tags=form.tags.data)
-            upload = form.cover.data
-            operations.set_course_cover(course, upload.read() if upload else None,
-                                        remove=form.remove_cover.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The course settings have been saved."), "success")
-            return redirect(url_for("authoring.course", course_id=course.id))
+    if attempt(form, lambda: _save_settings(course, form)):
+        db.session.commit()
+        flash(_("The course settings have been saved."), "success")
+        return redirect(url_for("authoring.course", course_id=course.id))
     outline = queries.course_outline(course.id)
     return render_template("authoring/course.html", course=outline, settings=form,
                            status=queries.translation_status(outline), action_form=ActionForm(),
                            new_item=NewItemForm(formdata=None),
                            reviews=queries.reviews_of(course.id), upload=UploadForm(formdata=None)), 422
+
+
+def _save_settings(course, form: CoverForm) -> None:
+    operations.update_course_settings(course, default_locale=form.default_locale.data,
+                                      locales=form.locales.data, hours=form.hours.data or 0,
+                                      tags=form.tags.data)
+    upload = form.cover.data
+    operations.set_course_cover(course, upload.read() if upload else None,
+                                remove=form.remove_cover.data)
 
 
 def _reference(texts, course):
@@ -113,17 +107,11 @@ def course_texts(course_id: int, locale: str):
     locale = locale_of(course, locale)
     current = next((t for t in course.texts if t.locale == locale), None)
     form = CourseTextForm(obj=current)
-    if form.validate_on_submit():
-        try:
-            operations.set_course_text(course, locale, title=form.title.data or "",
-                                       summary=form.summary.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("authoring.course", course_id=course.id))
+    if attempt(form, lambda: operations.set_course_text(
+            course, locale, title=form.title.data or "", summary=form.summary.data or "")):
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("authoring.course", course_id=course.id))
     return render_template("authoring/texts.html", course=course, locale=locale, form=form,
                            reference=_reference(course.texts, course), kind="course",
                            action=url_for("authoring.course_texts", course_id=course.id, locale=locale))
@@ -151,16 +139,10 @@ def module_texts(module_id: int, locale: str):
     locale = locale_of(course, locale)
     current = next((t for t in module.texts if t.locale == locale), None)
     form = TitleForm(obj=current)
-    if form.validate_on_submit():
-        try:
-            operations.set_module_text(module, locale, form.title.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("authoring.course", course_id=course.id) + "#outline")
+    if attempt(form, lambda: operations.set_module_text(module, locale, form.title.data or "")):
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("authoring.course", course_id=course.id) + "#outline")
     return render_template("authoring/texts.html", course=course, locale=locale, form=form,
                            reference=_reference(module.texts, course), kind="module",
                            action=url_for("authoring.module_texts", module_id=module.id, locale=locale))

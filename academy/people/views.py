@@ -16,7 +16,7 @@ from academy.accounts import operations as account_ops
 from academy.accounts.models import User
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.forms import ActionForm, show_domain_error
+from academy.forms import ActionForm, attempt
 from academy.people import importing, operations, policy, queries
 from academy.people.forms import (ConfirmImportForm, EditPersonForm, EditStaffForm, ImportForm,
                                   NetworkStaffForm, PeopleFilterForm, PersonForm)
@@ -68,20 +68,16 @@ def create(academy_id: int):
     form = PersonForm()
     if request.method == "GET":
         form.roles.data = ["trainee"]
-    if form.validate_on_submit():
-        try:
-            user, one_time = account_ops.create_user(
-                username=form.username.data, display_name=form.display_name.data,
-                email=form.email.data, staff_number=form.staff_number.data, academy=academy,
-                locale=form.locale.data or None, roles=form.roles.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added. Give them this slip.", name=user.display_name),
-                  "success")
-            return _slips_page([(user, one_time)], url_for("people.index", academy_id=academy.id))
+    done = attempt(form, lambda: account_ops.create_user(
+        username=form.username.data, display_name=form.display_name.data,
+        email=form.email.data, staff_number=form.staff_number.data, academy=academy,
+        locale=form.locale.data or None, roles=form.roles.data))
+    if done:
+        user, one_time = done.value
+        db.session.commit()
+        flash(_("%(name)s has been added. Give them this slip.", name=user.display_name),
+              "success")
+        return _slips_page([(user, one_time)], url_for("people.index", academy_id=academy.id))
     return render_template("people/form.html", form=form, academy=academy, person=None)
 
 
@@ -97,16 +93,10 @@ def edit(user_id: int):
             form.network_roles.data = sorted(person.network_role_names)
         else:
             form.roles.data = sorted(person.roles_in(academy.id))
-    if form.validate_on_submit():
-        try:
-            _save_person(person, form)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The changes have been saved."), "success")
-            return redirect(_back_to_list(person))
+    if attempt(form, lambda: _save_person(person, form)):
+        db.session.commit()
+        flash(_("The changes have been saved."), "success")
+        return redirect(_back_to_list(person))
     return render_template("people/form.html", form=form, academy=academy, person=person,
                            action_form=ActionForm())
 
@@ -234,18 +224,14 @@ def create_staff():
     if not policy.can_manage_network_staff(current_user):
         abort(403)
     form = NetworkStaffForm()
-    if form.validate_on_submit():
-        try:
-            user, one_time = account_ops.create_user(
-                username=form.username.data, display_name=form.display_name.data,
-                email=form.email.data, locale=form.locale.data or None,
-                network_roles=form.network_roles.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added. Give them this slip.", name=user.display_name),
-                  "success")
-            return _slips_page([(user, one_time)], url_for("people.network_staff"))
+    done = attempt(form, lambda: account_ops.create_user(
+        username=form.username.data, display_name=form.display_name.data,
+        email=form.email.data, locale=form.locale.data or None,
+        network_roles=form.network_roles.data))
+    if done:
+        user, one_time = done.value
+        db.session.commit()
+        flash(_("%(name)s has been added. Give them this slip.", name=user.display_name),
+              "success")
+        return _slips_page([(user, one_time)], url_for("people.network_staff"))
     return render_template("people/staff_form.html", form=form)
