@@ -15,17 +15,15 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from tests.support import drop_fresh_database, make_app, upgrade_schema  # noqa: E402
+from tests.support import (drop_fresh_database, fresh_database_url, make_app,  # noqa: E402
+                           upgrade_schema)
 
 
 def database_url(tmp: Path) -> str:
     base = os.environ.get("ACADEMY_BENCH_DATABASE_URL")
     if not base:
         return f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ["ACADEMY_TEST_DATABASE_URL"] = base
-    from tests.support import fresh_database_url
-
-    return fresh_database_url(tmp)
+    return fresh_database_url(tmp, base=base)
 
 
 def seed(app, courses: int, lessons: int) -> dict:

@@ -18,19 +18,20 @@ def is_postgres() -> bool:
     return bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"))
 
 
-def fresh_database_url(tmp_dir: Path, *, sqlite: bool = False) -> str:
+def fresh_database_url(tmp_dir: Path, *, sqlite: bool = False, base: str | None = None) -> str:
     """An empty database of its own: an SQLite file, or a new schema on the test PostgreSQL."""
-    if sqlite or not is_postgres():
+    base = base or TEST_DATABASE_URL
+    if sqlite or not (base and base.startswith("postgresql")):
         return f"sqlite:///{tmp_dir / ('db-' + secrets.token_hex(4) + '.sqlite3')}"
     import sqlalchemy as sa
 
     schema = "t_" + secrets.token_hex(6)
-    engine = sa.create_engine(TEST_DATABASE_URL)
+    engine = sa.create_engine(base)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     engine.dispose()
-    separator = "&" if "?" in TEST_DATABASE_URL else "?"
-    return f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
 def drop_fresh_database(url: str) -> None:
@@ -40,7 +41,7 @@ def drop_fresh_database(url: str) -> None:
         return
     import sqlalchemy as sa
 
-    engine = sa.create_engine(TEST_DATABASE_URL)
+    engine = sa.create_engine(url.split("?", 1)[0])
     with engine.begin() as conn:
         conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {match.group(1)} CASCADE")
     engine.dispose()
