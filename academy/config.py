@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
     "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
     "SESSION_LIFETIME_HOURS": 12,
+    "ENROLMENT_KEY_ATTEMPTS": 5,  # wrong enrolment keys per person and course per 15 minutes
     "PASSWORD_MIN_LENGTH": 10,
     # argon2id cost (memory in KiB); the defaults are OWASP's recommended minimum (19 MiB, t=2,
     # p=1), sized so a classroom signing in at once does not exhaust an academy's small server.

@@ -17,6 +17,8 @@ _WTFORMS_MESSAGES = (
     _l("'%(value)s' is not a valid choice for this field."),
     _l("This field is required."),
     _l("Invalid input."),
+    _l("Not a valid date value."),
+    _l("Not a valid integer value."),
 )
 REQUIRED = _l("This field is required.")
 

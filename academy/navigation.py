@@ -31,6 +31,7 @@ def main_navigation(user) -> list[NavItem]:
     items = [_item(_l("Home"), "home.index"), _item(_l("Courses"), "catalog.index")]
     if not user.is_authenticated:
         return items
+    items.append(_item(_l("My learning"), "enrolment.dashboard"))
     if curricula_policy.authoring_academy_ids(user):
         items.append(_item(_l("My courses"), "authoring.index"))
     if curricula_policy.can_review_sharing(user):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from academy.accounts.roles import ROLE_LABELS
 from academy.curricula.labels import REVIEW_LABELS, STATUS_LABELS
 from academy.curricula.models import best_text
+from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
 from academy.i18n import (LOCALES, country_name, current_locale, format_size, language_name,
                           language_name_in)
 from academy.navigation import main_navigation
@@ -28,6 +29,7 @@ def register_template_helpers(app: Flask) -> None:
             "localized": lambda texts, default: best_text(texts, current_locale(), default),
             "status_label": lambda status: STATUS_LABELS.get(status, status),
             "file_size": format_size,
+            "enrolment_status_label": lambda status: ENROLMENT_STATUS_LABELS.get(status, status),
             "review_label": lambda review: REVIEW_LABELS.get(review, review),
             "language_name_here": lambda code: language_name_in(code, current_locale()),
         }

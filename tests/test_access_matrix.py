@@ -20,6 +20,7 @@ ACTORS = [ANONYMOUS, TRAINEE, INSTRUCTOR, ADMIN_HERE, ADMIN_ELSEWHERE, COORDINAT
 SIGNED_IN = set(ACTORS) - {ANONYMOUS}
 AUTHORS = {INSTRUCTOR, ADMIN_HERE}  # authors of the academy that owns the objects below
 ANY_AUTHOR = AUTHORS | {ADMIN_ELSEWHERE}
+READERS = {TRAINEE, ADMIN_ELSEWHERE, COORDINATOR}  # of the shared course below
 PUBLIC = set(ACTORS)
 
 
@@ -79,12 +80,23 @@ ROUTES: dict[str, Access] = {
     "authoring.delete_file": Access(AUTHORS, "POST", {"course_id": "draft_course",
                                                       "file_id": "draft_file"}, denied=404),
     "catalog.cover": Access(PUBLIC, values={"course_id": "shared_course", "filename": "cover"}),
-    "catalog.course_file": Access(SIGNED_IN, values={"course_id": "shared_course",
-                                                     "name": "diagram.png"}),
+    "catalog.course_file": Access(READERS, values={"course_id": "shared_course",
+                                                   "name": "diagram.png"}, denied=404),
     "authoring.reviews": Access({COORDINATOR}),
     "authoring.review": Access({COORDINATOR}, values={"course_id": "pending_course"}),
     "catalog.course": Access(PUBLIC, values={"course_id": "shared_course"}),
-    "catalog.lesson": Access(SIGNED_IN, values={"course_id": "shared_course", "lesson_id": "shared_lesson"}),
+    # Lessons and files of the shared course: its own academy's authors, coordinators, and the
+    # trainee who enrolled in it; everyone else who is signed in is refused.
+    "catalog.lesson": Access(READERS, values={"course_id": "shared_course", "lesson_id": "shared_lesson"}),
+    "enrolment.enrol": Access(SIGNED_IN, "POST", {"course_id": "shared_course"}, denied=404),
+    "enrolment.withdraw": Access({TRAINEE}, "POST", {"course_id": "shared_course"}, denied=404),
+    "enrolment.lesson_done": Access({TRAINEE}, "POST", {"course_id": "shared_course",
+                                                        "lesson_id": "shared_lesson"}, denied=404),
+    "enrolment.dashboard": Access(SIGNED_IN),
+    **{f"enrolment.{name}": Access(AUTHORS, method, {"course_id": "draft_course"}, denied=404)
+       for name, method in (("manage", "GET"), ("save_rules", "POST"), ("staff_enrol", "POST"))},
+    **{f"enrolment.{name}": Access(AUTHORS, "POST", {"enrolment_id": "draft_enrolment"}, denied=404)
+       for name in ("approve", "staff_withdraw")},
     "people.create_staff": Access({SITE_ADMIN}),
 }
 
@@ -136,6 +148,11 @@ def world(app_ctx, create_academy, create_user):
     course_ops.publish_course(pending)
     course_ops.request_sharing(pending)
     course_ops.add_course_file(shared, "diagram.png", png_bytes())
+    from academy.enrolment import operations as enrolment_ops
+
+    enrolment_ops.enrol_self(people[TRAINEE], shared)
+    course_ops.publish_course(draft)
+    pending_enrolment = enrolment_ops.enrol_by_staff(people[ADMIN_ELSEWHERE], draft)
     course_ops.set_course_cover(shared, png_bytes())
     draft_file = course_ops.add_course_file(draft, "plan.png", png_bytes())
     db.session.commit()
@@ -143,7 +160,8 @@ def world(app_ctx, create_academy, create_user):
                "logo": here.logo_filename, "shared_course": shared.id,
                "shared_lesson": shared.modules[0].lessons[0].id, "draft_course": draft.id,
                "draft_module": draft.modules[0].id, "draft_lesson": draft.modules[0].lessons[0].id,
-               "pending_course": pending.id, "cover": shared.cover_filename}
+               "pending_course": pending.id, "cover": shared.cover_filename,
+               "draft_enrolment": pending_enrolment.id}
     assert logos.logo_path(here.logo_filename) is not None
     return people, objects
 

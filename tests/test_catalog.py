@@ -64,13 +64,24 @@ def test_drafts_are_invisible_outside_their_authors(app, make_course, academy, t
     assert "This course is not published" in page
 
 
-def test_lessons_are_for_signed_in_readers(app, client, make_course, other_academy, trainee,
-                                           login_as):
+def _enrol(trainee, course):
+    from academy.enrolment import operations as enrolment_ops
+
+    enrolment_ops.enrol_self(trainee, course)
+    db.session.commit()
+
+
+def test_lessons_are_for_enrolled_readers(app, client, make_course, other_academy, trainee,
+                                          login_as):
     course = make_course(other_academy, share=True)
     lesson = course.modules[0].lessons[0]
     url = f"/courses/{course.id}/lessons/{lesson.id}"
     assert "/login" in client.get(url).headers["Location"]
     login_as(trainee)
+    assert client.get(url).status_code == 403
+    assert "The lessons open once you are enrolled." in client.get(
+        f"/courses/{course.id}", headers=EN).get_data(as_text=True)
+    _enrol(trainee, course)
     page = client.get(url, headers=EN).get_data(as_text=True)
     assert "<h2>Dignity</h2>" in page and "<strong>proporcional</strong>" in page
 
@@ -78,6 +89,7 @@ def test_lessons_are_for_signed_in_readers(app, client, make_course, other_acade
 def test_a_missing_translation_falls_back_with_a_visible_mark(client, make_course, other_academy,
                                                               trainee, login_as):
     course = make_course(other_academy, share=True)
+    _enrol(trainee, course)
     login_as(trainee)
     second_module_lesson = course.modules[1].lessons[0]  # written in Spanish only
     page = client.get(f"/courses/{course.id}/lessons/{second_module_lesson.id}",
@@ -93,6 +105,7 @@ def test_malicious_lesson_renders_inert(client, make_course, other_academy, trai
             '![svg](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoNCk+)\n\n'
             '<svg><script>alert(5)</script></svg>\n')
     course = make_course(other_academy, share=True, **{"01-principles__01-why.en.md": evil.encode()})
+    _enrol(trainee, course)
     login_as(trainee)
     page = client.get(f"/courses/{course.id}/lessons/{course.modules[0].lessons[0].id}",
                       headers=EN).get_data(as_text=True)
@@ -133,6 +146,7 @@ def test_filters_by_academy_country_language_and_topic(client, make_course, acad
 def test_catalogue_and_course_page_use_a_bounded_number_of_queries(
         client, make_course, other_academy, trainee, login_as, count_queries, app_ctx):
     course = make_course(other_academy, share=True)
+    _enrol(trainee, course)
     login_as(trainee)
 
     def open_pages():

@@ -139,4 +139,63 @@ def test_sqlite_holds_a_classroom_of_thirty_writing_at_once(tmp_path):
 
         saved = db.session.scalar(select(func.count()).select_from(User).where(User.locale == "fr"))
         assert saved == 30
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_fifty_people_racing_for_the_last_places_never_overfill_the_course(tmp_path,
+                                                                           shared_database):
+    """Capacity 5 with 50 concurrent requests: exactly 5 places taken, 45 on the waiting list."""
+    from academy.academies.operations import create_academy
+    from academy.curricula import operations as course_ops
+    from academy.enrolment import operations as enrolment_ops
+    from academy.enrolment.models import Enrolment
+    from tests.test_course_packages import sample_package
+
+    app = make_app(shared_database, tmp_path, WTF_CSRF_ENABLED=False)
+    upgrade_schema(app)
+    with app.test_request_context():
+        academy = create_academy(slug="cep-madrid", names={"es": "CEP"}, country="ES",
+                                 default_locale="es")
+        course = course_ops.import_package(sample_package(), academy=academy)
+        course_ops.publish_course(course)
+        enrolment_ops.save_rules(course, policy="open", enrolment_key=None, capacity=5,
+                                 opens_at=None, closes_at=None, starts_at=None, ends_at=None,
+                                 allow_withdrawal=True, completion_mode="viewed",
+                                 allowed_academy_ids=set())
+        tokens = []
+        for n in range(50):
+            user, _ = account_ops.create_user(username=f"racer{n:02d}", display_name=f"R {n}",
+                                              academy=academy, roles=["trainee"], password=PASSWORD)
+            tokens.append(account_ops.start_session(user, "10.0.0.2", "race"))
+        course_id = course.id
+        db.session.commit()
+    barrier = threading.Barrier(50)
+    results: list[object] = []
+
+    def racer(token: str) -> None:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+        barrier.wait()
+        try:
+            results.append(client.post(f"/courses/{course_id}/enrol").status_code)
+            results.append(client.post(f"/courses/{course_id}/enrol").status_code)  # double click
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            results.append(error)
+
+    threads = [threading.Thread(target=racer, args=(t,)) for t in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == [302] * 100
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        counts = dict(db.session.execute(
+            select(Enrolment.status, func.count()).where(Enrolment.course_id == course_id)
+            .group_by(Enrolment.status)).all())
+        assert counts == {"active": 5, "waitlisted": 45}
+        db.session.remove()  # give its connection back before closing the pool
         db.engine.dispose()

@@ -11,7 +11,13 @@ from academy import images
 from academy.curricula import files, policy, queries
 from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown
+from academy.db import utcnow
+from academy.enrolment import operations as enrolment_ops
+from academy.enrolment import policy as enrolment_policy
+from academy.enrolment import queries as enrolment_queries
+from academy.enrolment.forms import EnrolForm
 from academy.extensions import db, login_manager
+from academy.forms import ActionForm
 from academy.i18n import current_locale, is_locale
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
@@ -48,9 +54,19 @@ def _visible_course(course_id: int) -> Course:
 @bp.route("/courses/<int:course_id>")
 def course(course_id: int):
     course = _visible_course(course_id)
-    return render_template("catalog/course.html", course=course,
-                           can_read=policy.can_read_lessons(current_user, course),
-                           can_adopt=policy.can_adopt(current_user, course))
+    enrolment = enrolment_queries.enrolment_of(current_user, course.id)
+    rules = enrolment_ops.rules_of(course)
+    refusal = None
+    if current_user.is_authenticated and (enrolment is None or enrolment.status == "withdrawn"):
+        refusal = enrolment_ops.refusal(current_user, course, rules, utcnow())
+    return render_template(
+        "catalog/course.html", course=course, enrolment=enrolment, rules=rules, refusal=refusal,
+        can_read=enrolment_policy.can_read_lessons(current_user, course, enrolment),
+        can_adopt=policy.can_adopt(current_user, course), enrol_form=EnrolForm(formdata=None),
+        places_left=enrolment_queries.places_left(course.id, rules),
+        position=enrolment_queries.waiting_position(enrolment)
+        if enrolment is not None and enrolment.status == "waitlisted" else None,
+        done=enrolment_queries.done_lessons(current_user.id, course.id) if enrolment else set())
 
 
 @bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>")
@@ -58,7 +74,8 @@ def lesson(course_id: int, lesson_id: int):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     course = _visible_course(course_id)
-    if not policy.can_read_lessons(current_user, course):
+    enrolment = enrolment_queries.enrolment_of(current_user, course.id)
+    if not enrolment_policy.can_read_lessons(current_user, course, enrolment):
         abort(403)
     # Quizzes become readable with the quiz engine; until then they are listed, not opened.
     lessons = [item for module in course.modules for item in module.lessons if item.kind == PAGE]
@@ -70,6 +87,9 @@ def lesson(course_id: int, lesson_id: int):
     body = render_markdown(text.body, files_base(course)) if text is not None else None
     return render_template(
         "catalog/lesson.html", course=course, lesson=current, text=text, text_locale=text_locale,
+        enrolment=enrolment, rules=enrolment_ops.rules_of(course), action_form=ActionForm(),
+        is_done=enrolment is not None and current.id in enrolment_queries.done_lessons(
+            current_user.id, course.id),
         body=body, previous=lessons[index - 1] if index else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None)
 
@@ -85,7 +105,8 @@ def course_file(course_id: int, name: str):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     course = db.session.get(Course, course_id)
-    if course is None or not policy.can_read_lessons(current_user, course):
+    enrolment = enrolment_queries.enrolment_of(current_user, course_id)
+    if course is None or not enrolment_policy.can_read_lessons(current_user, course, enrolment):
         abort(404)
     found = next((f for f in course.files if f.name == name), None)
     path = files.stored_path(found.sha256) if found else None

@@ -18,7 +18,7 @@ def index():
     locale = current_locale()
     academies.sort(key=lambda a: sort_key(a.name_in(locale)))
     countries = {a.country for a in academies}
-    shortcuts = main_navigation(current_user)[2:] if current_user.is_authenticated else []
+    shortcuts = main_navigation(current_user)[1:] if current_user.is_authenticated else []
     return render_template("home/index.html", academies=academies, country_count=len(countries),
                            shortcuts=shortcuts)
 

@@ -1,0 +1,10 @@
+"""Names of enrolment states as people read them."""
+from flask_babel import lazy_gettext as _l
+
+ENROLMENT_STATUS_LABELS = {
+    "pending": _l("Requested"),
+    "active": _l("Enrolled"),
+    "waitlisted": _l("Waiting list"),
+    "completed": _l("Completed"),
+    "withdrawn": _l("Withdrawn"),
+}

@@ -1,0 +1,236 @@
+"""Every change to enrolments and progress. Never commits.
+
+Capacity is race-free: every change that may take or free a place locks the course row first
+(SELECT … FOR UPDATE on PostgreSQL; SQLite's write transactions already run one at a time), so
+counting the places and taking one happen as one step, and waiting-list promotion is exactly-once.
+"""
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from academy import ratelimit
+from academy.curricula.models import PAGE, PUBLISHED, Course, Lesson, Module
+from academy.db import utcnow
+from academy.domain import DomainError
+from academy.enrolment.models import (ACTIVE, APPROVAL, CLOSED, COMPLETED, HOLDING_A_PLACE, KEY,
+                                      MARKED, PENDING, POLICIES, VIEWED, WAITLISTED, WITHDRAWN,
+                                      AllowedAcademy, Enrolment, EnrolmentRules, LessonProgress)
+from academy.extensions import db
+
+
+class EnrolmentRefused(DomainError):
+    """Enrolment is not possible; the message says why, in the person's language."""
+
+
+def rules_of(course: Course) -> EnrolmentRules:
+    """The course's enrolment rules (defaults: open, no limits) — not added to the session."""
+    return db.session.get(EnrolmentRules, course.id) or EnrolmentRules(
+        course_id=course.id, policy="open", allow_withdrawal=True, completion_mode=VIEWED)
+
+
+def _lock(course: Course) -> None:
+    db.session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
+
+
+def places_taken(course_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.course_id == course_id, Enrolment.status.in_(HOLDING_A_PLACE))) or 0
+
+
+def _enrolment(course: Course, user) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id,
+                                                     Enrolment.user_id == user.id))
+
+
+def refusal(user, course: Course, rules: EnrolmentRules, now: datetime):
+    """Why this person cannot enrol themselves now (a translated message), or None."""
+    if course.status != PUBLISHED:
+        return _l("This course is not open for enrolment.")
+    if rules.policy == CLOSED:
+        return _l("Enrolment in this course is closed: your academy enrols its participants.")
+    if rules.opens_at and now < rules.opens_at:
+        return _l("Enrolment has not opened yet.")
+    if rules.closes_at and now > rules.closes_at:
+        return _l("Enrolment has closed.")
+    allowed = rules.allowed_academy_ids
+    if allowed and user.academy_id not in allowed:
+        return _l("This course is not open to people of your academy.")
+    return None
+
+
+def _key_limit() -> ratelimit.Limit:
+    return ratelimit.Limit(current_app.config["ENROLMENT_KEY_ATTEMPTS"], 15 * 60)
+
+
+def _check_key(user, course: Course, rules: EnrolmentRules, key: str | None) -> None:
+    limit, name = _key_limit(), f"enrol-key:{course.id}:{user.id}"
+    if ratelimit.is_limited(name, limit):
+        raise EnrolmentRefused(_l("Too many wrong keys. Wait a few minutes and try again."), "key")
+    if not key or not rules.enrolment_key or not hmac.compare_digest(
+            key.strip().encode(), rules.enrolment_key.encode()):
+        ratelimit.record_hit(name, limit)
+        raise EnrolmentRefused(_l("This enrolment key is not right."), "key")
+
+
+def _place_or_wait(enrolment: Enrolment, course: Course, rules: EnrolmentRules) -> None:
+    now = utcnow()
+    if rules.capacity is not None and places_taken(course.id) >= rules.capacity:
+        enrolment.status = WAITLISTED
+    else:
+        enrolment.status, enrolment.activated_at = ACTIVE, now
+
+
+def _start(course: Course, user) -> Enrolment:
+    enrolment = _enrolment(course, user)
+    if enrolment is None:
+        enrolment = Enrolment(course_id=course.id, user_id=user.id, status=PENDING)
+        db.session.add(enrolment)
+    enrolment.requested_at, enrolment.withdrawn_at, enrolment.promoted_at = utcnow(), None, None
+    return enrolment
+
+
+def enrol_self(user, course: Course, key: str | None = None) -> Enrolment:
+    """A person joins a course by themselves. Idempotent: asking twice changes nothing.
+
+    Raises EnrolmentRefused with the reason when the course's rules do not allow it.
+    """
+    _lock(course)
+    existing = _enrolment(course, user)
+    if existing is not None and existing.status != WITHDRAWN:
+        return existing
+    rules = rules_of(course)
+    reason = refusal(user, course, rules, utcnow())
+    if reason is not None:
+        raise EnrolmentRefused(reason)
+    if rules.policy == KEY:
+        _check_key(user, course, rules, key)
+    enrolment = _start(course, user)
+    if rules.policy == APPROVAL:
+        enrolment.status = PENDING
+    else:
+        _place_or_wait(enrolment, course, rules)
+    db.session.flush()
+    return enrolment
+
+
+def enrol_by_staff(user, course: Course) -> Enrolment:
+    """Staff enrol someone, whatever the policy and dates; a full course puts them on the list."""
+    _lock(course)
+    existing = _enrolment(course, user)
+    if existing is not None and existing.status in (ACTIVE, COMPLETED, WAITLISTED):
+        return existing
+    enrolment = _start(course, user)
+    _place_or_wait(enrolment, course, rules_of(course))
+    db.session.flush()
+    return enrolment
+
+
+def approve(enrolment: Enrolment, course: Course) -> None:
+    """Accept a request: the person gets a place, or joins the waiting list if the course is full."""
+    _lock(course)
+    if enrolment.status != PENDING:
+        raise EnrolmentRefused(_l("This request has already been handled."))
+    _place_or_wait(enrolment, course, rules_of(course))
+    db.session.flush()
+
+
+def withdraw(enrolment: Enrolment, course: Course) -> None:
+    """End an enrolment (a refused request too); a freed place goes to the first person waiting."""
+    _lock(course)
+    if enrolment.status == WITHDRAWN:
+        return
+    held_a_place = enrolment.status in HOLDING_A_PLACE
+    enrolment.status, enrolment.withdrawn_at = WITHDRAWN, utcnow()
+    db.session.flush()
+    if held_a_place:
+        promote_waiting(course)
+
+
+def promote_waiting(course: Course) -> list[Enrolment]:
+    """Give free places to the people waiting longest (call with the course locked)."""
+    rules = rules_of(course)
+    free = None if rules.capacity is None else rules.capacity - places_taken(course.id)
+    waiting = select(Enrolment).where(Enrolment.course_id == course.id,
+                                      Enrolment.status == WAITLISTED).order_by(
+        Enrolment.requested_at, Enrolment.id)
+    if free is not None:
+        if free <= 0:
+            return []
+        waiting = waiting.limit(free)
+    promoted = list(db.session.scalars(waiting))
+    now = utcnow()
+    for enrolment in promoted:
+        enrolment.status, enrolment.activated_at, enrolment.promoted_at = ACTIVE, now, now
+    db.session.flush()
+    return promoted
+
+
+def save_rules(course: Course, *, policy: str, enrolment_key: str | None, capacity: int | None,
+               opens_at, closes_at, starts_at, ends_at, allow_withdrawal: bool,
+               completion_mode: str, allowed_academy_ids: set[int]) -> EnrolmentRules:
+    """Change a course's enrolment rules; a larger capacity promotes people waiting."""
+    if policy not in POLICIES:
+        raise DomainError(_l("Choose how people enrol."), "policy")
+    if policy == KEY and not (enrolment_key or "").strip():
+        raise DomainError(_l("Give the key that participants must type."), "enrolment_key")
+    if capacity is not None and capacity < 1:
+        raise DomainError(_l("The number of places must be at least 1."), "capacity")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise DomainError(_l("Enrolment must close after it opens."), "closes_at")
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise DomainError(_l("The course must end after it starts."), "ends_at")
+    if completion_mode not in (VIEWED, MARKED):
+        raise DomainError(_l("Choose how lessons count as done."), "completion_mode")
+    _lock(course)
+    rules = db.session.get(EnrolmentRules, course.id)
+    if rules is None:
+        rules = EnrolmentRules(course_id=course.id)
+        db.session.add(rules)
+    rules.policy, rules.capacity = policy, capacity
+    rules.enrolment_key = (enrolment_key or "").strip() or None
+    rules.opens_at, rules.closes_at, rules.starts_at, rules.ends_at = (
+        opens_at, closes_at, starts_at, ends_at)
+    rules.allow_withdrawal, rules.completion_mode = allow_withdrawal, completion_mode
+    rules.allowed_academies = [AllowedAcademy(academy_id=a) for a in sorted(allowed_academy_ids)]
+    db.session.flush()
+    promote_waiting(course)
+    return rules
+
+
+# --- Progress ----------------------------------------------------------------------------------
+
+def required_lessons(course_id: int) -> list[int]:
+    """The lessons a course's completion asks for: every page (quizzes will join when playable)."""
+    stmt = (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
+            .where(Module.course_id == course_id, Lesson.kind == PAGE))
+    return list(db.session.scalars(stmt))
+
+
+def complete_lesson(enrolment: Enrolment, lesson: Lesson) -> bool:
+    """Record a lesson as done (once); complete the course when every required lesson is done.
+
+    Returns whether the course became completed just now.
+    """
+    if enrolment.status not in (ACTIVE, COMPLETED):
+        raise EnrolmentRefused(_l("You are not enrolled in this course."))
+    exists = db.session.scalar(select(LessonProgress.id).where(
+        LessonProgress.user_id == enrolment.user_id, LessonProgress.lesson_id == lesson.id))
+    if exists is None:
+        db.session.add(LessonProgress(user_id=enrolment.user_id, lesson_id=lesson.id))
+    enrolment.last_lesson_id, enrolment.last_activity_at = lesson.id, utcnow()
+    db.session.flush()
+    if enrolment.status == COMPLETED:
+        return False
+    required = required_lessons(enrolment.course_id)
+    done = db.session.scalar(select(func.count()).select_from(LessonProgress).where(
+        LessonProgress.user_id == enrolment.user_id, LessonProgress.lesson_id.in_(required)))
+    if required and done >= len(required):
+        enrolment.status, enrolment.completed_at = COMPLETED, utcnow()
+        db.session.flush()
+        return True
+    return False

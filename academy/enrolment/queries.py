@@ -1,0 +1,122 @@
+"""Reads for dashboards and rosters, aggregated in SQL (a fixed number of queries)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from academy.accounts.models import User
+from academy.curricula.models import PAGE, Course, Lesson, Module
+from academy.enrolment.models import (HOLDING_A_PLACE, WAITLISTED, Enrolment, EnrolmentRules,
+                                      LessonProgress)
+from academy.extensions import db
+
+
+@dataclass
+class Progress:
+    done: int
+    required: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.required) if self.required else 0
+
+
+def enrolment_of(user, course_id: int) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(select(Enrolment).where(Enrolment.course_id == course_id,
+                                                     Enrolment.user_id == user.id))
+
+
+def required_counts(course_ids: set[int]) -> dict[int, int]:
+    """How many lessons each course's completion asks for."""
+    if not course_ids:
+        return {}
+    stmt = (select(Module.course_id, func.count(Lesson.id)).join(Lesson, Lesson.module_id == Module.id)
+            .where(Module.course_id.in_(course_ids), Lesson.kind == PAGE).group_by(Module.course_id))
+    return {course_id: n for course_id, n in db.session.execute(stmt)}
+
+
+def done_counts(user_id: int, course_ids: set[int]) -> dict[int, int]:
+    """How many of those lessons one person has done, per course."""
+    if not course_ids:
+        return {}
+    stmt = (select(Module.course_id, func.count(LessonProgress.id))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(LessonProgress.user_id == user_id, Module.course_id.in_(course_ids),
+                   Lesson.kind == PAGE)
+            .group_by(Module.course_id))
+    return {course_id: n for course_id, n in db.session.execute(stmt)}
+
+
+def done_lessons(user_id: int, course_id: int) -> set[int]:
+    """The lessons of one course this person has done."""
+    stmt = (select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(LessonProgress.user_id == user_id, Module.course_id == course_id))
+    return set(db.session.scalars(stmt))
+
+
+@dataclass
+class DashboardRow:
+    enrolment: Enrolment
+    course: Course
+    progress: Progress
+    rules: EnrolmentRules | None
+
+
+def dashboard(user) -> list[DashboardRow]:
+    """The person's courses with progress and dates, in five queries whatever their number."""
+    enrolments = list(db.session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.status != "withdrawn")
+        .order_by(Enrolment.last_activity_at.desc().nulls_last(), Enrolment.requested_at.desc())))
+    ids = {e.course_id for e in enrolments}
+    courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_(ids)))} if ids else {}
+    rules = {r.course_id: r for r in db.session.scalars(
+        select(EnrolmentRules).where(EnrolmentRules.course_id.in_(ids)))} if ids else {}
+    required, done = required_counts(ids), done_counts(user.id, ids)
+    return [DashboardRow(e, courses[e.course_id],
+                         Progress(done.get(e.course_id, 0), required.get(e.course_id, 0)),
+                         rules.get(e.course_id)) for e in enrolments]
+
+
+@dataclass
+class RosterRow:
+    enrolment: Enrolment
+    person: User
+    progress: Progress
+
+
+def roster(course_id: int, status: str | None = None) -> list[RosterRow]:
+    """Everyone enrolled in a course, with their progress, in a fixed number of queries."""
+    stmt = (select(Enrolment, User).join(User, User.id == Enrolment.user_id)
+            .where(Enrolment.course_id == course_id).order_by(User.sort_name, User.id))
+    if status:
+        stmt = stmt.where(Enrolment.status == status)
+    rows = db.session.execute(stmt.options(selectinload(User.memberships))).all()
+    required = required_counts({course_id}).get(course_id, 0)
+    per_user = dict(db.session.execute(
+        select(LessonProgress.user_id, func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Module.course_id == course_id, Lesson.kind == PAGE)
+        .group_by(LessonProgress.user_id)).all())
+    return [RosterRow(e, u, Progress(per_user.get(u.id, 0), required)) for e, u in rows]
+
+
+def waiting_position(enrolment: Enrolment) -> int:
+    """1 for the first person on the waiting list."""
+    return (db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.course_id == enrolment.course_id, Enrolment.status == WAITLISTED,
+        Enrolment.requested_at < enrolment.requested_at)) or 0) + 1
+
+
+def places_left(course_id: int, rules: EnrolmentRules) -> int | None:
+    if rules.capacity is None:
+        return None
+    taken = db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.course_id == course_id, Enrolment.status.in_(HOLDING_A_PLACE))) or 0
+    return max(0, rules.capacity - taken)

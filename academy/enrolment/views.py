@@ -1,0 +1,214 @@
+"""Enrolling, withdrawing, marking lessons done, the trainee's dashboard, and staff's roster."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from academy.academies import queries as academy_queries
+from academy.accounts import queries as account_queries
+from academy.authoring.lookups import course_for_author
+from academy.curricula import queries as course_queries
+from academy.curricula.models import Course, Lesson
+from academy.domain import DomainError
+from academy.enrolment import operations, policy, queries
+from academy.enrolment.forms import EnrolForm, RulesForm, StaffEnrolForm
+from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, WAITLISTED, Enrolment
+from academy.extensions import db
+from academy.forms import ActionForm, attempt
+from academy.i18n import current_locale
+
+bp = Blueprint("enrolment", __name__, template_folder="templates")
+
+
+def _visible_course(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if not policy.can_enrol(current_user, course):
+        abort(404)
+    return course
+
+
+@bp.route("/courses/<int:course_id>/enrol", methods=["POST"])
+@login_required
+def enrol(course_id: int):
+    course = _visible_course(course_id)
+    form = EnrolForm()
+    try:
+        enrolment = operations.enrol_self(current_user, course, form.key.data)
+    except operations.EnrolmentRefused as error:
+        db.session.commit()  # a wrong key still counts against the limit
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_status_message(enrolment), "success" if enrolment.status == ACTIVE else "info")
+    return redirect(url_for("catalog.course", course_id=course.id))
+
+
+def _status_message(enrolment: Enrolment) -> str:
+    if enrolment.status == PENDING:
+        return _("Your request has been sent. You will be enrolled once it is approved.")
+    if enrolment.status == WAITLISTED:
+        return _("The course is full: you are on the waiting list and will get the first free place.")
+    return _("You are enrolled. Good studying!")
+
+
+@bp.route("/courses/<int:course_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(course_id: int):
+    course = _visible_course(course_id)
+    enrolment = queries.enrolment_of(current_user, course.id)
+    if enrolment is None:
+        abort(404)
+    if enrolment.status in (ACTIVE, COMPLETED) and not operations.rules_of(course).allow_withdrawal:
+        abort(403)
+    operations.withdraw(enrolment, course)
+    db.session.commit()
+    flash(_("You have left the course."), "success")
+    return redirect(url_for("catalog.course", course_id=course.id))
+
+
+@bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>/done", methods=["POST"])
+@login_required
+def lesson_done(course_id: int, lesson_id: int):
+    course = _visible_course(course_id)
+    enrolment = queries.enrolment_of(current_user, course.id)
+    lesson = db.session.get(Lesson, lesson_id)
+    if enrolment is None or lesson is None or lesson.module.course_id != course.id:
+        abort(404)
+    try:
+        finished = operations.complete_lesson(enrolment, lesson)
+    except DomainError:
+        abort(403)
+    db.session.commit()
+    if finished:
+        flash(_("Congratulations: you have completed the course."), "success")
+        return redirect(url_for("catalog.course", course_id=course.id))
+    target = request.form.get("next_lesson", type=int)
+    if target:
+        return redirect(url_for("catalog.lesson", course_id=course.id, lesson_id=target))
+    return redirect(url_for("catalog.course", course_id=course.id))
+
+
+@bp.route("/learning")
+@login_required
+def dashboard():
+    rows = queries.dashboard(current_user)
+    return render_template("enrolment/dashboard.html", rows=rows, now=datetime.now(timezone.utc))
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+def _managed_course(course_id: int) -> Course:
+    course = course_for_author(course_id)
+    if not policy.can_manage_enrolments(current_user, course):
+        abort(404)
+    return course
+
+
+def _rules_form(course: Course, formdata=None) -> RulesForm:
+    rules = operations.rules_of(course)
+    form = RulesForm(formdata=formdata, obj=rules, academies=academy_queries.all_academies(),
+                     locale=current_locale())
+    if formdata is None:
+        for name in ("opens_at", "closes_at", "starts_at", "ends_at"):
+            value = getattr(rules, name)
+            getattr(form, name).data = value.date() if value else None
+        form.allowed_academies.data = sorted(rules.allowed_academy_ids)
+    return form
+
+
+def _manage_page(course: Course, rules_form: RulesForm, status: int = 200):
+    filter_status = request.args.get("status") or None
+    roster = queries.roster(course.id, filter_status if filter_status in (
+        PENDING, ACTIVE, WAITLISTED, COMPLETED, "withdrawn") else None)
+    rules = operations.rules_of(course)
+    return render_template(
+        "enrolment/manage.html", course=course_queries.course_outline(course.id),
+        form=rules_form, roster=roster, staff_form=StaffEnrolForm(formdata=None),
+        action_form=ActionForm(), places_left=queries.places_left(course.id, rules),
+        rules=rules, filter_status=filter_status), status
+
+
+@bp.route("/authoring/courses/<int:course_id>/enrolment")
+@login_required
+def manage(course_id: int):
+    course = _managed_course(course_id)
+    return _manage_page(course, _rules_form(course))
+
+
+def _day(value, end: bool = False):
+    if value is None:
+        return None
+    return datetime.combine(value, time.max if end else time.min, tzinfo=timezone.utc)
+
+
+@bp.route("/authoring/courses/<int:course_id>/enrolment/rules", methods=["POST"])
+@login_required
+def save_rules(course_id: int):
+    course = _managed_course(course_id)
+    form = _rules_form(course, formdata=request.form)
+    if attempt(form, lambda: operations.save_rules(
+            course, policy=form.policy.data, enrolment_key=form.enrolment_key.data,
+            capacity=form.capacity.data, opens_at=_day(form.opens_at.data),
+            closes_at=_day(form.closes_at.data, end=True), starts_at=_day(form.starts_at.data),
+            ends_at=_day(form.ends_at.data, end=True), allow_withdrawal=form.allow_withdrawal.data,
+            completion_mode=form.completion_mode.data,
+            allowed_academy_ids=set(form.allowed_academies.data or []))):
+        db.session.commit()
+        flash(_("The enrolment rules have been saved."), "success")
+        return redirect(url_for("enrolment.manage", course_id=course.id))
+    return _manage_page(course, form, 422)
+
+
+@bp.route("/authoring/courses/<int:course_id>/enrolment/people", methods=["POST"])
+@login_required
+def staff_enrol(course_id: int):
+    course = _managed_course(course_id)
+    form = StaffEnrolForm()
+    person = account_queries.find_user_for_login(form.username.data or "") if form.validate_on_submit() else None
+    if person is None or not person.is_active:
+        flash(_("Nobody has that username or e-mail."), "error")
+    else:
+        enrolment = operations.enrol_by_staff(person, course)
+        db.session.commit()
+        if enrolment.status == WAITLISTED:
+            flash(_("%(name)s is on the waiting list: the course is full.", name=person.display_name), "info")
+        else:
+            flash(_("%(name)s is enrolled.", name=person.display_name), "success")
+    return redirect(url_for("enrolment.manage", course_id=course.id))
+
+
+def _managed_enrolment(enrolment_id: int) -> tuple[Enrolment, Course]:
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        abort(404)
+    return enrolment, _managed_course(enrolment.course_id)
+
+
+@bp.route("/authoring/enrolments/<int:enrolment_id>/approve", methods=["POST"])
+@login_required
+def approve(enrolment_id: int):
+    enrolment, course = _managed_enrolment(enrolment_id)
+    try:
+        operations.approve(enrolment, course)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The request has been approved."), "success")
+    return redirect(url_for("enrolment.manage", course_id=course.id))
+
+
+@bp.route("/authoring/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
+@login_required
+def staff_withdraw(enrolment_id: int):
+    enrolment, course = _managed_enrolment(enrolment_id)
+    was_request = enrolment.status == PENDING
+    operations.withdraw(enrolment, course)
+    db.session.commit()
+    flash(_("The request has been refused.") if was_request else _("The person has been withdrawn."),
+          "success")
+    return redirect(url_for("enrolment.manage", course_id=course.id))
