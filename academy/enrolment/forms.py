@@ -9,8 +9,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from academy.enrolment.models import APPROVAL, CLOSED, KEY, MARKED, OPEN, VIEWED
 from academy.forms import REQUIRED, CheckboxesField, choices
 
-_DATE = _l("Give a date as shown, e.g. 2026-03-31.")
-
 POLICY_LABELS = {
     OPEN: _l("Open: anyone who sees the course enrols"),
     KEY: _l("With a key: people type the key you give them"),
