@@ -42,6 +42,7 @@ def import_models() -> None:
     from academy.accounts import models as _accounts  # noqa: F401
     from academy import ratelimit as _ratelimit  # noqa: F401
     from academy.curricula import models as _curricula  # noqa: F401
+    from academy.cohorts import models as _cohorts  # noqa: F401
     from academy.enrolment import models as _enrolment  # noqa: F401
 
 
@@ -88,13 +89,14 @@ def _register_blueprints(app: Flask) -> None:
     from academy.authoring import views as _authoring  # noqa: F401 - registers its views
     from academy.authoring.blueprint import bp as authoring_bp
     from academy.catalog.views import bp as catalog_bp
+    from academy.cohorts.views import bp as cohorts_bp
     from academy.enrolment.views import bp as enrolment_bp
     from academy.accounts.views import bp as accounts_bp
     from academy.home.views import bp as home_bp
     from academy.people.views import bp as people_bp
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
-                      enrolment_bp):
+                      enrolment_bp, cohorts_bp):
         app.register_blueprint(blueprint)
 
 

@@ -44,4 +44,5 @@ def main_navigation(user) -> list[NavItem]:
         for academy in academies_administered_by(user):
             if people_policy.can_manage_people(user, academy):
                 items.append(_item(_l("People"), "people.index", academy_id=academy.id))
+                items.append(_item(_l("Cohorts"), "cohorts.index", academy_id=academy.id))
     return items

@@ -97,6 +97,16 @@ ROUTES: dict[str, Access] = {
        for name, method in (("manage", "GET"), ("save_rules", "POST"), ("staff_enrol", "POST"))},
     **{f"enrolment.{name}": Access(AUTHORS, "POST", {"enrolment_id": "draft_enrolment"}, denied=404)
        for name in ("approve", "staff_withdraw")},
+    **{f"enrolment.{name}": Access(AUTHORS, method, {"course_id": "draft_course"}, denied=404)
+       for name, method in (("enrol_cohort", "POST"), ("import_enrolments", "POST"),
+                            ("apply_enrolments", "POST"), ("grid", "GET"))},
+    "enrolment.export": Access(AUTHORS, values={"course_id": "draft_course", "kind": "xlsx"},
+                               denied=404),
+    "cohorts.index": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"}),
+    **{f"cohorts.{name}": Access({ADMIN_HERE, SITE_ADMIN}, method, {"cohort_id": "cohort"})
+       for name, method in (("show", "GET"), ("add_members", "POST"), ("delete", "POST"))},
+    "cohorts.remove_member": Access({ADMIN_HERE, SITE_ADMIN}, "POST",
+                                    {"cohort_id": "cohort", "user_id": "person"}),
     "people.create_staff": Access({SITE_ADMIN}),
 }
 
@@ -153,6 +163,9 @@ def world(app_ctx, create_academy, create_user):
     enrolment_ops.enrol_self(people[TRAINEE], shared)
     course_ops.publish_course(draft)
     pending_enrolment = enrolment_ops.enrol_by_staff(people[ADMIN_ELSEWHERE], draft)
+    from academy.cohorts import operations as cohort_ops
+
+    cohort = cohort_ops.create_cohort(here, "2026 intake")
     course_ops.set_course_cover(shared, png_bytes())
     draft_file = course_ops.add_course_file(draft, "plan.png", png_bytes())
     db.session.commit()
@@ -161,7 +174,7 @@ def world(app_ctx, create_academy, create_user):
                "shared_lesson": shared.modules[0].lessons[0].id, "draft_course": draft.id,
                "draft_module": draft.modules[0].id, "draft_lesson": draft.modules[0].lessons[0].id,
                "pending_course": pending.id, "cover": shared.cover_filename,
-               "draft_enrolment": pending_enrolment.id}
+               "draft_enrolment": pending_enrolment.id, "cohort": cohort.id}
     assert logos.logo_path(here.logo_filename) is not None
     return people, objects
 

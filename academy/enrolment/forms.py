@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -51,3 +52,9 @@ class RulesForm(FlaskForm):
 class StaffEnrolForm(FlaskForm):
     username = StringField(_l("Username or e-mail"),
                            validators=[DataRequired(REQUIRED), Length(max=254)])
+
+
+class EnrolmentImportForm(FlaskForm):
+    csv_file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a file."))],
+                         description=_l("One person per row, in a column named username or email."),
+                         render_kw={"accept": ".csv,text/csv,text/plain"})

@@ -234,3 +234,26 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson) -> bool:
         db.session.flush()
         return True
     return False
+
+
+class EnrolmentImportRejected(DomainError):
+    """The enrolment file has problems; nobody was enrolled."""
+
+    def __init__(self, preview) -> None:
+        super().__init__(_l("The file has problems; nobody was enrolled."), "csv_file")
+        self.preview = preview
+
+
+def enrol_from_csv(course: Course, data: bytes) -> list[Enrolment]:
+    """Enrol everyone the CSV names, or nobody. Raises EnrolmentImportRejected."""
+    from academy.enrolment.importing import read_enrolment_csv
+
+    preview = read_enrolment_csv(data, course)
+    if not preview.is_valid:
+        raise EnrolmentImportRejected(preview)
+    return [enrol_by_staff(row.person, course) for row in preview.rows]
+
+
+def enrol_people(course: Course, people) -> list[Enrolment]:
+    """Enrol several people at once (a cohort): places first, then the waiting list."""
+    return [enrol_by_staff(person, course) for person in people]

@@ -120,3 +120,12 @@ def places_left(course_id: int, rules: EnrolmentRules) -> int | None:
     taken = db.session.scalar(select(func.count()).select_from(Enrolment).where(
         Enrolment.course_id == course_id, Enrolment.status.in_(HOLDING_A_PLACE))) or 0
     return max(0, rules.capacity - taken)
+
+
+def progress_grid(course_id: int) -> set[tuple[int, int]]:
+    """(person, lesson) pairs done in a course, in one query."""
+    stmt = (select(LessonProgress.user_id, LessonProgress.lesson_id)
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(Module.course_id == course_id))
+    return {(user_id, lesson_id) for user_id, lesson_id in db.session.execute(stmt)}

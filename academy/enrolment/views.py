@@ -1,24 +1,36 @@
 """Enrolling, withdrawing, marking lessons done, the trainee's dashboard, and staff's roster."""
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime, time, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.academies import queries as academy_queries
 from academy.accounts import queries as account_queries
 from academy.authoring.lookups import course_for_author
+from academy.cohorts import policy as cohort_policy
+from academy.cohorts import queries as cohort_queries
+from academy.cohorts.models import Cohort
 from academy.curricula import queries as course_queries
-from academy.curricula.models import Course, Lesson
+from academy.curricula.models import Course, Lesson, best_text
 from academy.domain import DomainError
 from academy.enrolment import operations, policy, queries
-from academy.enrolment.forms import EnrolForm, RulesForm, StaffEnrolForm
-from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, WAITLISTED, Enrolment
+from academy.enrolment.forms import EnrolForm, EnrolmentImportForm, RulesForm, StaffEnrolForm
+from academy.enrolment.importing import read_enrolment_csv
+from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
+from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, STATUSES as ENROLMENT_STATUSES
+from academy.enrolment.models import WAITLISTED, Enrolment
 from academy.extensions import db
 from academy.forms import ActionForm, attempt
 from academy.i18n import current_locale
+from academy.people.forms import ConfirmImportForm
+from academy.spreadsheets import csv_response, xlsx_response
 
 bp = Blueprint("enrolment", __name__, template_folder="templates")
 
@@ -128,7 +140,8 @@ def _manage_page(course: Course, rules_form: RulesForm, status: int = 200):
         "enrolment/manage.html", course=course_queries.course_outline(course.id),
         form=rules_form, roster=roster, staff_form=StaffEnrolForm(formdata=None),
         action_form=ActionForm(), places_left=queries.places_left(course.id, rules),
-        rules=rules, filter_status=filter_status), status
+        rules=rules, filter_status=filter_status, import_form=EnrolmentImportForm(formdata=None),
+        cohorts=cohort_queries.cohorts_of(course.academy_id)), status
 
 
 @bp.route("/authoring/courses/<int:course_id>/enrolment")
@@ -212,3 +225,100 @@ def staff_withdraw(enrolment_id: int):
     flash(_("The request has been refused.") if was_request else _("The person has been withdrawn."),
           "success")
     return redirect(url_for("enrolment.manage", course_id=course.id))
+
+
+@bp.route("/authoring/courses/<int:course_id>/enrolment/cohort", methods=["POST"])
+@login_required
+def enrol_cohort(course_id: int):
+    course = _managed_course(course_id)
+    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
+    if cohort is None or not cohort_policy.can_use_cohorts_of(current_user, cohort.academy_id):
+        flash(_("Choose one of your academy's cohorts."), "error")
+        return redirect(url_for("enrolment.manage", course_id=course.id))
+    enrolments = operations.enrol_people(course, cohort_queries.members_of(cohort.id))
+    db.session.commit()
+    waiting = sum(1 for e in enrolments if e.status == WAITLISTED)
+    flash(ngettext("%(num)d person of the cohort is enrolled or was already.",
+                   "%(num)d people of the cohort are enrolled or were already.",
+                   len(enrolments) - waiting), "success")
+    if waiting:
+        flash(ngettext("%(num)d person is on the waiting list.", "%(num)d people are on the waiting list.",
+                       waiting), "info")
+    return redirect(url_for("enrolment.manage", course_id=course.id))
+
+
+@bp.route("/authoring/courses/<int:course_id>/enrolment/import", methods=["POST"])
+@login_required
+def import_enrolments(course_id: int):
+    course = _managed_course(course_id)
+    form = EnrolmentImportForm()
+    if not form.validate_on_submit():
+        for error in form.csv_file.errors:
+            flash(error, "error")
+        return redirect(url_for("enrolment.manage", course_id=course.id))
+    data = form.csv_file.data.read(current_app.config["CSV_MAX_BYTES"] + 1)
+    preview = read_enrolment_csv(data, course)
+    payload = base64.b64encode(data).decode() if preview.is_valid else ""
+    return render_template("enrolment/import_preview.html", course=course, preview=preview,
+                           confirm=ConfirmImportForm(formdata=None, payload=payload),
+                           form=form), 200 if preview.is_valid else 422
+
+
+@bp.route("/authoring/courses/<int:course_id>/enrolment/import/apply", methods=["POST"])
+@login_required
+def apply_enrolments(course_id: int):
+    course = _managed_course(course_id)
+    confirm = ConfirmImportForm()
+    try:
+        data = base64.b64decode(confirm.payload.data or "", validate=True)
+    except (binascii.Error, ValueError):
+        data = b""
+    if not data:
+        flash(_("The file could not be read back. Choose it again."), "error")
+        return redirect(url_for("enrolment.manage", course_id=course.id))
+    try:
+        enrolments = operations.enrol_from_csv(course, data)
+    except operations.EnrolmentImportRejected as error:
+        db.session.rollback()
+        return render_template("enrolment/import_preview.html", course=course, preview=error.preview,
+                               confirm=confirm, form=EnrolmentImportForm(formdata=None)), 422
+    db.session.commit()
+    flash(ngettext("%(num)d row applied.", "%(num)d rows applied.", len(enrolments)), "success")
+    return redirect(url_for("enrolment.manage", course_id=course.id))
+
+
+def _grid_rows(course_id: int, status: str | None):
+    course = course_queries.course_outline(course_id)
+    lessons = [lesson for module in course.modules for lesson in module.lessons if lesson.kind == "page"]
+    return course, lessons, queries.roster(course_id, status), queries.progress_grid(course_id)
+
+
+@bp.route("/authoring/courses/<int:course_id>/progress")
+@login_required
+def grid(course_id: int):
+    course = _managed_course(course_id)
+    status = request.args.get("status") or None
+    course, lessons, roster, done = _grid_rows(course.id, status if status in ENROLMENT_STATUSES else None)
+    return render_template("enrolment/grid.html", course=course, lessons=lessons, roster=roster,
+                           done=done, filter_status=status)
+
+
+@bp.route("/authoring/courses/<int:course_id>/progress.<any(csv, xlsx):kind>")
+@login_required
+def export(course_id: int, kind: str):
+    course = _managed_course(course_id)
+    status = request.args.get("status") or None
+    course, lessons, roster, done = _grid_rows(course.id, status if status in ENROLMENT_STATUSES else None)
+    locale = current_locale()
+    header = [_("Name"), _("Username"), _("Status"), _("Progress"), _("Completed on"),
+              *[best_text(l.texts, locale, course.default_locale)[0].title for l in lessons]]
+    rows = [header] + [
+        [row.person.display_name, row.person.username,
+         str(ENROLMENT_STATUS_LABELS[row.enrolment.status]), f"{row.progress.percent} %",
+         format_date(row.enrolment.completed_at) if row.enrolment.completed_at else "",
+         *["✓" if (row.person.id, l.id) in done else "" for l in lessons]]
+        for row in roster]
+    name = f"{course.slug}-progress"
+    if kind == "csv":
+        return csv_response(rows, name)
+    return xlsx_response(rows, name, course.slug)

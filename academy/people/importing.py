@@ -1,8 +1,6 @@
 """Reading a CSV of people: every row checked, every problem reported with its line."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -12,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from academy.accounts import queries as account_queries
 from academy.accounts import validation
 from academy.accounts.roles import ACADEMY_ROLES, TRAINEE
-from academy.i18n import format_size
+from academy.spreadsheets import header_names, read_csv
 
 REQUIRED_COLUMNS = ("username", "display_name")
 OPTIONAL_COLUMNS = ("email", "role", "locale", "staff_number")
@@ -49,59 +47,16 @@ class ImportPreview:
         return not self.file_problems and bool(self.rows) and not self.bad_rows
 
 
-def _decode(data: bytes) -> tuple[str | None, LazyString | None]:
-    if b"\x00" in data:
-        return None, _l("This is not a text file. Save the spreadsheet as CSV and try again.")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, _l(
-            "Line %(line)d: the file is not in UTF-8. In your spreadsheet, save it as "
-            "\u201cCSV UTF-8\u201d and try again.",
-            line=line,
-        )
-
-
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    # Spreadsheets in most of the network's countries write semicolons; sniff the header only.
-    header = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=header.count)
-    return type("Sniffed", (csv.excel,), {"delimiter": delimiter})
-
-
 def read_people_csv(data: bytes, academy) -> ImportPreview:
     """Check a CSV of people for `academy` without writing anything."""
     preview = ImportPreview()
-    limit = current_app.config["CSV_MAX_BYTES"]
-    if len(data) > limit:
-        preview.file_problems.append(
-            _l("The file is too large: at most %(size)s.", size=format_size(limit))
-        )
-        return preview
-    text, problem = _decode(data)
-    if problem:
-        preview.file_problems.append(problem)
-        return preview
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
-    try:
-        records = [(reader.line_num, record) for record in reader]
-    except csv.Error as exc:
-        preview.file_problems.append(
-            _l("Line %(line)d: the file cannot be read as CSV (%(reason)s).",
-               line=reader.line_num, reason=str(exc))
-        )
-        return preview
-    records = [(n, r) for n, r in records if any(cell.strip() for cell in r)]
-    if not records:
-        preview.file_problems.append(_l("The file is empty."))
+    records, problems = read_csv(data, max_bytes=current_app.config["CSV_MAX_BYTES"],
+                                 max_rows=current_app.config["CSV_MAX_ROWS"])
+    if problems:
+        preview.file_problems.extend(problems)
         return preview
     columns = _header(records[0][1], preview)
     if columns is None:
-        return preview
-    max_rows = current_app.config["CSV_MAX_ROWS"]
-    if len(records) - 1 > max_rows:
-        preview.file_problems.append(_l("The file has too many rows: at most %(n)d.", n=max_rows))
         return preview
     for line, record in records[1:]:
         preview.rows.append(_row(line, record, columns))
@@ -112,7 +67,7 @@ def read_people_csv(data: bytes, academy) -> ImportPreview:
 
 
 def _header(record: list[str], preview: ImportPreview) -> list[str] | None:
-    columns = [cell.strip().lower().replace(" ", "_") for cell in record]
+    columns = header_names(record)
     unknown = [c for c in columns if c not in ALL_COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     duplicated = sorted({c for c in columns if columns.count(c) > 1})

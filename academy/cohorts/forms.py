@@ -1,0 +1,19 @@
+"""Forms to manage cohorts."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+_MAX = _l("Use at most %(max)d characters.")
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Name"), description=_l("For example: 2026 intake"),
+                       validators=[Length(max=120, message=_MAX)])
+
+
+class MembersForm(FlaskForm):
+    people = TextAreaField(_l("Usernames or e-mails, one per line"), render_kw={"rows": 6},
+                           validators=[Length(max=100_000, message=_MAX)])
