@@ -104,6 +104,8 @@ def test_modules_and_lessons_can_be_reordered_and_deleted(client, instructor, lo
 
 def test_bad_course_settings_are_shown_next_to_the_fields(client, instructor, login_as):
     login_as(instructor)
+    blank = client.get("/authoring/courses/new").get_data(as_text=True)
+    assert 'name="tags" type="text" value=""' in blank
     response = _new_course(client, slug="Bad Slug!", locales=["en"], hours="5000", tags="Bad Tag")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -144,6 +146,8 @@ def test_sharing_goes_through_a_coordinators_review(app, client, instructor, coo
     assert "Registros con dignidad" in stranger.get("/courses").get_data(as_text=True)
     post_form(client, f"{page}/share", token_from=page)  # a new release goes through review again
     assert _course().version == 2 and _course().review_status == "pending"
+    # ... while version 1 stays shared: nobody loses the course in the meantime.
+    assert "Registros con dignidad" in stranger.get("/courses").get_data(as_text=True)
 
 
 def test_another_academy_adopts_a_shared_course(app, client, instructor, coordinator, login_as,

@@ -52,7 +52,7 @@ def test_academy_admin_builds_a_cohort(client, academy, academy_admin, intake, l
     cohort = db.session.scalar(select(Cohort).where(Cohort.name == "Promoción 2026"))
     assert response.headers["Location"] == f"/cohorts/{cohort.id}"
     added = post_form(client, f"/cohorts/{cohort.id}/members",
-                      {"people": "cadete1\nCADETE2\ncadete3@example.org\nnobody.here"})
+                      {"people": "cadete1\nCADETE2\ncadete3@example.org\nnobody.here"}, headers=EN)
     page = client.get(added.headers["Location"], headers=EN).get_data(as_text=True)
     assert "3 people added." in page and "Not found in this academy: nobody.here" in page
     duplicate = post_form(client, f"/academies/{academy.id}/cohorts", {"name": "Promoción 2026"},
@@ -72,7 +72,8 @@ def test_instructor_enrols_a_cohort_with_places_then_a_waiting_list(app, client,
     db.session.commit()
     login_as(author)
     page = f"/authoring/courses/{course.id}/enrolment"
-    response = post_form(client, f"{page}/cohort", {"cohort_id": cohort.id}, token_from=page)
+    response = post_form(client, f"{page}/cohort", {"cohort_id": cohort.id}, token_from=page,
+                         headers=EN)
     text = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
     assert "3 people of the cohort are enrolled or were already." in text
     assert "1 person is on the waiting list." in text

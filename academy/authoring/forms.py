@@ -13,10 +13,9 @@ from academy.i18n import locale_choices
 _MAX = _l("Use at most %(max)d characters.")
 
 
-def _tags(value) -> list[str]:
-    if isinstance(value, list):
-        return value
-    return [t.strip().lower() for t in (value or "").split(",") if t.strip()]
+def parse_tags(text: str | None) -> list[str]:
+    """Topics typed as "human-rights, security" -> ["human-rights", "security"]."""
+    return [t.strip().lower() for t in (text or "").split(",") if t.strip()]
 
 
 class CourseSettingsForm(FlaskForm):
@@ -26,7 +25,7 @@ class CourseSettingsForm(FlaskForm):
                               validators=[DataRequired(_l("Choose at least one language."))])
     hours = IntegerField(_l("Estimated hours"), default=1,
                          validators=[NumberRange(0, 1000, message=_l("Give a number of hours from 0 to 1000."))])
-    tags = StringField(_l("Topics"), filters=[_tags],
+    tags = StringField(_l("Topics"),
                        description=_l("Separated by commas, e.g. human-rights, security"))
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
 from academy.authoring.blueprint import bp
-from academy.authoring.forms import (CourseTextForm, CoverForm, LessonTextForm, MoveForm,
+from academy.authoring.forms import (CourseTextForm, CoverForm, parse_tags, LessonTextForm, MoveForm,
                                      NewCourseForm, NewItemForm, TitleForm, UploadForm)
 from academy.authoring.lookups import (course_for_author, lesson_for_author, locale_of,
                                        module_for_author)
@@ -47,7 +47,7 @@ def create_course():
         form.locales.data = [academy.default_locale]
     done = attempt(form, lambda: operations.create_course(
         academy, slug=(form.slug.data or "").strip(), default_locale=form.default_locale.data,
-        locales=form.locales.data, hours=form.hours.data or 0, tags=form.tags.data,
+        locales=form.locales.data, hours=form.hours.data or 0, tags=parse_tags(form.tags.data),
         title=form.title.data, summary=form.summary.data or ""))
     if done:
         course = done.value
@@ -89,7 +89,7 @@ def settings(course_id: int):
 def _save_settings(course, form: CoverForm) -> None:
     operations.update_course_settings(course, default_locale=form.default_locale.data,
                                       locales=form.locales.data, hours=form.hours.data or 0,
-                                      tags=form.tags.data)
+                                      tags=parse_tags(form.tags.data))
     upload = form.cover.data
     operations.set_course_cover(course, upload.read() if upload else None,
                                 remove=form.remove_cover.data)

@@ -94,8 +94,9 @@ class Course(db.Model):
 
     @property
     def is_shared(self) -> bool:
-        """Shared with the whole network: asked for, and approved by a coordinator."""
-        return self.visibility == NETWORK and self.review_status == REVIEW_APPROVED
+        """Shared with the whole network: a version was approved by a coordinator (a newer
+        version waiting for review does not take the approved one away)."""
+        return self.visibility == NETWORK and self.approved_version is not None
 
 
 class CourseTag(db.Model):

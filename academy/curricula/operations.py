@@ -275,9 +275,10 @@ def return_sharing(course: Course, reviewer, comment: str) -> CourseReview:
 
 
 def keep_in_academy(course: Course) -> None:
-    """Stop sharing: the course is visible to its own academy only."""
+    """Stop sharing: the course is visible to its own academy only (sharing again needs a review)."""
     course.visibility = ACADEMY_ONLY
     course.review_status = None
+    course.approved_version = None
     db.session.flush()
 
 

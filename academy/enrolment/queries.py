@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from academy.accounts.models import User
 from academy.curricula.models import PAGE, Course, Lesson, Module
@@ -39,6 +38,12 @@ def required_counts(course_ids: set[int]) -> dict[int, int]:
     return {course_id: n for course_id, n in db.session.execute(stmt)}
 
 
+def _required_lessons(course_ids):
+    """SQL: the page lessons of these courses (a subquery, so progress is read by lesson index)."""
+    return (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
+            .where(Module.course_id.in_(course_ids), Lesson.kind == PAGE))
+
+
 def done_counts(user_id: int, course_ids: set[int]) -> dict[int, int]:
     """How many of those lessons one person has done, per course."""
     if not course_ids:
@@ -46,17 +51,18 @@ def done_counts(user_id: int, course_ids: set[int]) -> dict[int, int]:
     stmt = (select(Module.course_id, func.count(LessonProgress.id))
             .join(Lesson, Lesson.id == LessonProgress.lesson_id)
             .join(Module, Module.id == Lesson.module_id)
-            .where(LessonProgress.user_id == user_id, Module.course_id.in_(course_ids),
-                   Lesson.kind == PAGE)
+            .where(LessonProgress.user_id == user_id,
+                   LessonProgress.lesson_id.in_(_required_lessons(course_ids)))
             .group_by(Module.course_id))
     return {course_id: n for course_id, n in db.session.execute(stmt)}
 
 
 def done_lessons(user_id: int, course_id: int) -> set[int]:
     """The lessons of one course this person has done."""
-    stmt = (select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .join(Module, Module.id == Lesson.module_id)
-            .where(LessonProgress.user_id == user_id, Module.course_id == course_id))
+    lessons = select(Lesson.id).join(Module, Module.id == Lesson.module_id).where(
+        Module.course_id == course_id)
+    stmt = select(LessonProgress.lesson_id).where(LessonProgress.user_id == user_id,
+                                                  LessonProgress.lesson_id.in_(lessons))
     return set(db.session.scalars(stmt))
 
 
@@ -96,13 +102,11 @@ def roster(course_id: int, status: str | None = None) -> list[RosterRow]:
             .where(Enrolment.course_id == course_id).order_by(User.sort_name, User.id))
     if status:
         stmt = stmt.where(Enrolment.status == status)
-    rows = db.session.execute(stmt.options(selectinload(User.memberships))).all()
+    rows = db.session.execute(stmt).all()
     required = required_counts({course_id}).get(course_id, 0)
     per_user = dict(db.session.execute(
         select(LessonProgress.user_id, func.count(LessonProgress.id))
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(Module.course_id == course_id, Lesson.kind == PAGE)
+        .where(LessonProgress.lesson_id.in_(_required_lessons({course_id})))
         .group_by(LessonProgress.user_id)).all())
     return [RosterRow(e, u, Progress(per_user.get(u.id, 0), required)) for e, u in rows]
 
@@ -124,8 +128,8 @@ def places_left(course_id: int, rules: EnrolmentRules) -> int | None:
 
 def progress_grid(course_id: int) -> set[tuple[int, int]]:
     """(person, lesson) pairs done in a course, in one query."""
-    stmt = (select(LessonProgress.user_id, LessonProgress.lesson_id)
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .join(Module, Module.id == Lesson.module_id)
-            .where(Module.course_id == course_id))
+    lessons = select(Lesson.id).join(Module, Module.id == Lesson.module_id).where(
+        Module.course_id == course_id)
+    stmt = select(LessonProgress.user_id, LessonProgress.lesson_id).where(
+        LessonProgress.lesson_id.in_(lessons))
     return {(user_id, lesson_id) for user_id, lesson_id in db.session.execute(stmt)}

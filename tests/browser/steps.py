@@ -100,7 +100,7 @@ def create_course(page: Page, title: str, slug: str, *, locales=("es", "en"),
     page.locator("#default_locale").select_option(locales[0])
     for box in page.locator("input[name=locales]").all():
         box.set_checked(box.get_attribute("value") in locales)
-    page.locator("#tags").fill(tags)
+    page.locator("#tags").fill(tags)  # always typed: the empty form shows "[]" here (a bug)
     page.locator("main form button.primary[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/authoring/courses/\d+$"))
     expect(page.locator(".flash-success")).to_be_visible()
@@ -116,7 +116,7 @@ def add_module(page: Page, title: str) -> None:
 
 
 def add_lesson(page: Page, title: str) -> int:
-    """In the course editor: add a lesson to the last module; lands on its editor. Returns its id."""
+    """In the course editor: add a lesson to the last module, landing on its editor; its id."""
     form = page.locator("form.add-item:has(input[id^='new-lesson-'])").last
     form.locator("input[id^='new-lesson-']").fill(title)
     form.locator("button[type=submit]").click()
@@ -125,7 +125,8 @@ def add_lesson(page: Page, title: str) -> int:
     return id_in(page.url, r"/authoring/lessons/(\d+)/")
 
 
-def save_lesson(page: Page, *, body: str, title: str | None = None, minutes: int | None = None) -> None:
+def save_lesson(page: Page, *, body: str, title: str | None = None,
+                minutes: int | None = None) -> None:
     """In the lesson editor: write the text (and title, reading time) and press Save."""
     if title is not None:
         page.locator("#title").fill(title)
@@ -144,3 +145,11 @@ def publish_and_share(page: Page) -> None:
     page.locator("form[action$='/share'] button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator("form[action$='/share']")).to_have_count(0)  # waiting for review
+
+
+def enrol(page: Page) -> None:
+    """On a course page: press the enrolment box's button (open enrolment: lessons then open)."""
+    page.locator("form[action$='/enrol'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/courses/\d+$"))
+    expect(page.locator("form[action$='/enrol']")).to_have_count(0)
+    expect(page.locator("ol.outline a[href*='/lessons/']").first).to_be_visible()

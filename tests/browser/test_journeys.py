@@ -136,6 +136,7 @@ def _narrow_people(page):
 def test_nothing_scrolls_sideways_on_a_320px_screen(new_page, open_page, signed_in):
     page = new_page(viewport=NARROW)
     open_page(page)
+    page.wait_for_load_state("load")  # the stylesheet too: without it the table is wider
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the page is {width}px wide on a 320px screen"
     expect(page.locator(".language-switcher")).to_be_visible()
