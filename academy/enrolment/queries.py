@@ -126,10 +126,13 @@ def places_left(course_id: int, rules: EnrolmentRules) -> int | None:
     return max(0, rules.capacity - taken)
 
 
-def progress_grid(course_id: int) -> set[tuple[int, int]]:
-    """(person, lesson) pairs done in a course, in one query."""
+def progress_grid(course_id: int) -> dict[int, set[int]]:
+    """The lessons each person has done in a course, in one query."""
     lessons = select(Lesson.id).join(Module, Module.id == Lesson.module_id).where(
         Module.course_id == course_id)
     stmt = select(LessonProgress.user_id, LessonProgress.lesson_id).where(
         LessonProgress.lesson_id.in_(lessons))
-    return {(user_id, lesson_id) for user_id, lesson_id in db.session.execute(stmt)}
+    done: dict[int, set[int]] = {}
+    for user_id, lesson_id in db.session.execute(stmt):
+        done.setdefault(user_id, set()).add(lesson_id)
+    return done

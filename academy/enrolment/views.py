@@ -316,7 +316,7 @@ def export(course_id: int, kind: str):
         [row.person.display_name, row.person.username,
          str(ENROLMENT_STATUS_LABELS[row.enrolment.status]), f"{row.progress.percent} %",
          format_date(row.enrolment.completed_at) if row.enrolment.completed_at else "",
-         *["✓" if (row.person.id, l.id) in done else "" for l in lessons]]
+         *["✓" if l.id in done.get(row.person.id, ()) else "" for l in lessons]]
         for row in roster]
     name = f"{course.slug}-progress"
     if kind == "csv":
