@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from academy.forms import choices
-from academy.i18n import country_name, locale_choices
+from academy.i18n import country_name, locale_choices, sort_key
 
 
 class CatalogFilterForm(FlaskForm):
@@ -22,8 +22,8 @@ class CatalogFilterForm(FlaskForm):
     def offer(self, facets: dict, locale: str) -> None:
         """Fill the choices with what the catalogue holds for this person."""
         self.academy.choices = choices([("", _l("All academies")), *sorted(
-            ((str(a.id), a.name_in(locale)) for a in facets["academies"]), key=lambda p: p[1])])
+            ((str(a.id), a.name_in(locale)) for a in facets["academies"]), key=lambda p: sort_key(p[1]))])
         self.country.choices = choices([("", _l("All countries")), *sorted(
-            ((c, country_name(c, locale)) for c in facets["countries"]), key=lambda p: p[1])])
+            ((c, country_name(c, locale)) for c in facets["countries"]), key=lambda p: sort_key(p[1]))])
         self.language.choices = choices([("", _l("All languages")), *locale_choices()])
         self.tag.choices = choices([("", _l("All topics")), *((t, t) for t in facets["tags"])])
