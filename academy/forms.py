@@ -1,11 +1,14 @@
 """Pieces every domain's forms share."""
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, ValidationError, widgets
+from wtforms import HiddenField, SelectMultipleField, ValidationError, widgets
+from wtforms.validators import DataRequired
 from wtforms.fields.choices import SelectChoice
 
 from academy.domain import DomainError
@@ -30,6 +33,26 @@ def choices(pairs) -> list[SelectChoice]:
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token travels."""
+
+
+class ConfirmImportForm(FlaskForm):
+    """The checked file travels back with the confirmation, and is checked again."""
+
+    payload = HiddenField(validators=[DataRequired(REQUIRED)])
+
+    def file_bytes(self) -> bytes:
+        """The file as it was checked; empty if the form or its payload is not right."""
+        if not self.validate_on_submit():
+            return b""
+        try:
+            return base64.b64decode(self.payload.data or "", validate=True)
+        except (binascii.Error, ValueError):
+            return b""
+
+    @staticmethod
+    def carrying(data: bytes) -> "ConfirmImportForm":
+        """A confirmation form that carries this (already checked) file."""
+        return ConfirmImportForm(formdata=None, payload=base64.b64encode(data).decode())
 
 
 class CheckboxesField(SelectMultipleField):

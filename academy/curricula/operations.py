@@ -198,13 +198,17 @@ def set_lesson_text(lesson: Lesson, locale: str, *, title: str, body: str,
     db.session.flush()
 
 
+def _renumber(items) -> None:
+    for position, each in enumerate(items, start=1):
+        each.position = position
+
+
 def _move(items: list, item, delta: int) -> None:
     index = items.index(item)
     target = index + delta
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
-    for position, each in enumerate(items, start=1):
-        each.position = position
+    _renumber(items)
 
 
 def move_module(module: Module, delta: int) -> None:
@@ -222,16 +226,14 @@ def move_lesson(lesson: Lesson, delta: int) -> None:
 def delete_module(module: Module) -> None:
     course = module.course
     course.modules.remove(module)
-    for position, each in enumerate(course.modules, start=1):
-        each.position = position
+    _renumber(course.modules)
     db.session.flush()
 
 
 def delete_lesson(lesson: Lesson) -> None:
     module = lesson.module
     module.lessons.remove(lesson)
-    for position, each in enumerate(module.lessons, start=1):
-        each.position = position
+    _renumber(module.lessons)
     db.session.flush()
 
 

@@ -1,8 +1,6 @@
 """Enrolling, withdrawing, marking lessons done, the trainee's dashboard, and staff's roster."""
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime, time, timezone
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
@@ -27,9 +25,8 @@ from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
 from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, STATUSES as ENROLMENT_STATUSES
 from academy.enrolment.models import WAITLISTED, Enrolment
 from academy.extensions import db
-from academy.forms import ActionForm, attempt
+from academy.forms import ActionForm, ConfirmImportForm, attempt
 from academy.i18n import current_locale
-from academy.people.forms import ConfirmImportForm
 from academy.spreadsheets import csv_response, xlsx_response
 
 bp = Blueprint("enrolment", __name__, template_folder="templates")
@@ -258,9 +255,8 @@ def import_enrolments(course_id: int):
         return redirect(url_for("enrolment.manage", course_id=course.id))
     data = form.csv_file.data.read(current_app.config["CSV_MAX_BYTES"] + 1)
     preview = read_enrolment_csv(data, course)
-    payload = base64.b64encode(data).decode() if preview.is_valid else ""
     return render_template("enrolment/import_preview.html", course=course, preview=preview,
-                           confirm=ConfirmImportForm(formdata=None, payload=payload),
+                           confirm=ConfirmImportForm.carrying(data if preview.is_valid else b""),
                            form=form), 200 if preview.is_valid else 422
 
 
@@ -269,10 +265,7 @@ def import_enrolments(course_id: int):
 def apply_enrolments(course_id: int):
     course = _managed_course(course_id)
     confirm = ConfirmImportForm()
-    try:
-        data = base64.b64decode(confirm.payload.data or "", validate=True)
-    except (binascii.Error, ValueError):
-        data = b""
+    data = confirm.file_bytes()
     if not data:
         flash(_("The file could not be read back. Choose it again."), "error")
         return redirect(url_for("enrolment.manage", course_id=course.id))

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from academy.accounts import validation
 from academy.accounts.roles import ACADEMY_ROLES, NETWORK_ROLES, ROLE_LABELS
-from academy.forms import REQUIRED, CheckboxesField, choices, rule
+from academy.forms import CheckboxesField, choices, rule
 from academy.i18n import locale_choices
 
 
@@ -83,12 +83,6 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(_l("Choose a file."))],
         render_kw={"accept": ".csv,text/csv,text/plain"},
     )
-
-
-class ConfirmImportForm(FlaskForm):
-    """The checked file travels back with the confirmation, and is checked again."""
-
-    payload = HiddenField(validators=[DataRequired(REQUIRED)])
 
 
 class PeopleFilterForm(FlaskForm):

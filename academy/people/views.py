@@ -1,9 +1,6 @@
 """Academy admins manage their academy's people; site admins also the network's staff."""
 from __future__ import annotations
 
-import base64
-import binascii
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,9 +13,9 @@ from academy.accounts import operations as account_ops
 from academy.accounts.models import User
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.forms import ActionForm, attempt
+from academy.forms import ActionForm, ConfirmImportForm, attempt
 from academy.people import importing, operations, policy, queries
-from academy.people.forms import (ConfirmImportForm, EditPersonForm, EditStaffForm, ImportForm,
+from academy.people.forms import (EditPersonForm, EditStaffForm, ImportForm,
                                   NetworkStaffForm, PeopleFilterForm, PersonForm)
 from academy.people.slips import render_slips
 
@@ -168,8 +165,7 @@ def import_people(academy_id: int):
         if preview.file_problems:  # the file itself is wrong: say so next to the file field
             form.csv_file.errors = [str(problem) for problem in preview.file_problems]
             return render_template("people/import.html", academy=academy, form=form), 422
-        payload = base64.b64encode(data).decode() if preview.is_valid else ""
-        confirm = ConfirmImportForm(formdata=None, payload=payload)
+        confirm = ConfirmImportForm.carrying(data if preview.is_valid else b"")
         return render_template("people/import_preview.html", academy=academy, preview=preview,
                                confirm=confirm, form=form)
     return render_template("people/import.html", academy=academy, form=form)
@@ -181,11 +177,8 @@ def apply_import(academy_id: int):
     academy = _academy_for_admin(academy_id)
     confirm = ConfirmImportForm()
     form = ImportForm(formdata=None)
-    try:
-        data = base64.b64decode(confirm.payload.data or "", validate=True)
-    except (binascii.Error, ValueError):
-        data = b""
-    if not confirm.validate_on_submit() or not data:
+    data = confirm.file_bytes()
+    if not data:
         flash(_("The file could not be read back. Choose it again."), "error")
         return redirect(url_for("people.import_people", academy_id=academy.id))
     try:
