@@ -162,7 +162,8 @@ def world(app_ctx, create_academy, create_user):
 
     enrolment_ops.enrol_self(people[TRAINEE], shared)
     course_ops.publish_course(draft)
-    pending_enrolment = enrolment_ops.enrol_by_staff(people[ADMIN_ELSEWHERE], draft)
+    pending_enrolment = enrolment_ops.enrol_by_staff(create_user(academy=here, roles=["trainee"]),
+                                                     draft)
     from academy.cohorts import operations as cohort_ops
 
     cohort = cohort_ops.create_cohort(here, "2026 intake")

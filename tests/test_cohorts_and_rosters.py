@@ -143,3 +143,28 @@ def test_exports_do_not_run_formulas(client, course, author, create_user, academ
     login_as(author)
     exported = client.get(f"/authoring/courses/{course.id}/progress.csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK" in exported
+
+
+def test_staff_cannot_enrol_someone_whose_academy_cannot_see_the_course(
+        client, course, author, create_user, other_academy, intake, login_as, academy):
+    from academy.cohorts import operations as cohort_ops
+
+    outsider = create_user(academy=other_academy, roles=["trainee"], username="fuera.de.casa")
+    login_as(author)
+    page = f"/authoring/courses/{course.id}/enrolment"
+    response = post_form(client, f"{page}/people", {"username": "fuera.de.casa"}, token_from=page,
+                         headers=EN)
+    assert "cannot be enrolled" in client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert _count(course) == 0
+    preview = _upload(client, course, b"username\nfuera.de.casa\ncadete1\n")
+    assert "academy cannot see this course" in preview.get_data(as_text=True)
+    intake[1].is_active = False
+    cohort = cohort_ops.create_cohort(academy, "Con baja")
+    cohort_ops.add_members(cohort, [intake[0].username, intake[1].username])
+    db.session.commit()
+    response = post_form(client, f"{page}/cohort", {"cohort_id": cohort.id}, token_from=page,
+                         headers=EN)
+    text = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "Not enrolled (deactivated" in text and intake[1].display_name in text
+    assert _count(course, "active") == 1
+    assert outsider.id not in set(db.session.scalars(select(Enrolment.user_id)))

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from academy.accounts.models import User
+from academy.curricula import policy as course_policy
 from academy.enrolment.models import HOLDING_A_PLACE, WITHDRAWN, Enrolment
 from academy.enrolment.operations import rules_of
 from academy.extensions import db
@@ -82,6 +83,8 @@ def _resolve(preview: EnrolmentPreview, course) -> None:
             row.problems.append(_l("The username or e-mail is missing."))
         elif row.person is None or not row.person.is_active:
             row.problems.append(_l("Nobody has that username or e-mail."))
+        elif not course_policy.can_view_course(row.person, course):
+            row.problems.append(_l("This person's academy cannot see this course."))
         elif row.person.id in seen:
             row.problems.append(_l("The same person is already on line %(line)d.",
                                    line=seen[row.person.id]))

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy import ratelimit
+from academy.curricula import policy as course_policy
 from academy.curricula.models import PAGE, PUBLISHED, Course, Lesson, Module
 from academy.db import utcnow
 from academy.domain import DomainError
@@ -119,7 +120,13 @@ def enrol_self(user, course: Course, key: str | None = None) -> Enrolment:
 
 
 def enrol_by_staff(user, course: Course) -> Enrolment:
-    """Staff enrol someone, whatever the policy and dates; a full course puts them on the list."""
+    """Staff enrol someone, whatever the policy and dates; a full course puts them on the list.
+
+    Raises EnrolmentRefused if the person cannot see the course (or is deactivated).
+    """
+    if not user.is_active or not course_policy.can_view_course(user, course):
+        raise EnrolmentRefused(_l("%(name)s cannot be enrolled: the course is not published for "
+                                  "their academy.", name=user.display_name))
     _lock(course)
     existing = _enrolment(course, user)
     if existing is not None and existing.status in (ACTIVE, COMPLETED, WAITLISTED):
@@ -211,9 +218,10 @@ def required_lessons(course_id: int) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
-def complete_lesson(enrolment: Enrolment, lesson: Lesson) -> bool:
+def complete_lesson(enrolment: Enrolment, lesson: Lesson, next_lesson_id: int | None = None) -> bool:
     """Record a lesson as done (once); complete the course when every required lesson is done.
 
+    `next_lesson_id` is where the person goes on to: "continue where you left off" opens it.
     Returns whether the course became completed just now.
     """
     if enrolment.status not in (ACTIVE, COMPLETED):
@@ -222,7 +230,7 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson) -> bool:
         LessonProgress.user_id == enrolment.user_id, LessonProgress.lesson_id == lesson.id))
     if exists is None:
         db.session.add(LessonProgress(user_id=enrolment.user_id, lesson_id=lesson.id))
-    enrolment.last_lesson_id, enrolment.last_activity_at = lesson.id, utcnow()
+    enrolment.last_lesson_id, enrolment.last_activity_at = next_lesson_id or lesson.id, utcnow()
     db.session.flush()
     if enrolment.status == COMPLETED:
         return False
@@ -254,6 +262,15 @@ def enrol_from_csv(course: Course, data: bytes) -> list[Enrolment]:
     return [enrol_by_staff(row.person, course) for row in preview.rows]
 
 
-def enrol_people(course: Course, people) -> list[Enrolment]:
-    """Enrol several people at once (a cohort): places first, then the waiting list."""
-    return [enrol_by_staff(person, course) for person in people]
+def enrol_people(course: Course, people) -> tuple[list[Enrolment], list]:
+    """Enrol several people at once (a cohort): places first, then the waiting list.
+
+    Returns (enrolments, people who cannot be enrolled: deactivated or not able to see it).
+    """
+    enrolments, refused = [], []
+    for person in people:
+        if person.is_active and course_policy.can_view_course(person, course):
+            enrolments.append(enrol_by_staff(person, course))
+        else:
+            refused.append(person)
+    return enrolments, refused

@@ -86,15 +86,16 @@ def lesson_done(course_id: int, lesson_id: int):
     lesson = db.session.get(Lesson, lesson_id)
     if enrolment is None or lesson is None or lesson.module.course_id != course.id:
         abort(404)
+    following = db.session.get(Lesson, request.form.get("next_lesson", type=int) or 0)
+    target = following.id if following and following.module.course_id == course.id else None
     try:
-        finished = operations.complete_lesson(enrolment, lesson)
+        finished = operations.complete_lesson(enrolment, lesson, target)
     except DomainError:
         abort(403)
     db.session.commit()
     if finished:
         flash(_("Congratulations: you have completed the course."), "success")
         return redirect(url_for("catalog.course", course_id=course.id))
-    target = request.form.get("next_lesson", type=int)
     if target:
         return redirect(url_for("catalog.lesson", course_id=course.id, lesson_id=target))
     return redirect(url_for("catalog.course", course_id=course.id))
@@ -181,7 +182,12 @@ def staff_enrol(course_id: int):
     if person is None or not person.is_active:
         flash(_("Nobody has that username or e-mail."), "error")
     else:
-        enrolment = operations.enrol_by_staff(person, course)
+        try:
+            enrolment = operations.enrol_by_staff(person, course)
+        except operations.EnrolmentRefused as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("enrolment.manage", course_id=course.id))
         db.session.commit()
         if enrolment.status == WAITLISTED:
             flash(_("%(name)s is on the waiting list: the course is full.", name=person.display_name), "info")
@@ -232,8 +238,11 @@ def enrol_cohort(course_id: int):
     if cohort is None or not cohort_policy.can_use_cohorts_of(current_user, cohort.academy_id):
         flash(_("Choose one of your academy's cohorts."), "error")
         return redirect(url_for("enrolment.manage", course_id=course.id))
-    enrolments = operations.enrol_people(course, cohort_queries.members_of(cohort.id))
+    enrolments, refused = operations.enrol_people(course, cohort_queries.members_of(cohort.id))
     db.session.commit()
+    if refused:
+        flash(_("Not enrolled (deactivated, or their academy cannot see the course): %(names)s",
+                names=", ".join(person.display_name for person in refused)), "warning")
     waiting = sum(1 for e in enrolments if e.status == WAITLISTED)
     flash(ngettext("%(num)d person of the cohort is enrolled or was already.",
                    "%(num)d people of the cohort are enrolled or were already.",

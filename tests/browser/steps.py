@@ -153,3 +153,28 @@ def enrol(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/courses/\d+$"))
     expect(page.locator("form[action$='/enrol']")).to_have_count(0)
     expect(page.locator("ol.outline a[href*='/lessons/']").first).to_be_visible()
+
+
+def first_sign_in(page: Page, username: str, one_time: str, new_password: str) -> None:
+    """A new person signs in with the slip's one-time password and chooses their own."""
+    page.goto("/")
+    sign_in(page, username, one_time)
+    expect(page).to_have_url(re.compile(r"/account/password$"))
+    page.locator("#current_password").fill(one_time)
+    page.locator("#new_password").fill(new_password)
+    page.locator("#confirm_password").fill(new_password)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
+
+
+def publish(page: Page) -> None:
+    """In the course editor: Publish (the course's own academy then sees it)."""
+    page.locator("button[name=change][value=publish]").click()
+    expect(page.locator("button[name=change][value=unpublish]")).to_be_visible()
+
+
+def open_enrolment(page: Page, course_id: int) -> None:
+    """In the course editor: the "Participants and enrolment" button (rules and roster)."""
+    page.locator(f".page-head a.button[href='/authoring/courses/{course_id}/enrolment']").click()
+    expect(page).to_have_url(re.compile(rf"/authoring/courses/{course_id}/enrolment$"))
+    expect(page.locator("form[action$='/enrolment/rules']")).to_be_visible()
