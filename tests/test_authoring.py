@@ -195,7 +195,7 @@ def test_package_upload_imports_or_lists_every_problem(client, instructor, login
     junk = client.post("/authoring/import", data={
         "csrf_token": csrf_token(client, "/authoring/import"),
         "package": (io.BytesIO(b"not a zip"), "x.zip")}, content_type="multipart/form-data", headers=EN)
-    assert junk.status_code == 422 and "this is not a zip file" in junk.get_data(as_text=True)
+    assert junk.status_code == 422 and "This is not a zip file." in junk.get_data(as_text=True)
 
 
 def test_an_author_cannot_touch_another_academys_course_by_changing_the_id(

@@ -172,7 +172,7 @@ def test_export_then_import_gives_the_same_course(app_ctx, academy, other_academ
     ({"01-principles/quiz-principles.en.gift": GIFT_EN.replace("{#2:0}", "{#3:0}").encode()},
      "01-principles/quiz-principles.en.gift:11: Question “p-q3” has other answers"),
     ({"01-principles/quiz-principles.es.gift": GIFT_ES.replace("{=dignidad", "{=dignidad {").encode()},
-     "01-principles/quiz-principles.es.gift:17: GIFT: each question needs exactly one answer block"),
+     "01-principles/quiz-principles.es.gift:17: GIFT: Each question needs exactly one answer block"),
     ({"course.toml": COURSE_TOML.replace('owner = "cep-madrid"', 'owner = "nowhere"').encode()},
      "course.toml: There is no academy with the short name “nowhere”."),
     ({"01-principles/01-why.es.md": b"\xff\xfe bad bytes"},
@@ -220,5 +220,5 @@ def test_zip_bombs_are_refused():
 
 
 def test_something_that_is_not_a_zip_is_refused():
-    with pytest.raises(ArchiveError, match="not a zip file"):
+    with pytest.raises(ArchiveError, match="Not a zip file|not a zip file"):
         read_zip(b"PK\x03\x04 but not really")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 ESCAPABLE = "~=#{}:"
 _SENTINELS = {ch: chr(0xE000 + i) for i, ch in enumerate(ESCAPABLE)}
 _RESTORE = {v: k for k, v in _SENTINELS.items()}
@@ -117,14 +119,14 @@ def _question(line: int, block: str, category: str) -> GiftQuestion:
     if block.startswith("::"):
         end = block.find("::", 2)
         if end < 0:
-            raise GiftError(line, "the question title is not closed with ::")
+            raise GiftError(line, _l("The question title is not closed with ::."))
         ident, block = _restore(block[2:end]), block[end + 2:].strip()
     text_format = "moodle"
     match = re.match(r"\[(\w+)\]", block)
     if match and match.group(1).lower() in FORMATS:
         text_format, block = match.group(1).lower(), block[match.end():].lstrip()
     if block.count("{") != 1 or block.count("}") != 1 or block.index("{") > block.index("}"):
-        raise GiftError(line, "each question needs exactly one answer block in { }")
+        raise GiftError(line, _l("Each question needs exactly one answer block in { }."))
     before, rest = block.split("{", 1)
     inside, after = rest.split("}", 1)
     text = before.strip() + (" _____ " + after.strip() if after.strip() else "")
@@ -132,7 +134,7 @@ def _question(line: int, block: str, category: str) -> GiftQuestion:
     inside, question.general_feedback = _general_feedback(inside)
     _answers(line, inside.strip(), question)
     if not question.text:
-        raise GiftError(line, "the question has no text")
+        raise GiftError(line, _l("The question has no text."))
     return question
 
 
@@ -187,7 +189,8 @@ def _weight(line: int, body: str) -> tuple[float | None, str]:
         return None, body
     value = float(match.group(1))
     if not -100 <= value <= 100:
-        raise GiftError(line, f"the weight {value:g}% is outside -100% to 100%")
+        shown = format(value, "g")
+        raise GiftError(line, _l("The weight %(value)s%% is outside -100%% to 100%%.", value=shown))
     return value / 100, body[match.end():]
 
 
@@ -201,7 +204,7 @@ def _split_feedback(body: str) -> tuple[str, str]:
 def _choices(line: int, inside: str, question: GiftQuestion) -> None:
     items = _items(inside)
     if not items or inside.strip()[0] not in "=~":
-        raise GiftError(line, "answers must start with = or ~")
+        raise GiftError(line, _l("Answers must start with = or ~."))
     answers = []
     for marker, body in items:
         weight, body = _weight(line, body)
@@ -218,11 +221,11 @@ def _choices(line: int, inside: str, question: GiftQuestion) -> None:
     else:
         question.qtype = "single"
         if sum(1 for a in answers if a.fraction == 1.0) < 1:
-            raise GiftError(line, "a single-choice question needs one right answer (=)")
+            raise GiftError(line, _l("A single-choice question needs one right answer (=)."))
     if question.qtype == "multiple" and sum(a.fraction for a in answers if a.fraction > 0) < 0.99:
-        raise GiftError(line, "the positive weights of a multiple-choice question must add up to 100%")
+        raise GiftError(line, _l("The positive weights of a multiple-choice question must add up to 100%."))
     if any(not a.text for a in answers):
-        raise GiftError(line, "an answer is empty")
+        raise GiftError(line, _l("An answer is empty."))
     question.answers = answers
 
 
@@ -230,11 +233,11 @@ def _matching(line: int, answers: list[Answer], question: GiftQuestion) -> None:
     pairs = []
     for answer in answers:
         if "->" not in answer.text:
-            raise GiftError(line, "every item of a matching question needs ->")
+            raise GiftError(line, _l("Every item of a matching question needs ->."))
         left, right = answer.text.split("->", 1)
         pairs.append(Answer(text=left.strip(), match=right.strip(), fraction=1.0))
     if len(pairs) < 2:
-        raise GiftError(line, "a matching question needs at least two pairs")
+        raise GiftError(line, _l("A matching question needs at least two pairs."))
     question.qtype, question.answers = "matching", pairs
 
 
@@ -242,7 +245,7 @@ def _number(line: int, text: str) -> float:
     try:
         return float(text.strip())
     except ValueError:
-        raise GiftError(line, f"“{text.strip()}” is not a number") from None
+        raise GiftError(line, _l("“%(text)s” is not a number.", text=text.strip())) from None
 
 
 def _numerical(line: int, inside: str, question: GiftQuestion) -> None:

@@ -5,6 +5,8 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from flask_babel import lazy_gettext as _l
+
 MAX_FILES = 2000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -23,7 +25,7 @@ class ArchiveError(ValueError):
 def _clean(name: str) -> str:
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or name.startswith("/"):
-        raise ArchiveError("the path leaves the package folder", name)
+        raise ArchiveError(_l("The path leaves the package folder."), name)
     return str(path)
 
 
@@ -32,7 +34,7 @@ def read_zip(data: bytes) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ArchiveError("this is not a zip file") from None
+        raise ArchiveError(_l("This is not a zip file.")) from None
     entries = [i for i in archive.infolist() if not i.is_dir()]
     if len(entries) > MAX_FILES:
         raise ArchiveError(f"more than {MAX_FILES} files")
@@ -40,19 +42,19 @@ def read_zip(data: bytes) -> dict[str, bytes]:
     for info in entries:
         name = _clean(info.filename)
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
-            raise ArchiveError("links are not allowed in a package", name)
+            raise ArchiveError(_l("Links are not allowed in a package."), name)
         if info.file_size > MAX_FILE_BYTES or (
             info.compress_size and info.file_size / info.compress_size > MAX_RATIO
             and info.file_size > 1024 * 1024
         ):
-            raise ArchiveError("the file is too large once unpacked", name)
+            raise ArchiveError(_l("The file is too large once unpacked."), name)
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
-            raise ArchiveError("the package is too large once unpacked")
+            raise ArchiveError(_l("The package is too large once unpacked."))
         with archive.open(info) as handle:
             content = handle.read(MAX_FILE_BYTES + 1)
         if len(content) > MAX_FILE_BYTES or len(content) != info.file_size:
-            raise ArchiveError("the file's size does not match the archive's index", name)
+            raise ArchiveError(_l("The file's size does not match the archive's index."), name)
         files[name] = content
     return _strip_top_folder(files)
 
@@ -61,16 +63,16 @@ def read_folder(root: Path) -> dict[str, bytes]:
     """Files of a package folder (links that leave it are refused)."""
     root = root.resolve()
     if not root.is_dir():
-        raise ArchiveError("no such folder", str(root))
+        raise ArchiveError(_l("No such folder."), str(root))
     files, total = {}, 0
     for path in sorted(root.rglob("*")):
         if path.is_dir() or path.name.startswith("."):
             continue
         if not path.resolve().is_relative_to(root):
-            raise ArchiveError("the path leaves the package folder", str(path.relative_to(root)))
+            raise ArchiveError(_l("The path leaves the package folder."), str(path.relative_to(root)))
         total += path.stat().st_size
         if len(files) >= MAX_FILES or total > MAX_TOTAL_BYTES:
-            raise ArchiveError("the package is too large")
+            raise ArchiveError(_l("The package is too large."))
         files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 
