@@ -216,7 +216,10 @@ def _choices(line: int, inside: str, question: GiftQuestion) -> None:
         return
     if all(marker == "=" for marker, _ in items):
         question.qtype = "shortanswer"
-    elif any(_weight(line, body)[0] is not None for marker, body in items if marker == "~"):
+    elif all(marker == "~" for marker, _ in items) and any(
+            _weight(line, body)[0] is not None for _, body in items):
+        # Moodle: only ~ answers, with weights -> several answers may be chosen (checkboxes);
+        # with an = answer it stays single choice, weighted wrong answers giving partial credit.
         question.qtype = "multiple"
     else:
         question.qtype = "single"

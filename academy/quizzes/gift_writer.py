@@ -16,10 +16,12 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _weight(fraction: float, marker: str) -> str:
-    if marker == "=" and fraction == 1.0:
+def _choice_prefix(qtype: str, fraction: float) -> str:
+    """= for the right answer of a single choice; ~ with its weight otherwise (multiple choice
+    always carries weights, which is what makes it multiple)."""
+    if qtype == "single" and fraction == 1.0:
         return "="
-    if marker == "~" and fraction == 0.0:
+    if qtype == "single" and fraction == 0.0:
         return "~"
     return f"~%{fraction * 100:g}%"
 
@@ -68,10 +70,7 @@ def _answers(qtype: str, spec: dict, content: dict) -> str:
             weight = "" if shape["fraction"] == 1.0 else f"%{shape['fraction'] * 100:g}%"
             lines.append(f"={weight}{escape(words['text'])}{_feedback(words.get('feedback', ''))}")
         else:
-            marker = "=" if qtype == "single" and shape["fraction"] == 1.0 else "~"
-            prefix = _weight(shape["fraction"], marker) if qtype == "multiple" else marker
-            if qtype == "multiple" and prefix == "~" :
-                prefix = "~%0%"
+            prefix = _choice_prefix(qtype, shape["fraction"])
             lines.append(f"{prefix}{escape(words['text'])}{_feedback(words.get('feedback', ''))}")
     if qtype == "numerical":
         return "#" + "".join(f"\n  {line}" for line in lines)
