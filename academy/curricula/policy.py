@@ -35,11 +35,6 @@ def can_view_course(user, course) -> bool:
     return course.is_shared or belongs_to(user, course.academy_id)
 
 
-def can_read_lessons(user, course) -> bool:
-    """Lesson pages are for signed-in people who may see the course."""
-    return user.is_authenticated and can_view_course(user, course)
-
-
 def can_review_sharing(user) -> bool:
     """Network coordinators decide what is shared with the whole network."""
     return bool(user.is_authenticated and user.is_coordinator)

@@ -68,11 +68,3 @@ def network_staff() -> list[User]:
         .order_by(User.sort_name, User.id)
     )
     return list(db.session.scalars(stmt))
-
-
-def users_by_ids(ids: list[int]) -> list[User]:
-    """These users, in the order given."""
-    if not ids:
-        return []
-    found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]
