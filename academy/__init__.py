@@ -44,6 +44,7 @@ def import_models() -> None:
     from academy.curricula import models as _curricula  # noqa: F401
     from academy.cohorts import models as _cohorts  # noqa: F401
     from academy.enrolment import models as _enrolment  # noqa: F401
+    from academy.quizzes import models as _quizzes  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -94,9 +95,11 @@ def _register_blueprints(app: Flask) -> None:
     from academy.accounts.views import bp as accounts_bp
     from academy.home.views import bp as home_bp
     from academy.people.views import bp as people_bp
+    from academy.quizzes.admin_views import bp as quiz_admin_bp
+    from academy.quizzes.views import bp as quizzes_bp
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
-                      enrolment_bp, cohorts_bp):
+                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp):
         app.register_blueprint(blueprint)
 
 

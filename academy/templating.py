@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_percent
 from flask_login import current_user
 
 from academy.accounts.roles import ROLE_LABELS
@@ -12,6 +12,7 @@ from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
 from academy.i18n import (LOCALES, country_name, current_locale, format_size, language_name,
                           language_name_in)
 from academy.navigation import main_navigation
+from academy.quizzes.labels import GRADING_METHOD_LABELS, QTYPE_LABELS
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -32,10 +33,14 @@ def register_template_helpers(app: Flask) -> None:
             "enrolment_status_label": lambda status: ENROLMENT_STATUS_LABELS.get(status, status),
             "review_label": lambda review: REVIEW_LABELS.get(review, review),
             "language_name_here": lambda code: language_name_in(code, current_locale()),
+            "grading_method_label": lambda method: GRADING_METHOD_LABELS.get(method, method),
+            "qtype_label": lambda qtype: QTYPE_LABELS.get(qtype, qtype),
         }
 
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "medium") if value else ""
+    # A grade stored as a fraction (0..1), shown as a percentage in the person's language.
+    app.jinja_env.filters["grade"] = lambda value: format_percent(value or 0, "#,##0.#%")
     app.jinja_env.filters["academy_name"] = lambda academy: academy.name_in(current_locale())
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -108,6 +108,35 @@ ROUTES: dict[str, Access] = {
     "cohorts.remove_member": Access({ADMIN_HERE, SITE_ADMIN}, "POST",
                                     {"cohort_id": "cohort", "user_id": "person"}),
     "people.create_staff": Access({SITE_ADMIN}),
+    # Quizzes: the shared course's quiz is taken by its enrolled trainee (authors of its own
+    # academy and coordinators may open its page); attempts are their trainee's alone, and
+    # finished ones are also read by the course's instructors (of the other academy here).
+    "quizzes.quiz": Access({TRAINEE, ADMIN_ELSEWHERE}, values={
+        "course_id": "shared_course", "lesson_id": "shared_quiz"}, denied=404),
+    "quizzes.start": Access({TRAINEE}, "POST", {"course_id": "shared_course",
+                                                "lesson_id": "shared_quiz"}, denied=404),
+    **{f"quizzes.{name}": Access({TRAINEE}, method, {"attempt_id": "current_attempt"}, denied=404)
+       for name, method in (("attempt_page", "GET"), ("save_page", "POST"), ("autosave", "POST"),
+                            ("summary", "GET"), ("submit", "POST"))},
+    "quizzes.review": Access({TRAINEE, ADMIN_ELSEWHERE}, values={"attempt_id": "finished_attempt"},
+                             denied=404),
+    **{f"quiz_admin.{name}": Access(AUTHORS, method, {"course_id": "draft_course",
+                                                      "lesson_id": "draft_quiz"}, denied=404)
+       for name, method in (("edit_settings", "GET"), ("save_settings", "POST"),
+                            ("add_override", "POST"), ("results", "GET"))},
+    "quiz_admin.delete_override": Access(AUTHORS, "POST", {
+        "course_id": "draft_course", "lesson_id": "draft_quiz", "override_id": "draft_override"},
+        denied=404),
+    **{f"quiz_admin.{name}": Access(AUTHORS, values={"course_id": "draft_course"}, denied=404)
+       for name in ("grading", "gradebook")},
+    "quiz_admin.export_gradebook": Access(AUTHORS, values={"course_id": "draft_course",
+                                                           "kind": "csv"}, denied=404),
+    **{f"quiz_admin.{name}": Access({ADMIN_ELSEWHERE}, method, {
+        "attempt_id": "finished_attempt", "position": "essay_position"}, denied=404)
+       for name, method in (("essay", "GET"), ("grade_essay", "POST"))},
+    **{f"quiz_admin.{name}": Access(AUTHORS, method, {
+        "course_id": "draft_course", "question_id": "draft_question"}, denied=404)
+       for name, method in (("confirm_regrade", "GET"), ("regrade", "POST"))},
 }
 
 
@@ -176,8 +205,36 @@ def world(app_ctx, create_academy, create_user):
                "draft_module": draft.modules[0].id, "draft_lesson": draft.modules[0].lessons[0].id,
                "pending_course": pending.id, "cover": shared.cover_filename,
                "draft_enrolment": pending_enrolment.id, "cohort": cohort.id}
+    objects.update(_quiz_objects(shared, draft, people[TRAINEE]))
     assert logos.logo_path(here.logo_filename) is not None
     return people, objects
+
+
+def _quiz_objects(shared, draft, trainee) -> dict:
+    """The quizzes of both courses, a question of the draft's bank, and the trainee's attempts
+    at the shared course's quiz: one finished (with an essay to grade) and one in progress."""
+    from academy.curricula.models import Question
+    from academy.db import utcnow
+    from academy.enrolment.queries import enrolment_of
+    from academy.extensions import db
+    from academy.quizzes import operations as quiz_ops, queries as quiz_queries
+
+    shared_quiz = quiz_queries.quizzes_of(shared.id)[0]
+    shared_quiz.settings = {**shared_quiz.settings, "attempts": 0}
+    enrolment = enrolment_of(trainee, shared.id)
+    settings = quiz_queries.effective_settings(shared_quiz, trainee.id)
+    finished = quiz_ops.start_attempt(enrolment, shared_quiz, shared, settings, "es", utcnow())
+    quiz_ops.submit_attempt(finished, utcnow())
+    current = quiz_ops.start_attempt(enrolment, shared_quiz, shared, settings, "es", utcnow())
+    question = db.session.scalar(db.select(Question).where(Question.course_id == draft.id))
+    draft_quiz = quiz_queries.quizzes_of(draft.id)[0]
+    override = quiz_ops.add_override(draft_quiz, user_id=trainee.id, cohort_id=None, attempts=5)
+    essay = next(s for s in finished.slots if s.version.qtype == "essay")
+    db.session.commit()
+    return {"shared_quiz": shared_quiz.id, "draft_quiz": draft_quiz.id,
+            "draft_question": question.id, "finished_attempt": finished.id,
+            "current_attempt": current.id, "essay_position": essay.position,
+            "draft_override": override.id}
 
 
 @pytest.mark.parametrize("actor", ACTORS)

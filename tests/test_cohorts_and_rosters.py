@@ -125,10 +125,10 @@ def test_progress_grid_and_exports(client, course, author, intake, login_as):
     db.session.commit()
     login_as(author)
     grid = client.get(f"/authoring/courses/{course.id}/progress", headers=EN).get_data(as_text=True)
-    assert "Cadete Número 1" in grid and "50 %" in grid
+    assert "Cadete Número 1" in grid and "33 %" in grid
     exported = client.get(f"/authoring/courses/{course.id}/progress.csv", headers=EN)
     assert exported.data.startswith(b"\xef\xbb\xbfName,Username,Status")
-    assert "Cadete Número 1,cadete1,Enrolled,50 %" in exported.data.decode("utf-8-sig")
+    assert "Cadete Número 1,cadete1,Enrolled,33 %" in exported.data.decode("utf-8-sig")
     xlsx = client.get(f"/authoring/courses/{course.id}/progress.xlsx", headers=EN)
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.values)

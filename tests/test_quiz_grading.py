@@ -50,9 +50,10 @@ def _grade(questions, ident, response):
     ("tol", "3,145", 1.0), ("tol", "3.16", 0.0),
     ("range", "4.5", 1.0), ("range", "5.5", 0.0),
     ("graded", "1990", 1.0), ("graded", "1991", 0.5), ("graded", "1992", 0.0),
-    ("match", {0: "relationships", 1: "walls", 2: "rules"}, 1.0),
-    ("match", {0: "relationships", 1: "rules", 2: "walls"}, pytest.approx(1 / 3)),
-    ("match", {}, 0.0),
+    ("match", [0, 1, 2], 1.0),
+    ("match", [0, 2, 1], pytest.approx(1 / 3)),
+    ("match", [0, None, 9], pytest.approx(1 / 3)),
+    ("match", [], 0.0),
 ])
 def test_automatic_grading(questions, ident, response, expected):
     assert _grade(questions, ident, response) == expected

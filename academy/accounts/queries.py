@@ -95,3 +95,7 @@ def existing_staff_numbers(academy_id: int, numbers: set[str]) -> set[str]:
         User.academy_id == academy_id, User.staff_number.in_(numbers)
     )
     return set(db.session.scalars(stmt))
+
+
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from academy.catalog.forms import CatalogFilterForm
@@ -77,11 +77,13 @@ def lesson(course_id: int, lesson_id: int):
     enrolment = enrolment_queries.enrolment_of(current_user, course.id)
     if not enrolment_policy.can_read_lessons(current_user, course, enrolment):
         abort(403)
-    # Quizzes become readable with the quiz engine; until then they are listed, not opened.
-    lessons = [item for module in course.modules for item in module.lessons if item.kind == PAGE]
+    # Pages and quizzes in course order: "next" may lead to a quiz, whose page is the quiz's own.
+    lessons = [item for module in course.modules for item in module.lessons]
     current = next((item for item in lessons if item.id == lesson_id), None)
     if current is None:
         abort(404)
+    if current.kind != PAGE:
+        return redirect(url_for("quizzes.quiz", course_id=course.id, lesson_id=current.id))
     index = lessons.index(current)
     text, text_locale = best_text(current.texts, current_locale(), course.default_locale)
     body = render_markdown(text.body, files_base(course)) if text is not None else None

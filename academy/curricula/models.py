@@ -200,6 +200,10 @@ class Question(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     qtype: Mapped[str] = mapped_column(String(32))
     spec: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The version an edit makes; a version already used in an attempt is frozen, so editing it
+    # starts the next one (past attempts keep what their trainees saw).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
 
     course: Mapped[Course] = relationship()
     lesson: Mapped[Lesson | None] = relationship()

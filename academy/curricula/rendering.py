@@ -46,3 +46,20 @@ def render_markdown(text: str, files_base: str | None = None) -> Markup:
         attribute_filter=_files_under(files_base),
     )
     return Markup(clean)
+
+
+def render_question_text(text: str, text_format: str, files_base: str | None = None) -> Markup:
+    """Safe HTML for a question's words in their GIFT/Moodle format.
+
+    markdown: as a lesson; html and moodle (Moodle's auto-format: HTML with line breaks kept):
+    sanitised to the lesson tags; plain: shown as typed.
+    """
+    if text_format == "markdown":
+        return render_markdown(text, files_base)
+    if text_format == "plain":
+        return Markup("<br>").join(Markup.escape(line) for line in (text or "").split("\n"))
+    html = (text or "").replace("\n", "<br>") if text_format == "moodle" else (text or "")
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                            url_schemes={"http", "https", "mailto"},
+                            link_rel="noopener noreferrer nofollow",
+                            attribute_filter=_files_under(files_base)))

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from academy import ratelimit
 from academy.curricula import policy as course_policy
-from academy.curricula.models import PAGE, PUBLISHED, Course, Lesson, Module
+from academy.curricula.models import PUBLISHED, Course, Lesson, Module
 from academy.db import utcnow
 from academy.domain import DomainError
 from academy.enrolment.models import (ACTIVE, APPROVAL, CLOSED, COMPLETED, HOLDING_A_PLACE, KEY,
@@ -212,10 +212,15 @@ def save_rules(course: Course, *, policy: str, enrolment_key: str | None, capaci
 # --- Progress ----------------------------------------------------------------------------------
 
 def required_lessons(course_id: int) -> list[int]:
-    """The lessons a course's completion asks for: every page (quizzes will join when playable)."""
+    """The lessons a course's completion asks for: every page read and every quiz passed."""
     stmt = (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
-            .where(Module.course_id == course_id, Lesson.kind == PAGE))
+            .where(Module.course_id == course_id))
     return list(db.session.scalars(stmt))
+
+
+def touch(enrolment: Enrolment, lesson_id: int, now: datetime) -> None:
+    """Remember where the person is, for "continue where you left off"."""
+    enrolment.last_lesson_id, enrolment.last_activity_at = lesson_id, now
 
 
 def complete_lesson(enrolment: Enrolment, lesson: Lesson, next_lesson_id: int | None = None) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from academy.accounts.models import User
-from academy.curricula.models import PAGE, Course, Lesson, Module
+from academy.curricula.models import Course, Lesson, Module
 from academy.enrolment.models import (HOLDING_A_PLACE, WAITLISTED, Enrolment, EnrolmentRules,
                                       LessonProgress)
 from academy.extensions import db
@@ -34,14 +34,14 @@ def required_counts(course_ids: set[int]) -> dict[int, int]:
     if not course_ids:
         return {}
     stmt = (select(Module.course_id, func.count(Lesson.id)).join(Lesson, Lesson.module_id == Module.id)
-            .where(Module.course_id.in_(course_ids), Lesson.kind == PAGE).group_by(Module.course_id))
+            .where(Module.course_id.in_(course_ids)).group_by(Module.course_id))
     return {course_id: n for course_id, n in db.session.execute(stmt)}
 
 
 def _required_lessons(course_ids):
-    """SQL: the page lessons of these courses (a subquery, so progress is read by lesson index)."""
+    """SQL: the lessons of these courses (a subquery, so progress is read by lesson index)."""
     return (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
-            .where(Module.course_id.in_(course_ids), Lesson.kind == PAGE))
+            .where(Module.course_id.in_(course_ids)))
 
 
 def done_counts(user_id: int, course_ids: set[int]) -> dict[int, int]:

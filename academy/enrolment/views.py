@@ -16,7 +16,7 @@ from academy.cohorts import policy as cohort_policy
 from academy.cohorts import queries as cohort_queries
 from academy.cohorts.models import Cohort
 from academy.curricula import queries as course_queries
-from academy.curricula.models import Course, Lesson, best_text
+from academy.curricula.models import PAGE, Course, Lesson, best_text
 from academy.domain import DomainError
 from academy.enrolment import operations, policy, queries
 from academy.enrolment.forms import EnrolForm, EnrolmentImportForm, RulesForm, StaffEnrolForm
@@ -84,7 +84,9 @@ def lesson_done(course_id: int, lesson_id: int):
     course = _visible_course(course_id)
     enrolment = queries.enrolment_of(current_user, course.id)
     lesson = db.session.get(Lesson, lesson_id)
-    if enrolment is None or lesson is None or lesson.module.course_id != course.id:
+    # A quiz is done by passing it, never by a button.
+    if enrolment is None or lesson is None or lesson.module.course_id != course.id \
+            or lesson.kind != PAGE:
         abort(404)
     following = db.session.get(Lesson, request.form.get("next_lesson", type=int) or 0)
     target = following.id if following and following.module.course_id == course.id else None

@@ -53,6 +53,7 @@ class GiftQuestion:
     correct: bool | None = None  # truefalse
     feedback_true: str = ""
     feedback_false: str = ""
+    case_sensitive: bool = False  # shortanswer; GIFT cannot say it, Moodle XML's <usecase> can
 
     def structure(self) -> tuple:
         """What must be equal in every translation: type, weights, numbers, right answer."""
@@ -78,13 +79,24 @@ def _restore(text: str) -> str:
     return text.replace("\ue0ff", "\\").strip()
 
 
+_CONTEXT = re.compile(r"\$\w+\$(?:/|$)")
+
+
+def category_path(path: str) -> str:
+    """A Moodle category path without its context and `top` root: `$course$/top/A/B` -> `A/B`."""
+    path = _CONTEXT.sub("", path.strip(), count=1)
+    if path == "top" or path.startswith("top/"):
+        path = path[len("top/"):]
+    return path.strip()
+
+
 def parse_gift(source: str) -> list[GiftQuestion]:
     """Every question of a GIFT text. Raises GiftError at the first problem."""
     questions, category = [], ""
     for line, block in _blocks(source):
         stripped = block.strip()
         if stripped.startswith("$CATEGORY:"):
-            category = _restore(stripped[len("$CATEGORY:"):])
+            category = category_path(_restore(stripped[len("$CATEGORY:"):]))
             continue
         questions.append(_question(line, block, category))
     return questions

@@ -70,7 +70,8 @@ def grade_shortanswer(spec: dict, content: dict, response: str | None) -> float:
     return _clamp(best)
 
 
-def _number(text) -> float | None:
+def parse_number(text) -> float | None:
+    """A number as a trainee may write it (3.5, 3,5, -2, 1e3), or None."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
     cleaned = str(text or "").strip().replace("\u00a0", "").replace(" ", "")
@@ -84,7 +85,7 @@ def _number(text) -> float | None:
 
 def grade_numerical(spec: dict, response) -> float:
     """The best fraction among the answers the number falls in (value ± tolerance, or a range)."""
-    value = _number(response)
+    value = parse_number(response)
     if value is None:
         return 0.0
     best = 0.0
@@ -98,14 +99,22 @@ def grade_numerical(spec: dict, response) -> float:
     return _clamp(best)
 
 
-def grade_matching(content: dict, response: dict[int, str] | None) -> float:
-    """The share of items paired with their right match."""
+def grade_matching(content: dict, response: list[int | None] | None) -> float:
+    """The share of items paired with their right match.
+
+    The response names, per item, the pair whose match text was chosen; two pairs with the same
+    match text are the same choice.
+    """
     pairs = content.get("answers", [])
     if not pairs:
         return 0.0
-    response = response or {}
-    right = sum(1 for i, pair in enumerate(pairs)
-                if _normal(str(response.get(i, "")), True) == _normal(pair.get("match", ""), True))
+    response = response if isinstance(response, list) else []
+    right = 0
+    for i, pair in enumerate(pairs):
+        chosen = response[i] if i < len(response) else None
+        if isinstance(chosen, int) and 0 <= chosen < len(pairs) and \
+                _normal(pairs[chosen].get("match", ""), True) == _normal(pair.get("match", ""), True):
+            right += 1
     return right / len(pairs)
 
 

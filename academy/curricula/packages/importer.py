@@ -65,6 +65,8 @@ def _questions(course: Course, lesson: Lesson, by_locale: dict[str, list[GiftQue
 def question_spec(q: GiftQuestion) -> dict:
     """What a question is, whatever the language: its type's structure and right answers."""
     spec: dict = {"format": q.text_format}
+    if q.case_sensitive:
+        spec["case_sensitive"] = True
     if q.qtype == "truefalse":
         spec["correct"] = bool(q.correct)
     else:

@@ -12,13 +12,12 @@ from academy.curricula.files import check_file
 from academy.curricula.models import PAGE, QUIZ, VISIBILITIES
 from academy.domain import DomainError
 from academy.i18n import LOCALES
+from academy.quizzes import settings as quiz_settings
 from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 ENTRY_RE = re.compile(r"^(?:(\d{2})-)?([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)$")
 FORMAT = 1
-QUIZ_SETTINGS = {"time_limit_minutes": 0, "attempts": 0, "pass_mark": 50,
-                 "shuffle_questions": False, "shuffle_choices": False}
 
 
 @dataclass(frozen=True)
@@ -305,13 +304,15 @@ def _quiz(r: _Reader, folder: str, entry: str, locales: list[str], default: str)
     if doc is None:
         return None
     settings = {}
-    for key, fallback in QUIZ_SETTINGS.items():
+    for key, fallback in quiz_settings.PACKAGE_DEFAULTS.items():
+        if key not in doc and key not in quiz_settings.PACKAGE_REQUIRED:
+            continue
         value = doc.get(key, fallback)
-        if type(value) is not type(fallback) or (isinstance(value, int) and value < 0):
+        if key == "pass_mark" and isinstance(value, int) and not 0 <= value <= 100:
+            r.problem(path, _l("“pass_mark” must be a percentage from 0 to 100."))
+        elif quiz_settings.problem_with(key, value):
             r.problem(path, _l("“%(key)s” has a wrong value.", key=key))
         settings[key] = value
-    if not 0 <= settings["pass_mark"] <= 100:
-        r.problem(path, _l("“pass_mark” must be a percentage from 0 to 100."))
     titles = r.texts(path, doc.get("title"), "title", locales, default)
     _unknown_locale_files(r, folder, entry, ".gift", locales)
     questions: dict[str, list[GiftQuestion]] = {}

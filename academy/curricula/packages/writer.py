@@ -10,6 +10,7 @@ from academy.curricula.files import stored_path
 from academy.curricula.models import PAGE, Course, Lesson, Module, Question
 from academy.curricula.packages.reader import FORMAT
 from academy.extensions import db
+from academy.quizzes import settings as quiz_settings
 from academy.quizzes.gift_writer import escape, question_to_gift
 
 
@@ -85,7 +86,7 @@ def _page_files(files, folder: str, entry: str, lesson: Lesson) -> None:
 
 def _quiz_files(files, folder: str, entry: str, lesson: Lesson, course: Course, questions) -> None:
     files[f"{folder}/{entry}.toml"] = _toml(
-        dict(lesson.settings), {"title": {t.locale: t.title for t in lesson.texts if t.title}})
+        quiz_settings.for_package(lesson.settings), {"title": {t.locale: t.title for t in lesson.texts if t.title}})
     for locale in course.locales:
         blocks, category = [], None
         for question in questions:

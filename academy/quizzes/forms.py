@@ -1,0 +1,104 @@
+"""Forms of a quiz's staff pages: settings, overrides and grading an essay."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from academy.forms import REQUIRED, choices
+from academy.quizzes.labels import GRADING_METHOD_LABELS, REVIEW_TIME_LABELS
+from academy.quizzes.settings import LIMITS, QuizSettings
+
+UTC_HINT = _l("Date and time in UTC, as the platform shows them.")
+
+
+def _whole(label, key: str, message, **kwargs) -> IntegerField:
+    return IntegerField(label, validators=[InputRequired(REQUIRED), NumberRange(
+        0, LIMITS[key], message=message)], **kwargs)
+
+
+def _when(field):
+    return field.data.replace(tzinfo=timezone.utc) if field.data else None
+
+
+class QuizSettingsForm(FlaskForm):
+    opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], description=UTC_HINT)
+    closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], description=UTC_HINT)
+    time_limit_minutes = _whole(_l("Time limit in minutes (0: none)"), "time_limit_minutes",
+                                _l("Between 0 and 1440 minutes."))
+    grace_minutes = _whole(_l("Grace period in minutes"), "grace_minutes",
+                           _l("Between 0 and 60 minutes."), description=_l(
+                               "Answers still arrive this long after the time is up (slow "
+                               "networks); then the server submits the attempt itself."))
+    attempts = _whole(_l("Attempts allowed (0: unlimited)"), "attempts",
+                      _l("Between 0 and 100 attempts."))
+    grading_method = SelectField(_l("Grading method"), choices=choices(GRADING_METHOD_LABELS.items()))
+    pass_mark = _whole(_l("Pass mark (%)"), "pass_mark", _l("A percentage from 0 to 100."))
+    questions_per_page = _whole(_l("Questions per page (0: all on one page)"), "questions_per_page",
+                                _l("Between 0 and 100 questions."))
+    shuffle_questions = BooleanField(_l("Shuffle the questions"))
+    shuffle_choices = BooleanField(_l("Shuffle the choices within questions"))
+    draw_category = SelectField(_l("Also draw random questions from the category"),
+                                validate_choice=False)
+    draw_count = _whole(_l("Number of random questions"), "draw_count",
+                        _l("Between 0 and 200 questions."))
+    review_score = SelectField(_l("Trainees see their score"),
+                               choices=choices(REVIEW_TIME_LABELS.items()))
+    review_feedback = SelectField(_l("Trainees see the feedback"),
+                                  choices=choices(REVIEW_TIME_LABELS.items()))
+    review_answers = SelectField(_l("Trainees see the right answers"),
+                                 choices=choices(REVIEW_TIME_LABELS.items()))
+
+    def __init__(self, *args, categories=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.draw_category.choices = [("", _l("(no random questions)"))] + [
+            (c, c) for c in categories]
+        self.known_categories = set(categories)
+
+    def validate_draw_category(self, field) -> None:
+        if field.data and field.data not in self.known_categories:
+            raise ValueError(_l("Choose a category of this course's question bank."))
+
+    def settings(self) -> QuizSettings:
+        values = {name: getattr(self, name).data for name in (
+            "time_limit_minutes", "attempts", "pass_mark", "grading_method", "questions_per_page",
+            "grace_minutes", "review_score", "review_feedback", "review_answers", "draw_count")}
+        return QuizSettings(**values, shuffle_questions=bool(self.shuffle_questions.data),
+                            shuffle_choices=bool(self.shuffle_choices.data),
+                            draw_category=self.draw_category.data or "",
+                            opens_at=_when(self.opens_at), closes_at=_when(self.closes_at))
+
+
+class OverrideForm(FlaskForm):
+    username = StringField(_l("Trainee (username)"), validators=[Length(max=254)])
+    cohort = SelectField(_l("or cohort"), coerce=int, validate_choice=False)
+    opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], description=UTC_HINT)
+    closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], description=UTC_HINT)
+    time_limit_minutes = IntegerField(_l("Time limit in minutes"), validators=[
+        Optional(), NumberRange(1, LIMITS["time_limit_minutes"],
+                                message=_l("Between 1 and 1440 minutes."))])
+    attempts = IntegerField(_l("Attempts allowed"), validators=[
+        Optional(), NumberRange(1, LIMITS["attempts"], message=_l("Between 1 and 100 attempts."))])
+
+    def __init__(self, *args, cohorts=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cohort.choices = [(0, _l("(none)"))] + [(c.id, c.name) for c in cohorts]
+
+    def values(self) -> dict:
+        return {"opens_at": _when(self.opens_at), "closes_at": _when(self.closes_at),
+                "time_limit_minutes": self.time_limit_minutes.data, "attempts": self.attempts.data}
+
+
+class EssayGradeForm(FlaskForm):
+    mark = IntegerField(_l("Mark (%)"), validators=[
+        InputRequired(REQUIRED), NumberRange(0, 100, message=_l("A percentage from 0 to 100."))])
+    comment = TextAreaField(_l("Comment for the trainee"), validators=[Length(max=5000)])
+
+
+class RegradeForm(FlaskForm):
+    confirm = BooleanField(_l("I understand that grades may change"),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])

@@ -1,0 +1,345 @@
+"""Every change to attempts and quiz results. Never commits.
+
+The server owns an attempt: it sets the deadline when the attempt starts, accepts answers until
+the deadline (plus the quiz's grace period), and closes an overdue attempt itself, graded with what
+was saved. A submission is a single conditional UPDATE (in progress -> finished), so a double
+click, a resubmitted form or a second tab records one submission, on SQLite and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from academy.curricula.models import Course, Lesson, Question
+from academy.domain import DomainError
+from academy.enrolment import operations as enrolment_ops
+from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment
+from academy.extensions import db
+from academy.quizzes import grading, queries, responses
+from academy.quizzes import settings as quiz_settings
+from academy.quizzes.models import (FINISHED, IN_PROGRESS, Attempt, AttemptSlot, QuestionVersion,
+                                    QuizOverride, QuizResult)
+from academy.quizzes.settings import AVERAGE, FIRST, LAST, QuizSettings
+
+
+class QuizRefused(DomainError):
+    """The quiz cannot be started or answered now; the message says why."""
+
+
+def snapshot(question: Question) -> QuestionVersion:
+    """The frozen copy of the question's current version, made the first time it is used."""
+    found = queries.version_of(question.id, question.version)
+    if found is not None:
+        return found
+    version = QuestionVersion(
+        question_id=question.id, course_id=question.course_id, version=question.version,
+        ident=question.ident, qtype=question.qtype, spec=dict(question.spec),
+        texts={text.locale: dict(text.content) for text in question.texts})
+    try:
+        with db.session.begin_nested():  # two trainees may start at once on PostgreSQL
+            db.session.add(version)
+    except IntegrityError:
+        return queries.version_of(question.id, question.version)
+    return version
+
+
+def _choice_order(version: QuestionVersion, rng: random.Random, shuffle: bool) -> list[int]:
+    if version.qtype not in ("single", "multiple", "matching"):
+        return []
+    order = list(range(len(version.spec.get("answers", []))))
+    if shuffle or version.qtype == "matching":  # matches in item order would give them away
+        rng.shuffle(order)
+    return order
+
+
+def _check_open(settings: QuizSettings, now: datetime) -> None:
+    if settings.opens_at and now < settings.opens_at:
+        raise QuizRefused(_l("This quiz is not open yet."))
+    if settings.closes_at and now >= settings.closes_at:
+        raise QuizRefused(_l("This quiz is closed."))
+
+
+def _deadline(settings: QuizSettings, now: datetime) -> datetime | None:
+    ends = [when for when in (now + settings.time_limit if settings.time_limit else None,
+                              settings.closes_at) if when is not None]
+    return min(ends) if ends else None
+
+
+def start_attempt(enrolment: Enrolment | None, lesson: Lesson, course: Course,
+                  settings: QuizSettings, locale: str, now: datetime) -> Attempt:
+    """The person's attempt in progress, or a new one. Raises QuizRefused."""
+    if enrolment is None or enrolment.status not in (ACTIVE, COMPLETED):
+        raise QuizRefused(_l("You are not enrolled in this course."))
+    current = queries.attempt_in_progress(lesson.id, enrolment.user_id)
+    if current is not None:
+        return current
+    _check_open(settings, now)
+    used = queries.attempts_used(lesson.id, enrolment.user_id)
+    if settings.attempts and used >= settings.attempts:
+        raise QuizRefused(_l("You have used every attempt this quiz allows."))
+    questions = queries.questions_for_attempt(lesson, settings, random.Random(secrets.randbits(64)))
+    if not questions:
+        raise QuizRefused(_l("This quiz has no questions yet."))
+    attempt = Attempt(course_id=course.id, lesson_id=lesson.id, user_id=enrolment.user_id,
+                      number=used + 1, locale=locale, started_at=now,
+                      deadline_at=_deadline(settings, now), grace_seconds=settings.grace_minutes * 60)
+    _lay_out(attempt, questions, settings)
+    try:
+        with db.session.begin_nested():  # a double click on "Start" makes one attempt
+            db.session.add(attempt)
+    except IntegrityError:
+        return queries.attempt_in_progress(lesson.id, enrolment.user_id)
+    enrolment_ops.touch(enrolment, lesson.id, now)
+    return attempt
+
+
+def _lay_out(attempt: Attempt, questions: list[Question], settings: QuizSettings) -> None:
+    rng = random.Random(secrets.randbits(64))
+    if settings.shuffle_questions:
+        rng.shuffle(questions)
+    per_page = settings.questions_per_page or len(questions)
+    for index, question in enumerate(questions):
+        version = snapshot(question)
+        attempt.slots.append(AttemptSlot(
+            position=index + 1, page=index // per_page + 1, question_id=question.id,
+            version=version, choice_order=_choice_order(version, rng, settings.shuffle_choices)))
+    attempt.pages = (len(questions) - 1) // per_page + 1
+
+
+# --- Answering ---------------------------------------------------------------------------------
+
+def is_overdue(attempt: Attempt, now: datetime) -> bool:
+    """Past the deadline and its grace period: no answer is accepted any more."""
+    return attempt.deadline_at is not None and \
+        now > attempt.deadline_at + timedelta(seconds=attempt.grace_seconds)
+
+
+def check_answerable(attempt: Attempt, now: datetime) -> None:
+    """Raises QuizRefused if the attempt takes no more answers (closing it if it is overdue)."""
+    if attempt.status != IN_PROGRESS:
+        raise QuizRefused(_l("This attempt has been submitted; answers can no longer change."))
+    if is_overdue(attempt, now):
+        finish_attempt(attempt, now)
+        raise QuizRefused(_l("The time for this attempt is over. It was submitted with the "
+                             "answers saved before the deadline."))
+
+
+def read_page(attempt: Attempt, page: int, form) -> tuple[dict[int, object], dict[int, str]]:
+    """The responses a submitted page gives, and the messages for the answers that were refused.
+
+    Fields naming a question that is not on this page of this attempt refuse the whole page.
+    """
+    slots = {slot.position: slot for slot in attempt.slots if slot.page == page}
+    if not responses.positions_named(form) <= set(slots):
+        raise responses.AnswerRejected(_l("The form holds answers to questions that are not on "
+                                          "this page of your attempt. Nothing was saved."))
+    values, problems = {}, {}
+    for position, slot in slots.items():
+        items = len(slot.version.spec.get("answers", []))
+        try:
+            values[position] = responses.read(slot.version.qtype, slot.choice_order, items, form,
+                                              position)
+        except responses.AnswerRejected as error:
+            problems[position] = error.message
+    return values, problems
+
+
+def save_answers(attempt: Attempt, values: dict[int, object], seq: int, now: datetime) -> int:
+    """Store responses by (attempt, position), each unless a newer save already stored one.
+
+    An idempotent upsert: the slot rows exist from the start, and a retried or late save with an
+    older sequence number changes nothing. Returns how many answers were stored.
+    """
+    check_answerable(attempt, now)
+    stored = 0
+    for position, value in values.items():
+        result = db.session.execute(
+            update(AttemptSlot)
+            .where(AttemptSlot.attempt_id == attempt.id, AttemptSlot.position == position,
+                   AttemptSlot.saved_seq <= seq)
+            .values(response=value, saved_seq=seq, saved_at=now)
+            .execution_options(synchronize_session=False))
+        stored += result.rowcount
+    if stored:
+        db.session.expire(attempt, ["slots"])
+    return stored
+
+
+# --- Finishing and grading ---------------------------------------------------------------------
+
+def submit_attempt(attempt: Attempt, now: datetime) -> bool:
+    """Finish the attempt and grade it. False when it was already finished (nothing changes)."""
+    return finish_attempt(attempt, now)
+
+
+def finish_attempt(attempt: Attempt, now: datetime) -> bool:
+    """The single step from in progress to finished, then grading; False if already finished."""
+    ended = min(now, attempt.deadline_at) if attempt.deadline_at else now
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == IN_PROGRESS)
+        .values(status=FINISHED, finished_at=ended).execution_options(synchronize_session=False))
+    db.session.refresh(attempt)
+    if result.rowcount == 0:
+        return False
+    grade_attempt(attempt)
+    return True
+
+
+def close_overdue(now: datetime, lesson_id: int | None = None, user_id: int | None = None,
+                  course_id: int | None = None) -> int:
+    """Finish every attempt past its deadline and grace (graded with what was saved)."""
+    closed = 0
+    for attempt in queries.overdue_candidates(now, lesson_id, user_id, course_id):
+        if is_overdue(attempt, now):
+            closed += finish_attempt(attempt, now)
+    return closed
+
+
+def _grade_slot(slot: AttemptSlot, locale: str, default_locale: str) -> None:
+    if slot.version.qtype == "essay":
+        if slot.response is None and slot.graded_at is None:
+            slot.fraction = 0.0  # nothing to read: nothing earned, nobody needs to grade it
+        return
+    content = queries.content_of(slot.version, locale, default_locale)
+    slot.fraction = grading.grade(slot.version.qtype, slot.version.spec, content, slot.response)
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Grade every automatically graded answer, then the attempt and the person's quiz result."""
+    course = db.session.get(Course, attempt.course_id)
+    for slot in attempt.slots:
+        _grade_slot(slot, attempt.locale, course.default_locale)
+    _total(attempt)
+    db.session.flush()
+    update_result(attempt.lesson_id, attempt.user_id)
+
+
+def _total(attempt: Attempt) -> None:
+    fractions = [slot.fraction for slot in attempt.slots]
+    attempt.fraction = None if None in fractions or not fractions else \
+        sum(fractions) / len(fractions)
+
+
+def grade_essay(attempt: Attempt, slot: AttemptSlot, fraction: float, comment: str, grader,
+                now: datetime) -> None:
+    """A person's mark (0..1) and comment on an answer; the attempt's grade follows."""
+    if attempt.status != FINISHED:
+        raise QuizRefused(_l("This attempt is still in progress."))
+    slot.fraction, slot.comment = fraction, comment.strip()
+    slot.graded_by_id, slot.graded_at = grader.id, now
+    _total(attempt)
+    db.session.flush()
+    update_result(attempt.lesson_id, attempt.user_id)
+
+
+def _combine(method: str, fractions: list[float]) -> float:
+    if method == AVERAGE:
+        return sum(fractions) / len(fractions)
+    if method == FIRST:
+        return fractions[0]
+    if method == LAST:
+        return fractions[-1]
+    return max(fractions)
+
+
+def update_result(lesson_id: int, user_id: int) -> QuizResult | None:
+    """Recompute a person's quiz grade; passing it marks the quiz done for course completion."""
+    lesson = db.session.get(Lesson, lesson_id)
+    settings = queries.effective_settings(lesson, user_id)
+    graded = queries.graded_fractions(lesson_id, user_id)
+    result = db.session.get(QuizResult, (lesson_id, user_id))
+    if not graded:
+        if result is not None:
+            db.session.delete(result)
+        return None
+    if result is None:
+        result = QuizResult(lesson_id=lesson_id, user_id=user_id,
+                            course_id=lesson.module.course_id)
+        db.session.add(result)
+    result.fraction = _combine(settings.grading_method, graded)
+    result.attempts = len(graded)
+    result.is_passed = result.fraction * 100 + 1e-9 >= settings.pass_mark
+    db.session.flush()
+    if result.is_passed:
+        enrolment = db.session.scalar(select(Enrolment).where(
+            Enrolment.course_id == result.course_id, Enrolment.user_id == user_id))
+        if enrolment is not None and enrolment.status in (ACTIVE, COMPLETED):
+            enrolment_ops.complete_lesson(enrolment, lesson)
+    return result
+
+
+# --- Regrading ---------------------------------------------------------------------------------
+
+def _compatible(old: QuestionVersion, new: QuestionVersion) -> bool:
+    """Whether answers given to `old` mean the same thing for `new` (same type and choices)."""
+    return old.qtype == new.qtype and \
+        len(old.spec.get("answers", [])) == len(new.spec.get("answers", []))
+
+
+def regrade_question(question: Question) -> tuple[int, int, int]:
+    """Move finished attempts to the question's current version and grade them again.
+
+    Returns (answers regraded, attempts whose grade changed, answers left on their version
+    because the question's type or number of choices changed).
+    """
+    current = snapshot(question)
+    db.session.flush()
+    regraded, kept, changed = 0, 0, set()
+    for slot, attempt, default_locale in queries.finished_slots_of(question.id):
+        if not _compatible(slot.version, current):
+            kept += 1
+            continue
+        before = attempt.fraction
+        slot.version = current
+        if current.qtype != "essay":
+            _grade_slot(slot, attempt.locale, default_locale)
+        _total(attempt)
+        regraded += 1
+        if before != attempt.fraction:
+            changed.add(attempt)
+    db.session.flush()
+    for attempt in changed:
+        update_result(attempt.lesson_id, attempt.user_id)
+    return regraded, len(changed), kept
+
+
+# --- Settings and overrides --------------------------------------------------------------------
+
+def save_settings(lesson: Lesson, settings: QuizSettings) -> None:
+    """Store a quiz's settings. Raises QuizRefused when the dates are the wrong way round."""
+    if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
+        raise QuizRefused(_l("The quiz must close after it opens."), "closes_at")
+    if settings.draw_count and not settings.draw_category:
+        raise QuizRefused(_l("Choose the category the random questions are drawn from."),
+                          "draw_category")
+    lesson.settings = quiz_settings.write(settings)
+    db.session.flush()
+
+
+def add_override(lesson: Lesson, *, user_id: int | None, cohort_id: int | None,
+                 **values) -> QuizOverride:
+    """Other dates, time or attempts for one person or one cohort (replacing theirs, if any)."""
+    if (user_id is None) == (cohort_id is None):
+        raise QuizRefused(_l("Choose a trainee or a cohort."), "who")
+    if all(value is None for value in values.values()):
+        raise QuizRefused(_l("Change at least one setting for them."))
+    if values.get("opens_at") and values.get("closes_at") and \
+            values["closes_at"] <= values["opens_at"]:
+        raise QuizRefused(_l("The quiz must close after it opens."), "closes_at")
+    for old in queries.overrides_of(lesson.id):
+        if (old.user_id, old.cohort_id) == (user_id, cohort_id):
+            db.session.delete(old)
+    override = QuizOverride(lesson_id=lesson.id, user_id=user_id, cohort_id=cohort_id, **values)
+    db.session.add(override)
+    db.session.flush()
+    return override
+
+
+def delete_override(override: QuizOverride) -> None:
+    db.session.delete(override)
+    db.session.flush()

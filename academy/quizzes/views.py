@@ -1,0 +1,268 @@
+"""Taking a quiz: its page, an attempt's pages, background saves, submission and the review."""
+from __future__ import annotations
+
+import time
+
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from academy.accounts import queries as account_queries
+from academy.catalog.views import files_base
+from academy.curricula import queries as course_queries
+from academy.curricula.models import Course, Lesson
+from academy.db import utcnow
+from academy.enrolment import queries as enrolment_queries
+from academy.extensions import db
+from academy.forms import ActionForm
+from academy.i18n import current_locale
+from academy.quizzes import display, operations, policy, queries, responses
+from academy.quizzes.models import Attempt
+
+bp = Blueprint("quizzes", __name__, template_folder="templates")
+
+
+def _quiz(course_id: int, lesson_id: int):
+    """(course outline, quiz lesson, enrolment), or 404 for anyone who may not open it."""
+    course = course_queries.course_outline(course_id)
+    lesson = queries.quiz_lesson(course_id, lesson_id) if course else None
+    enrolment = enrolment_queries.enrolment_of(current_user, course_id)
+    if lesson is None or not (policy.can_take_quiz(current_user, course, enrolment)
+                              or policy.can_manage_quizzes(current_user, course)):
+        abort(404)
+    return course, lesson, enrolment
+
+
+@bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>")
+@login_required
+def quiz(course_id: int, lesson_id: int):
+    course, lesson, enrolment = _quiz(course_id, lesson_id)
+    if operations.close_overdue(utcnow(), lesson.id, current_user.id):
+        db.session.commit()
+    settings = queries.effective_settings(lesson, current_user.id)
+    attempts = queries.attempts_of(lesson.id, current_user.id)
+    return render_template(
+        "quizzes/quiz.html", course=course, lesson=lesson, settings=settings, attempts=attempts,
+        result=queries.result_of(lesson.id, current_user.id), now=utcnow(),
+        review=policy.Review(settings, utcnow(), is_staff=False),
+        can_take=policy.can_take_quiz(current_user, course, enrolment),
+        can_manage=policy.can_manage_quizzes(current_user, course), action_form=ActionForm())
+
+
+@bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/start", methods=["POST"])
+@login_required
+def start(course_id: int, lesson_id: int):
+    course, lesson, enrolment = _quiz(course_id, lesson_id)
+    if not policy.can_take_quiz(current_user, course, enrolment):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    settings = queries.effective_settings(lesson, current_user.id)
+    try:
+        attempt = operations.start_attempt(enrolment, lesson, course, settings, current_locale(),
+                                           utcnow())
+    except operations.QuizRefused as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for(".quiz", course_id=course.id, lesson_id=lesson.id))
+    db.session.commit()
+    return redirect(url_for(".attempt_page", attempt_id=attempt.id))
+
+
+def _attempt(attempt_id: int, answering: bool = False) -> tuple[Attempt, Course]:
+    """The attempt and its course, or 404 for anyone else (even its existence stays hidden)."""
+    attempt = queries.attempt_with_slots(attempt_id)
+    course = db.session.get(Course, attempt.course_id) if attempt else None
+    allowed = policy.can_answer if answering else (
+        lambda user, found: policy.can_view_attempt(user, found, course))
+    if attempt is None or not allowed(current_user, attempt):
+        abort(404)
+    return attempt, course
+
+
+def _closed_now(attempt: Attempt) -> bool:
+    """Close an overdue attempt; True when the attempt no longer takes answers."""
+    if attempt.status == "in_progress" and operations.is_overdue(attempt, utcnow()):
+        operations.finish_attempt(attempt, utcnow())
+        db.session.commit()
+        flash(_("The time for this attempt is over. It was submitted with the answers saved "
+                "before the deadline."), "info")
+    return attempt.is_finished
+
+
+def _shown(attempt: Attempt, course: Course, page: int | None, given=None, problems=None):
+    base = files_base(course)
+    shown = []
+    for slot in attempt.slots:
+        if page is not None and slot.page != page:
+            continue
+        content = queries.content_of(slot.version, attempt.locale, course.default_locale)
+        lang = attempt.locale if attempt.locale in slot.version.texts else course.default_locale
+        question = display.show(slot, content, lang, base, (given or {}).get(slot.position))
+        question.error = (problems or {}).get(slot.position)
+        shown.append(question)
+    return shown
+
+
+def _render_page(attempt: Attempt, course: Course, page: int, given=None, problems=None,
+                 status: int = 200):
+    lesson = db.session.get(Lesson, attempt.lesson_id)
+    return render_template(
+        "quizzes/attempt.html", attempt=attempt, course=course, lesson=lesson, page=page,
+        questions=_shown(attempt, course, page, given, problems), action_form=ActionForm(),
+        remaining=_remaining(attempt), seq=_server_seq(), problems=problems or {},
+        saved_seq=max((s.saved_seq for s in attempt.slots if s.page == page), default=0)), status
+
+
+def _remaining(attempt: Attempt) -> int | None:
+    if attempt.deadline_at is None:
+        return None
+    return max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+
+
+def _server_seq() -> int:
+    """A save's sequence number when the browser gives none: the server's clock in ms."""
+    return int(time.time() * 1000)
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt_page(attempt_id: int):
+    attempt, course = _attempt(attempt_id, answering=True)
+    if _closed_now(attempt):
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    page = request.args.get("page", 1, type=int) or 1
+    if not 1 <= page <= attempt.pages:
+        abort(404)
+    return _render_page(attempt, course, page)
+
+
+def _seq() -> int:
+    given = request.form.get("seq", "")
+    return int(given) if given.isdigit() and len(given) < 16 else _server_seq()
+
+
+def _save(attempt: Attempt, page: int):
+    """Save a submitted page: (given values, problems). Raises QuizRefused or AnswerRejected."""
+    values, problems = operations.read_page(attempt, page, request.form)
+    operations.save_answers(attempt, {p: v for p, v in values.items() if p not in problems},
+                            _seq(), utcnow())
+    db.session.commit()
+    return values, problems
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["POST"])
+@login_required
+def save_page(attempt_id: int):
+    attempt, course = _attempt(attempt_id, answering=True)
+    page = request.form.get("page", type=int) or 0
+    if not 1 <= page <= attempt.pages:
+        abort(400)
+    try:
+        _, problems = _save(attempt, page)
+    except operations.QuizRefused as error:
+        db.session.commit()
+        flash(str(error.message), "info")
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    except responses.AnswerRejected as error:
+        flash(str(error.message), "error")
+        return _render_page(attempt, course, page, status=400)
+    if problems:
+        given = {p: _form_value(attempt, p) for p in problems}
+        return _render_page(attempt, course, page, given, problems, status=400)
+    return redirect(_destination(attempt))
+
+
+def _form_value(attempt: Attempt, position: int):
+    """A refused answer as typed, to show it again (only text answers can be refused as typed)."""
+    return request.form.get(responses.field_name(position), "")[:responses.ESSAY_MAX]
+
+
+def _destination(attempt: Attempt) -> str:
+    go = request.form.get("go", "")
+    if go == "summary":
+        return url_for(".summary", attempt_id=attempt.id)
+    page = int(go) if go.isdigit() and 1 <= int(go) <= attempt.pages else 1
+    return url_for(".attempt_page", attempt_id=attempt.id, page=page)
+
+
+@bp.route("/attempts/<int:attempt_id>/autosave", methods=["POST"])
+@login_required
+def autosave(attempt_id: int):
+    """The page's background save (JavaScript): JSON in, JSON out, never a page."""
+    attempt, _course = _attempt(attempt_id, answering=True)
+    page = request.form.get("page", type=int) or 0
+    if not 1 <= page <= attempt.pages:
+        return jsonify(error=_("This page is not part of your attempt.")), 400
+    try:
+        values, problems = _save(attempt, page)
+    except operations.QuizRefused as error:
+        db.session.commit()
+        return jsonify(error=str(error.message), closed=True,
+                       review=url_for(".review", attempt_id=attempt.id)), 409
+    except responses.AnswerRejected as error:
+        return jsonify(error=str(error.message)), 400
+    return jsonify(saved=len(values) - len(problems), remaining=_remaining(attempt),
+                   problems={str(p): str(m) for p, m in problems.items()})
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    """A form larger than the platform takes (a pasted 1 MB essay): nothing is saved, say so."""
+    message = _("Your answers were not saved: an answer is far too long. Shorten it and try again.")
+    if request.endpoint == "quizzes.autosave":
+        return jsonify(error=message), 413
+    flash(message, "error")
+    attempt_id = (request.view_args or {}).get("attempt_id")
+    if attempt_id is None:
+        return redirect(url_for("home.index"))
+    return redirect(url_for(".attempt_page", attempt_id=attempt_id), 303)
+
+
+@bp.route("/attempts/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int):
+    attempt, course = _attempt(attempt_id, answering=True)
+    if _closed_now(attempt):
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    return render_template("quizzes/summary.html", attempt=attempt, course=course,
+                           lesson=db.session.get(Lesson, attempt.lesson_id),
+                           questions=_shown(attempt, course, None), remaining=_remaining(attempt),
+                           action_form=ActionForm())
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    attempt, _course = _attempt(attempt_id, answering=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if operations.submit_attempt(attempt, utcnow()):
+        flash(_("Your attempt has been submitted."), "success")
+    db.session.commit()
+    return redirect(url_for(".review", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    attempt, course = _attempt(attempt_id)
+    lesson = db.session.get(Lesson, attempt.lesson_id)
+    is_staff = policy.can_manage_quizzes(current_user, course)
+    if attempt.status == "in_progress":
+        if not _closed_now(attempt):
+            if is_staff and attempt.user_id != current_user.id:
+                abort(404)  # staff read finished attempts; an attempt in progress is the trainee's
+            return redirect(url_for(".attempt_page", attempt_id=attempt.id))
+    settings = queries.effective_settings(lesson, attempt.user_id)
+    rules = policy.Review(settings, utcnow(), is_staff=is_staff)
+    questions = _shown(attempt, course, None)
+    base = files_base(course)
+    for question, slot in zip(questions, attempt.slots):
+        content = queries.content_of(slot.version, attempt.locale, course.default_locale)
+        display.add_review(question, slot, content, rules, base)
+    return render_template("quizzes/review.html", attempt=attempt, course=course, lesson=lesson,
+                           questions=questions, rules=rules, settings=settings, is_staff=is_staff,
+                           person=account_queries.user_by_id(attempt.user_id))
