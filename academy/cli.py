@@ -20,6 +20,7 @@ users_cli = AppGroup("users", help="People and their roles.")
 academies_cli = AppGroup("academies", help="Member academies of the network.")
 courses_cli = AppGroup("courses", help="Course packages: import and export the network's curricula.")
 translations_cli = AppGroup("translations", help="Interface translations (gettext catalogues).")
+quizzes_cli = AppGroup("quizzes", help="Quiz attempts.")
 
 
 def _fail(error: DomainError) -> None:
@@ -161,6 +162,18 @@ def courses_export(slug: str, path: Path, academy_slug: str | None) -> None:
     click.echo(f"Exported {slug} to {path} ({len(files)} files).")
 
 
+@quizzes_cli.command("close-overdue", help="Submit every attempt past its deadline and grace "
+                     "period, graded with the answers saved (pages also do it as they are opened; "
+                     "run this from cron so results are complete without anyone looking).")
+def quizzes_close_overdue() -> None:
+    from academy.db import utcnow
+    from academy.quizzes.operations import close_overdue
+
+    closed = close_overdue(utcnow())
+    db.session.commit()
+    click.echo(f"Closed {closed} overdue attempt(s).")
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
@@ -202,5 +215,6 @@ def serve(host: str, port: int, no_demo: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to `flask --app wsgi`."""
-    for command in (demo_cli, users_cli, academies_cli, courses_cli, translations_cli, serve):
+    for command in (demo_cli, users_cli, academies_cli, courses_cli, translations_cli, quizzes_cli,
+                    serve):
         app.cli.add_command(command)

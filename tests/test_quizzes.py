@@ -65,7 +65,8 @@ def right_answers(attempt: Attempt) -> dict[int, dict]:
     pages: dict[int, dict] = {}
     for slot in attempt.slots:
         name, ident = f"q{slot.position}", slot.version.ident
-        fields = pages.setdefault(slot.page, {"page": str(slot.page)})
+        fields = pages.setdefault(slot.page, {"page": str(slot.page), "shown": []})
+        fields["shown"].append(str(slot.position))
         if ident == "p-q1":
             fields[name] = shown(slot, 0)
         elif ident == "p-q2":
@@ -496,3 +497,24 @@ def test_the_gradebook_shows_and_exports_results(
     assert csv.data.startswith(b"\xef\xbb\xbf") and b"75.0" in csv.data
     xlsx = client.get(f"/courses/{course.id}/gradebook.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_a_save_naming_one_question_leaves_the_others_as_they_were(trainee, quiz, course):
+    from werkzeug.datastructures import MultiDict
+
+    attempt = start(trainee, quiz, course)
+    q2, q3, q4 = (slot_of(attempt, i) for i in ("p-q2", "p-q3", "p-q4"))
+    operations.save_answers(attempt, {q2.position: True, q4.position: [0]}, 1, utcnow())
+    values, _ = operations.read_page(attempt, 1, MultiDict({f"q{q3.position}": "2"}))
+    assert values == {q3.position: "2"}
+    # The page lists its questions: an unticked checkbox list then means "no choice".
+    values, _ = operations.read_page(attempt, 1, MultiDict([("shown", str(q4.position))]))
+    assert values == {q4.position: []}
+
+
+def test_the_command_line_closes_overdue_attempts(app, trainee, quiz, course):
+    attempt = start(trainee, quiz, course, now=utcnow() - timedelta(hours=2))
+    result = app.test_cli_runner().invoke(args=["quizzes", "close-overdue"])
+    assert result.exit_code == 0 and "Closed 1 overdue attempt(s)." in result.output
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "finished"

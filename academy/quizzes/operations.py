@@ -132,14 +132,18 @@ def check_answerable(attempt: Attempt, now: datetime) -> None:
 def read_page(attempt: Attempt, page: int, form) -> tuple[dict[int, object], dict[int, str]]:
     """The responses a submitted page gives, and the messages for the answers that were refused.
 
-    Fields naming a question that is not on this page of this attempt refuse the whole page.
+    Only the questions the form names are read: by an answer field, or by a `shown` field (the
+    page lists its questions, so an unticked checkbox list is read as "no choice" rather than
+    "not sent"). Fields naming a question that is not on this page refuse the whole page.
     """
     slots = {slot.position: slot for slot in attempt.slots if slot.page == page}
-    if not responses.positions_named(form) <= set(slots):
+    named = responses.positions_named(form)
+    if not named <= set(slots):
         raise responses.AnswerRejected(_l("The form holds answers to questions that are not on "
                                           "this page of your attempt. Nothing was saved."))
+    named |= {int(v) for v in form.getlist("shown") if v.isdigit() and int(v) in slots}
     values, problems = {}, {}
-    for position, slot in slots.items():
+    for position, slot in ((p, s) for p, s in slots.items() if p in named):
         items = len(slot.version.spec.get("answers", []))
         try:
             values[position] = responses.read(slot.version.qtype, slot.choice_order, items, form,
