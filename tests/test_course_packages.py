@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from academy.curricula import operations
 from academy.curricula.models import Course, Lesson, Question
 from academy.curricula.packages.archive import ArchiveError, read_zip, write_zip
-from academy.curricula.packages.reader import PackageInvalid
+from academy.curricula.packages.reader import PackageInvalid, read_package
 from academy.curricula.packages.writer import export_course
 from academy.extensions import db
 
@@ -222,3 +222,14 @@ def test_zip_bombs_are_refused():
 def test_something_that_is_not_a_zip_is_refused():
     with pytest.raises(ArchiveError, match="Not a zip file|not a zip file"):
         read_zip(b"PK\x03\x04 but not really")
+
+
+def test_optional_quiz_settings_are_read_and_checked(app_ctx):
+    good = QUIZ_TOML.replace("[title]", 'grading_method = "average"\nquestions_per_page = 3\n\n[title]')
+    data = read_package(sample_package(**{"01-principles__quiz-principles.toml": good.encode()}))
+    quiz = data.modules[0].lessons[-1].quiz
+    assert quiz.settings["grading_method"] == "average" and quiz.settings["questions_per_page"] == 3
+    assert "review_answers" not in quiz.settings  # unnamed optional settings keep their default
+    bad = QUIZ_TOML.replace("[title]", 'grading_method = "best"\n\n[title]')
+    problems = _problems(sample_package(**{"01-principles__quiz-principles.toml": bad.encode()}))
+    assert "01-principles/quiz-principles.toml: “grading_method” has a wrong value." in problems
