@@ -96,10 +96,11 @@ def _register_blueprints(app: Flask) -> None:
     from academy.home.views import bp as home_bp
     from academy.people.views import bp as people_bp
     from academy.quizzes.admin_views import bp as quiz_admin_bp
+    from academy.quizzes.bank.views import bp as bank_bp
     from academy.quizzes.views import bp as quizzes_bp
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
-                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp):
+                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, bank_bp):
         app.register_blueprint(blueprint)
 
 

@@ -137,6 +137,17 @@ ROUTES: dict[str, Access] = {
     **{f"quiz_admin.{name}": Access(AUTHORS, method, {
         "course_id": "draft_course", "question_id": "draft_question"}, denied=404)
        for name, method in (("confirm_regrade", "GET"), ("regrade", "POST"))},
+    # The question bank of the draft course: its own academy's authors only.
+    **{f"question_bank.{name}": Access(AUTHORS, method, {"course_id": "draft_course"}, denied=404)
+       for name, method in (("index", "GET"), ("choose_type", "GET"), ("move", "POST"),
+                            ("import_questions", "GET"), ("apply_import", "POST"),
+                            ("export", "GET"), ("download", "GET"))},
+    "question_bank.create": Access(AUTHORS, values={"course_id": "draft_course", "qtype": "single"},
+                                   denied=404),
+    **{f"question_bank.{name}": Access(AUTHORS, method, {
+        "course_id": "draft_course", "question_id": "draft_question"}, denied=404)
+       for name, method in (("edit", "GET"), ("preview", "GET"), ("duplicate", "POST"),
+                            ("delete", "GET"))},
 }
 
 

@@ -166,7 +166,7 @@ def answered_counts(question_ids: list[int]) -> dict[int, int]:
         return {}
     stmt = (select(AttemptSlot.question_id, func.count()).where(
         AttemptSlot.question_id.in_(question_ids)).group_by(AttemptSlot.question_id))
-    return dict(db.session.execute(stmt))
+    return {question_id: n for question_id, n in db.session.execute(stmt)}
 
 
 # --- Staff views -------------------------------------------------------------------------------

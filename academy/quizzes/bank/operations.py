@@ -1,0 +1,324 @@
+"""Every change to a course's question bank. Never commits.
+
+A question already used in an attempt is versioned, not edited in place: attempts point at frozen
+`QuestionVersion` snapshots keyed by (question, version), so a change to the structure or the
+words of a used version starts the next version, and past attempts keep what their trainees saw.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from academy.curricula.models import Course, Lesson, Question, QuestionText
+from academy.curricula.packages.importer import question_content, question_spec
+from academy.domain import DomainError
+from academy.extensions import db
+from academy.quizzes import queries as quiz_queries
+from academy.quizzes.bank import queries
+from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
+from academy.quizzes.moodle_xml import parse_moodle_xml
+
+IDENT_MAX, CATEGORY_MAX = 100, 200
+
+
+class QuestionRejected(DomainError):
+    """A question that breaks a rule of its type, or an id already taken; `field` says where."""
+
+
+class ImportRejected(DomainError):
+    """A file with problems: nothing was imported. `plan` holds what was found."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__(_l("The file has problems; nothing was imported."))
+        self.plan = plan
+
+
+# --- Rules -------------------------------------------------------------------------------------
+
+def check_question(question: GiftQuestion) -> None:
+    """The rules the GIFT reader applies, for a question typed in the editor.
+
+    Raises QuestionRejected (on the field "answers" for the rows' rules).
+    """
+    answers, qtype = question.answers, question.qtype
+    fractions = [a.fraction for a in answers]
+    if any(not -1 <= f <= 1 for f in fractions):
+        raise QuestionRejected(_l("Give grades from -100% to 100%."), "answers")
+    if qtype in ("single", "multiple") and len(answers) < 2:
+        raise QuestionRejected(_l("A choice question needs at least two answers."), "answers")
+    if qtype == "single" and 1.0 not in fractions:
+        raise QuestionRejected(_l("A single-choice question needs one answer worth 100%."),
+                               "answers")
+    if qtype == "multiple" and abs(sum(f for f in fractions if f > 0) - 1) > 0.01:
+        raise QuestionRejected(_l(
+            "The positive weights of a multiple-choice question must add up to 100%."), "answers")
+    if qtype in ("shortanswer", "numerical") and max(fractions, default=0) < 1:
+        raise QuestionRejected(_l("One of the answers must be worth 100%."), "answers")
+    if qtype == "matching" and len(answers) < 2:
+        raise QuestionRejected(_l("A matching question needs at least two pairs."), "answers")
+
+
+def _check_ident(course_id: int, ident: str, question_id: int | None = None) -> None:
+    taken = queries.questions_by_ident(course_id, [ident]).get(ident)
+    if taken is not None and taken.id != question_id:
+        raise QuestionRejected(_l("A question with this id already exists in the course."),
+                               "ident")
+
+
+# --- Creating and editing ----------------------------------------------------------------------
+
+def create_question(course: Course, question: GiftQuestion, lesson: Lesson | None) -> Question:
+    """A new question, written in the course's default language. Raises QuestionRejected."""
+    _check_ident(course.id, question.ident)
+    check_question(question)
+    lesson_id = lesson.id if lesson else None
+    row = Question(course_id=course.id, lesson_id=lesson_id, ident=question.ident,
+                   category=question.category, qtype=question.qtype,
+                   position=queries.next_position(course.id, lesson_id),
+                   spec=question_spec(question),
+                   texts=[QuestionText(locale=course.default_locale,
+                                       content=question_content(question))])
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def update_question(row: Question, question: GiftQuestion, lesson: Lesson | None,
+                    origins: list[int | None], default_locale: str) -> bool:
+    """Save an edit made in the default language: id, category, quiz, structure and words.
+
+    `origins` gives, for each row of answers, the stored row it was (None: a new row), so every
+    other language keeps its words for the rows kept and drops those of the rows dropped.
+    Returns True when a used version was frozen and the next one started. Raises QuestionRejected.
+    """
+    _check_ident(row.course_id, question.ident, row.id)
+    check_question(question)
+    row.ident, row.category = question.ident, question.category
+    _place(row, lesson.id if lesson else None)
+    words = question_content(question)
+    contents = {default_locale: words}
+    for text in row.texts:
+        if text.locale != default_locale:
+            contents[text.locale] = _realigned(text.content, words, origins)
+    return _change(row, question_spec(question), contents)
+
+
+def update_words(row: Question, locale: str, question: GiftQuestion) -> bool:
+    """Save a question's words in one language; the structure stays as it is.
+
+    Returns True when a used version was frozen and the next one started.
+    """
+    return _change(row, row.spec, {locale: question_content(question)})
+
+
+def _realigned(content: dict, default_words: dict, origins: list[int | None]) -> dict:
+    """Another language's words, following the default language's rows (new rows borrow the
+    default language's words until someone translates them)."""
+    if "answers" not in default_words:
+        return content
+    old = content.get("answers", [])
+    answers = [copy.deepcopy(old[origin]) if origin is not None and origin < len(old)
+               else default_words["answers"][index] for index, origin in enumerate(origins)]
+    return {**content, "answers": answers}
+
+
+def _place(row: Question, lesson_id: int | None) -> None:
+    if row.lesson_id != lesson_id:
+        row.position = queries.next_position(row.course_id, lesson_id)
+        row.lesson_id = lesson_id
+
+
+def _change(row: Question, spec: dict, contents: dict[str, dict]) -> bool:
+    """Set structure and words; a version used in an attempt is frozen first. True if so."""
+    current = {text.locale: text.content for text in row.texts}
+    if spec == row.spec and all(current.get(locale) == content
+                                for locale, content in contents.items()):
+        db.session.flush()
+        return False
+    versioned = quiz_queries.version_of(row.id, row.version) is not None
+    if versioned:
+        row.version += 1
+    row.spec = spec
+    for locale, content in contents.items():
+        _set_words(row, locale, content)
+    db.session.flush()
+    return versioned
+
+
+def _set_words(row: Question, locale: str, content: dict) -> None:
+    text = next((text for text in row.texts if text.locale == locale), None)
+    if text is None:
+        row.texts.append(QuestionText(locale=locale, content=content))
+    else:
+        text.content = content  # a new dict: the JSON column sees the change
+
+
+# --- Duplicating, moving, deleting -------------------------------------------------------------
+
+def duplicate_question(row: Question) -> Question:
+    """A copy placed like the original, last in its quiz, with an id ending in -copy, -copy-2…"""
+    copy_row = Question(
+        course_id=row.course_id, lesson_id=row.lesson_id, ident=_copy_ident(row),
+        category=row.category, qtype=row.qtype, spec=copy.deepcopy(row.spec),
+        position=queries.next_position(row.course_id, row.lesson_id),
+        texts=[QuestionText(locale=text.locale, content=copy.deepcopy(text.content))
+               for text in row.texts])
+    db.session.add(copy_row)
+    db.session.flush()
+    return copy_row
+
+
+def _copy_ident(row: Question) -> str:
+    taken = queries.idents_of(row.course_id)
+    for number in range(1, len(taken) + 2):
+        suffix = "-copy" if number == 1 else f"-copy-{number}"
+        ident = row.ident[:IDENT_MAX - len(suffix)] + suffix
+        if ident not in taken:
+            return ident
+    raise AssertionError("unreachable: more candidates than taken ids")
+
+
+def move_questions(rows: list[Question], category: str) -> int:
+    """Put questions in a category (a new one is simply a new path). Returns how many."""
+    for row in rows:
+        row.category = category
+    db.session.flush()
+    return len(rows)
+
+
+def delete_question(row: Question) -> None:
+    """Delete a question, even one used in attempts: they keep their frozen versions (the
+    database sets their link to the question to NULL)."""
+    db.session.delete(row)
+    db.session.flush()
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+@dataclass
+class PlannedQuestion:
+    question: GiftQuestion
+    existing: Question | None = None  # set when the file translates this stored question
+    is_generated_ident: bool = False
+    problems: list = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedQuestion] = field(default_factory=list)
+    file_problems: list[tuple[int | None, str]] = field(default_factory=list)  # (line, message)
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.rows) and not self.file_problems and not any(r.problems for r in self.rows)
+
+    @property
+    def translations(self) -> int:
+        return sum(1 for row in self.rows if row.existing is not None)
+
+
+def read_question_file(data: bytes, file_format: str) -> list[GiftQuestion]:
+    """The questions of a GIFT ("gift") or Moodle XML ("xml") file. Raises GiftError."""
+    if file_format == "xml":
+        return parse_moodle_xml(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise GiftError(data.count(b"\n", 0, error.start) + 1, _l(
+            "The file is not UTF-8 text. Save it as UTF-8 and try again.")) from None
+    return parse_gift(text)
+
+
+def plan_import(course: Course, data: bytes, file_format: str, locale: str,
+                default_category: str) -> ImportPlan:
+    """What importing the file would do, with every problem found (nothing is changed)."""
+    try:
+        questions = read_question_file(data, file_format)
+    except GiftError as error:
+        return ImportPlan(file_problems=[(error.line, error.reason)])
+    if not questions:
+        return ImportPlan(file_problems=[(None, _l("The file holds no questions."))])
+    stored = queries.questions_by_ident(course.id, [q.ident for q in questions if q.ident])
+    taken = queries.idents_of(course.id) | {q.ident for q in questions if q.ident}
+    plan, seen = ImportPlan(), set()
+    for question in questions:
+        question.category = question.category or default_category
+        row = PlannedQuestion(question)
+        if not question.ident:
+            question.ident, row.is_generated_ident = _generated_ident(question.category, taken), True
+        elif question.ident in seen:
+            row.problems.append(_l("Another question of the file has this id."))
+        seen.add(question.ident)
+        _plan_one(row, stored.get(question.ident) if not row.is_generated_ident else None,
+                  locale, course.default_locale)
+        plan.rows.append(row)
+    return plan
+
+
+def _plan_one(row: PlannedQuestion, found: Question | None, locale: str,
+              default_locale: str) -> None:
+    question = row.question
+    if len(question.ident) > IDENT_MAX:
+        row.problems.append(_l("The question id is longer than %(max)d characters.", max=IDENT_MAX))
+    if len(question.category) > CATEGORY_MAX:
+        row.problems.append(_l("The category is longer than %(max)d characters.", max=CATEGORY_MAX))
+    if found is None:
+        return
+    if locale != default_locale and same_structure(found, question):
+        row.existing = found
+    elif locale != default_locale:
+        row.problems.append(_l("A question with this id already exists, with other answers or "
+                               "grades: a translation must keep the same structure."))
+    else:
+        row.problems.append(_l("A question with this id already exists in the course."))
+
+
+def same_structure(row: Question, question: GiftQuestion) -> bool:
+    """Whether a question read from a file is a translation of a stored one (type, rows,
+    weights, numbers and right answer all equal)."""
+    stored = queries.as_gift(row, {})
+    return stored.structure() == question.structure() and \
+        len(stored.answers) == len(question.answers)
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60]
+
+
+def _generated_ident(category: str, taken: set[str]) -> str:
+    """An id for a question without a ::title::, from its category's last level and a number."""
+    base = _slug(category.rsplit("/", 1)[-1]) or "question"
+    number = 1
+    while f"{base}-{number}" in taken:
+        number += 1
+    taken.add(f"{base}-{number}")
+    return f"{base}-{number}"
+
+
+def import_questions(course: Course, data: bytes, file_format: str, locale: str,
+                     default_category: str, lesson: Lesson | None) -> ImportPlan:
+    """Import every question of the file, or none. New questions go last in `lesson` (or in no
+    quiz); a translation sets one language's words of a stored question. Raises ImportRejected."""
+    plan = plan_import(course, data, file_format, locale, default_category)
+    if not plan.is_valid:
+        raise ImportRejected(plan)
+    lesson_id = lesson.id if lesson else None
+    position = queries.next_position(course.id, lesson_id)
+    for row in plan.rows:
+        question = row.question
+        if row.existing is not None:
+            update_words(row.existing, locale, question)
+            continue
+        db.session.add(Question(
+            course_id=course.id, lesson_id=lesson_id, ident=question.ident,
+            category=question.category, position=position, qtype=question.qtype,
+            spec=question_spec(question),
+            texts=[QuestionText(locale=locale, content=question_content(question))]))
+        position += 1
+    db.session.flush()
+    return plan

@@ -1,0 +1,173 @@
+"""Reads of the question bank pages, each in a bounded number of queries."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from academy.curricula.models import Course, Question
+from academy.extensions import db
+from academy.quizzes import queries as quiz_queries
+from academy.quizzes.gift import Answer, GiftQuestion
+from academy.quizzes.gift_writer import escape, question_to_gift
+
+EXCERPT_LENGTH = 120
+
+
+def question_of(course_id: int, question_id: int) -> Question | None:
+    """The question if it is of this course (None for another course's question)."""
+    return db.session.scalar(select(Question).where(Question.id == question_id,
+                                                    Question.course_id == course_id))
+
+
+def questions_of(course_id: int, question_ids) -> list[Question]:
+    return list(db.session.scalars(select(Question).where(
+        Question.course_id == course_id, Question.id.in_(list(question_ids) or [0]))))
+
+
+def question_ids_of(course_id: int) -> list[int]:
+    return list(db.session.scalars(select(Question.id).where(Question.course_id == course_id)))
+
+
+def categories_of(course_id: int) -> list[tuple[str, int]]:
+    """The course's categories with their number of questions, in order of their path."""
+    stmt = (select(Question.category, func.count()).where(Question.course_id == course_id)
+            .group_by(Question.category).order_by(Question.category))
+    return [(name, count) for name, count in db.session.execute(stmt)]
+
+
+def idents_of(course_id: int) -> set[str]:
+    return set(db.session.scalars(select(Question.ident).where(Question.course_id == course_id)))
+
+
+def questions_by_ident(course_id: int, idents) -> dict[str, Question]:
+    """The course's questions with these ids (their texts come in one more query)."""
+    stmt = select(Question).where(Question.course_id == course_id,
+                                  Question.ident.in_(list(idents) or [""]))
+    return {question.ident: question for question in db.session.scalars(stmt)}
+
+
+def next_position(course_id: int, lesson_id: int | None) -> int:
+    """The position after the last question of a quiz (or of the questions in no quiz)."""
+    placed = Question.lesson_id.is_(None) if lesson_id is None else Question.lesson_id == lesson_id
+    last = db.session.scalar(select(func.max(Question.position)).where(
+        Question.course_id == course_id, placed))
+    return (last or 0) + 1
+
+
+def words_in(question: Question, locale: str, default_locale: str) -> tuple[dict, str]:
+    """(content, its locale): the question's words in `locale`, else the default's, else any."""
+    by_locale = {text.locale: text.content for text in question.texts if text.content.get("text")}
+    for code in (locale, default_locale, *sorted(by_locale)):
+        if code in by_locale:
+            return by_locale[code], code
+    return {}, default_locale
+
+
+def written_locales(question: Question) -> set[str]:
+    return {text.locale for text in question.texts if text.content.get("text")}
+
+
+def as_gift(question: Question, content: dict) -> GiftQuestion:
+    """A stored question, with the words of `content`, as the GIFT reader would give it."""
+    spec = question.spec
+    gift = GiftQuestion(0, question.ident, question.category, question.qtype,
+                        content.get("text", ""), content.get("format") or spec.get("format", "moodle"),
+                        general_feedback=content.get("general_feedback", ""),
+                        case_sensitive=bool(spec.get("case_sensitive")))
+    if question.qtype == "truefalse":
+        gift.correct = bool(spec.get("correct"))
+        gift.feedback_true = content.get("feedback_true", "")
+        gift.feedback_false = content.get("feedback_false", "")
+    words = content.get("answers", [])
+    for index, shape in enumerate(spec.get("answers", [])):
+        said = words[index] if index < len(words) else {}
+        gift.answers.append(Answer(
+            text=said.get("text", ""), fraction=float(shape.get("fraction", 0)),
+            feedback=said.get("feedback", ""), value=shape.get("value"),
+            tolerance=shape.get("tolerance", 0.0), minimum=shape.get("minimum"),
+            maximum=shape.get("maximum"), match=said.get("match", "")))
+    return gift
+
+
+def excerpt(content: dict, length: int = EXCERPT_LENGTH) -> str:
+    """The start of a question's text as plain words."""
+    text = content.get("text", "")
+    plain = " ".join(text.split()) if content.get("format") == "plain" else Markup(text).striptags()
+    return plain if len(plain) <= length else plain[:length].rstrip() + "…"
+
+
+# --- The bank's list ---------------------------------------------------------------------------
+
+@dataclass
+class BankEntry:
+    question: Question
+    excerpt: str
+    excerpt_locale: str
+    written: set[str]
+    answered: int
+
+
+@dataclass
+class Bank:
+    groups: list[tuple[str, list[BankEntry]]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(entries) for _, entries in self.groups)
+
+
+def _filtered(course_id: int, category: str | None, quiz: int | str | None, qtype: str | None):
+    stmt = select(Question).where(Question.course_id == course_id)
+    if category is not None:
+        stmt = stmt.where(Question.category == category)
+    if quiz == "bank":
+        stmt = stmt.where(Question.lesson_id.is_(None))
+    elif quiz is not None:
+        stmt = stmt.where(Question.lesson_id == quiz)
+    if qtype is not None:
+        stmt = stmt.where(Question.qtype == qtype)
+    return stmt.order_by(Question.category, Question.lesson_id, Question.position, Question.id)
+
+
+def bank_of(course: Course, locale: str, category: str | None = None,
+            quiz: int | str | None = None, qtype: str | None = None) -> Bank:
+    """The course's questions grouped by category (three queries, whatever their number).
+
+    `quiz` is a quiz lesson's id, or "bank" for the questions placed in no quiz.
+    """
+    questions = list(db.session.scalars(_filtered(course.id, category, quiz, qtype)))
+    answered = quiz_queries.answered_counts([question.id for question in questions])
+    entries = []
+    for question in questions:
+        content, shown = words_in(question, locale, course.default_locale)
+        entries.append(BankEntry(question, excerpt(content), shown, written_locales(question),
+                                 answered.get(question.id, 0)))
+    groups = itertools.groupby(entries, key=lambda entry: entry.question.category)
+    return Bank([(name, list(members)) for name, members in groups])
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+def gift_export(course: Course, locale: str, category: str | None = None,
+                quiz: int | None = None) -> tuple[str, int]:
+    """(GIFT text, number of questions) of the bank, a category or a quiz, in one language.
+
+    Questions not written in that language are left out, so the file can be imported back as
+    that language's words. `$CATEGORY:` lines keep the categories.
+    """
+    questions = db.session.scalars(_filtered(course.id, category, quiz, None))
+    blocks, current, count = [], None, 0
+    for question in questions:
+        content = next((text.content for text in question.texts
+                        if text.locale == locale and text.content.get("text")), None)
+        if content is None:
+            continue
+        if question.category != current:
+            current = question.category
+            blocks.append(f"$CATEGORY: {escape(current)}")
+        blocks.append(question_to_gift(question.ident, question.qtype, question.spec, content))
+        count += 1
+    return ("\n\n".join(blocks) + "\n" if blocks else ""), count
