@@ -35,3 +35,51 @@ def test_curriculum_is_complete_in_every_language(app_ctx, folder):
         for quiz in quizzes:
             assert set(quiz.quiz.questions) == set(LOCALES), quiz.slug
             assert len(quiz.quiz.questions[course.default_locale]) >= 5
+
+
+@pytest.mark.parametrize("folder", COURSES, ids=[p.name for p in COURSES])
+def test_every_quiz_of_the_curriculum_is_playable_in_every_language(
+        app_ctx, folder, academy, create_user):
+    """Each quiz starts, shows its questions, and grades a right answer to every question."""
+    from academy.curricula import operations as course_ops
+    from academy.db import utcnow
+    from academy.enrolment import operations as enrolment_ops
+    from academy.quizzes import display, grading, operations, queries
+
+    course = course_ops.import_package(read_folder(folder), academy=academy)
+    course_ops.publish_course(course)
+    for locale in LOCALES:
+        trainee = create_user(academy=academy, roles=["trainee"])
+        enrolment = enrolment_ops.enrol_self(trainee, course)
+        for quiz in queries.quizzes_of(course.id):
+            settings = queries.effective_settings(quiz, trainee.id)
+            attempt = operations.start_attempt(enrolment, quiz, course, settings, locale,
+                                               utcnow())
+            for slot in attempt.slots:
+                content = queries.content_of(slot.version, locale, course.default_locale)
+                assert display.show(slot, content, locale, None).text, slot.version.ident
+                slot.response = _right_response(slot.version, content)
+                assert grading.grade(slot.version.qtype, slot.version.spec, content,
+                                     slot.response) in (1.0, None), slot.version.ident
+            operations.submit_attempt(attempt, utcnow())
+            assert attempt.is_finished
+
+
+def _right_response(version, content):
+    """A response that earns full marks (None for an essay)."""
+    answers = version.spec.get("answers", [])
+    if version.qtype == "single":
+        return max(range(len(answers)), key=lambda i: answers[i].get("fraction", 0))
+    if version.qtype == "multiple":
+        return [i for i, a in enumerate(answers) if a.get("fraction", 0) > 0]
+    if version.qtype == "truefalse":
+        return bool(version.spec.get("correct"))
+    if version.qtype == "shortanswer":
+        best = max(range(len(answers)), key=lambda i: answers[i].get("fraction", 0))
+        return content["answers"][best]["text"].replace("*", "x")
+    if version.qtype == "numerical":
+        best = max(answers, key=lambda a: a.get("fraction", 0))
+        return str(best.get("value", best.get("minimum")))
+    if version.qtype == "matching":
+        return list(range(len(content["answers"])))
+    return None

@@ -518,3 +518,29 @@ def test_the_command_line_closes_overdue_attempts(app, trainee, quiz, course):
     assert result.exit_code == 0 and "Closed 1 overdue attempt(s)." in result.output
     db.session.expire_all()
     assert db.session.get(Attempt, attempt.id).status == "finished"
+
+
+def test_a_quiz_longer_than_an_hour_still_takes_its_final_submission(
+        app, client, login_as, trainee, quiz, course, monkeypatch):
+    """The CSRF token of a page opened three hours ago is still good (Flask-WTF's default
+    would refuse it after one hour)."""
+    import time
+
+    from itsdangerous import TimestampSigner
+
+    quiz.settings = {**quiz.settings, "time_limit_minutes": 240}
+    db.session.commit()
+    attempt = start(trainee, quiz, course)
+    login_as(trainee)
+    with monkeypatch.context() as patched:
+        patched.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - (
+            3 * 3600 if self.salt == b"wtf-csrf-token" else 0))
+        token = csrf_token(client, f"/attempts/{attempt.id}/summary")
+    with monkeypatch.context() as patched:  # the token really is three hours old:
+        patched.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+        refused = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+        assert refused.status_code == 400
+    submitted = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+    assert submitted.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).is_finished
