@@ -448,7 +448,7 @@ def test_a_gift_file_is_previewed_then_imported_into_a_quiz(author, course, quiz
     checked = upload(author, course, "nuevas.gift", NEW_GIFT, placement=str(quiz.id))
     page = checked.get_data(as_text=True)
     assert checked.status_code == 200 and "2 questions will be imported" in page
-    assert "<code>mandela-1</code>" in page and "<code>fundamentos-1</code>" in page and "made up" in page
+    assert "<code>mandela-1</code>" in page and "<code>fundamentos-1</code>" in page and "(generated)" in page
     assert question(course, "mandela-1") is None  # nothing yet
     response = import_file(author, course, "nuevas.gift", NEW_GIFT, placement=str(quiz.id))
     assert response.status_code == 302

@@ -37,7 +37,7 @@ def quiz(course):
 
 @pytest.fixture
 def trainee(course, create_user, academy):
-    person = create_user(academy=academy, roles=["trainee"], locale="es")
+    person = create_user(academy=academy, roles=["trainee"], locale="en")
     enrolment_ops.enrol_self(person, course)
     db.session.commit()
     return person
@@ -423,7 +423,7 @@ def test_staff_save_settings_and_see_errors_next_to_fields(
     assert settings.closes_at.isoformat() == "2026-12-20T18:00:00+00:00"
     wrong = post_form(client, url, {**fields, "pass_mark": "120", "closes_at": "2026-11-01T08:00"},
                       headers=EN)
-    assert wrong.status_code == 400 and "A percentage from 0 to 100." in wrong.text
+    assert wrong.status_code == 400 and "Give a percentage from 0 to 100." in wrong.text
     wrong = post_form(client, url, {**fields, "closes_at": "2026-11-01T08:00"}, headers=EN)
     assert wrong.status_code == 400 and "The quiz must close after it opens." in wrong.text
 
@@ -444,7 +444,7 @@ def test_an_instructor_grades_an_essay_and_the_trainee_reads_the_comment(
     url = f"/attempts/{attempt.id}/questions/{q7.position}/grade"
     assert "Solo lo necesario." in client.get(url, headers=EN).text
     bad = post_form(client, url, {"mark": "150", "comment": ""}, headers=EN)
-    assert bad.status_code == 400 and "A percentage from 0 to 100." in bad.text
+    assert bad.status_code == 400 and "Give a percentage from 0 to 100." in bad.text
     done = post_form(client, url, {"mark": "80", "comment": "Bien argumentado."}, headers=EN)
     assert done.status_code == 302
     assert trainee.display_name not in client.get(f"/courses/{course.id}/grading").text

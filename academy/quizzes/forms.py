@@ -29,24 +29,25 @@ class QuizSettingsForm(FlaskForm):
     opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], description=UTC_HINT)
     closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], description=UTC_HINT)
     time_limit_minutes = _whole(_l("Time limit in minutes (0: none)"), "time_limit_minutes",
-                                _l("Between 0 and 1440 minutes."))
+                                _l("Give a number of minutes from 0 to 1440."))
     grace_minutes = _whole(_l("Grace period in minutes"), "grace_minutes",
-                           _l("Between 0 and 60 minutes."), description=_l(
-                               "Answers still arrive this long after the time is up (slow "
-                               "networks); then the server submits the attempt itself."))
+                           _l("Give a number of minutes from 0 to 60."), description=_l(
+                               "Answers are still accepted for this many minutes after the time is "
+                               "up (for slow networks); then the server submits the attempt "
+                               "itself."))
     attempts = _whole(_l("Attempts allowed (0: unlimited)"), "attempts",
-                      _l("Between 0 and 100 attempts."))
+                      _l("Give a number of attempts from 0 to 100."))
     grading_method = SelectField(_l("Grading method"), choices=choices(GRADING_METHOD_LABELS.items()))
-    pass_mark = _whole(_l("Pass mark (%)"), "pass_mark", _l("A percentage from 0 to 100."))
+    pass_mark = _whole(_l("Pass mark (%)"), "pass_mark", _l("Give a percentage from 0 to 100."))
     questions_per_page = _whole(_l("Questions per page (0: all on one page)"), "questions_per_page",
-                                _l("Between 0 and 100 questions."))
+                                _l("Give a number of questions from 0 to 100."))
     shuffle_questions = BooleanField(_l("Shuffle the questions"))
     shuffle_choices = BooleanField(_l("Shuffle the choices within questions"))
     draw_category = SelectField(_l("Also draw random questions from the category"),
                                 validate_choice=False)
     draw_count = _whole(_l("Number of random questions"), "draw_count",
-                        _l("Between 0 and 200 questions."))
-    review_score = SelectField(_l("Trainees see their score"),
+                        _l("Give a number of questions from 0 to 200."))
+    review_score = SelectField(_l("Trainees see their grade"),
                                choices=choices(REVIEW_TIME_LABELS.items()))
     review_feedback = SelectField(_l("Trainees see the feedback"),
                                   choices=choices(REVIEW_TIME_LABELS.items()))
@@ -80,9 +81,9 @@ class OverrideForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], description=UTC_HINT)
     time_limit_minutes = IntegerField(_l("Time limit in minutes"), validators=[
         Optional(), NumberRange(1, LIMITS["time_limit_minutes"],
-                                message=_l("Between 1 and 1440 minutes."))])
+                                message=_l("Give a number of minutes from 1 to 1440."))])
     attempts = IntegerField(_l("Attempts allowed"), validators=[
-        Optional(), NumberRange(1, LIMITS["attempts"], message=_l("Between 1 and 100 attempts."))])
+        Optional(), NumberRange(1, LIMITS["attempts"], message=_l("Give a number of attempts from 1 to 100."))])
 
     def __init__(self, *args, cohorts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +96,7 @@ class OverrideForm(FlaskForm):
 
 class EssayGradeForm(FlaskForm):
     mark = IntegerField(_l("Mark (%)"), validators=[
-        InputRequired(REQUIRED), NumberRange(0, 100, message=_l("A percentage from 0 to 100."))])
+        InputRequired(REQUIRED), NumberRange(0, 100, message=_l("Give a percentage from 0 to 100."))])
     comment = TextAreaField(_l("Comment for the trainee"), validators=[Length(max=5000)])
 
 

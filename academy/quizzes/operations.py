@@ -331,7 +331,7 @@ def add_override(lesson: Lesson, *, user_id: int | None, cohort_id: int | None,
     if (user_id is None) == (cohort_id is None):
         raise QuizRefused(_l("Choose a trainee or a cohort."), "who")
     if all(value is None for value in values.values()):
-        raise QuizRefused(_l("Change at least one setting for them."))
+        raise QuizRefused(_l("Change at least one setting for this trainee or cohort."))
     if values.get("opens_at") and values.get("closes_at") and \
             values["closes_at"] <= values["opens_at"]:
         raise QuizRefused(_l("The quiz must close after it opens."), "closes_at")

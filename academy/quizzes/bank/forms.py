@@ -56,9 +56,9 @@ class AnswerRowForm(Form):
     feedback = StringField(_l("Feedback"), validators=[Length(max=2000, message=_MAX)])
     value = StringField(_l("Value"), render_kw={"inputmode": "decimal", "size": 8})
     tolerance = StringField(_l("Tolerance (±)"), render_kw={"inputmode": "decimal", "size": 6})
-    minimum = StringField(_l("From"), render_kw={"inputmode": "decimal", "size": 8})
-    maximum = StringField(_l("To"), render_kw={"inputmode": "decimal", "size": 8})
-    match = StringField(_l("Matches"), validators=[Length(max=2000, message=_MAX)])
+    minimum = StringField(_l("Minimum"), render_kw={"inputmode": "decimal", "size": 8})
+    maximum = StringField(_l("Maximum"), render_kw={"inputmode": "decimal", "size": 8})
+    match = StringField(_l("Match"), validators=[Length(max=2000, message=_MAX)])
 
     def is_empty(self) -> bool:
         """Nothing typed but a grade: an extra row left blank, or a row emptied to drop it."""

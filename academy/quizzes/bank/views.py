@@ -362,8 +362,8 @@ def apply_import(course_id: int):
         flash(ngettext("%(num)d question has been imported.",
                        "%(num)d questions have been imported.", new), "success")
     if plan.translations:
-        flash(ngettext("The file's words have been added to %(num)d question.",
-                       "The file's words have been added to %(num)d questions.",
+        flash(ngettext("The file's text has been added to %(num)d question.",
+                       "The file's text has been added to %(num)d questions.",
                        plan.translations), "success")
     return redirect(url_for(".index", course_id=course.id))
 
