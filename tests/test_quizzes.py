@@ -544,3 +544,25 @@ def test_a_quiz_longer_than_an_hour_still_takes_its_final_submission(
     assert submitted.status_code == 302
     db.session.expire_all()
     assert db.session.get(Attempt, attempt.id).is_finished
+
+
+def test_staff_add_and_remove_an_exception_through_the_settings_page(
+        app, client, login_as, trainee, quiz, course, create_user, academy):
+    login_as(create_user(academy=academy, roles=["instructor"]))
+    url = f"/courses/{course.id}/quizzes/{quiz.id}/overrides"
+    settings_page = f"/courses/{course.id}/quizzes/{quiz.id}/settings"
+    page = client.get(settings_page, headers=EN).text
+    assert 'id="override-time_limit_minutes"' in page and 'id="time_limit_minutes"' in page
+    unknown = post_form(client, url, {"override-username": "nobody", "override-cohort": "0",
+                                      "override-time_limit_minutes": "30"},
+                        token_from=settings_page, headers=EN)
+    assert unknown.status_code == 400
+    assert "No trainee of this course has this username." in unknown.text
+    added = post_form(client, url, {"override-username": trainee.username, "override-cohort": "0",
+                                    "override-time_limit_minutes": "30"},
+                      token_from=settings_page, headers=EN)
+    assert added.status_code == 302
+    assert queries.effective_settings(quiz, trainee.id).time_limit_minutes == 30
+    override = queries.overrides_of(quiz.id)[0]
+    removed = post_form(client, f"{url}/{override.id}/delete", {}, token_from=settings_page)
+    assert removed.status_code == 302 and queries.overrides_of(quiz.id) == []

@@ -50,7 +50,8 @@ def _settings_page(course, lesson, form, override_form=None, status: int = 200):
     return render_template(
         "quizzes/settings.html", course=course, lesson=lesson, form=form, overrides=overrides,
         people=people, cohort_names={c.id: c.name for c in cohorts}, action_form=ActionForm(),
-        override_form=override_form or OverrideForm(formdata=None, cohorts=cohorts)), status
+        override_form=override_form or OverrideForm(formdata=None, cohorts=cohorts,
+                                                 prefix="override")), status
 
 
 @bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/settings")
@@ -77,7 +78,7 @@ def save_settings(course_id: int, lesson_id: int):
 def add_override(course_id: int, lesson_id: int):
     course, lesson = _quiz(course_id, lesson_id)
     cohorts = [cohort for cohort, _n in cohort_queries.cohorts_of(course.academy_id)]
-    form = OverrideForm(request.form, cohorts=cohorts)
+    form = OverrideForm(request.form, cohorts=cohorts, prefix="override")
 
     def change():
         username = (form.username.data or "").strip()
