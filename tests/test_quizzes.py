@@ -344,7 +344,7 @@ def test_the_attempt_page_runs_a_bounded_number_of_queries(
     assert count_queries(lambda: client.get(f"/attempts/{seven.id}")) == with_one
     operations.submit_attempt(seven, utcnow())
     db.session.commit()
-    assert count_queries(lambda: client.get(f"/attempts/{seven.id}/review")) <= with_one + 3
+    assert count_queries(lambda: client.get(f"/attempts/{seven.id}/review")) <= with_one + 4
 
 
 # --- Settings, overrides, grading methods ------------------------------------------------------
@@ -566,3 +566,29 @@ def test_staff_add_and_remove_an_exception_through_the_settings_page(
     override = queries.overrides_of(quiz.id)[0]
     removed = post_form(client, f"{url}/{override.id}/delete", {}, token_from=settings_page)
     assert removed.status_code == 302 and queries.overrides_of(quiz.id) == []
+
+
+def test_passing_a_quiz_leads_on_and_completing_the_course_says_so(
+        app, client, login_as, trainee, quiz, course):
+    from academy.curricula.models import Lesson, Module
+    from academy.enrolment.models import Enrolment
+
+    pages = db.session.scalars(select(Lesson).join(Module).where(
+        Module.course_id == course.id, Lesson.kind == "page")).all()
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == trainee.id))
+    for page in pages:
+        enrolment_ops.complete_lesson(enrolment, page)
+    quiz.settings = {**quiz.settings, "pass_mark": 0}
+    db.session.commit()
+    attempt = start(trainee, quiz, course)
+    login_as(trainee)
+    done = post_form(client, f"/attempts/{attempt.id}/submit", {},
+                     token_from=f"/attempts/{attempt.id}/summary")
+    review = client.get(done.headers["Location"], headers=EN).text
+    assert "Congratulations: you have completed the course." in review
+    db.session.expire_all()
+    enrolment = db.session.get(Enrolment, enrolment.id)
+    assert enrolment.status == "completed"
+    following = pages[-1].id  # the quiz of module 1 leads on to module 2's page
+    assert enrolment.last_lesson_id == following
+    assert f"/courses/{course.id}/lessons/{following}" in review  # "Next lesson"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from academy.academies.models import Academy
 from academy.curricula.models import (NETWORK, PUBLISHED, REVIEW_PENDING, Course,
-                                      CourseReview, CourseTag, CourseText, Module)
+                                      CourseReview, CourseTag, CourseText, Lesson, Module)
 from academy.db import escape_like
 from academy.extensions import db
 from academy.i18n import sort_key
@@ -132,3 +132,13 @@ def pending_reviews() -> list[Course]:
     """Courses waiting for a coordinator's decision, oldest request first."""
     stmt = select(Course).where(Course.review_status == REVIEW_PENDING).order_by(Course.updated_at)
     return list(db.session.scalars(stmt))
+
+
+def following_lesson_id(lesson: Lesson) -> int | None:
+    """The lesson after this one in its course (across modules), or None at the end."""
+    order = (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
+             .where(Module.course_id == lesson.module.course_id)
+             .order_by(Module.position, Module.id, Lesson.position, Lesson.id))
+    ids = list(db.session.scalars(order))
+    index = ids.index(lesson.id)
+    return ids[index + 1] if index + 1 < len(ids) else None

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from academy.curricula import queries as course_queries
 from academy.curricula.models import Course, Lesson, Question
 from academy.domain import DomainError
 from academy.enrolment import operations as enrolment_ops
@@ -273,7 +274,9 @@ def update_result(lesson_id: int, user_id: int) -> QuizResult | None:
         enrolment = db.session.scalar(select(Enrolment).where(
             Enrolment.course_id == result.course_id, Enrolment.user_id == user_id))
         if enrolment is not None and enrolment.status in (ACTIVE, COMPLETED):
-            enrolment_ops.complete_lesson(enrolment, lesson)
+            # "Continue where you left off" then leads on, not back to the quiz just passed.
+            enrolment_ops.complete_lesson(enrolment, lesson,
+                                          course_queries.following_lesson_id(lesson))
     return result
 
 

@@ -15,6 +15,7 @@ from academy.curricula import queries as course_queries
 from academy.curricula.models import Course, Lesson
 from academy.db import utcnow
 from academy.enrolment import queries as enrolment_queries
+from academy.enrolment.models import COMPLETED
 from academy.extensions import db
 from academy.forms import ActionForm
 from academy.i18n import current_locale
@@ -239,9 +240,13 @@ def submit(attempt_id: int):
     attempt, _course = _attempt(attempt_id, answering=True)
     if not ActionForm().validate_on_submit():
         abort(400)
+    enrolment = enrolment_queries.enrolment_of(current_user, attempt.course_id)
+    was_completed = enrolment is not None and enrolment.status == COMPLETED
     if operations.submit_attempt(attempt, utcnow()):
         flash(_("Your attempt has been submitted."), "success")
     db.session.commit()
+    if not was_completed and enrolment is not None and enrolment.status == COMPLETED:
+        flash(_("Congratulations: you have completed the course."), "success")
     return redirect(url_for(".review", attempt_id=attempt.id))
 
 
@@ -265,4 +270,6 @@ def review(attempt_id: int):
         display.add_review(question, slot, content, rules, base)
     return render_template("quizzes/review.html", attempt=attempt, course=course, lesson=lesson,
                            questions=questions, rules=rules, settings=settings, is_staff=is_staff,
+                           following=course_queries.following_lesson_id(lesson)
+                           if attempt.user_id == current_user.id else None,
                            person=account_queries.user_by_id(attempt.user_id))
