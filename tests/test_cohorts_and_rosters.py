@@ -10,23 +10,13 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from academy.cohorts.models import Cohort
-from academy.curricula import operations as course_ops
 from academy.enrolment import operations
 from academy.enrolment.models import Enrolment
 from academy.extensions import db
 from tests.support import csrf_token, post_form
-from tests.test_course_packages import sample_package
 from tests.test_people_import import _multipart
 
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def course(app_ctx, academy):
-    course = course_ops.import_package(sample_package(), academy=academy)
-    course_ops.publish_course(course)
-    db.session.commit()
-    return course
 
 
 @pytest.fixture

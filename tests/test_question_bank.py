@@ -26,15 +26,6 @@ EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def course(app_ctx, academy):
-    """The sample course (es default, en): one quiz of seven questions, one of each type."""
-    course = course_ops.import_package(sample_package(), academy=academy)
-    course_ops.publish_course(course)
-    db.session.commit()
-    return course
-
-
-@pytest.fixture
 def quiz(course):
     return quiz_queries.quizzes_of(course.id)[0]
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from academy.curricula import operations as course_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import LessonProgress
@@ -14,17 +13,8 @@ from academy.extensions import db
 from academy.quizzes import operations, queries
 from academy.quizzes.models import Attempt, AttemptSlot
 from tests.support import csrf_token, post_form
-from tests.test_course_packages import sample_package
 
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def course(app_ctx, academy):
-    course = course_ops.import_package(sample_package(), academy=academy)
-    course_ops.publish_course(course)
-    db.session.commit()
-    return course
 
 
 @pytest.fixture

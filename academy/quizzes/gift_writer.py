@@ -75,3 +75,15 @@ def _answers(qtype: str, spec: dict, content: dict) -> str:
     if qtype == "numerical":
         return "#" + "".join(f"\n  {line}" for line in lines)
     return "".join(f"\n  {line}" for line in lines)
+
+
+def gift_file(entries) -> str:
+    """A GIFT file of (question, its words in one language) pairs, in order, with a `$CATEGORY:`
+    line wherever the category changes; empty when there is nothing to write."""
+    blocks, category = [], None
+    for question, content in entries:
+        if question.category != category:
+            category = question.category
+            blocks.append(f"$CATEGORY: {escape(category)}")
+        blocks.append(question_to_gift(question.ident, question.qtype, question.spec, content))
+    return "\n\n".join(blocks) + "\n" if blocks else ""

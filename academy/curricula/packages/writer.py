@@ -11,7 +11,7 @@ from academy.curricula.models import PAGE, Course, Lesson, Module, Question
 from academy.curricula.packages.reader import FORMAT
 from academy.extensions import db
 from academy.quizzes import settings as quiz_settings
-from academy.quizzes.gift_writer import escape, question_to_gift
+from academy.quizzes.gift_writer import gift_file
 
 
 def _toml_string(value: str) -> str:
@@ -86,17 +86,13 @@ def _page_files(files, folder: str, entry: str, lesson: Lesson) -> None:
 
 def _quiz_files(files, folder: str, entry: str, lesson: Lesson, course: Course, questions) -> None:
     files[f"{folder}/{entry}.toml"] = _toml(
-        quiz_settings.for_package(lesson.settings), {"title": {t.locale: t.title for t in lesson.texts if t.title}})
+        quiz_settings.for_package(lesson.settings),
+        {"title": {t.locale: t.title for t in lesson.texts if t.title}})
     for locale in course.locales:
-        blocks, category = [], None
-        for question in questions:
-            content = next((t.content for t in question.texts if t.locale == locale), None)
-            if content is None:
-                break
-            if question.category != category:
-                category = question.category
-                blocks.append(f"$CATEGORY: {escape(category)}")
-            blocks.append(question_to_gift(question.ident, question.qtype, question.spec, content))
-        else:
-            if blocks:
-                files[f"{folder}/{entry}.{locale}.gift"] = ("\n\n".join(blocks) + "\n").encode()
+        contents = [next((t.content for t in q.texts if t.locale == locale), None)
+                    for q in questions]
+        if None in contents:  # a language the quiz is not (fully) written in has no file
+            continue
+        text = gift_file(zip(questions, contents))
+        if text:
+            files[f"{folder}/{entry}.{locale}.gift"] = text.encode()

@@ -11,7 +11,7 @@ from academy.curricula.models import Course, Question
 from academy.extensions import db
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.gift import Answer, GiftQuestion
-from academy.quizzes.gift_writer import escape, question_to_gift
+from academy.quizzes.gift_writer import gift_file
 
 EXCERPT_LENGTH = 120
 
@@ -158,16 +158,10 @@ def gift_export(course: Course, locale: str, category: str | None = None,
     Questions not written in that language are left out, so the file can be imported back as
     that language's words. `$CATEGORY:` lines keep the categories.
     """
-    questions = db.session.scalars(_filtered(course.id, category, quiz, None))
-    blocks, current, count = [], None, 0
-    for question in questions:
+    written = []
+    for question in db.session.scalars(_filtered(course.id, category, quiz, None)):
         content = next((text.content for text in question.texts
                         if text.locale == locale and text.content.get("text")), None)
-        if content is None:
-            continue
-        if question.category != current:
-            current = question.category
-            blocks.append(f"$CATEGORY: {escape(current)}")
-        blocks.append(question_to_gift(question.ident, question.qtype, question.spec, content))
-        count += 1
-    return ("\n\n".join(blocks) + "\n" if blocks else ""), count
+        if content is not None:
+            written.append((question, content))
+    return gift_file(written), len(written)
