@@ -1,10 +1,14 @@
-"""Fixed-window counters shared by every server process: Redis when configured, else the database.
+"""Rate counters shared by every server process: Redis when configured, else the database.
 
 Per-process memory would let most attempts through under several workers, so the counters
-live where every worker sees them.
+live where every worker sees them. Hits are counted per fixed window, and a limit is checked
+against a sliding estimate (this window's hits, plus the previous window's in proportion to how
+much of it still lies within the last `seconds`), so a burst at a window's edge gets no second
+allowance.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -94,7 +98,7 @@ class RedisCounters:
         name = self._key(key, limit, now)
         pipe = self.client.pipeline()
         pipe.incr(name)
-        pipe.expire(name, limit.seconds + 60)
+        pipe.expire(name, 2 * limit.seconds + 60)  # the next window still reads it
         return int(pipe.execute()[0])
 
     def forgive(self, key: str, limit: Limit, now: float) -> None:
@@ -125,14 +129,26 @@ def now() -> float:
     return time.time()
 
 
+def _recent(store, key: str, limit: Limit, now: float, current: int) -> int:
+    """The hits of the last `seconds`: this window's, and the previous window's in proportion
+    to the part of it that is still within reach (rounded up: the estimate never lets a hit go
+    too early)."""
+    overlap = 1 - (now % limit.seconds) / limit.seconds
+    return current + math.ceil(store.count(key, limit, now - limit.seconds) * overlap)
+
+
 def is_limited(key: str, limit: Limit, now: float | None = None) -> bool:
-    """Whether the key has used up its hits in the current window."""
-    return counters().count(key, limit, time.time() if now is None else now) >= limit.hits
+    """Whether the key has used up its hits in the last `seconds`."""
+    now = time.time() if now is None else now
+    store = counters()
+    return _recent(store, key, limit, now, store.count(key, limit, now)) >= limit.hits
 
 
 def record_hit(key: str, limit: Limit, now: float | None = None) -> int:
-    """Count one hit for the key; return the hits in the current window."""
-    return counters().hit(key, limit, time.time() if now is None else now)
+    """Count one hit for the key; return the hits of the last `seconds`, this one included."""
+    now = time.time() if now is None else now
+    store = counters()
+    return _recent(store, key, limit, now, store.hit(key, limit, now))
 
 
 def forgive(key: str, limit: Limit, now: float | None = None) -> None:

@@ -106,3 +106,17 @@ def test_internal_server_error_handler_survives_a_broken_layout(app, monkeypatch
     response = app.test_client().get("/no-such-page")
     assert response.status_code == 500
     assert response.get_data(as_text=True) == InternalServerError.description
+
+
+def test_a_rate_limit_holds_across_the_edge_of_a_window(app_ctx):
+    """Five hits just before a window ends still count just after it: no second allowance."""
+    from academy import ratelimit
+
+    limit = ratelimit.Limit(5, 900)
+    edge = 900 * 2_000_000
+    for second in range(5):
+        ratelimit.record_hit("edge-test", limit, now=edge - 5 + second)
+    assert ratelimit.is_limited("edge-test", limit, now=edge + 1)
+    assert ratelimit.record_hit("edge-test", limit, now=edge + 1) > limit.hits
+    # Long after, the old hits fade out of the estimate.
+    assert not ratelimit.is_limited("edge-test", limit, now=edge + 890)
