@@ -224,3 +224,58 @@ def test_two_starts_at_once_make_one_attempt(database, tmp_path):
     for app in apps:
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.skipif(not is_postgres(), reason="concurrent transactions need PostgreSQL")
+def test_many_trainees_starting_a_new_quiz_at_once_all_get_an_attempt(database, tmp_path):
+    """The first starts freeze the questions' versions together: no deadlock, no error, one
+    version per question."""
+    from academy.curricula.models import Course, Lesson
+    from academy.enrolment.models import Enrolment
+    from academy.quizzes.models import QuestionVersion
+
+    apps = [make_app(database, tmp_path) for _ in range(8)]
+    upgrade_schema(apps[0])
+    with apps[0].test_request_context():
+        academy = academy_ops.create_academy(slug="many", names={"es": "Academia"},
+                                             country="ES", default_locale="es")
+        course = course_ops.import_package(sample_package(), academy=academy)
+        course_ops.publish_course(course)
+        for n in range(len(apps)):
+            person, _ = account_ops.create_user(username=f"cadete{n}", display_name="Cadete",
+                                                academy=academy, roles=["trainee"])
+            enrolment_ops.enrol_self(person, course)
+        lesson_id, course_id = queries.quizzes_of(course.id)[0].id, course.id
+        db.session.commit()
+    barrier, started, failed = threading.Barrier(len(apps)), [], []
+
+    def start(app, n):
+        with app.test_request_context():
+            try:
+                lesson, course = db.session.get(Lesson, lesson_id), db.session.get(Course, course_id)
+                enrolment = db.session.scalars(select(Enrolment).order_by(Enrolment.id)).all()[n]
+                settings = queries.effective_settings(lesson, enrolment.user_id)
+                barrier.wait()
+                attempt = operations.start_attempt(enrolment, lesson, course, settings, "es",
+                                                   utcnow())
+                db.session.commit()
+                started.append(attempt.id)
+            except Exception as error:  # noqa: BLE001 - the test reports any failure
+                failed.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=start, args=(app, n)) for n, app in enumerate(apps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failed and len(set(started)) == len(apps)
+    with apps[0].app_context():
+        per_question = db.session.execute(select(QuestionVersion.question_id, func.count())
+                                          .group_by(QuestionVersion.question_id)).all()
+        assert len(per_question) == 7 and all(n == 1 for _, n in per_question)
+        db.session.remove()
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()

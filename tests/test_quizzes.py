@@ -582,3 +582,14 @@ def test_passing_a_quiz_leads_on_and_completing_the_course_says_so(
     following = pages[-1].id  # the quiz of module 1 leads on to module 2's page
     assert enrolment.last_lesson_id == following
     assert f"/courses/{course.id}/lessons/{following}" in review  # "Next lesson"
+
+
+def test_a_cleared_essay_is_not_waiting_to_be_graded(trainee, quiz, course):
+    attempt = start(trainee, quiz, course)
+    q7 = slot_of(attempt, "p-q7")
+    operations.save_answers(attempt, {q7.position: "Un borrador"}, 1, utcnow())
+    operations.save_answers(attempt, {q7.position: None}, 2, utcnow())  # the trainee erased it
+    operations.submit_attempt(attempt, utcnow())
+    db.session.commit()
+    assert queries.essays_to_grade(course.id) == []
+    assert slot_of(attempt, "p-q7").fraction == 0.0 and attempt.fraction is not None

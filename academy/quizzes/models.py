@@ -103,7 +103,8 @@ class AttemptSlot(db.Model):
         ForeignKey("question_versions.id", ondelete="RESTRICT"), index=True)
     # The stored indices of choices (or matching options) in the order they were shown.
     choice_order: Mapped[list] = mapped_column(JSON, default=list)
-    response: Mapped[object | None] = mapped_column(JSON)
+    # None is SQL NULL (not JSON null), so "no answer" reads the same however it was stored.
+    response: Mapped[object | None] = mapped_column(JSON(none_as_null=True))
     # The highest save number applied, so a late retry never overwrites a newer answer.
     saved_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

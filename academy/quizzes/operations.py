@@ -12,11 +12,14 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from academy.curricula import queries as course_queries
 from academy.curricula.models import Course, Lesson, Question
+from academy.db import utcnow
 from academy.domain import DomainError
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment
@@ -32,21 +35,30 @@ class QuizRefused(DomainError):
     """The quiz cannot be started or answered now; the message says why."""
 
 
+def snapshots(questions: list[Question]) -> dict[int, QuestionVersion]:
+    """The frozen copies of the questions' current versions (by question id), each made the
+    first time it is used.
+
+    Many trainees may start a new quiz at once: the missing copies are inserted in question-id
+    order with ON CONFLICT DO NOTHING, so concurrent starts wait for each other in the same order
+    (no deadlock) and none fails on the other's row.
+    """
+    found = queries.versions_of([(q.id, q.version) for q in questions])
+    missing = sorted((q for q in questions if q.id not in found), key=lambda q: q.id)
+    if missing:
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        db.session.execute(insert(QuestionVersion).values([
+            {"question_id": q.id, "course_id": q.course_id, "version": q.version, "ident": q.ident,
+             "qtype": q.qtype, "spec": dict(q.spec), "created_at": utcnow(),
+             "texts": {text.locale: dict(text.content) for text in q.texts}} for q in missing
+        ]).on_conflict_do_nothing(index_elements=["question_id", "version"]))
+        found |= queries.versions_of([(q.id, q.version) for q in missing])
+    return found
+
+
 def snapshot(question: Question) -> QuestionVersion:
-    """The frozen copy of the question's current version, made the first time it is used."""
-    found = queries.version_of(question.id, question.version)
-    if found is not None:
-        return found
-    version = QuestionVersion(
-        question_id=question.id, course_id=question.course_id, version=question.version,
-        ident=question.ident, qtype=question.qtype, spec=dict(question.spec),
-        texts={text.locale: dict(text.content) for text in question.texts})
-    try:
-        with db.session.begin_nested():  # two trainees may start at once on PostgreSQL
-            db.session.add(version)
-    except IntegrityError:
-        return queries.version_of(question.id, question.version)
-    return version
+    """The frozen copy of one question's current version."""
+    return snapshots([question])[question.id]
 
 
 def _choice_order(version: QuestionVersion, rng: random.Random, shuffle: bool) -> list[int]:
@@ -104,8 +116,9 @@ def _lay_out(attempt: Attempt, questions: list[Question], settings: QuizSettings
     if settings.shuffle_questions:
         rng.shuffle(questions)
     per_page = settings.questions_per_page or len(questions)
+    versions = snapshots(questions)
     for index, question in enumerate(questions):
-        version = snapshot(question)
+        version = versions[question.id]
         attempt.slots.append(AttemptSlot(
             position=index + 1, page=index // per_page + 1, question_id=question.id,
             version=version, choice_order=_choice_order(version, rng, settings.shuffle_choices)))
@@ -161,18 +174,18 @@ def save_answers(attempt: Attempt, values: dict[int, object], seq: int, now: dat
     older sequence number changes nothing. Returns how many answers were stored.
     """
     check_answerable(attempt, now)
-    stored = 0
-    for position, value in values.items():
-        result = db.session.execute(
-            update(AttemptSlot)
-            .where(AttemptSlot.attempt_id == attempt.id, AttemptSlot.position == position,
-                   AttemptSlot.saved_seq <= seq)
-            .values(response=value, saved_seq=seq, saved_at=now)
-            .execution_options(synchronize_session=False))
-        stored += result.rowcount
-    if stored:
-        db.session.expire(attempt, ["slots"])
-    return stored
+    if not values:
+        return 0
+    slots = AttemptSlot.__table__
+    stmt = (update(slots)
+            .where(slots.c.attempt_id == bindparam("attempt"), slots.c.position == bindparam("at"),
+                   slots.c.saved_seq <= bindparam("seq"))
+            .values(response=bindparam("answer"), saved_seq=bindparam("seq"), saved_at=now))
+    result = db.session.execute(stmt, [  # one statement for the whole page (executemany)
+        {"attempt": attempt.id, "at": position, "answer": value, "seq": seq}
+        for position, value in values.items()])
+    db.session.expire(attempt, ["slots"])
+    return result.rowcount
 
 
 # --- Finishing and grading ---------------------------------------------------------------------

@@ -5,7 +5,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from academy.accounts.models import User
@@ -19,8 +19,16 @@ from academy.quizzes.models import (FINISHED, IN_PROGRESS, Attempt, AttemptSlot,
 
 
 def version_of(question_id: int, version: int) -> QuestionVersion | None:
-    return db.session.scalar(select(QuestionVersion).where(
-        QuestionVersion.question_id == question_id, QuestionVersion.version == version))
+    return versions_of([(question_id, version)]).get(question_id)
+
+
+def versions_of(wanted: list[tuple[int, int]]) -> dict[int, QuestionVersion]:
+    """The frozen versions named by (question id, version) pairs, by question id, in one query."""
+    if not wanted:
+        return {}
+    stmt = select(QuestionVersion).where(
+        tuple_(QuestionVersion.question_id, QuestionVersion.version).in_(wanted))
+    return {version.question_id: version for version in db.session.scalars(stmt)}
 
 
 def content_of(version: QuestionVersion, locale: str, default_locale: str) -> dict:

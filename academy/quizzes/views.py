@@ -68,17 +68,28 @@ def start(course_id: int, lesson_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for(".quiz", course_id=course.id, lesson_id=lesson.id))
+    attempt_id = attempt.id
     db.session.commit()
-    return redirect(url_for(".attempt_page", attempt_id=attempt.id))
+    return redirect(url_for(".attempt_page", attempt_id=attempt_id))
 
 
-def _attempt(attempt_id: int, answering: bool = False) -> tuple[Attempt, Course]:
-    """The attempt and its course, or 404 for anyone else (even its existence stays hidden)."""
+def _own_attempt(attempt_id: int) -> Attempt:
+    """The signed-in trainee's own attempt, or 404 (even its existence stays hidden)."""
     attempt = queries.attempt_with_slots(attempt_id)
-    course = db.session.get(Course, attempt.course_id) if attempt else None
-    allowed = policy.can_answer if answering else (
-        lambda user, found: policy.can_view_attempt(user, found, course))
-    if attempt is None or not allowed(current_user, attempt):
+    if not policy.can_answer(current_user, attempt):
+        abort(404)
+    return attempt
+
+
+def _course_of(attempt: Attempt) -> Course:
+    return db.session.get(Course, attempt.course_id)
+
+
+def _readable_attempt(attempt_id: int) -> tuple[Attempt, Course]:
+    """An attempt its trainee or their instructors may read, with its course; else 404."""
+    attempt = queries.attempt_with_slots(attempt_id)
+    course = _course_of(attempt) if attempt else None
+    if not policy.can_view_attempt(current_user, attempt, course):
         abort(404)
     return attempt, course
 
@@ -131,13 +142,13 @@ def _server_seq() -> int:
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def attempt_page(attempt_id: int):
-    attempt, course = _attempt(attempt_id, answering=True)
+    attempt = _own_attempt(attempt_id)
     if _closed_now(attempt):
-        return redirect(url_for(".review", attempt_id=attempt.id))
+        return redirect(url_for(".review", attempt_id=attempt_id))
     page = request.args.get("page", 1, type=int) or 1
     if not 1 <= page <= attempt.pages:
         abort(404)
-    return _render_page(attempt, course, page)
+    return _render_page(attempt, _course_of(attempt), page)
 
 
 def _seq() -> int:
@@ -146,18 +157,20 @@ def _seq() -> int:
 
 
 def _save(attempt: Attempt, page: int):
-    """Save a submitted page: (given values, problems). Raises QuizRefused or AnswerRejected."""
+    """Save a submitted page (the caller commits): (given values, problems).
+
+    Raises QuizRefused or AnswerRejected.
+    """
     values, problems = operations.read_page(attempt, page, request.form)
     operations.save_answers(attempt, {p: v for p, v in values.items() if p not in problems},
                             _seq(), utcnow())
-    db.session.commit()
     return values, problems
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["POST"])
 @login_required
 def save_page(attempt_id: int):
-    attempt, course = _attempt(attempt_id, answering=True)
+    attempt = _own_attempt(attempt_id)
     page = request.form.get("page", type=int) or 0
     if not 1 <= page <= attempt.pages:
         abort(400)
@@ -166,17 +179,20 @@ def save_page(attempt_id: int):
     except operations.QuizRefused as error:
         db.session.commit()
         flash(str(error.message), "info")
-        return redirect(url_for(".review", attempt_id=attempt.id))
+        return redirect(url_for(".review", attempt_id=attempt_id))
     except responses.AnswerRejected as error:
+        db.session.rollback()
         flash(str(error.message), "error")
-        return _render_page(attempt, course, page, status=400)
+        return _render_page(attempt, _course_of(attempt), page, status=400)
+    destination = _destination(attempt)  # read before the commit expires the attempt
+    db.session.commit()
     if problems:
-        given = {p: _form_value(attempt, p) for p in problems}
-        return _render_page(attempt, course, page, given, problems, status=400)
-    return redirect(_destination(attempt))
+        given = {p: _form_value(p) for p in problems}
+        return _render_page(attempt, _course_of(attempt), page, given, problems, status=400)
+    return redirect(destination)
 
 
-def _form_value(attempt: Attempt, position: int):
+def _form_value(position: int):
     """A refused answer as typed, to show it again (only text answers can be refused as typed)."""
     return request.form.get(responses.field_name(position), "")[:responses.ESSAY_MAX]
 
@@ -193,7 +209,7 @@ def _destination(attempt: Attempt) -> str:
 @login_required
 def autosave(attempt_id: int):
     """The page's background save (JavaScript): JSON in, JSON out, never a page."""
-    attempt, _course = _attempt(attempt_id, answering=True)
+    attempt = _own_attempt(attempt_id)
     page = request.form.get("page", type=int) or 0
     if not 1 <= page <= attempt.pages:
         return jsonify(error=_("This page is not part of your attempt.")), 400
@@ -202,10 +218,13 @@ def autosave(attempt_id: int):
     except operations.QuizRefused as error:
         db.session.commit()
         return jsonify(error=str(error.message), closed=True,
-                       review=url_for(".review", attempt_id=attempt.id)), 409
+                       review=url_for(".review", attempt_id=attempt_id)), 409
     except responses.AnswerRejected as error:
+        db.session.rollback()
         return jsonify(error=str(error.message)), 400
-    return jsonify(saved=len(values) - len(problems), remaining=_remaining(attempt),
+    remaining = _remaining(attempt)  # read before the commit expires the attempt
+    db.session.commit()
+    return jsonify(saved=len(values) - len(problems), remaining=remaining,
                    problems={str(p): str(m) for p, m in problems.items()})
 
 
@@ -225,9 +244,10 @@ def too_large(_error):
 @bp.route("/attempts/<int:attempt_id>/summary")
 @login_required
 def summary(attempt_id: int):
-    attempt, course = _attempt(attempt_id, answering=True)
+    attempt = _own_attempt(attempt_id)
     if _closed_now(attempt):
-        return redirect(url_for(".review", attempt_id=attempt.id))
+        return redirect(url_for(".review", attempt_id=attempt_id))
+    course = _course_of(attempt)
     return render_template("quizzes/summary.html", attempt=attempt, course=course,
                            lesson=db.session.get(Lesson, attempt.lesson_id),
                            questions=_shown(attempt, course, None), remaining=_remaining(attempt),
@@ -237,7 +257,7 @@ def summary(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id: int):
-    attempt, _course = _attempt(attempt_id, answering=True)
+    attempt = _own_attempt(attempt_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     enrolment = enrolment_queries.enrolment_of(current_user, attempt.course_id)
@@ -247,13 +267,13 @@ def submit(attempt_id: int):
     db.session.commit()
     if not was_completed and enrolment is not None and enrolment.status == COMPLETED:
         flash(_("Congratulations: you have completed the course."), "success")
-    return redirect(url_for(".review", attempt_id=attempt.id))
+    return redirect(url_for(".review", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
-    attempt, course = _attempt(attempt_id)
+    attempt, course = _readable_attempt(attempt_id)
     lesson = db.session.get(Lesson, attempt.lesson_id)
     is_staff = policy.can_manage_quizzes(current_user, course)
     if attempt.status == "in_progress":
