@@ -303,3 +303,52 @@ def _regrade_path(page: Page, course_id: int, ident: str) -> str:
         if response.ok and f"{ident} ·" in response.text():
             return path
     raise AssertionError(f"no question {ident} in course {course_id}")
+
+
+# --- 6. An essay, written by a trainee and graded by an instructor ------------------------------
+
+def test_an_instructor_grades_an_essay_and_the_trainee_reads_the_grade(new_page):
+    """The first quiz of ENAP's dynamic security course ends with an essay: the attempt waits
+    for a person; ENAP's instructor grades it from the queue; the trainee sees mark and comment."""
+    trainee = new_page(locale="pt-PT")
+    trainee.goto("/")
+    sign_in(trainee, "pt.trainee1")
+    open_nav(trainee, "/courses")
+    search_catalogue(trainee, q="Segurança dinâmica")
+    catalogue_links(trainee).filter(has_text="Segurança dinâmica").click()
+    enrol(trainee)
+    trainee.locator("ol.outline a[href*='/quizzes/']").first.click()
+    _start(trainee)
+    essay = "Um recluso habitualmente sociável isolou-se; conversei com ele e informei a chefia."
+    while True:
+        _answer_page(trainee)
+        for box in trainee.locator("#attempt-form textarea").all():
+            box.fill(essay)
+        go = trainee.locator("#attempt-form .attempt-nav button.primary")
+        if go.get_attribute("value") == "summary":
+            break
+        go.click()
+    _submit(trainee)
+    expect(trainee.locator("dl.facts")).to_contain_text("instrutor")  # waits for a person
+
+    staff = new_page(locale="fr-FR")
+    staff.goto("/")
+    sign_in(staff, "fr.instructor")
+    open_nav(staff, "/courses")
+    search_catalogue(staff, q="Sécurité dynamique")
+    catalogue_links(staff).filter(has_text="Sécurité dynamique").click()
+    course_id = id_in(staff.url, r"/courses/(\d+)")
+    staff.goto(f"/courses/{course_id}/grading")
+    row = staff.locator("main tbody tr", has_text="pt.trainee1")
+    expect(row).to_have_count(1)
+    row.locator("a.button").click()
+    expect(staff.locator(".essay-answer")).to_contain_text("isolou-se")
+    staff.locator("#mark").fill("85")
+    staff.locator("#comment").fill("Bonne observation et signalement adapté.")
+    staff.locator("main form button.primary[type=submit]").click()
+    expect(staff).to_have_url(re.compile(rf"/courses/{course_id}/grading$"))
+    expect(staff.locator("main tbody tr", has_text="pt.trainee1")).to_have_count(0)
+
+    trainee.reload()
+    expect(trainee.locator("dl.facts dd strong")).to_have_text(re.compile(r"\d+\s?%"))
+    expect(trainee.locator("main")).to_contain_text("Bonne observation et signalement adapté.")
