@@ -146,8 +146,8 @@ def _essay(attempt_id: int, position: int):
 
 
 def _essay_page(attempt, course, slot, form, status: int = 200):
-    content = queries.content_of(slot.version, attempt.locale, course.default_locale)
-    question = display.show(slot, content, attempt.locale, files_base(course))
+    content, lang = queries.words_of(slot.version, attempt.locale, course.default_locale)
+    question = display.show(slot, content, lang, files_base(course))
     return render_template(
         "quizzes/grade_essay.html", course=course, attempt=attempt, slot=slot, form=form,
         question=question, content=content, person=account_queries.user_by_id(attempt.user_id),

@@ -31,10 +31,18 @@ def versions_of(wanted: list[tuple[int, int]]) -> dict[int, QuestionVersion]:
     return {version.question_id: version for version in db.session.scalars(stmt)}
 
 
+def words_of(version: QuestionVersion, locale: str, default_locale: str) -> tuple[dict, str]:
+    """A question version's words in `locale`, else in the course's default language, else in
+    any, with the language they are in."""
+    for code in (locale, default_locale, *version.texts):
+        if version.texts.get(code):
+            return version.texts[code], code
+    return {}, locale
+
+
 def content_of(version: QuestionVersion, locale: str, default_locale: str) -> dict:
     """A question version's words in `locale`, else in the course's default language."""
-    texts = version.texts
-    return texts.get(locale) or texts.get(default_locale) or next(iter(texts.values()), {})
+    return words_of(version, locale, default_locale)[0]
 
 
 def quiz_lesson(course_id: int, lesson_id: int) -> Lesson | None:

@@ -96,7 +96,7 @@ def _readable_attempt(attempt_id: int) -> tuple[Attempt, Course]:
 
 def _closed_now(attempt: Attempt) -> bool:
     """Close an overdue attempt; True when the attempt no longer takes answers."""
-    if attempt.status == "in_progress" and operations.is_overdue(attempt, utcnow()):
+    if not attempt.is_finished and operations.is_overdue(attempt, utcnow()):
         operations.finish_attempt(attempt, utcnow())
         db.session.commit()
         flash(_("The time for this attempt is over. It was submitted with the answers saved "
@@ -104,16 +104,19 @@ def _closed_now(attempt: Attempt) -> bool:
     return attempt.is_finished
 
 
-def _shown(attempt: Attempt, course: Course, page: int | None, given=None, problems=None):
+def _shown(attempt: Attempt, course: Course, page: int | None, given=None, problems=None,
+           review: policy.Review | None = None):
+    """The questions of one page (or all), as answered; with `review`, what its rules show."""
     base = files_base(course)
     shown = []
     for slot in attempt.slots:
         if page is not None and slot.page != page:
             continue
-        content = queries.content_of(slot.version, attempt.locale, course.default_locale)
-        lang = attempt.locale if attempt.locale in slot.version.texts else course.default_locale
+        content, lang = queries.words_of(slot.version, attempt.locale, course.default_locale)
         question = display.show(slot, content, lang, base, (given or {}).get(slot.position))
         question.error = (problems or {}).get(slot.position)
+        if review is not None:
+            display.add_review(question, slot, content, review, base)
         shown.append(question)
     return shown
 
@@ -276,18 +279,14 @@ def review(attempt_id: int):
     attempt, course = _readable_attempt(attempt_id)
     lesson = db.session.get(Lesson, attempt.lesson_id)
     is_staff = policy.can_manage_quizzes(current_user, course)
-    if attempt.status == "in_progress":
+    if not attempt.is_finished:
         if not _closed_now(attempt):
             if is_staff and attempt.user_id != current_user.id:
                 abort(404)  # staff read finished attempts; an attempt in progress is the trainee's
             return redirect(url_for(".attempt_page", attempt_id=attempt.id))
     settings = queries.effective_settings(lesson, attempt.user_id)
     rules = policy.Review(settings, utcnow(), is_staff=is_staff)
-    questions = _shown(attempt, course, None)
-    base = files_base(course)
-    for question, slot in zip(questions, attempt.slots):
-        content = queries.content_of(slot.version, attempt.locale, course.default_locale)
-        display.add_review(question, slot, content, rules, base)
+    questions = _shown(attempt, course, None, review=rules)
     return render_template("quizzes/review.html", attempt=attempt, course=course, lesson=lesson,
                            questions=questions, rules=rules, settings=settings, is_staff=is_staff,
                            following=course_queries.following_lesson_id(lesson)
