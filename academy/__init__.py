@@ -33,7 +33,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)
+    _warn_about_missing_libraries(app)
     return app
+
+
+def _warn_about_missing_libraries(app: Flask) -> None:
+    from academy.certificates.rendering import has_fast_subsetter
+
+    if not has_fast_subsetter():
+        app.logger.warning(
+            "HarfBuzz's subsetter (Debian: libharfbuzz-subset0) is missing: every certificate PDF "
+            "will take 5 to 6 times longer to make. See README.md, 'Install'.")
 
 
 def import_models() -> None:
@@ -45,6 +55,9 @@ def import_models() -> None:
     from academy.cohorts import models as _cohorts  # noqa: F401
     from academy.enrolment import models as _enrolment  # noqa: F401
     from academy.quizzes import models as _quizzes  # noqa: F401
+    from academy.audit import models as _audit  # noqa: F401
+    from academy.jobs import models as _jobs  # noqa: F401
+    from academy.certificates import models as _certificates  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -98,10 +111,17 @@ def _register_blueprints(app: Flask) -> None:
     from academy.quizzes.admin_views import bp as quiz_admin_bp
     from academy.quizzes.bank.views import bp as bank_bp
     from academy.quizzes.views import bp as quizzes_bp
+    from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
+    from academy.certificates import bulk as _bulk  # noqa: F401 - registers the bulk job
+    from academy.certificates.views import bp as certificates_bp
+    from academy.certificates.operations import issue_on_completion
+    from academy.enrolment.operations import on_completion
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
-                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, bank_bp):
+                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, bank_bp,
+                      certificates_bp):
         app.register_blueprint(blueprint)
+    on_completion(issue_on_completion)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -21,6 +21,7 @@ academies_cli = AppGroup("academies", help="Member academies of the network.")
 courses_cli = AppGroup("courses", help="Course packages: import and export the network's curricula.")
 translations_cli = AppGroup("translations", help="Interface translations (gettext catalogues).")
 quizzes_cli = AppGroup("quizzes", help="Quiz attempts.")
+jobs_cli = AppGroup("jobs", help="Background jobs (bulk certificates).")
 
 
 def _fail(error: DomainError) -> None:
@@ -195,6 +196,21 @@ def translations_compile() -> None:
     click.echo(f"Compiled {len(built)} catalogues.")
 
 
+@jobs_cli.command("worker", help="Run jobs from Redis (RQ) until stopped; needs ACADEMY_REDIS_URL.")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def jobs_worker(burst: bool) -> None:
+    from rq import SimpleWorker
+
+    from academy.jobs import runner
+
+    app: Flask = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException("ACADEMY_REDIS_URL is not set: jobs run in the web process.")
+    queue = runner.queue(app)
+    # SimpleWorker runs each job in this process (no fork): the job starts its own renderers.
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst)
+
+
 @click.command("serve", help="Upgrade the database, load the demo if it is empty, and serve.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -216,5 +232,5 @@ def serve(host: str, port: int, no_demo: bool) -> None:
 def register_cli(app: Flask) -> None:
     """Attach the command groups to `flask --app wsgi`."""
     for command in (demo_cli, users_cli, academies_cli, courses_cli, translations_cli, quizzes_cli,
-                    serve):
+                    jobs_cli, serve):
         app.cli.add_command(command)

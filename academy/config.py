@@ -17,7 +17,7 @@ DEFAULTS: dict[str, Any] = {
     # secret key and a database URL given in the environment.
     "ENV": "development",
     "DATABASE_URL": None,  # default: SQLite file instance/campus.sqlite3
-    "REDIS_URL": None,  # rate limits (and later jobs) use Redis when set, the database otherwise
+    "REDIS_URL": None,  # rate limits and jobs (RQ) use Redis when set, the database otherwise
     "REDIS_PREFIX": "campus:rl:",  # key prefix of the rate-limit counters in Redis
     "UPLOAD_DIR": None,  # default: instance/uploads
     "COURSES_DIR": str(Path(__file__).resolve().parent.parent / "courses"),  # the demo's curricula
@@ -40,6 +40,14 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "PROXY_FIX": False,  # trust one X-Forwarded-* hop (behind a load balancer)
     "SESSION_COOKIE_SECURE": False,  # forced on; otherwise Secure whenever the request is HTTPS
+    # Certificates: the address printed on them and in their QR codes (default: the address of
+    # the request that issues them), the processes a bulk job renders with (default: one per
+    # core), and how many public checks one address may make per window.
+    "PUBLIC_URL": None,
+    "CERTIFICATE_WORKERS": None,
+    "VERIFY_MAX_PER_ADDRESS": 60,
+    "VERIFY_WINDOW_SECONDS": 15 * 60,
+    "JOB_MODE": None,  # "rq" when REDIS_URL is set, else "thread"; tests use "inline"
 }
 
 FIXED: dict[str, Any] = {

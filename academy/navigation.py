@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from academy.academies import policy as academy_policy
 from academy.academies.queries import academies_administered_by
+from academy.accounts.roles import TRAINEE
+from academy.certificates import policy as certificate_policy
 from academy.curricula import policy as curricula_policy
 from academy.people import policy as people_policy
 
@@ -32,10 +34,14 @@ def main_navigation(user) -> list[NavItem]:
     if not user.is_authenticated:
         return items
     items.append(_item(_l("My learning"), "enrolment.dashboard"))
+    if user.has_role(TRAINEE):
+        items.append(_item(_l("My certificates"), "certificates.mine"))
     if curricula_policy.authoring_academy_ids(user):
         items.append(_item(_l("My courses"), "authoring.index"))
     if curricula_policy.can_review_sharing(user):
         items.append(_item(_l("Reviews"), "authoring.reviews"))
+    if certificate_policy.can_issue(user):
+        items.append(_item(_l("Certificates"), "certificates.index"))
     if academy_policy.can_manage_academies(user):
         items.append(_item(_l("Academies"), "academies.index"))
     if people_policy.can_manage_network_staff(user):
@@ -45,4 +51,7 @@ def main_navigation(user) -> list[NavItem]:
             if people_policy.can_manage_people(user, academy):
                 items.append(_item(_l("People"), "people.index", academy_id=academy.id))
                 items.append(_item(_l("Cohorts"), "cohorts.index", academy_id=academy.id))
+            if certificate_policy.can_design(user, academy):
+                items.append(_item(_l("Certificate design"), "certificates.design_page",
+                                   academy_id=academy.id))
     return items

@@ -1,11 +1,14 @@
 """What every template can use: languages, navigation, forms that POST, formatting."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, request
-from flask_babel import format_datetime, format_percent
+from flask_babel import format_date, format_datetime, format_percent
 from flask_login import current_user
 
 from academy.accounts.roles import ROLE_LABELS
+from academy.audit.labels import AUDIT_ACTION_LABELS
 from academy.curricula.labels import REVIEW_LABELS, STATUS_LABELS
 from academy.curricula.models import best_text
 from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
@@ -35,9 +38,13 @@ def register_template_helpers(app: Flask) -> None:
             "language_name_here": lambda code: language_name_in(code, current_locale()),
             "grading_method_label": lambda method: GRADING_METHOD_LABELS.get(method, method),
             "qtype_label": lambda qtype: QTYPE_LABELS.get(qtype, qtype),
+            "audit_action_label": lambda action: AUDIT_ACTION_LABELS.get(action, action),
         }
 
     app.jinja_env.filters["country"] = country_name
+    app.jinja_env.filters["isodate"] = lambda value: format_date(
+        date.fromisoformat(value), "long") if value else ""
+    app.jinja_env.filters["day"] = lambda value: format_date(value, "medium") if value else ""
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "medium") if value else ""
     # A grade stored as a fraction (0..1), shown as a percentage in the person's language.
     app.jinja_env.filters["grade"] = lambda value: format_percent(value or 0, "#,##0.#%")

@@ -148,6 +148,29 @@ ROUTES: dict[str, Access] = {
         "course_id": "draft_course", "question_id": "draft_question"}, denied=404)
        for name, method in (("edit", "GET"), ("preview", "GET"), ("duplicate", "POST"),
                             ("delete", "GET"))},
+    # Certificates: coordinators issue and change them; a certificate is seen by its holder,
+    # coordinators, and the admins of the issuing academy and of the holder's academy; a bulk
+    # job is its starter's; an academy's design is its admins'; anyone may check a code.
+    **{f"certificates.{name}": Access({COORDINATOR}, method) for name, method in (
+        ("index", "GET"), ("eligible", "GET"), ("issue", "POST"), ("issue_all", "POST"))},
+    "certificates.job": Access({COORDINATOR}, values={"job_id": "job"}, denied=404),
+    "certificates.job_download": Access({COORDINATOR}, values={"job_id": "job", "kind": "zip"},
+                                        denied=404),
+    **{f"certificates.{name}": Access({TRAINEE, ADMIN_HERE, ADMIN_ELSEWHERE, COORDINATOR}, values={
+        "certificate_id": "certificate"}, denied=404) for name in ("show", "pdf")},
+    **{f"certificates.{name}": Access({COORDINATOR}, "POST", {"certificate_id": "certificate"})
+       for name in ("revoke", "renew", "reissue")},
+    "certificates.mine": Access(SIGNED_IN),
+    "certificates.verify": Access(PUBLIC),
+    "certificates.verify_code": Access(PUBLIC, values={"code": "certificate_code"}),
+    "certificates.verify_json": Access(PUBLIC, values={"code": "certificate_code"}),
+    "certificates.verify_file": Access(PUBLIC, "POST"),
+    "certificates.course_policy": Access(AUTHORS, values={"course_id": "draft_course"},
+                                         denied=404),
+    **{f"certificates.{name}": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"},
+                                      denied=404) for name in ("design_page", "specimen")},
+    "certificates.signature": Access({ADMIN_HERE, SITE_ADMIN}, values={
+        "academy_id": "academy", "filename": "signature"}, denied=404),
 }
 
 
@@ -217,6 +240,7 @@ def world(app_ctx, create_academy, create_user):
                "pending_course": pending.id, "cover": shared.cover_filename,
                "draft_enrolment": pending_enrolment.id, "cohort": cohort.id}
     objects.update(_quiz_objects(shared, draft, people[TRAINEE]))
+    objects.update(_certificate_objects(here, shared, people))
     assert logos.logo_path(here.logo_filename) is not None
     return people, objects
 
@@ -246,6 +270,40 @@ def _quiz_objects(shared, draft, trainee) -> dict:
             "draft_question": question.id, "finished_attempt": finished.id,
             "current_attempt": current.id, "essay_position": essay.position,
             "draft_override": override.id}
+
+
+def _certificate_objects(here, shared, people) -> dict:
+    """A certificate of the trainee for the shared course (of the other academy), a finished
+    bulk job of the coordinator's with its downloads, and a signature in this academy's design.
+    The PDFs are stand-in bytes: this test is about who may open what, not about rendering."""
+    from academy import storage
+    from academy.certificates import bulk, codes, operations as cert_ops, serials
+    from academy.db import utcnow
+    from academy.enrolment.models import COMPLETED
+    from academy.enrolment.queries import enrolment_of
+    from academy.extensions import db
+    from academy.jobs import runner
+    from academy.jobs.models import FINISHED
+    from tests.test_academies import png_bytes
+
+    trainee = people[TRAINEE]
+    enrolment = enrolment_of(trainee, shared.id)
+    enrolment.status, enrolment.completed_at = COMPLETED, utcnow()
+    job = runner.create_job(bulk.KIND, owner_id=people[COORDINATOR].id, payload={}, total=1)
+    draft = cert_ops.draft_certificate(enrolment.completed_at, trainee, shared,
+                                       serial=serials.next_serials(2026)[0], actor_id=None,
+                                       base_url="http://localhost", now=utcnow(), grade=None,
+                                       job_id=job.id)
+    cert_ops.attach_pdf(draft.certificate, b"%PDF-1.7 stand-in")
+    db.session.flush()
+    job.status, job.done = FINISHED, 1
+    job.result = {"zip": storage.store(bulk.DOWNLOADS, b"PK stand-in", ".zip")}
+    signature = cert_ops.store_signature(png_bytes())
+    cert_ops.save_template(here, actor_id=people[ADMIN_HERE].id, signatures=[
+        {"name": "A", "title": "B", "image": signature}])
+    db.session.commit()
+    return {"certificate": draft.certificate.id, "job": job.id, "signature": signature,
+            "certificate_code": codes.grouped(draft.certificate.code)}
 
 
 @pytest.mark.parametrize("actor", ACTORS)

@@ -6,18 +6,18 @@ Images are shown inline; every other file is always sent as a download.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from academy import storage
 from academy.domain import DomainError
 from academy.i18n import format_size, sort_key
 
+KIND = "course-files"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -98,25 +98,10 @@ def check_file(name: str, data: bytes) -> tuple[str, str]:
     return cleaned, kind
 
 
-def storage_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "course-files"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def store(data: bytes) -> str:
     """Keep the bytes under their SHA-256; return it."""
-    digest = hashlib.sha256(data).hexdigest()
-    path = storage_dir() / digest
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return digest
+    return storage.store(KIND, data)
 
 
 def stored_path(digest: str) -> Path | None:
-    if not re.fullmatch(r"[0-9a-f]{64}", digest or ""):
-        return None
-    path = storage_dir() / digest
-    return path if path.is_file() else None
+    return storage.stored_path(KIND, digest)

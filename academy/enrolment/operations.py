@@ -7,6 +7,7 @@ counting the places and taking one happen as one step, and waiting-list promotio
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -211,6 +212,17 @@ def save_rules(course: Course, *, policy: str, enrolment_key: str | None, capaci
 
 # --- Progress ----------------------------------------------------------------------------------
 
+# Called with the enrolment when a course becomes completed (certificates register here, so
+# enrolment does not depend on them).
+_completion_listeners: list[Callable[[Enrolment], object]] = []
+
+
+def on_completion(listener: Callable[[Enrolment], object]) -> None:
+    """Have `listener(enrolment)` called, in the same transaction, when a course is completed."""
+    if listener not in _completion_listeners:
+        _completion_listeners.append(listener)
+
+
 def required_lessons(course_id: int) -> list[int]:
     """The lessons a course's completion asks for: every page read and every quiz passed."""
     stmt = (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
@@ -245,6 +257,8 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson, next_lesson_id: int | 
     if required and done >= len(required):
         enrolment.status, enrolment.completed_at = COMPLETED, utcnow()
         db.session.flush()
+        for listener in _completion_listeners:
+            listener(enrolment)
         return True
     return False
 

@@ -1,0 +1,1 @@
+"""Certificates: templates, issuance (one or in bulk), renewal, revocation and public checks."""

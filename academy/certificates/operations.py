@@ -1,0 +1,343 @@
+"""Issuing, renewing, reissuing and revoking certificates; course policies; academy templates."""
+from __future__ import annotations
+
+import calendar
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, has_request_context, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from academy import images, ratelimit, storage
+from academy.academies.models import Academy
+from academy.accounts.models import User
+from academy.audit import operations as audit
+from academy.certificates import codes, documents, rendering, serials
+from academy.certificates.models import (APPROVAL, AUTOMATIC, NAME_CORRECTION, NONE, RENEWAL,
+                                         Certificate, CertificatePolicy, CertificateTemplate)
+from academy.curricula.models import Course
+from academy.db import utcnow
+from academy.domain import DomainError
+from academy.enrolment.models import COMPLETED, Enrolment
+from academy.extensions import db
+from academy.i18n import is_locale
+from academy.quizzes import queries as quiz_queries
+
+PDF_KIND = "certificates"
+VERIFY_PATH = "/verify/"
+log = logging.getLogger(__name__)
+
+
+class NotEligible(DomainError):
+    """This certificate cannot be issued (or changed) as asked."""
+
+
+def count_lookup(address: str) -> bool:
+    """Count one public check from this address; False once it is over the limit."""
+    cfg = current_app.config
+    limit = ratelimit.Limit(cfg["VERIFY_MAX_PER_ADDRESS"], cfg["VERIFY_WINDOW_SECONDS"])
+    return ratelimit.record_hit(f"verify:{address}", limit) <= limit.hits
+
+
+# --- Policies and templates ---------------------------------------------------------------------
+
+def policy_of(course_id: int) -> CertificatePolicy:
+    """The course's policy, or the default one (on approval, no minimum, never expires)."""
+    return db.session.get(CertificatePolicy, course_id) or CertificatePolicy(
+        course_id=course_id, issuance=APPROVAL, min_grade=None, validity_months=None,
+        shows_grade=False)
+
+
+def template_of(academy_id: int) -> CertificateTemplate:
+    """The academy's template, or the default design."""
+    return db.session.get(CertificateTemplate, academy_id) or CertificateTemplate(
+        academy_id=academy_id, page_size="a4-landscape", accent="#1f3d6b", is_bilingual=False,
+        texts={}, signatures=[], extra_css="")
+
+
+def save_policy(course: Course, *, issuance: str, min_grade: int | None,
+                validity_months: int | None, shows_grade: bool, actor_id: int) -> CertificatePolicy:
+    """Store a course's certificate policy (audited with what it was before)."""
+    policy = db.session.get(CertificatePolicy, course.id)
+    before = _policy_dict(policy) if policy else None
+    if policy is None:
+        policy = CertificatePolicy(course_id=course.id)
+        db.session.add(policy)
+    policy.issuance, policy.min_grade = issuance, min_grade
+    policy.validity_months, policy.shows_grade = validity_months, shows_grade
+    db.session.flush()
+    audit.record("certificate_policy.update", actor_id=actor_id, target_type="course",
+                 target_id=course.id, academy_id=course.academy_id,
+                 details={"before": before, "after": _policy_dict(policy)})
+    return policy
+
+
+def _policy_dict(policy: CertificatePolicy) -> dict:
+    return {"issuance": policy.issuance, "min_grade": policy.min_grade,
+            "validity_months": policy.validity_months, "shows_grade": policy.shows_grade}
+
+
+def save_template(academy: Academy, *, actor_id: int, **fields) -> CertificateTemplate:
+    """Store an academy's certificate template (fields already validated by the form)."""
+    template = db.session.get(CertificateTemplate, academy.id)
+    if template is None:
+        template = CertificateTemplate(academy_id=academy.id)
+        db.session.add(template)
+    for name, value in fields.items():
+        setattr(template, name, value)
+    template.updated_at = utcnow()
+    db.session.flush()
+    audit.record("certificate_template.update", actor_id=actor_id, target_type="academy",
+                 target_id=academy.id, academy_id=academy.id,
+                 details={"fields": sorted(fields)})
+    return template
+
+
+def store_signature(data: bytes) -> str:
+    """Keep an uploaded signature as a clean PNG; return its file name. Raises DomainError."""
+    png = images.normalise_image(data, max_bytes=current_app.config["LOGO_MAX_BYTES"],
+                                 box=(600, 200), field="image")
+    return images.store_image(documents.SIGNATURES, png)
+
+
+# --- What a certificate says --------------------------------------------------------------------
+
+def public_base_url() -> str:
+    """The address printed on certificates: PUBLIC_URL, else the address of this request."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return "http://localhost:5000"
+
+
+def verify_url(base_url: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}{VERIFY_PATH}{codes.grouped(code)}"
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month,
+                          day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def certificate_locales(user: User, course: Course) -> tuple[str, str | None]:
+    """The trainee's language, and the academy's as a second one when the template asks."""
+    academy = course.academy
+    locale = user.locale if is_locale(user.locale) else academy.default_locale
+    locale = locale if is_locale(locale) else current_app.config["DEFAULT_LOCALE"]
+    second = academy.default_locale if template_of(academy.id).is_bilingual else None
+    return locale, (second if is_locale(second) and second != locale else None)
+
+
+def facts_of(certificate: Certificate, course: Course, base_url: str) -> documents.Facts:
+    titles = {certificate.locale: certificate.course_title}
+    if certificate.second_locale:
+        titles[certificate.second_locale] = course.title_in(certificate.second_locale)
+    return documents.Facts(
+        serial=certificate.serial, code=certificate.code, name=certificate.name,
+        course_titles=titles, hours=certificate.hours, grade=certificate.grade,
+        completed_at=certificate.completed_at, issued_at=certificate.issued_at,
+        expires_at=certificate.expires_at, academy_names=dict(course.academy.names or {}),
+        logo_filename=course.academy.logo_filename,
+        verify_url=verify_url(base_url, certificate.code))
+
+
+def document_of(certificate: Certificate, course: Course, base_url: str) -> tuple[str, str]:
+    """The (html, css) a certificate's PDF is rendered from."""
+    template = template_of(course.academy_id)
+    values = documents.values(facts_of(certificate, course, base_url), template,
+                              certificate.locale, certificate.second_locale)
+    return documents.html(values), documents.stylesheet(template)
+
+
+def render(certificate: Certificate, course: Course, base_url: str) -> None:
+    """Render the certificate's PDF once, keep it, and record its hash and size."""
+    pdf = rendering.render_pdf(*document_of(certificate, course, base_url), documents.file_roots())
+    attach_pdf(certificate, pdf)
+
+
+def attach_pdf(certificate: Certificate, pdf: bytes) -> None:
+    certificate.pdf_sha256 = storage.store(PDF_KIND, pdf, ".pdf")
+    certificate.pdf_size = len(pdf)
+
+
+# --- Issuing ------------------------------------------------------------------------------------
+
+def current_certificate(user_id: int, course_id: int) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id,
+        Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)))
+
+
+def refusal(enrolment: Enrolment, policy: CertificatePolicy, grade: float | None,
+            has_current: bool):
+    """Why this enrolment cannot have a certificate now, or None if it can."""
+    if enrolment.status != COMPLETED or enrolment.completed_at is None:
+        return _l("The trainee has not completed this course.")
+    if policy.issuance == NONE:
+        return _l("This course does not give certificates.")
+    if policy.min_grade is not None and (grade is None or grade + 1e-9 < policy.min_grade):
+        return _l("The course grade is below the minimum of %(min)d %%.", min=policy.min_grade)
+    if has_current:
+        return _l("This trainee already holds a current certificate for this course.")
+    return None
+
+
+@dataclass
+class Draft:
+    """A certificate added to the session, with the document its PDF will be rendered from."""
+
+    certificate: Certificate
+    html: str
+    css: str
+
+
+def draft_certificate(completed_at: datetime, user: User, course: Course, *, serial: str,
+                      actor_id: int | None, base_url: str, now: datetime,
+                      grade: float | None, job_id: str | None = None) -> Draft:
+    """Add a certificate row (for a course completed at `completed_at`) and build its document."""
+    policy = policy_of(course.id)
+    locale, second = certificate_locales(user, course)
+    certificate = Certificate(
+        serial=serial, code=codes.new_code(), user_id=user.id, course_id=course.id,
+        academy_id=course.academy_id, locale=locale, second_locale=second,
+        name=user.display_name, course_title=course.title_in(locale), hours=course.hours or 0,
+        grade=round(grade, 1) if policy.shows_grade and grade is not None else None,
+        completed_at=completed_at, issued_at=now,
+        expires_at=add_months(now, policy.validity_months) if policy.validity_months else None,
+        issued_by_id=actor_id, job_id=job_id)
+    db.session.add(certificate)
+    html, css = document_of(certificate, course, base_url)
+    return Draft(certificate, html, css)
+
+
+def issue_certificate(enrolment: Enrolment, *, actor_id: int | None,
+                      base_url: str | None = None) -> Certificate:
+    """Issue one certificate now (serial, code, PDF, audit). Raises NotEligible."""
+    course = db.session.get(Course, enrolment.course_id)
+    user = db.session.get(User, enrolment.user_id)
+    grade = quiz_queries.course_grade(user.id, course.id)
+    reason = refusal(enrolment, policy_of(course.id), grade,
+                     current_certificate(user.id, course.id) is not None)
+    if reason:
+        raise NotEligible(reason)
+    now = utcnow()
+    draft = draft_certificate(enrolment.completed_at, user, course,
+                              serial=serials.next_serials(now.year)[0], actor_id=actor_id,
+                              base_url=base_url or public_base_url(), now=now, grade=grade)
+    attach_pdf(draft.certificate, rendering.render_pdf(draft.html, draft.css,
+                                                       documents.file_roots()))
+    db.session.flush()
+    _audit("certificate.issue", draft.certificate, actor_id)
+    return draft.certificate
+
+
+def issue_on_completion(enrolment: Enrolment) -> Certificate | None:
+    """Called when a course is completed: issue at once if the course's policy says so.
+
+    A failure to render leaves the completion standing; the trainee then appears among those a
+    coordinator can issue to.
+    """
+    if policy_of(enrolment.course_id).issuance != AUTOMATIC:
+        return None
+    try:
+        with db.session.begin_nested():
+            return issue_certificate(enrolment, actor_id=None)
+    except NotEligible:
+        return None
+    except Exception:  # the course stays completed whatever the renderer did
+        log.exception("automatic certificate for enrolment %s failed", enrolment.id)
+        return None
+
+
+def issue_batch(enrolment_ids: list[int], *, actor_id: int, base_url: str, job_id: str | None,
+                render_many: Callable[[list[tuple[str, str]]], list[bytes]]) -> tuple[int, int]:
+    """Issue certificates to the eligible enrolments among these ids; return (issued, skipped).
+
+    Serials are reserved for the whole batch in one UPDATE; the PDFs are rendered by
+    `render_many` (worker processes in a bulk job). Nothing is kept if rendering fails.
+    """
+    from academy.certificates import queries
+
+    candidates = queries.batch_candidates(enrolment_ids)
+    now = utcnow()
+    numbers = iter(serials.next_serials(now.year, len(candidates))) if candidates else iter(())
+    drafts = [draft_certificate(row.enrolment.completed_at, row.user, row.course,
+                                serial=next(numbers), actor_id=actor_id, base_url=base_url,
+                                now=now, grade=row.grade, job_id=job_id) for row in candidates]
+    pdfs = render_many([(draft.html, draft.css) for draft in drafts]) if drafts else []
+    for draft, pdf in zip(drafts, pdfs, strict=True):
+        attach_pdf(draft.certificate, pdf)
+    db.session.flush()
+    for draft in drafts:
+        _audit("certificate.issue", draft.certificate, actor_id, {"job": job_id})
+    return len(drafts), len(enrolment_ids) - len(drafts)
+
+
+# --- After issue --------------------------------------------------------------------------------
+
+def revoke(certificate: Certificate, *, reason: str, actor_id: int) -> None:
+    """Revoke a certificate for good, with the reason. Raises NotEligible if already revoked."""
+    if certificate.revoked_at is not None:
+        raise NotEligible(_l("This certificate is already revoked."))
+    certificate.revoked_at, certificate.revoked_reason = utcnow(), reason
+    db.session.flush()
+    _audit("certificate.revoke", certificate, actor_id, {"reason": reason})
+
+
+def _replace(old: Certificate, *, why: str, actor_id: int, reason: str,
+             base_url: str | None) -> Certificate:
+    if old.revoked_at is not None or old.superseded_at is not None:
+        raise NotEligible(_l("Only a current certificate can be renewed or reissued."))
+    course = db.session.get(Course, old.course_id)
+    user = db.session.get(User, old.user_id)
+    enrolment = db.session.scalar(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+    now = utcnow()
+    old.superseded_at, old.supersede_reason = now, why
+    db.session.flush()  # the old one stops being current before the new one is added
+    grade = quiz_queries.course_grade(user.id, course.id)
+    completed_at = enrolment.completed_at if enrolment and enrolment.completed_at else old.completed_at
+    draft = draft_certificate(completed_at, user, course,
+                              serial=serials.next_serials(now.year)[0], actor_id=actor_id,
+                              base_url=base_url or public_base_url(), now=now, grade=grade)
+    if why == NAME_CORRECTION:  # a corrected name does not extend the validity
+        draft.certificate.expires_at = old.expires_at
+        draft.html, draft.css = document_of(draft.certificate, course, base_url or public_base_url())
+    attach_pdf(draft.certificate, rendering.render_pdf(draft.html, draft.css,
+                                                       documents.file_roots()))
+    db.session.flush()
+    old.superseded_by_id = draft.certificate.id
+    action = "certificate.renew" if why == RENEWAL else "certificate.reissue"
+    _audit(action, draft.certificate, actor_id,
+           {"replaces": old.serial, "reason": reason, "name_before": old.name,
+            "name_after": draft.certificate.name})
+    _audit(action, old, actor_id, {"replaced_by": draft.certificate.serial, "reason": reason})
+    return draft.certificate
+
+
+def renew(old: Certificate, *, actor_id: int, reason: str = "",
+          base_url: str | None = None) -> Certificate:
+    """A new certificate with fresh dates superseding `old`. Raises NotEligible."""
+    return _replace(old, why=RENEWAL, actor_id=actor_id, reason=reason, base_url=base_url)
+
+
+def reissue(old: Certificate, *, actor_id: int, reason: str,
+            base_url: str | None = None) -> Certificate:
+    """A new certificate with the trainee's name as registered now, same validity. Raises
+    NotEligible."""
+    return _replace(old, why=NAME_CORRECTION, actor_id=actor_id, reason=reason, base_url=base_url)
+
+
+def _audit(action: str, certificate: Certificate, actor_id: int | None,
+           details: dict | None = None) -> None:
+    audit.record(action, actor_id=actor_id, target_type="certificate", target_id=certificate.id,
+                 academy_id=certificate.academy_id,
+                 details={"serial": certificate.serial, **(details or {})})

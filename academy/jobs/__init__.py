@@ -1,0 +1,1 @@
+"""Long work run outside the request: RQ on Redis when configured, a thread otherwise."""
