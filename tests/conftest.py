@@ -33,7 +33,7 @@ class FreshContextClient(FlaskClient):
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("campus")
     url = TEST_DATABASE_URL or f"sqlite:///{tmp / 'test.sqlite3'}"
-    application = make_app(url, tmp)
+    application = make_app(url, tmp, JOB_MODE="inline")
     application.test_client_class = FreshContextClient
     if is_postgres():
         with application.app_context():

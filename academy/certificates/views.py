@@ -251,11 +251,13 @@ def _count_lookup() -> None:
         abort(429)
 
 
-@bp.route("/verify", methods=["GET", "POST"])
+@bp.route("/verify")
 def verify():
-    form = VerifyForm(request.args if request.method == "GET" and request.args.get("code")
-                      else None)
-    if (request.method == "POST" or request.args.get("code")) and form.validate():
+    """The check page; its code form is a GET (a lookup changes nothing) that leads on to the
+    certificate's own address."""
+    typed = "code" in request.args
+    form = VerifyForm(formdata=request.args if typed else None)
+    if typed and form.validate():
         return redirect(url_for("certificates.verify_code",
                                 code=codes.grouped(codes.normalise(form.code.data))))
     return render_template("certificates/verify.html", form=form,

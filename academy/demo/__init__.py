@@ -11,7 +11,8 @@ from academy.academies.models import Academy
 from academy.accounts import operations as account_ops
 from academy.curricula import operations as course_ops
 from academy.curricula.packages.archive import read_folder
-from academy.demo.data import ACADEMIES, DEMO_PASSWORD, NETWORK_STAFF, PEOPLE
+from academy.demo.data import (ACADEMIES, CERTIFICATE_DESIGNS, CERTIFICATE_POLICIES,
+                               DEMO_PASSWORD, GRADUATE_COHORT, GRADUATES, NETWORK_STAFF, PEOPLE)
 from academy.extensions import db
 
 
@@ -46,7 +47,56 @@ def load_demo() -> list[tuple[str, str]]:
                 locale=spec["default_locale"], password=DEMO_PASSWORD, roles=[role])
             logins.append((username, role))
     db.session.flush()
-    load_curricula(reviewer=next(u for u in created_staff if u.is_coordinator))
+    coordinator = next(u for u in created_staff if u.is_coordinator)
+    courses = load_curricula(reviewer=coordinator)
+    set_up_certificates(courses, coordinator)
+    logins.extend(load_graduates(next(c for c in courses if c.slug == "mandela-rules-in-practice")))
+    return logins
+
+
+def set_up_certificates(courses, coordinator) -> None:
+    """The demo courses' certificate settings and two academies' certificate designs."""
+    from academy.certificates import operations as certificate_ops
+
+    for course in courses:
+        if course.slug in CERTIFICATE_POLICIES:
+            certificate_ops.save_policy(course, actor_id=coordinator.id,
+                                        **CERTIFICATE_POLICIES[course.slug])
+    for slug, design in CERTIFICATE_DESIGNS.items():
+        academy = db.session.scalar(select(Academy).where(Academy.slug == slug))
+        certificate_ops.save_template(academy, actor_id=coordinator.id, **design)
+
+
+def load_graduates(course) -> list[tuple[str, str]]:
+    """Each academy's graduates: a cohort of trainees who completed `course` some weeks ago."""
+    from datetime import timedelta
+
+    from academy.cohorts import operations as cohort_ops
+    from academy.db import utcnow
+    from academy.enrolment import operations as enrolment_ops
+    from academy.enrolment.models import COMPLETED
+
+    logins = []
+    lessons = [lesson for module in course.modules for lesson in module.lessons]
+    for number, spec in enumerate(ACADEMIES):
+        academy = db.session.scalar(select(Academy).where(Academy.slug == spec["slug"]))
+        usernames = []
+        for index, name in enumerate(GRADUATES[spec["prefix"]], start=1):
+            username = f"{spec['prefix']}.graduate{index}"
+            user, _ = account_ops.create_user(
+                username=username, display_name=name, academy=academy,
+                staff_number=f"{spec['country']}-{2000 + index}", locale=spec["default_locale"],
+                password=DEMO_PASSWORD, roles=["trainee"])
+            enrolment = enrolment_ops.enrol_by_staff(user, course)
+            for lesson in lessons:
+                enrolment_ops.complete_lesson(enrolment, lesson)
+            enrolment.status = COMPLETED
+            enrolment.completed_at = utcnow() - timedelta(days=7 + 3 * number + index)
+            usernames.append(username)
+            logins.append((username, "trainee"))
+        cohort = cohort_ops.create_cohort(
+            academy, GRADUATE_COHORT.get(spec["default_locale"], GRADUATE_COHORT["en"]))
+        cohort_ops.add_members(cohort, usernames)
     return logins
 
 

@@ -72,3 +72,37 @@ NETWORK_STAFF = [
     {"username": "coordinator", "display_name": "Laura Méndez Ortega", "roles": ["coordinator"],
      "locale": "es"},
 ]
+
+# Invented graduates: trainees of each academy who completed the Mandela Rules course, grouped in
+# a cohort, waiting for a coordinator to issue their certificates.
+GRADUATES = {
+    "es": ["Marta Ibáñez Soler", "Óscar Lázaro Peña", "Ainhoa Zubiría Ortiz"],
+    "pt": ["Beatriz Magalhães", "Tomás Conceição", "Leonor Patrício"],
+    "fr": ["Élodie Marchand", "François Lemaître", "Maëlle Guérin"],
+    "it": ["Alessandro Cantù", "Federica Nicolò", "Piergiorgio Sàlvati"],
+    "br": ["Gabriela Assunção", "Vinícius Brandão", "Letícia Antônia Pereira"],
+    "co": ["Natalia Ordóñez", "Sebastián Peñaloza", "María José Caicedo"],
+    "ar": ["Lucía Echeverría", "Ramiro Gutiérrez", "Sofía Zúñiga"],
+    "cr": ["Adriana Jiménez Mora", "Mauricio Ramírez Solís", "Priscilla Ureña"],
+    "cl": ["Catalina Muñoz Rivas", "Ignacio Pérez Araya", "Antonia Núñez Soto"],
+    "pe": ["Yanet Ccori Huamán", "Edwin Ñahui Quispe", "Lucero Sánchez Ríos"],
+}
+# The cohort's name in each academy's language.
+GRADUATE_COHORT = {"es": "Promoción 2026", "pt": "Turma de 2026", "fr": "Promotion 2026",
+                   "it": "Corso 2026", "en": "2026 intake"}
+# Certificate settings of the demo courses (by slug) and designs of two academies.
+CERTIFICATE_POLICIES = {
+    "mandela-rules-in-practice": {"issuance": "approval", "min_grade": None,
+                                  "validity_months": 36, "shows_grade": False},
+    "dynamic-security-and-intelligence": {"issuance": "automatic", "min_grade": 60,
+                                          "validity_months": 24, "shows_grade": True},
+    "alternatives-to-imprisonment": {"issuance": "automatic", "min_grade": None,
+                                     "validity_months": None, "shows_grade": False},
+}
+CERTIFICATE_DESIGNS = {
+    "es-cep": {"is_bilingual": True, "accent": "#7a1f2b", "signatures": [
+        {"name": "Carmen Ortega Ruiz", "title": "Directora de la Escuela de Estudios Penitenciarios"},
+        {"name": "Laura Méndez Ortega", "title": "Coordinadora de la Red de Academias Penitenciarias"}]},
+    "fr-enap": {"is_bilingual": False, "accent": "#1f3d6b", "signatures": [
+        {"name": "Sophie Lefèvre", "title": "Directrice de l'École nationale d'administration pénitentiaire"}]},
+}
