@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "VERIFY_MAX_PER_ADDRESS": 60,
     "VERIFY_WINDOW_SECONDS": 15 * 60,
     "JOB_MODE": None,  # "rq" when REDIS_URL is set, else "thread"; tests use "inline"
+    "JOB_QUEUE": "campus",  # the RQ queue `flask jobs worker` serves
 }
 
 FIXED: dict[str, Any] = {

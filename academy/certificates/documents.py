@@ -69,7 +69,8 @@ def _facts_lines(facts: Facts, locale: str) -> list[str]:
             lines.append(ngettext("%(num)d hour of training", "%(num)d hours of training",
                                   facts.hours))
         if facts.grade is not None:
-            lines.append(_("Grade: %(grade)s", grade=format_percent(facts.grade / 100)))
+            lines.append(_("Grade: %(grade)s",
+                           grade=format_percent(facts.grade / 100, "#,##0.#%")))
         lines.append(_("Completed on %(date)s", date=format_date(facts.completed_at, "long")))
         lines.append(_("Issued on %(date)s", date=format_date(facts.issued_at, "long")))
         if facts.expires_at is not None:

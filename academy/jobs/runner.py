@@ -63,7 +63,8 @@ def queue(app: Flask):
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+    return Queue(app.config.get("JOB_QUEUE") or QUEUE_NAME,
+                 connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
 def _run_in_thread(app: Flask, job_id: str) -> None:
