@@ -3,7 +3,6 @@ the renderer's worker processes; and serials under concurrent issuers. These tes
 of their own on committed databases, so they run outside the per-test transaction."""
 from __future__ import annotations
 
-import io
 import os
 import secrets
 import threading

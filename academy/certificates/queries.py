@@ -68,24 +68,36 @@ def _eligible(filters: Filters, *columns):
                    or_(CertificatePolicy.min_grade.is_(None),
                        grades.c.grade >= CertificatePolicy.min_grade - 1e-9),
                    ~_current_exists()))
+    return _narrow(stmt, filters, Enrolment.user_id, Enrolment.course_id)
+
+
+def _narrow(stmt, filters: Filters, user_id, course_id):
+    """The trainee's academy, its country, the course and the cohort (User and the trainee's
+    Academy are joined in `stmt`)."""
     if filters.academy_id:
         stmt = stmt.where(User.academy_id == filters.academy_id)
     if filters.country:
         stmt = stmt.where(Academy.country == filters.country)
     if filters.course_id:
-        stmt = stmt.where(Enrolment.course_id == filters.course_id)
+        stmt = stmt.where(course_id == filters.course_id)
     if filters.cohort_id:
         stmt = stmt.where(exists().where(CohortMember.cohort_id == filters.cohort_id,
-                                         CohortMember.user_id == Enrolment.user_id))
+                                         CohortMember.user_id == user_id))
     return stmt
+
+
+def _page_of(stmt, order, page: int) -> tuple[list, int]:
+    """One page of the rows of `stmt` in `order`, and how many rows there are in all."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(stmt.order_by(*order).limit(PAGE_SIZE)
+                              .offset((page - 1) * PAGE_SIZE)).all()
+    return rows, total
 
 
 def eligible(filters: Filters, page: int = 1) -> tuple[list[EligibleRow], int]:
     """Completed enrolments that may be given a certificate now, a page at a time, and the total."""
     stmt = _eligible(filters, Enrolment.id, User, Enrolment.course_id, Enrolment.completed_at)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(Enrolment.completed_at, Enrolment.id)
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    rows, total = _page_of(stmt, (Enrolment.completed_at, Enrolment.id), page)
     return [EligibleRow(row[0], row[1], row[2], row[3], row[4]) for row in rows], total
 
 
@@ -124,24 +136,14 @@ def issued(filters: Filters, now: datetime, page: int = 1) -> tuple[list[tuple],
     """Issued certificates (newest first) with their holders, a page at a time, and the total."""
     stmt = (select(Certificate, User).join(User, User.id == Certificate.user_id)
             .outerjoin(Academy, Academy.id == User.academy_id))
-    if filters.academy_id:
-        stmt = stmt.where(User.academy_id == filters.academy_id)
-    if filters.country:
-        stmt = stmt.where(Academy.country == filters.country)
-    if filters.course_id:
-        stmt = stmt.where(Certificate.course_id == filters.course_id)
-    if filters.cohort_id:
-        stmt = stmt.where(exists().where(CohortMember.cohort_id == filters.cohort_id,
-                                         CohortMember.user_id == Certificate.user_id))
+    stmt = _narrow(stmt, filters, Certificate.user_id, Certificate.course_id)
     if filters.status in (VALID, EXPIRED, REVOKED, SUPERSEDED):
         stmt = stmt.where(_status_clause(filters.status, now))
     if filters.search:
         needle = filters.search.strip()
         stmt = stmt.where(or_(Certificate.serial == needle.upper(),
                               Certificate.name.ilike(f"%{_escape_like(needle)}%", escape="\\")))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    rows, total = _page_of(stmt, (Certificate.issued_at.desc(), Certificate.id.desc()), page)
     return [tuple(row) for row in rows], total
 
 
@@ -163,9 +165,10 @@ def by_pdf_hash(digest: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.pdf_sha256 == digest))
 
 
-def of_job(job_id: str) -> list[Certificate]:
+def of_job(job_id: str, limit: int | None = None) -> list[Certificate]:
+    """The certificates a job issued, by serial (the first `limit` of them, if given)."""
     return list(db.session.scalars(select(Certificate).where(Certificate.job_id == job_id)
-                                   .order_by(Certificate.serial)))
+                                   .order_by(Certificate.serial).limit(limit)))
 
 
 def replacement_of(certificate: Certificate) -> Certificate | None:

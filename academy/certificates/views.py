@@ -129,7 +129,7 @@ def _job(job_id: str):
 @login_required
 def job(job_id: str):
     found = _job(job_id)
-    issued = queries.of_job(found.id) if found.is_over else []
+    issued = queries.of_job(found.id, limit=queries.PAGE_SIZE) if found.is_over else []
     return render_template("certificates/job.html", job=found, issued=issued)
 
 
