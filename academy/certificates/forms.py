@@ -165,6 +165,6 @@ class CertificateFilterForm(FlaskForm):
         self.course.choices = choices([("", _l("All courses")), *sorted(
             ((str(c.id), c.title_in(locale)) for c in courses), key=by_name)])
         self.cohort.choices = choices([("", _l("All cohorts")), *sorted(
-            ((str(cohort.id), f"{cohort.name} ({academy_name})")
-             for cohort, academy_name in cohorts), key=by_name)])
+            ((str(cohort.id), f"{cohort.name} ({academy.name_in(locale)})")
+             for cohort, academy in cohorts), key=by_name)])
         self.status.choices = choices([("", _l("Any status")), *STATUS_LABELS.items()])

@@ -272,6 +272,7 @@ def _public_answer(certificate: Certificate | None) -> dict:
     answer = {
         "status": certificate.status_at(utcnow()), "serial": certificate.serial,
         "name": certificate.name, "course": certificate.course_title,
+        "language": certificate.locale,
         "academy": course.academy.name_in(certificate.locale), "hours": certificate.hours,
         "grade": certificate.grade, "completed_on": certificate.completed_at.date().isoformat(),
         "issued_on": certificate.issued_at.date().isoformat(),

@@ -101,7 +101,7 @@ CERTIFICATE_POLICIES = {
 }
 CERTIFICATE_DESIGNS = {
     "es-cep": {"is_bilingual": True, "accent": "#7a1f2b", "signatures": [
-        {"name": "Carmen Ortega Ruiz", "title": "Directora de la Escuela de Estudios Penitenciarios"},
+        {"name": "Carmen Ortega Ruiz", "title": "Directora del Centro de Estudios Penitenciarios"},
         {"name": "Laura Méndez Ortega", "title": "Coordinadora de la Red de Academias Penitenciarias"}]},
     "fr-enap": {"is_bilingual": False, "accent": "#1f3d6b", "signatures": [
         {"name": "Sophie Lefèvre", "title": "Directrice de l'École nationale d'administration pénitentiaire"}]},
