@@ -199,11 +199,20 @@ class Draft:
     css: str
 
 
+_FROM_POLICY = object()
+
+
 def draft_certificate(completed_at: datetime, user: User, course: Course, *, serial: str,
                       actor_id: int | None, base_url: str, now: datetime,
-                      grade: float | None, job_id: str | None = None) -> Draft:
-    """Add a certificate row (for a course completed at `completed_at`) and build its document."""
+                      grade: float | None, job_id: str | None = None,
+                      expires_at=_FROM_POLICY) -> Draft:
+    """Add a certificate row (for a course completed at `completed_at`) and build its document.
+
+    It expires as the course's policy says, unless `expires_at` is given.
+    """
     policy = policy_of(course.id)
+    if expires_at is _FROM_POLICY:
+        expires_at = add_months(now, policy.validity_months) if policy.validity_months else None
     locale, second = certificate_locales(user, course)
     certificate = Certificate(
         serial=serial, code=codes.new_code(), user_id=user.id, course_id=course.id,
@@ -211,8 +220,7 @@ def draft_certificate(completed_at: datetime, user: User, course: Course, *, ser
         name=user.display_name, course_title=course.title_in(locale), hours=course.hours or 0,
         grade=round(grade, 1) if policy.shows_grade and grade is not None else None,
         completed_at=completed_at, issued_at=now,
-        expires_at=add_months(now, policy.validity_months) if policy.validity_months else None,
-        issued_by_id=actor_id, job_id=job_id)
+        expires_at=expires_at, issued_by_id=actor_id, job_id=job_id)
     db.session.add(certificate)
     html, css = document_of(certificate, course, base_url)
     return Draft(certificate, html, css)
@@ -292,25 +300,31 @@ def revoke(certificate: Certificate, *, reason: str, actor_id: int) -> None:
     _audit("certificate.revoke", certificate, actor_id, {"reason": reason})
 
 
-def _replace(old: Certificate, *, why: str, actor_id: int, reason: str,
-             base_url: str | None) -> Certificate:
+def _supersede(old: Certificate, why: str) -> None:
+    """Mark a current certificate as replaced (before its replacement is added)."""
     if old.revoked_at is not None or old.superseded_at is not None:
         raise NotEligible(_l("Only a current certificate can be renewed or reissued."))
+    old.superseded_at, old.supersede_reason = utcnow(), why
+    db.session.flush()
+
+
+def _replace(old: Certificate, *, why: str, actor_id: int, reason: str,
+             base_url: str | None) -> Certificate:
+    _supersede(old, why)
     course = db.session.get(Course, old.course_id)
     user = db.session.get(User, old.user_id)
     enrolment = db.session.scalar(select(Enrolment).where(
         Enrolment.user_id == user.id, Enrolment.course_id == course.id))
-    now = utcnow()
-    old.superseded_at, old.supersede_reason = now, why
-    db.session.flush()  # the old one stops being current before the new one is added
-    grade = quiz_queries.course_grade(user.id, course.id)
-    completed_at = enrolment.completed_at if enrolment and enrolment.completed_at else old.completed_at
+    completed_at = (enrolment.completed_at if enrolment and enrolment.completed_at
+                    else old.completed_at)
+    now = old.superseded_at
+    # A corrected name keeps the old validity; a renewal starts a new one.
+    expires_at = old.expires_at if why == NAME_CORRECTION else _FROM_POLICY
     draft = draft_certificate(completed_at, user, course,
                               serial=serials.next_serials(now.year)[0], actor_id=actor_id,
-                              base_url=base_url or public_base_url(), now=now, grade=grade)
-    if why == NAME_CORRECTION:  # a corrected name does not extend the validity
-        draft.certificate.expires_at = old.expires_at
-        draft.html, draft.css = document_of(draft.certificate, course, base_url or public_base_url())
+                              base_url=base_url or public_base_url(), now=now,
+                              grade=quiz_queries.course_grade(user.id, course.id),
+                              expires_at=expires_at)
     attach_pdf(draft.certificate, rendering.render_pdf(draft.html, draft.css,
                                                        documents.file_roots()))
     db.session.flush()

@@ -38,4 +38,6 @@ class Job(db.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if self.status == FINISHED else int(100 * self.done / self.total) if self.total else 0
+        if self.status == FINISHED:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
