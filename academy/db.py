@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextvars
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, event
@@ -52,6 +53,17 @@ def utcnow() -> datetime:
 # Reads (GET) start a deferred transaction so they never queue behind writers; everything
 # else takes SQLite's write lock up front so concurrent writers wait instead of failing.
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+
+
+@contextmanager
+def reading():
+    """Transactions begun inside are reads: on SQLite they take no write lock (long jobs read,
+    then write in short transactions, so a classroom's writes never wait behind them)."""
+    token = write_intent.set(False)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import calendar
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -127,12 +126,13 @@ def add_months(moment: datetime, months: int) -> datetime:
                           day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
-def certificate_locales(user: User, course: Course) -> tuple[str, str | None]:
+def certificate_locales(user: User, course: Course,
+                        template: CertificateTemplate) -> tuple[str, str | None]:
     """The trainee's language, and the academy's as a second one when the template asks."""
     academy = course.academy
     locale = user.locale if is_locale(user.locale) else academy.default_locale
     locale = locale if is_locale(locale) else current_app.config["DEFAULT_LOCALE"]
-    second = academy.default_locale if template_of(academy.id).is_bilingual else None
+    second = academy.default_locale if template.is_bilingual else None
     return locale, (second if is_locale(second) and second != locale else None)
 
 
@@ -149,9 +149,10 @@ def facts_of(certificate: Certificate, course: Course, base_url: str) -> documen
         verify_url=verify_url(base_url, certificate.code))
 
 
-def document_of(certificate: Certificate, course: Course, base_url: str) -> tuple[str, str]:
+def document_of(certificate: Certificate, course: Course, base_url: str,
+                template: CertificateTemplate | None = None) -> tuple[str, str]:
     """The (html, css) a certificate's PDF is rendered from."""
-    template = template_of(course.academy_id)
+    template = template or template_of(course.academy_id)
     values = documents.values(facts_of(certificate, course, base_url), template,
                               certificate.locale, certificate.second_locale)
     return documents.html(values), documents.stylesheet(template)
@@ -205,15 +206,19 @@ _FROM_POLICY = object()
 def draft_certificate(completed_at: datetime, user: User, course: Course, *, serial: str,
                       actor_id: int | None, base_url: str, now: datetime,
                       grade: float | None, job_id: str | None = None,
-                      expires_at=_FROM_POLICY) -> Draft:
-    """Add a certificate row (for a course completed at `completed_at`) and build its document.
+                      expires_at=_FROM_POLICY, policy: CertificatePolicy | None = None,
+                      template: CertificateTemplate | None = None) -> Draft:
+    """A new certificate (for a course completed at `completed_at`, not yet in the session)
+    and the document its PDF is rendered from.
 
-    It expires as the course's policy says, unless `expires_at` is given.
+    It expires as the course's policy says, unless `expires_at` is given; `policy` and
+    `template` save their lookups when many are drafted.
     """
-    policy = policy_of(course.id)
+    policy = policy or policy_of(course.id)
+    template = template or template_of(course.academy_id)
     if expires_at is _FROM_POLICY:
         expires_at = add_months(now, policy.validity_months) if policy.validity_months else None
-    locale, second = certificate_locales(user, course)
+    locale, second = certificate_locales(user, course, template)
     certificate = Certificate(
         serial=serial, code=codes.new_code(), user_id=user.id, course_id=course.id,
         academy_id=course.academy_id, locale=locale, second_locale=second,
@@ -221,8 +226,7 @@ def draft_certificate(completed_at: datetime, user: User, course: Course, *, ser
         grade=round(grade, 1) if policy.shows_grade and grade is not None else None,
         completed_at=completed_at, issued_at=now,
         expires_at=expires_at, issued_by_id=actor_id, job_id=job_id)
-    db.session.add(certificate)
-    html, css = document_of(certificate, course, base_url)
+    html, css = document_of(certificate, course, base_url, template)
     return Draft(certificate, html, css)
 
 
@@ -242,6 +246,7 @@ def issue_certificate(enrolment: Enrolment, *, actor_id: int | None,
                               base_url=base_url or public_base_url(), now=now, grade=grade)
     attach_pdf(draft.certificate, rendering.render_pdf(draft.html, draft.css,
                                                        documents.file_roots()))
+    db.session.add(draft.certificate)
     db.session.flush()
     _audit("certificate.issue", draft.certificate, actor_id)
     return draft.certificate
@@ -265,28 +270,48 @@ def issue_on_completion(enrolment: Enrolment) -> Certificate | None:
         return None
 
 
-def issue_batch(enrolment_ids: list[int], *, actor_id: int, base_url: str, job_id: str | None,
-                render_many: Callable[[list[tuple[str, str]]], list[bytes]]) -> tuple[int, int]:
-    """Issue certificates to the eligible enrolments among these ids; return (issued, skipped).
+def draft_batch(enrolment_ids: list[int], serial_list: list[str], *, actor_id: int,
+                base_url: str, job_id: str | None) -> list[Draft]:
+    """Draft certificates for the eligible enrolments among these ids, one serial each (in
+    order; serials left over when fewer are eligible now are a gap). Reads only."""
+    from academy.certificates import queries
 
-    Serials are reserved for the whole batch in one UPDATE; the PDFs are rendered by
-    `render_many` (worker processes in a bulk job). Nothing is kept if rendering fails.
+    now, policies, templates = utcnow(), {}, {}
+    drafts = []
+    for row, serial in zip(queries.batch_candidates(enrolment_ids), serial_list):
+        course = row.course
+        policy = policies.setdefault(course.id, policy_of(course.id))
+        template = templates.setdefault(course.academy_id, template_of(course.academy_id))
+        drafts.append(draft_certificate(
+            row.enrolment.completed_at, row.user, course, serial=serial, actor_id=actor_id,
+            base_url=base_url, now=now, grade=row.grade, job_id=job_id, policy=policy,
+            template=template))
+    return drafts
+
+
+def keep_batch(drafts: list[Draft], pdfs: list[bytes], *, actor_id: int,
+               job_id: str | None) -> int:
+    """Add drafted certificates with their rendered PDFs, audited; return how many.
+
+    Certificates issued to the same people by someone else meanwhile are left out (the partial
+    unique index would refuse them), so the rest still go through.
     """
     from academy.certificates import queries
 
-    candidates = queries.batch_candidates(enrolment_ids)
-    now = utcnow()
-    numbers = iter(serials.next_serials(now.year, len(candidates))) if candidates else iter(())
-    drafts = [draft_certificate(row.enrolment.completed_at, row.user, row.course,
-                                serial=next(numbers), actor_id=actor_id, base_url=base_url,
-                                now=now, grade=row.grade, job_id=job_id) for row in candidates]
-    pdfs = render_many([(draft.html, draft.css) for draft in drafts]) if drafts else []
+    taken = queries.holding_current([(d.certificate.user_id, d.certificate.course_id)
+                                     for d in drafts])
+    kept = 0
     for draft, pdf in zip(drafts, pdfs, strict=True):
+        if (draft.certificate.user_id, draft.certificate.course_id) in taken:
+            continue
         attach_pdf(draft.certificate, pdf)
+        db.session.add(draft.certificate)
+        kept += 1
     db.session.flush()
     for draft in drafts:
-        _audit("certificate.issue", draft.certificate, actor_id, {"job": job_id})
-    return len(drafts), len(enrolment_ids) - len(drafts)
+        if draft.certificate.id is not None:
+            _audit("certificate.issue", draft.certificate, actor_id, {"job": job_id})
+    return kept
 
 
 # --- After issue --------------------------------------------------------------------------------
@@ -327,6 +352,7 @@ def _replace(old: Certificate, *, why: str, actor_id: int, reason: str,
                               expires_at=expires_at)
     attach_pdf(draft.certificate, rendering.render_pdf(draft.html, draft.css,
                                                        documents.file_roots()))
+    db.session.add(draft.certificate)
     db.session.flush()
     old.superseded_by_id = draft.certificate.id
     action = "certificate.renew" if why == RENEWAL else "certificate.reissue"

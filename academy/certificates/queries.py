@@ -113,6 +113,23 @@ def batch_candidates(enrolment_ids: list[int]) -> list[Candidate]:
     return [Candidate(*row) for row in db.session.execute(stmt.order_by(Enrolment.id))]
 
 
+def count_candidates(enrolment_ids: list[int]) -> int:
+    """How many of these enrolments may be given a certificate now."""
+    stmt = _eligible(Filters(), Enrolment.id).where(Enrolment.id.in_(enrolment_ids))
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def holding_current(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (user_id, course_id) pairs among these that hold a current certificate."""
+    if not pairs:
+        return set()
+    users, courses = {u for u, _c in pairs}, {c for _u, c in pairs}
+    rows = db.session.execute(select(Certificate.user_id, Certificate.course_id).where(
+        Certificate.user_id.in_(users), Certificate.course_id.in_(courses),
+        Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)))
+    return {tuple(row) for row in rows} & set(pairs)
+
+
 def courses_by_id(course_ids: set[int]) -> dict[int, Course]:
     if not course_ids:
         return {}

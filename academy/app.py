@@ -1,0 +1,171 @@
+"""The application factory: settings, extensions, blueprints, request hooks, CLI, error pages."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, flash, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from academy.db import configure_sqlite, render_item, write_intent
+from academy.config import load_config
+from academy.extensions import babel, csrf, login_manager, migrate
+from academy.extensions import db as database
+from academy.i18n import compile_catalogues, is_locale, select_locale
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, CLI and error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    from academy.errors import register_error_handlers
+    from academy.cli import register_cli
+    from academy.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    _warn_about_missing_libraries(app)
+    return app
+
+
+def _warn_about_missing_libraries(app: Flask) -> None:
+    from academy.certificates.rendering import has_fast_subsetter
+
+    if not has_fast_subsetter():
+        app.logger.warning(
+            "HarfBuzz's subsetter (Debian: libharfbuzz-subset0) is missing: every certificate PDF "
+            "will take 5 to 6 times longer to make. See README.md, 'Install'.")
+
+
+def import_models() -> None:
+    """Import every domain's models so the metadata (and Alembic) sees all tables."""
+    from academy.academies import models as _academies  # noqa: F401
+    from academy.accounts import models as _accounts  # noqa: F401
+    from academy import ratelimit as _ratelimit  # noqa: F401
+    from academy.curricula import models as _curricula  # noqa: F401
+    from academy.cohorts import models as _cohorts  # noqa: F401
+    from academy.enrolment import models as _enrolment  # noqa: F401
+    from academy.quizzes import models as _quizzes  # noqa: F401
+    from academy.audit import models as _audit  # noqa: F401
+    from academy.jobs import models as _jobs  # noqa: F401
+    from academy.certificates import models as _certificates  # noqa: F401
+
+
+def _init_extensions(app: Flask) -> None:
+    import_models()
+    compile_catalogues()
+    database.init_app(app)
+    with app.app_context():
+        if database.engine.dialect.name == "sqlite":
+            configure_sqlite(database.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, database, directory=str(_migrations_dir()), render_as_batch=True,
+                     compare_type=True, render_item=render_item)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
+        _translations_dir()))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are ended on the server instead
+
+    from academy.accounts.queries import user_for_session
+    from academy.security import SessionInterface
+
+    login_manager.user_loader(user_for_session)
+    app.session_interface = SessionInterface()
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _translations_dir():
+    from academy.i18n import TRANSLATIONS_DIR
+
+    return TRANSLATIONS_DIR
+
+
+def _register_blueprints(app: Flask) -> None:
+    from academy.academies.views import bp as academies_bp
+    from academy.authoring import sharing as _sharing  # noqa: F401 - registers its views
+    from academy.authoring import views as _authoring  # noqa: F401 - registers its views
+    from academy.authoring.blueprint import bp as authoring_bp
+    from academy.catalog.views import bp as catalog_bp
+    from academy.cohorts.views import bp as cohorts_bp
+    from academy.enrolment.views import bp as enrolment_bp
+    from academy.accounts.views import bp as accounts_bp
+    from academy.home.views import bp as home_bp
+    from academy.people.views import bp as people_bp
+    from academy.quizzes.admin_views import bp as quiz_admin_bp
+    from academy.quizzes.bank.views import bp as bank_bp
+    from academy.quizzes.views import bp as quizzes_bp
+    from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
+    from academy.certificates import bulk as _bulk  # noqa: F401 - registers the bulk job
+    from academy.certificates.views import bp as certificates_bp
+    from academy.certificates.operations import issue_on_completion
+    from academy.enrolment.operations import on_completion
+
+    for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
+                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, bank_bp,
+                      certificates_bp):
+        app.register_blueprint(blueprint)
+    on_completion(issue_on_completion)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from academy.security import add_security_headers
+
+    @app.before_request
+    def _write_intent():
+        # Reads never take SQLite's write lock; everything else takes it up front.
+        g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.before_request
+    def _url_locale():
+        wanted = request.args.get("lang")
+        if wanted is None:
+            return
+        if is_locale(wanted):
+            g.url_locale = wanted
+        else:
+            flash(_l("That language is not available; the page is shown in your usual language."),
+                  "warning")
+
+    @app.before_request
+    def _force_password_change():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in {"accounts.change_password", "accounts.logout",
+                                         "accounts.set_language", "static"}
+        ):
+            return redirect(url_for("accounts.change_password"))
+        return None
+
+    @app.after_request
+    def _headers(response):
+        add_security_headers(response)
+        user = g.get("_login_user")  # only if this request loaded it; static files do not
+        if user is not None and user.is_authenticated:
+            # Pages of a signed-in person must not stay in a shared computer's cache.
+            response.headers.setdefault("Cache-Control", "no-store")
+        response.vary.add("Cookie")
+        return response
+
+    @app.teardown_request
+    def _reset_write_intent(_exc):
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            write_intent.reset(token)

@@ -1,0 +1,40 @@
+"""A bulk job's downloads: one zip of the PDFs and one merged PDF for printing.
+
+Plain paths in, digests out, no app: the job hands this to one of its renderer processes, so
+the memory pypdf takes to merge a thousand PDFs is given back when that process ends.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from pathlib import Path
+
+from pypdf import PdfWriter
+
+
+def _keep(tmp: Path, directory: Path, suffix: str) -> str:
+    digest = hashlib.sha256()
+    with tmp.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    name = digest.hexdigest()
+    tmp.replace(directory / f"{name}{suffix}")
+    return name
+
+
+def write_bundles(entries: list[tuple[str, str]], directory: str) -> dict[str, str]:
+    """Write the zip (PDFs stored as they are) and the merged PDF of (path, name in the zip)
+    entries into `directory`, named by their SHA-256; return {"zip": digest, "pdf": digest}."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f".bundle.{os.getpid()}"
+    zip_tmp, pdf_tmp = stem.with_suffix(".zip.tmp"), stem.with_suffix(".pdf.tmp")
+    merged = PdfWriter()
+    with zipfile.ZipFile(zip_tmp, "w", zipfile.ZIP_STORED) as bundle:
+        for path, name in entries:
+            bundle.write(path, name)
+            merged.append(path)
+    with pdf_tmp.open("wb") as handle:
+        merged.write(handle)
+    return {"zip": _keep(zip_tmp, folder, ".zip"), "pdf": _keep(pdf_tmp, folder, ".pdf")}
