@@ -295,6 +295,7 @@ def _certificate_objects(here, shared, people) -> dict:
                                        base_url="http://localhost", now=utcnow(), grade=None,
                                        job_id=job.id)
     cert_ops.attach_pdf(draft.certificate, b"%PDF-1.7 stand-in")
+    db.session.add(draft.certificate)
     db.session.flush()
     job.status, job.done = FINISHED, 1
     job.result = {"zip": storage.store(bulk.DOWNLOADS, b"PK stand-in", ".zip")}
