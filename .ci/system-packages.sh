@@ -8,6 +8,11 @@ PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 lib
 if [ "${1:-}" = "--test" ]; then
   PACKAGES="$PACKAGES poppler-utils"
 fi
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "Not a Debian system: install Pango, HarfBuzz with its subset library and the DejaVu" >&2
+  echo "fonts with your package manager (WeasyPrint's documentation lists them)." >&2
+  exit 0
+fi
 missing=""
 for package in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

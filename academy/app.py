@@ -130,7 +130,9 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _write_intent():
         # Reads never take SQLite's write lock; everything else takes it up front.
-        g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS)
+        view = app.view_functions.get(request.endpoint)
+        g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS
+                                                or getattr(view, "writes_on_get", False))
 
     @app.before_request
     def _url_locale():

@@ -87,6 +87,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             instance.mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{instance / 'campus.sqlite3'}"
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if production and not app.config.get("PUBLIC_URL"):
+        # Certificates print it in their QR codes: never take it from a request's Host header.
+        raise ConfigError("ACADEMY_PUBLIC_URL must be set in production")
     app.config["UPLOAD_DIR"] = str(app.config.get("UPLOAD_DIR") or instance / "uploads")
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
 

@@ -55,6 +55,13 @@ def utcnow() -> datetime:
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
 
 
+def writes_on_get(view):
+    """Mark a view that writes although it answers GET (a counter): its transaction takes
+    SQLite's write lock up front, like a POST's, instead of failing to upgrade a read."""
+    view.writes_on_get = True
+    return view
+
+
 @contextmanager
 def reading():
     """Transactions begun inside are reads: on SQLite they take no write lock (long jobs read,

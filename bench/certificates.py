@@ -596,7 +596,7 @@ def run_bulk(app, seeded: Seeded, profile: str | None, lock_probe: bool) -> Bulk
     marks: dict[str, float] = {}
     issue_batch, build_downloads = bulk._issue, bulk.build_downloads
 
-    def timed_issue_batch(job, enrolment_ids, render_many):
+    def timed_issue_batch(job_id, payload, enrolment_ids, render_many):
         batch = Batch(now())
 
         def timed_render(items):
@@ -606,7 +606,7 @@ def run_bulk(app, seeded: Seeded, profile: str | None, lock_probe: bool) -> Bulk
             finally:
                 batch.render_end = now()
 
-        made = issue_batch(job, enrolment_ids, timed_render)
+        made = issue_batch(job_id, payload, enrolment_ids, timed_render)
         batch.end, batch.issued = now(), made
         batches.append(batch)
         return made

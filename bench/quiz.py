@@ -252,6 +252,7 @@ def app_env(url: str, secret: str, tmp: Path) -> dict:
     """The environment of a production deployment (secrets only in the environment)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("ACADEMY_")}
     env.update(ACADEMY_ENV="production", ACADEMY_SECRET_KEY=secret, ACADEMY_DATABASE_URL=url,
+               ACADEMY_PUBLIC_URL="http://127.0.0.1",
                ACADEMY_UPLOAD_DIR=str(tmp / "uploads"), PYTHONDONTWRITEBYTECODE="1")
     return env
 

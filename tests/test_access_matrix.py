@@ -159,7 +159,7 @@ ROUTES: dict[str, Access] = {
     **{f"certificates.{name}": Access({TRAINEE, ADMIN_HERE, ADMIN_ELSEWHERE, COORDINATOR}, values={
         "certificate_id": "certificate"}, denied=404) for name in ("show", "pdf")},
     **{f"certificates.{name}": Access({COORDINATOR}, "POST", {"certificate_id": "certificate"})
-       for name in ("revoke", "renew", "reissue")},
+       for name in ("revoke", "renew", "reissue", "issue_again")},
     "certificates.mine": Access(SIGNED_IN),
     "certificates.verify": Access(PUBLIC),
     "certificates.verify_code": Access(PUBLIC, values={"code": "certificate_code"}),

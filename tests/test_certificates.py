@@ -570,3 +570,85 @@ def test_the_app_knows_whether_the_fast_font_subsetter_is_there():
 def test_every_certificate_row_counts_once(app_ctx, course, trainee, complete):
     issue(complete(trainee, course))
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+# --- Review fixes ------------------------------------------------------------------------------
+
+def test_a_revoked_certificate_is_not_offered_again_until_a_coordinator_decides(
+        client, login_as, course, trainee, complete, coordinator):
+    enrolment = complete(trainee, course)
+    revoked = issue(enrolment)
+    operations.revoke(revoked, reason="Fraud", actor_id=coordinator.id)
+    db.session.commit()
+    assert queries.eligible(queries.Filters())[1] == 0
+    with pytest.raises(operations.NotEligible):
+        issue(enrolment)
+    login_as(coordinator)
+    url = f"/certificates/{revoked.id}"
+    token = _csrf(client, url)
+    response = client.post(f"{url}/issue-again", data={"csrf_token": token,
+                                                       "again-reason": "Revoked by mistake"})
+    assert response.status_code == 302
+    new = operations.current_certificate(trainee.id, course.id)
+    assert new is not None and new.id != revoked.id
+    assert response.headers["Location"].endswith(f"/certificates/{new.id}")
+    db.session.refresh(revoked)
+    assert revoked.status_at(utcnow()) == "revoked" and revoked.superseded_by_id == new.id
+    assert client.post(f"{url}/issue-again", data={"csrf_token": token, "again-reason": "x"}
+                       ).status_code == 400  # only once
+
+
+def test_extra_css_cannot_hide_a_font_face_inside_a_media_block():
+    with pytest.raises(DomainError):
+        css.clean_extra_css('@media print { @font-face { font-family: "DejaVu Serif"; '
+                            'src: local("x") } }')
+
+
+def test_a_page_past_the_end_and_odd_ids_are_not_errors(client, login_as, coordinator):
+    login_as(coordinator)
+    for url in ("/certificates?page=100000000000000000000", "/certificates/eligible?page=99",
+                "/certificates?academy=%C2%B2", "/certificates/eligible?cohort=%D9%A3"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_former_coordinator_cannot_follow_their_old_job(app, client, login_as, coordinator,
+                                                          course, trainee, complete):
+    from academy.accounts.models import NetworkRole
+
+    complete(trainee, course)
+    login_as(coordinator)
+    page = client.get("/certificates/eligible").get_data(as_text=True)
+    token = CSRF_RE.search(page).group(1)
+    enrolment_id = re.search(r'name="enrolments" value="(\d+)"', page).group(1)
+    job_url = client.post("/certificates/issue", data={
+        "csrf_token": token, "enrolments": [enrolment_id]}).headers["Location"]
+    assert client.get(job_url).status_code == 200
+    db.session.execute(db.delete(NetworkRole).where(NetworkRole.user_id == coordinator.id))
+    db.session.commit()
+    assert client.get(job_url).status_code == 404
+
+
+def test_bulk_issuance_leaves_out_who_was_issued_meanwhile(app_ctx, course, create_user, academy,
+                                                           complete, coordinator):
+    enrolments = [complete(create_user(academy=academy, roles=["trainee"]), course)
+                  for _ in range(3)]
+    ids = [e.id for e in enrolments]
+    drafts = operations.draft_batch(ids, serials.next_serials(2035, 3), actor_id=coordinator.id,
+                                    base_url="https://campus.example.org", job_id=None)
+    issue(enrolments[1])  # someone else, between drafting and writing
+    kept = operations.keep_batch(drafts, [b"%PDF-1.7 a", b"%PDF-1.7 b", b"%PDF-1.7 c"],
+                                 actor_id=coordinator.id, job_id=None)
+    db.session.commit()
+    assert kept == 2
+    holders = db.session.scalars(select(Certificate.user_id)).all()
+    assert sorted(holders) == sorted(e.user_id for e in enrolments)
+
+
+def test_production_refuses_to_start_without_the_public_address(tmp_path):
+    from academy import create_app
+    from academy.config import ConfigError
+
+    settings = {"ENV": "production", "SECRET_KEY": "s" * 32, "UPLOAD_DIR": str(tmp_path),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "PUBLIC_URL": None}
+    with pytest.raises(ConfigError, match="ACADEMY_PUBLIC_URL"):
+        create_app(settings)

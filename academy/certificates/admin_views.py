@@ -96,6 +96,9 @@ def design_page(academy_id: int):
     academy = _academy(academy_id)
     template = operations.template_of(academy.id)
     form = TemplateForm()
+    for code in LOCALES:  # the texts are in their language; their labels in the interface's
+        for key in TEMPLATE_TEXTS:
+            getattr(form, f"texts_{code}")[key].render_kw = {"lang": code}
     if request.method == "GET":
         _fill(form, template)
     elif attempt(form, lambda: _save(academy, form, template)):

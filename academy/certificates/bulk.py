@@ -67,9 +67,8 @@ def renderer(count: int) -> Iterator[Renderer]:
                                                            folder).result())
 
 
-def _issue(job: Job, ids: list[int], render_many) -> int:
+def _issue(job_id: str, payload: dict, ids: list[int], render_many) -> int:
     """One batch; returns how many certificates it issued."""
-    payload = job.payload
     with reading():
         count = queries.count_candidates(ids)
         db.session.commit()
@@ -79,24 +78,26 @@ def _issue(job: Job, ids: list[int], render_many) -> int:
     db.session.commit()
     with reading():
         drafts = operations.draft_batch(ids, numbers, actor_id=payload["actor_id"],
-                                        base_url=payload["base_url"], job_id=job.id)
+                                        base_url=payload["base_url"], job_id=job_id)
         db.session.commit()
     pdfs = render_many([(draft.html, draft.css) for draft in drafts])
-    return operations.keep_batch(drafts, pdfs, actor_id=payload["actor_id"], job_id=job.id)
+    return operations.keep_batch(drafts, pdfs, actor_id=payload["actor_id"], job_id=job_id)
 
 
 @handler(KIND)
 def bulk_issue(job: Job) -> None:
     """Issue to every enrolment of the job that is still eligible, a batch per commit."""
-    ids = list(job.payload["enrolment_ids"])
+    # Read once: touching the job after a commit would reload it in a write transaction.
+    job_id, payload = job.id, dict(job.payload)
+    ids = list(payload["enrolment_ids"])
     issued = 0
     with renderer(len(ids)) as work:
         for start in range(0, len(ids), BATCH):
-            issued += _issue(job, ids[start:start + BATCH], work.render_many)
+            issued += _issue(job_id, payload, ids[start:start + BATCH], work.render_many)
             done = min(start + BATCH, len(ids))
             job.done, job.result = done, {"issued": issued, "skipped": done - issued}
             db.session.commit()
-        downloads = build_downloads(job.id, work.bundle)
+        downloads = build_downloads(job_id, work.bundle)
     job.result = {**job.result, **downloads}
     db.session.commit()
 

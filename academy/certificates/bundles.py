@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -23,13 +24,18 @@ def _keep(tmp: Path, directory: Path, suffix: str) -> str:
     return name
 
 
+def _temporary(folder: Path, suffix: str) -> Path:
+    handle, name = tempfile.mkstemp(dir=folder, prefix=".bundle.", suffix=f"{suffix}.tmp")
+    os.close(handle)
+    return Path(name)
+
+
 def write_bundles(entries: list[tuple[str, str]], directory: str) -> dict[str, str]:
     """Write the zip (PDFs stored as they are) and the merged PDF of (path, name in the zip)
     entries into `directory`, named by their SHA-256; return {"zip": digest, "pdf": digest}."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = folder / f".bundle.{os.getpid()}"
-    zip_tmp, pdf_tmp = stem.with_suffix(".zip.tmp"), stem.with_suffix(".pdf.tmp")
+    zip_tmp, pdf_tmp = _temporary(folder, ".zip"), _temporary(folder, ".pdf")
     merged = PdfWriter()
     with zipfile.ZipFile(zip_tmp, "w", zipfile.ZIP_STORED) as bundle:
         for path, name in entries:

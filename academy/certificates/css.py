@@ -21,8 +21,10 @@ def _offending(nodes) -> str | None:
             return f"@{node.lower_at_keyword}"
         if node.type == "function" and node.lower_name in _FORBIDDEN_FUNCTIONS:
             return f"{node.lower_name}()"
+        if node.type == "at-keyword" and node.lower_value in _FORBIDDEN_AT_RULES:
+            return f"@{node.lower_value}"  # an at-rule nested in a block (@media, @layer)
         if node.type == "error":
-            return node.message
+            return str(_l("a syntax error"))
         for children in (getattr(node, "prelude", None), getattr(node, "content", None),
                          getattr(node, "arguments", None)):
             if children and (found := _offending(children)):

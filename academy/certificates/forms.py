@@ -122,6 +122,13 @@ class ReissueForm(FlaskForm):
                                           "certificate shows the name as registered now."))
 
 
+class IssueAgainForm(FlaskForm):
+    reason = TextAreaField(_l("Why it is issued again"), render_kw={"rows": 2},
+                           validators=[DataRequired(REQUIRED), Length(max=1000, message=_MAX)],
+                           description=_l("For example: revoked by mistake. Kept in the "
+                                          "certificate's history."))
+
+
 def _code(_form, field) -> None:
     if codes.normalise(field.data) is None:
         raise ValidationError(_l("A verification code has 28 letters and digits, in blocks of "

@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from academy import images, ratelimit, storage
 from academy.academies.models import Academy
@@ -105,7 +106,8 @@ def store_signature(data: bytes) -> str:
 # --- What a certificate says --------------------------------------------------------------------
 
 def public_base_url() -> str:
-    """The address printed on certificates: PUBLIC_URL, else the address of this request."""
+    """The address printed on certificates: PUBLIC_URL (required in production), else, in
+    development, the address of this request."""
     configured = current_app.config.get("PUBLIC_URL")
     if configured:
         return configured.rstrip("/")
@@ -158,12 +160,6 @@ def document_of(certificate: Certificate, course: Course, base_url: str,
     return documents.html(values), documents.stylesheet(template)
 
 
-def render(certificate: Certificate, course: Course, base_url: str) -> None:
-    """Render the certificate's PDF once, keep it, and record its hash and size."""
-    pdf = rendering.render_pdf(*document_of(certificate, course, base_url), documents.file_roots())
-    attach_pdf(certificate, pdf)
-
-
 def attach_pdf(certificate: Certificate, pdf: bytes) -> None:
     certificate.pdf_sha256 = storage.store(PDF_KIND, pdf, ".pdf")
     certificate.pdf_size = len(pdf)
@@ -177,8 +173,15 @@ def current_certificate(user_id: int, course_id: int) -> Certificate | None:
         Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)))
 
 
+def unanswered_revocation(user_id: int, course_id: int) -> Certificate | None:
+    """A revoked certificate of this person and course that nothing was issued after."""
+    return db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id,
+        Certificate.revoked_at.is_not(None), Certificate.superseded_by_id.is_(None)))
+
+
 def refusal(enrolment: Enrolment, policy: CertificatePolicy, grade: float | None,
-            has_current: bool):
+            has_current: bool, was_revoked: bool = False):
     """Why this enrolment cannot have a certificate now, or None if it can."""
     if enrolment.status != COMPLETED or enrolment.completed_at is None:
         return _l("The trainee has not completed this course.")
@@ -188,6 +191,9 @@ def refusal(enrolment: Enrolment, policy: CertificatePolicy, grade: float | None
         return _l("The course grade is below the minimum of %(min)d %%.", min=policy.min_grade)
     if has_current:
         return _l("This trainee already holds a current certificate for this course.")
+    if was_revoked:
+        return _l("This trainee's certificate for this course was revoked. A coordinator may "
+                  "issue a new one from the revoked certificate's page.")
     return None
 
 
@@ -231,13 +237,18 @@ def draft_certificate(completed_at: datetime, user: User, course: Course, *, ser
 
 
 def issue_certificate(enrolment: Enrolment, *, actor_id: int | None,
-                      base_url: str | None = None) -> Certificate:
-    """Issue one certificate now (serial, code, PDF, audit). Raises NotEligible."""
+                      base_url: str | None = None, after_revocation: bool = False) -> Certificate:
+    """Issue one certificate now (serial, code, PDF, audit). Raises NotEligible.
+
+    A revoked certificate blocks a new one unless `after_revocation` says a coordinator decided.
+    """
     course = db.session.get(Course, enrolment.course_id)
     user = db.session.get(User, enrolment.user_id)
     grade = quiz_queries.course_grade(user.id, course.id)
+    blocked_by_revocation = (not after_revocation
+                             and unanswered_revocation(user.id, course.id) is not None)
     reason = refusal(enrolment, policy_of(course.id), grade,
-                     current_certificate(user.id, course.id) is not None)
+                     current_certificate(user.id, course.id) is not None, blocked_by_revocation)
     if reason:
         raise NotEligible(reason)
     now = utcnow()
@@ -280,8 +291,11 @@ def draft_batch(enrolment_ids: list[int], serial_list: list[str], *, actor_id: i
     drafts = []
     for row, serial in zip(queries.batch_candidates(enrolment_ids), serial_list):
         course = row.course
-        policy = policies.setdefault(course.id, policy_of(course.id))
-        template = templates.setdefault(course.academy_id, template_of(course.academy_id))
+        if course.id not in policies:
+            policies[course.id] = policy_of(course.id)
+        if course.academy_id not in templates:
+            templates[course.academy_id] = template_of(course.academy_id)
+        policy, template = policies[course.id], templates[course.academy_id]
         drafts.append(draft_certificate(
             row.enrolment.completed_at, row.user, course, serial=serial, actor_id=actor_id,
             base_url=base_url, now=now, grade=row.grade, job_id=job_id, policy=policy,
@@ -300,18 +314,39 @@ def keep_batch(drafts: list[Draft], pdfs: list[bytes], *, actor_id: int,
 
     taken = queries.holding_current([(d.certificate.user_id, d.certificate.course_id)
                                      for d in drafts])
-    kept = 0
-    for draft, pdf in zip(drafts, pdfs, strict=True):
-        if (draft.certificate.user_id, draft.certificate.course_id) in taken:
-            continue
+    wanted = [(draft, pdf) for draft, pdf in zip(drafts, pdfs, strict=True)
+              if (draft.certificate.user_id, draft.certificate.course_id) not in taken]
+    try:
+        with db.session.begin_nested():
+            _add_all(wanted)
+        kept = [draft for draft, _pdf in wanted]
+    except IntegrityError:  # issued meanwhile by someone else: keep the others, one by one
+        kept = []
+        for draft, pdf in wanted:
+            try:
+                with db.session.begin_nested():
+                    _add_all([(_fresh(draft), pdf)])
+            except IntegrityError:
+                continue
+            kept.append(draft)
+    for draft in kept:
+        _audit("certificate.issue", draft.certificate, actor_id, {"job": job_id})
+    return len(kept)
+
+
+def _fresh(draft: Draft) -> Draft:
+    """The draft's certificate as a new object (a rolled-back flush leaves it half-persisted)."""
+    old = draft.certificate
+    columns = {c.key: getattr(old, c.key) for c in Certificate.__table__.columns if c.key != "id"}
+    draft.certificate = Certificate(**columns)
+    return draft
+
+
+def _add_all(items: list[tuple[Draft, bytes]]) -> None:
+    for draft, pdf in items:
         attach_pdf(draft.certificate, pdf)
         db.session.add(draft.certificate)
-        kept += 1
     db.session.flush()
-    for draft in drafts:
-        if draft.certificate.id is not None:
-            _audit("certificate.issue", draft.certificate, actor_id, {"job": job_id})
-    return kept
 
 
 # --- After issue --------------------------------------------------------------------------------
@@ -361,6 +396,25 @@ def _replace(old: Certificate, *, why: str, actor_id: int, reason: str,
             "name_after": draft.certificate.name})
     _audit(action, old, actor_id, {"replaced_by": draft.certificate.serial, "reason": reason})
     return draft.certificate
+
+
+def issue_again(revoked: Certificate, *, actor_id: int, reason: str,
+                base_url: str | None = None) -> Certificate:
+    """A new certificate for the person and course of a revoked one (a coordinator's decision,
+    with its reason). Raises NotEligible."""
+    if revoked.revoked_at is None or revoked.superseded_by_id is not None:
+        raise NotEligible(_l("Only a revoked certificate that nothing replaced can be issued "
+                             "again."))
+    enrolment = db.session.scalar(select(Enrolment).where(
+        Enrolment.user_id == revoked.user_id, Enrolment.course_id == revoked.course_id))
+    if enrolment is None:
+        raise NotEligible(_l("The trainee has not completed this course."))
+    certificate = issue_certificate(enrolment, actor_id=actor_id, base_url=base_url,
+                                    after_revocation=True)
+    revoked.superseded_by_id = certificate.id
+    _audit("certificate.issue_again", certificate, actor_id,
+           {"after_revocation_of": revoked.serial, "reason": reason})
+    return certificate
 
 
 def renew(old: Certificate, *, actor_id: int, reason: str = "",

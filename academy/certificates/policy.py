@@ -31,5 +31,6 @@ def can_see_certificate(user, certificate, trainee_academy_id: int | None) -> bo
 
 
 def can_follow_job(user, job) -> bool:
-    """A job's progress and downloads are for whoever started it."""
-    return bool(user.is_authenticated and job is not None and job.owner_id == user.id)
+    """A job's progress and downloads are for the coordinator who started it (while they are
+    one: the zip holds other people's certificates)."""
+    return bool(can_issue(user) and job is not None and job.owner_id == user.id)

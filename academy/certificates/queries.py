@@ -11,6 +11,7 @@ from academy.accounts.models import User
 from academy.certificates.models import (APPROVAL, EXPIRED, NONE, REVOKED, SUPERSEDED, VALID,
                                          Certificate, CertificatePolicy)
 from academy.cohorts.models import CohortMember
+from academy.db import escape_like
 from academy.curricula.models import Course
 from academy.enrolment.models import COMPLETED, Enrolment
 from academy.extensions import db
@@ -54,20 +55,26 @@ def _current_exists():
                           Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None))
 
 
+def _revoked_exists():
+    """A revoked certificate that nothing was issued after: a coordinator decides again."""
+    return exists().where(Certificate.user_id == Enrolment.user_id,
+                          Certificate.course_id == Enrolment.course_id,
+                          Certificate.revoked_at.is_not(None),
+                          Certificate.superseded_by_id.is_(None))
+
+
 def _eligible(filters: Filters, *columns):
-    grades = quiz_queries.course_grades()
-    stmt = (select(*columns, grades.c.grade)
+    grade = quiz_queries.course_grade_of(Enrolment.user_id, Enrolment.course_id)
+    stmt = (select(*columns, grade.label("grade"))
             .join(User, User.id == Enrolment.user_id)
             .join(Course, Course.id == Enrolment.course_id)
             .outerjoin(Academy, Academy.id == User.academy_id)
             .outerjoin(CertificatePolicy, CertificatePolicy.course_id == Enrolment.course_id)
-            .outerjoin(grades, and_(grades.c.user_id == Enrolment.user_id,
-                                    grades.c.course_id == Enrolment.course_id))
             .where(Enrolment.status == COMPLETED, Enrolment.completed_at.is_not(None),
                    func.coalesce(CertificatePolicy.issuance, APPROVAL) != NONE,
                    or_(CertificatePolicy.min_grade.is_(None),
-                       grades.c.grade >= CertificatePolicy.min_grade - 1e-9),
-                   ~_current_exists()))
+                       grade >= CertificatePolicy.min_grade - 1e-9),
+                   ~_current_exists(), ~_revoked_exists()))
     return _narrow(stmt, filters, Enrolment.user_id, Enrolment.course_id)
 
 
@@ -87,8 +94,10 @@ def _narrow(stmt, filters: Filters, user_id, course_id):
 
 
 def _page_of(stmt, order, page: int) -> tuple[list, int]:
-    """One page of the rows of `stmt` in `order`, and how many rows there are in all."""
+    """One page of the rows of `stmt` in `order` (a page past the end is the last one), and
+    how many rows there are in all."""
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = max(1, min(page, -(-total // PAGE_SIZE)))
     rows = db.session.execute(stmt.order_by(*order).limit(PAGE_SIZE)
                               .offset((page - 1) * PAGE_SIZE)).all()
     return rows, total
@@ -159,13 +168,9 @@ def issued(filters: Filters, now: datetime, page: int = 1) -> tuple[list[tuple],
     if filters.search:
         needle = filters.search.strip()
         stmt = stmt.where(or_(Certificate.serial == needle.upper(),
-                              Certificate.name.ilike(f"%{_escape_like(needle)}%", escape="\\")))
+                              Certificate.name.ilike(f"%{escape_like(needle)}%", escape="\\")))
     rows, total = _page_of(stmt, (Certificate.issued_at.desc(), Certificate.id.desc()), page)
     return [tuple(row) for row in rows], total
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def of_holder(user_id: int) -> list[Certificate]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    send_file, url_for)
@@ -12,13 +13,13 @@ from academy import storage
 from academy.accounts.models import User
 from academy.audit import queries as audit_queries
 from academy.certificates import bulk, codes, operations, policy, queries
-from academy.certificates.forms import (CertificateFilterForm, IssueAllForm, IssueForm,
-                                        ReissueForm, RenewForm, RevokeForm, VerifyFileForm,
-                                        VerifyForm)
+from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, IssueAllForm,
+                                        IssueForm, ReissueForm, RenewForm, RevokeForm,
+                                        VerifyFileForm, VerifyForm)
 from academy.certificates.labels import STATUS_LABELS
 from academy.certificates.models import Certificate
 from academy.curricula.models import Course
-from academy.db import utcnow
+from academy.db import utcnow, writes_on_get
 from academy.extensions import db
 from academy.forms import attempt
 from academy.i18n import current_locale
@@ -33,14 +34,18 @@ def _coordinator() -> None:
         abort(403)
 
 
+def _as_id(text: str | None) -> int | None:
+    return int(text) if text and re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
 def _filters(form: CertificateFilterForm) -> queries.Filters:
     """The filters as the form validated them; a wrong value is shown by its field and ignored."""
     form.validate()
     value = lambda f: None if f.errors or not f.data else f.data  # noqa: E731
-    as_id = lambda f: int(value(f)) if value(f) and value(f).isdigit() else None  # noqa: E731
-    return queries.Filters(academy_id=as_id(form.academy), country=value(form.country),
-                           course_id=as_id(form.course), cohort_id=as_id(form.cohort),
-                           status=value(form.status), search=value(form.q))
+    return queries.Filters(academy_id=_as_id(value(form.academy)), country=value(form.country),
+                           course_id=_as_id(value(form.course)),
+                           cohort_id=_as_id(value(form.cohort)), status=value(form.status),
+                           search=value(form.q))
 
 
 def _filter_form() -> CertificateFilterForm:
@@ -108,10 +113,9 @@ def issue_all():
     form = IssueAllForm()
     if not form.validate_on_submit():
         abort(400)
-    as_id = lambda text: int(text) if (text or "").isdigit() else None  # noqa: E731
     ids = queries.eligible_ids(queries.Filters(
-        academy_id=as_id(form.academy.data), country=(form.country.data or None),
-        course_id=as_id(form.course.data), cohort_id=as_id(form.cohort.data)))
+        academy_id=_as_id(form.academy.data), country=form.country.data or None,
+        course_id=_as_id(form.course.data), cohort_id=_as_id(form.cohort.data)))
     if not ids:
         flash(_("Nobody matching these filters can be given a certificate now."), "warning")
         return redirect(url_for("certificates.eligible"))
@@ -145,8 +149,9 @@ def job_download(job_id: str, kind: str):
                      download_name=f"certificates-{found.created_at:%Y%m%d-%H%M}.{kind}")
 
 
-def _certificate(certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
+def _certificate(certificate_id: int, for_update: bool = False) -> Certificate:
+    """The certificate if this person may see it (locked for a change when asked), else 404."""
+    certificate = db.session.get(Certificate, certificate_id, with_for_update=for_update)
     holder = db.session.get(User, certificate.user_id) if certificate else None
     if not policy.can_see_certificate(current_user, certificate,
                                       holder.academy_id if holder else None):
@@ -178,12 +183,14 @@ def _show(certificate: Certificate, forms: dict | None = None, status: int = 200
         revoke_form=forms.get("revoke") or RevokeForm(formdata=None, prefix="revoke"),
         renew_form=forms.get("renew") or RenewForm(formdata=None, prefix="renew"),
         reissue_form=forms.get("reissue") or ReissueForm(formdata=None, prefix="reissue"),
+        again_form=forms.get("again") or IssueAgainForm(formdata=None, prefix="again"),
     ), status
 
 
 def _change(certificate_id: int, name: str, form_class, change, message: str):
     _coordinator()
-    certificate = _certificate(certificate_id)
+    # Locked: a double click or a second coordinator waits, then finds it already changed.
+    certificate = _certificate(certificate_id, for_update=True)
     form = form_class(prefix=name)
     done = attempt(form, lambda: change(certificate, (form.reason.data or "").strip()))
     if not done:
@@ -215,6 +222,14 @@ def reissue(certificate_id: int):
     return _change(certificate_id, "reissue", ReissueForm, lambda c, reason: operations.reissue(
         c, reason=reason, actor_id=current_user.id),
         _("A corrected certificate has been issued; it replaces the old one."))
+
+
+@bp.route("/certificates/<int:certificate_id>/issue-again", methods=["POST"])
+@login_required
+def issue_again(certificate_id: int):
+    return _change(certificate_id, "again", IssueAgainForm, lambda c, reason:
+                   operations.issue_again(c, reason=reason, actor_id=current_user.id),
+                   _("A new certificate has been issued."))
 
 
 @bp.route("/certificates/<int:certificate_id>/pdf")
@@ -292,6 +307,7 @@ def _found(code: str) -> Certificate | None:
 
 
 @bp.route("/verify/<code>")
+@writes_on_get  # counts the check
 def verify_code(code: str):
     _count_lookup()
     certificate = _found(code)
@@ -299,6 +315,7 @@ def verify_code(code: str):
 
 
 @bp.route("/verify/<code>.json")
+@writes_on_get  # counts the check
 def verify_json(code: str):
     _count_lookup()
     answer = _public_answer(_found(code))
@@ -331,7 +348,7 @@ def _verdict(certificate: Certificate | None, *, code: str | None, status: int,
     grouped = codes.grouped(certificate.code) if certificate else None
     response = render_template(
         "certificates/verdict.html", answer=answer, labels=STATUS_LABELS, code=grouped,
-        typed=code, form=VerifyForm(formdata=None),
+        form=VerifyForm(formdata=None),
         file_form=file_form or VerifyFileForm(formdata=None), file_checked=file_checked,
         file_matches=file_matches)
     return response, status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}

@@ -176,19 +176,19 @@ def result_of(lesson_id: int, user_id: int) -> QuizResult | None:
     return db.session.get(QuizResult, (lesson_id, user_id))
 
 
-def course_grades():
-    """A subquery of (user_id, course_id, grade): the mean of a person's quiz grades in a course,
-    in percent; courses without quizzes have no row."""
-    return (select(QuizResult.user_id, QuizResult.course_id,
-                   (func.avg(QuizResult.fraction) * 100).label("grade"))
-            .group_by(QuizResult.user_id, QuizResult.course_id).subquery("course_grades"))
+def course_grade_of(user_id, course_id):
+    """The course grade, in percent, of the person and course given as columns (or values):
+    the mean of their quiz grades in that course; NULL for a course without quizzes. A scalar
+    subquery correlated to the caller's rows, so only those rows' results are read."""
+    return (select(func.avg(QuizResult.fraction) * 100)
+            .where(QuizResult.user_id == user_id, QuizResult.course_id == course_id)
+            .scalar_subquery())
 
 
 def course_grade(user_id: int, course_id: int) -> float | None:
-    """One person's course grade in percent (see course_grades), or None without quizzes."""
-    value = db.session.scalar(select(func.avg(QuizResult.fraction)).where(
-        QuizResult.user_id == user_id, QuizResult.course_id == course_id))
-    return None if value is None else float(value) * 100
+    """One person's course grade in percent (see course_grade_of), or None without quizzes."""
+    value = db.session.scalar(select(course_grade_of(user_id, course_id)))
+    return None if value is None else float(value)
 
 
 def answered_counts(question_ids: list[int]) -> dict[int, int]:
