@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -131,6 +132,7 @@ def test_trainee_takes_a_timed_quiz_closes_the_browser_resumes_and_submits(new_p
     expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}$"))  # still on page 1
     before = _clock(countdown.inner_text())
     page.context.close()  # the whole browser goes, without a page change
+    time.sleep(1.5)  # away for a while: the clock shows whole seconds, so at least one passes
 
     page = _signed_in(new_page, "cl.trainee1")  # later, maybe on another computer
     page.goto(quiz_path)
