@@ -52,9 +52,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, event, func, insert, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import event, func, insert, select  # noqa: E402
 
+from bench.databases import create_database, drop_database  # noqa: E402
 from tests.support import CSRF_RE, make_app, upgrade_schema  # noqa: E402
 
 DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -93,29 +93,6 @@ def trainee_name(n: int) -> tuple[str, str]:
 
 
 # --- The database ------------------------------------------------------------------------------
-
-def create_database(base: str, tmp: Path) -> str:
-    """A fresh database for the run: `campus_bench_certificates` on PostgreSQL, or SQLite."""
-    if not base.startswith("postgresql"):
-        return f"sqlite:///{tmp / 'bench.sqlite3'}"
-    url = make_url(base)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        # A database left by an interrupted run of this script is its own: start again.
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        conn.exec_driver_sql(f"CREATE DATABASE {BENCH_DATABASE}")
-    engine.dispose()
-    return url.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
-
-
-def drop_database(url: str, base: str) -> None:
-    if not url.startswith("postgresql"):
-        return
-    engine = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-    engine.dispose()
-
 
 def logo_png() -> bytes:
     """An academy logo as an admin would upload one: a 600 x 240 PNG with some drawing."""
@@ -1116,7 +1093,7 @@ def main() -> None:
     wall = now()
     tmp = Path(tempfile.mkdtemp(prefix="campus-bench-certificates-"))
     base = "sqlite" if args.sqlite else os.environ.get("ACADEMY_BENCH_DATABASE_URL", DEFAULT_BASE)
-    url = create_database(base, tmp)
+    url = create_database(base, tmp, BENCH_DATABASE)
     overrides = {"TESTING": False, "PUBLIC_URL": PUBLIC_URL, "JOB_MODE": "thread"}
     if args.workers:
         overrides["CERTIFICATE_WORKERS"] = args.workers
@@ -1164,7 +1141,7 @@ def main() -> None:
         if args.keep:
             print(f"kept: database {url}, files in {tmp}")
         else:
-            drop_database(url, base)
+            drop_database(url, base, BENCH_DATABASE)
             shutil.rmtree(tmp, ignore_errors=True)
 
 

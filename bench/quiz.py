@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.databases import create_database, drop_database  # noqa: E402
 from tests.support import CSRF_RE, make_app, upgrade_schema  # noqa: E402
 
 DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -92,29 +92,6 @@ def course_package(questions: int, per_page: int) -> dict[str, bytes]:
 
 
 # --- The database ------------------------------------------------------------------------------
-
-def create_database(base: str, tmp: Path) -> str:
-    """A fresh database for the run: `campus_bench_quiz` on PostgreSQL, or an SQLite file."""
-    if not base.startswith("postgresql"):
-        return f"sqlite:///{tmp / 'bench.sqlite3'}"
-    url = make_url(base)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        # A database left by an interrupted run of this script is its own: start again.
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        conn.exec_driver_sql(f"CREATE DATABASE {BENCH_DATABASE}")
-    engine.dispose()
-    return url.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
-
-
-def drop_database(url: str, base: str) -> None:
-    if not url.startswith("postgresql"):
-        return
-    engine = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-    engine.dispose()
-
 
 def seed(app, trainees: int, questions: int, per_page: int, warm: bool = False) -> dict:
     """The academy, the published course and its quiz, and trainees enrolled with a session each.
@@ -893,7 +870,7 @@ def main() -> None:
     wall = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="campus-bench-quiz-"))
     base = "sqlite" if args.sqlite else os.environ.get("ACADEMY_BENCH_DATABASE_URL", DEFAULT_BASE)
-    url = create_database(base, tmp)
+    url = create_database(base, tmp, BENCH_DATABASE)
     secret = secrets.token_hex(32)
     app = make_app(url, tmp, TESTING=False, SECRET_KEY=secret)
     servers: list[Server] = []
@@ -944,7 +921,7 @@ def main() -> None:
             from academy.extensions import db
 
             db.engine.dispose()
-        drop_database(url, base)
+        drop_database(url, base, BENCH_DATABASE)
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
 
