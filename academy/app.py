@@ -114,12 +114,13 @@ def _register_blueprints(app: Flask) -> None:
     from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
     from academy.certificates import bulk as _bulk  # noqa: F401 - registers the bulk job
     from academy.certificates.views import bp as certificates_bp
+    from academy.audit.views import bp as audit_bp
     from academy.certificates.operations import issue_on_completion
     from academy.enrolment.operations import on_completion
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
                       enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, bank_bp,
-                      certificates_bp):
+                      certificates_bp, audit_bp):
         app.register_blueprint(blueprint)
     on_completion(issue_on_completion)
 

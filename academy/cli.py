@@ -22,6 +22,7 @@ courses_cli = AppGroup("courses", help="Course packages: import and export the n
 translations_cli = AppGroup("translations", help="Interface translations (gettext catalogues).")
 quizzes_cli = AppGroup("quizzes", help="Quiz attempts.")
 jobs_cli = AppGroup("jobs", help="Background jobs (bulk certificates).")
+audit_cli = AppGroup("audit", help="The audit log.")
 
 
 def _fail(error: DomainError) -> None:
@@ -196,6 +197,22 @@ def translations_compile() -> None:
     click.echo(f"Compiled {len(built)} catalogues.")
 
 
+@audit_cli.command("verify", help="Check the audit log's hash chain; name the first entry altered "
+                                   "or removed (exit status 1 then).")
+def audit_verify() -> None:
+    from academy.audit.chain import verify
+
+    verdict = verify()
+    if verdict.is_intact:
+        click.echo(f"The audit log is intact: {verdict.checked} entries checked.")
+        return
+    what = {"altered": f"entry #{verdict.seq} was altered",
+            "removed": f"entry #{verdict.seq} was removed",
+            "truncated": f"the entries from #{verdict.seq} on were removed"}[verdict.problem]
+    raise click.ClickException(f"The audit log is broken: {what} "
+                               f"({verdict.checked} entries before it are intact).")
+
+
 @jobs_cli.command("worker", help="Run jobs from Redis (RQ) until stopped; needs ACADEMY_REDIS_URL.")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def jobs_worker(burst: bool) -> None:
@@ -232,5 +249,5 @@ def serve(host: str, port: int, no_demo: bool) -> None:
 def register_cli(app: Flask) -> None:
     """Attach the command groups to `flask --app wsgi`."""
     for command in (demo_cli, users_cli, academies_cli, courses_cli, translations_cli, quizzes_cli,
-                    jobs_cli, serve):
+                    jobs_cli, audit_cli, serve):
         app.cli.add_command(command)

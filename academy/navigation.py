@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from academy.academies import policy as academy_policy
 from academy.academies.queries import academies_administered_by
+from academy.audit import policy as audit_policy
 from academy.accounts.roles import TRAINEE
 from academy.certificates import policy as certificate_policy
 from academy.curricula import policy as curricula_policy
@@ -44,6 +45,8 @@ def main_navigation(user) -> list[NavItem]:
         items.append(_item(_l("Certificates"), "certificates.index"))
     if academy_policy.can_manage_academies(user):
         items.append(_item(_l("Academies"), "academies.index"))
+    if audit_policy.can_read_log(user):
+        items.append(_item(_l("Audit log"), "audit.index"))
     if people_policy.can_manage_network_staff(user):
         items.append(_item(_l("Network staff"), "people.network_staff"))
     if user.admin_academy_ids:

@@ -171,6 +171,11 @@ ROUTES: dict[str, Access] = {
                                       denied=404) for name in ("design_page", "specimen")},
     "certificates.signature": Access({ADMIN_HERE, SITE_ADMIN}, values={
         "academy_id": "academy", "filename": "signature"}, denied=404),
+    # The audit log: site admins read all of it, academy admins their academies' events;
+    # checking the chain is the site admin's.
+    **{f"audit.{name}": Access({ADMIN_HERE, ADMIN_ELSEWHERE, SITE_ADMIN}) for name in (
+        "index", "export")},
+    "audit.verify": Access({SITE_ADMIN}),
 }
 
 

@@ -1,0 +1,31 @@
+"""The audit log's filters (a GET form: it changes nothing)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from academy.audit.labels import AUDIT_ACTION_LABELS
+from academy.forms import choices
+from academy.i18n import sort_key
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("Who (username)"), validators=[Optional(), Length(max=64)],
+                        render_kw={"type": "search", "maxlength": 64})
+    action = SelectField(_l("Action"), default="")
+    academy = SelectField(_l("Academy"), default="")
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
+
+    def offer(self, academies, locale: str) -> None:
+        self.action.choices = choices([("", _l("Any action")), *sorted(
+            ((key, str(label)) for key, label in AUDIT_ACTION_LABELS.items()),
+            key=lambda pair: sort_key(pair[1]))])
+        self.academy.choices = choices([("", _l("All academies")), *sorted(
+            ((str(a.id), a.name_in(locale)) for a in academies),
+            key=lambda pair: sort_key(pair[1]))])
