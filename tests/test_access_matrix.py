@@ -123,7 +123,8 @@ ROUTES: dict[str, Access] = {
     **{f"quiz_admin.{name}": Access(AUTHORS, method, {"course_id": "draft_course",
                                                       "lesson_id": "draft_quiz"}, denied=404)
        for name, method in (("edit_settings", "GET"), ("save_settings", "POST"),
-                            ("add_override", "POST"), ("results", "GET"))},
+                            ("add_override", "POST"), ("results", "GET"),
+                            ("statistics", "GET"))},
     "quiz_admin.delete_override": Access(AUTHORS, "POST", {
         "course_id": "draft_course", "lesson_id": "draft_quiz", "override_id": "draft_override"},
         denied=404),

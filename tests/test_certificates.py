@@ -101,7 +101,8 @@ def test_issued_certificate_says_who_what_and_when_and_keeps_its_hash(course, tr
     assert certificate.serial in text and codes.grouped(certificate.code) in text
     assert "4 horas de formación" in text
     assert certificate.completed_at.year == year or certificate.completed_at.year == year - 1
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.target_id == certificate.id))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.target_type == "certificate",
+                                                      AuditEvent.target_id == certificate.id))
     assert event.action == "certificate.issue" and event.actor_id == coordinator.id
     assert event.details["serial"] == certificate.serial
 

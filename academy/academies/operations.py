@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from academy.academies import logos
 from academy.academies.models import Academy, Membership
 from academy.accounts.roles import ACADEMY_ROLES
+from academy.audit import operations as audit
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.i18n import LOCALES, is_locale
@@ -73,8 +74,24 @@ def update_academy(academy: Academy, *, slug: str, names: dict[str, str], countr
     db.session.flush()
 
 
-def set_roles(user, academy: Academy, roles: Iterable[str]) -> None:
-    """Give the user exactly these roles in this academy (other academies are untouched)."""
+def set_roles(user, academy: Academy, roles: Iterable[str], *, actor_id: int | None = None) -> None:
+    """Give the user exactly these roles in this academy (other academies are untouched); a
+    change is audited. Raises DomainError on an unknown role."""
+    before = sorted(user.roles_in(academy.id))
+    _apply_roles(user, academy, roles)
+    after = sorted(user.roles_in(academy.id))
+    if after != before:
+        audit.record("account.roles_change", actor_id=actor_id, target_type="user",
+                     target_id=user.id, academy_id=academy.id,
+                     details={"before": before, "after": after})
+
+
+def give_first_roles(user, academy: Academy, roles: Iterable[str]) -> None:
+    """The roles of a person being created (audited with the creation itself)."""
+    _apply_roles(user, academy, roles)
+
+
+def _apply_roles(user, academy: Academy, roles: Iterable[str]) -> None:
     wanted = set(roles)
     if wanted - set(ACADEMY_ROLES):
         raise DomainError(_l("Unknown role."), "roles")

@@ -15,6 +15,7 @@ from academy import ratelimit
 from academy.accounts import passwords, queries, validation
 from academy.accounts.models import NetworkRole, User, UserSession
 from academy.accounts.roles import NETWORK_ROLES
+from academy.audit import operations as audit
 from academy.db import utcnow
 from academy.domain import DomainError
 from academy.extensions import db
@@ -77,8 +78,10 @@ def authenticate(login: str, password: str, address: str | None) -> User:
         raise LoginThrottled(address_limit.retry_after(now))
     user = queries.find_user_for_login(login) if len(login) <= 254 else None
     if not passwords.verify_password(user.password_hash if user else None, password[:1024]):
+        _record_failed_login(login, user, "wrong_password")
         raise InvalidCredentials(_l("Wrong username or password."))
     if not user.is_active:
+        _record_failed_login(login, user, "deactivated")
         raise AccountDeactivated(
             _l("This account has been deactivated. Please contact your academy.")
         )
@@ -87,7 +90,24 @@ def authenticate(login: str, password: str, address: str | None) -> User:
     ratelimit.forgive(address_key, address_limit, now)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
+    _record_about(user, "account.login", actor_id=user.id)
     return user
+
+
+def _record_failed_login(login: str, user: User | None, reason: str) -> None:
+    # Throttled attempts are refused before this and not recorded: the limits bound how many
+    # rows an anonymous guesser can add to the log. The caller commits even though it fails.
+    audit.record("account.login_failed", actor_id=None, target_type="user",
+                 target_id=user.id if user else None,
+                 academy_id=user.academy_id if user else None,
+                 details={"login": login[:100], "reason": reason})
+
+
+def _record_about(user: User, action: str, *, actor_id: int | None,
+                  details: dict | None = None) -> None:
+    """Audit an action on a person's account (filed under their academy)."""
+    audit.record(action, actor_id=actor_id, target_type="user", target_id=user.id,
+                 academy_id=user.academy_id, details=details)
 
 
 def start_session(user: User, ip_address: str | None, user_agent: str | None) -> str:
@@ -111,8 +131,11 @@ def start_session(user: User, ip_address: str | None, user_agent: str | None) ->
     return token
 
 
-def end_session(token: str | None) -> None:
-    """End one login session: its cookie is refused from now on."""
+def end_session(token: str | None, *, user: User | None = None) -> None:
+    """End one login session: its cookie is refused from now on (audited as `user` signing
+    out when given)."""
+    if user is not None:
+        _record_about(user, "account.logout", actor_id=user.id)
     if token:
         db.session.execute(
             update(UserSession)
@@ -142,8 +165,10 @@ def create_user(
     password: str | None = None,
     roles: Iterable[str] = (),
     network_roles: Iterable[str] = (),
+    actor_id: int | None = None,
 ) -> tuple[User, str | None]:
-    """Create a person. Without a password, one is generated and must be changed at first login.
+    """Create a person (audited as created by `actor_id`). Without a password, one is generated
+    and must be changed at first login.
 
     Returns the user and the one-time password (None when a password was given).
     Raises DomainError naming the field at fault.
@@ -180,10 +205,14 @@ def create_user(
         must_change_password=one_time is not None,
     )
     db.session.add(user)
-    set_network_roles(user, network_roles)
+    _apply_network_roles(user, network_roles)
     if academy is not None:
-        academy_ops.set_roles(user, academy, roles)
+        academy_ops.give_first_roles(user, academy, roles)
     db.session.flush()
+    # The roles given at creation belong to this event, not to a roles change.
+    _record_about(user, "account.create", actor_id=actor_id, details={
+        "roles": sorted(user.roles_in(academy.id)) if academy is not None else [],
+        "network_roles": sorted(user.network_role_names)})
     return user, one_time
 
 
@@ -227,8 +256,17 @@ def set_locale(user: User, locale: str) -> None:
     user.locale = locale
 
 
-def set_network_roles(user: User, roles: Iterable[str]) -> None:
-    """Give the user exactly these network-wide roles."""
+def set_network_roles(user: User, roles: Iterable[str], *, actor_id: int | None = None) -> None:
+    """Give the user exactly these network-wide roles (a change is audited). Raises DomainError."""
+    before = sorted(user.network_role_names)
+    _apply_network_roles(user, roles)
+    after = sorted(user.network_role_names)
+    if after != before:
+        _record_about(user, "account.network_roles_change", actor_id=actor_id,
+                      details={"before": before, "after": after})
+
+
+def _apply_network_roles(user: User, roles: Iterable[str]) -> None:
     wanted = set(roles)
     unknown = wanted - set(NETWORK_ROLES)
     if unknown:
@@ -254,28 +292,34 @@ def change_password(user: User, current: str, new: str) -> None:
     user.must_change_password = False
     end_all_sessions(user)
     db.session.flush()
+    _record_about(user, "account.password_change", actor_id=user.id)
 
 
-def reset_password(user: User) -> str:
+def reset_password(user: User, *, actor_id: int | None = None) -> str:
     """Give the user a one-time password to change at next login; end their sessions."""
     one_time = passwords.generate_one_time_password()
     user.password_hash = passwords.hash_password(one_time)
     user.must_change_password = True
     end_all_sessions(user)
     db.session.flush()
+    _record_about(user, "account.password_reset", actor_id=actor_id)
     return one_time
 
 
-def deactivate_user(user: User) -> None:
+def deactivate_user(user: User, *, actor_id: int | None = None) -> None:
     """Stop a person from signing in, and end their open sessions."""
+    if user.is_active:  # a second click changes nothing worth recording
+        _record_about(user, "account.deactivate", actor_id=actor_id)
     user.is_active = False
     user.deactivated_at = utcnow()
     end_all_sessions(user)
     db.session.flush()
 
 
-def reactivate_user(user: User) -> None:
+def reactivate_user(user: User, *, actor_id: int | None = None) -> None:
     """Let a deactivated person sign in again."""
+    if not user.is_active:
+        _record_about(user, "account.reactivate", actor_id=actor_id)
     user.is_active = True
     user.deactivated_at = None
     db.session.flush()

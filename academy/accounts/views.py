@@ -57,7 +57,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    operations.end_session(current_user.session_token)
+    operations.end_session(current_user.session_token, user=current_user._get_current_object())
     db.session.commit()
     chosen_locale = current_user.locale
     logout_user()

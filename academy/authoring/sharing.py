@@ -33,7 +33,7 @@ def change_status(course_id: int):
     change = STATUS_CHANGES.get(request.form.get("change", ""))
     if change is None:
         abort(400)
-    change(course)
+    change(course, actor_id=current_user.id)
     db.session.commit()
     flash(_("The course's status has been changed."), "success")
     return _back(course)
@@ -44,7 +44,7 @@ def change_status(course_id: int):
 def request_sharing(course_id: int):
     course = course_for_author(course_id)
     try:
-        operations.request_sharing(course)
+        operations.request_sharing(course, actor_id=current_user.id)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -58,7 +58,7 @@ def request_sharing(course_id: int):
 @login_required
 def stop_sharing(course_id: int):
     course = course_for_author(course_id)
-    operations.keep_in_academy(course)
+    operations.keep_in_academy(course, actor_id=current_user.id)
     db.session.commit()
     flash(_("The course is now visible to your academy only."), "success")
     return _back(course)
@@ -84,7 +84,8 @@ def import_package():
     problems = []
     if form.validate_on_submit():
         try:
-            course = operations.import_package(read_zip(form.package.data.read()), academy=academy)
+            course = operations.import_package(read_zip(form.package.data.read()), academy=academy,
+                                               actor_id=current_user.id)
         except ArchiveError as error:
             problems = operations.archive_problem(error).problems
         except PackageInvalid as error:
@@ -105,7 +106,8 @@ def adopt(course_id: int):
     if not policy.can_adopt(current_user, source):
         abort(404 if source is None else 403)
     target_id = sorted(policy.authoring_academy_ids(current_user) - {source.academy_id})[0]
-    course = operations.adopt_course(source, db.session.get(Academy, target_id))
+    course = operations.adopt_course(source, db.session.get(Academy, target_id),
+                                     actor_id=current_user.id)
     db.session.commit()
     flash(_("The course has been copied into your academy as a draft: adapt and translate it."),
           "success")

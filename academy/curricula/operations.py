@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from academy.academies import queries as academy_queries
 from academy import images
+from academy.audit import operations as audit
 from academy.curricula import files
 from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PAGE, PUBLISHED,
                                       REVIEW_APPROVED, REVIEW_PENDING, REVIEW_RETURNED, Course,
@@ -22,8 +23,14 @@ from academy.extensions import db
 from academy.i18n import is_locale, sort_key
 
 
-def import_package(files: dict[str, bytes], academy=None) -> Course:
-    """Create a draft course from package files, in `academy` or the package's owner academy.
+def _record(action: str, course: Course, actor_id: int | None, details: dict | None = None) -> None:
+    audit.record(action, actor_id=actor_id, target_type="course", target_id=course.id,
+                 academy_id=course.academy_id, details=details)
+
+
+def import_package(files: dict[str, bytes], academy=None, *, actor_id: int | None = None) -> Course:
+    """Create a draft course from package files, in `academy` or the package's owner academy
+    (audited).
 
     Raises PackageInvalid listing every problem; then nothing is written.
     """
@@ -35,6 +42,7 @@ def import_package(files: dict[str, bytes], academy=None) -> Course:
                 "There is no academy with the short name “%(slug)s”.", slug=data.owner))])
     course = create_course_from_package(data, academy)
     course.visibility = data.visibility
+    _record("course.import", course, actor_id, {"slug": course.slug, "version": course.version})
     return course
 
 
@@ -43,8 +51,10 @@ def archive_problem(error: ArchiveError) -> PackageInvalid:
     return PackageInvalid([Problem(error.path or "", None, error.reason)])
 
 
-def publish_course(course: Course) -> None:
+def publish_course(course: Course, *, actor_id: int | None = None) -> None:
     """Make the course visible to the people who may see it."""
+    if course.status != PUBLISHED:
+        _record("course.publish", course, actor_id)
     course.status = PUBLISHED
     course.published_at = course.published_at or utcnow()
     db.session.flush()
@@ -61,6 +71,8 @@ def approve_sharing(course: Course, reviewer, comment: str = "") -> CourseReview
                           comment=comment, reviewer_id=reviewer.id if reviewer else None)
     db.session.add(review)
     db.session.flush()
+    _record("course.share_approve", course, reviewer.id if reviewer else None,
+            {"version": course.version, "review_id": review.id})
     return review
 
 
@@ -237,22 +249,27 @@ def delete_lesson(lesson: Lesson) -> None:
     db.session.flush()
 
 
-def archive_course(course: Course) -> None:
+def archive_course(course: Course, *, actor_id: int | None = None) -> None:
     """Withdraw a course from the catalogue, keeping it."""
+    if course.status != ARCHIVED:
+        _record("course.archive", course, actor_id)
     course.status = ARCHIVED
     db.session.flush()
 
 
-def unpublish_course(course: Course) -> None:
+def unpublish_course(course: Course, *, actor_id: int | None = None) -> None:
     """Back to draft: only its authors see it."""
+    if course.status != DRAFT:
+        _record("course.unpublish", course, actor_id)
     course.status = DRAFT
     db.session.flush()
 
 
 # --- Sharing with the network ------------------------------------------------------------------
 
-def request_sharing(course: Course) -> None:
-    """Ask a coordinator to share the course with the network (a new version if it was shared)."""
+def request_sharing(course: Course, *, actor_id: int | None = None) -> None:
+    """Ask a coordinator to share the course with the network (a new version if it was shared).
+    Raises DomainError when it is not published or already waiting."""
     if course.status != PUBLISHED:
         raise DomainError(_l("Publish the course before sharing it with the network."))
     if course.review_status == REVIEW_PENDING:
@@ -262,6 +279,7 @@ def request_sharing(course: Course) -> None:
     course.visibility = NETWORK
     course.review_status = REVIEW_PENDING
     db.session.flush()
+    _record("course.share_request", course, actor_id, {"version": course.version})
 
 
 def return_sharing(course: Course, reviewer, comment: str) -> CourseReview:
@@ -273,19 +291,25 @@ def return_sharing(course: Course, reviewer, comment: str) -> CourseReview:
                           comment=comment.strip(), reviewer_id=reviewer.id)
     db.session.add(review)
     db.session.flush()
+    _record("course.share_reject", course, reviewer.id,
+            {"version": course.version, "review_id": review.id})
     return review
 
 
-def keep_in_academy(course: Course) -> None:
+def keep_in_academy(course: Course, *, actor_id: int | None = None) -> None:
     """Stop sharing: the course is visible to its own academy only (sharing again needs a review)."""
+    if course.visibility != ACADEMY_ONLY or course.review_status is not None:
+        _record("course.share_stop", course, actor_id,
+                {"visibility": course.visibility, "review_status": course.review_status})
     course.visibility = ACADEMY_ONLY
     course.review_status = None
     course.approved_version = None
     db.session.flush()
 
 
-def adopt_course(source: Course, academy) -> Course:
-    """Copy a shared course into `academy` as a draft that remembers its source and version."""
+def adopt_course(source: Course, academy, *, actor_id: int | None = None) -> Course:
+    """Copy a shared course into `academy` as a draft that remembers its source and version
+    (audited on the copy). Raises DomainError when the source is not shared."""
     from academy.curricula.packages.writer import export_course
 
     if not source.is_shared:
@@ -297,6 +321,9 @@ def adopt_course(source: Course, academy) -> Course:
     course.source_course_id = source.id
     course.source_version = source.approved_version
     course.version = 1
+    _record("course.adopt", course, actor_id, {
+        "source_course_id": source.id, "source_academy_id": source.academy_id,
+        "source_version": source.approved_version})
     return course
 
 

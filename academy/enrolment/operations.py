@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy import ratelimit
+from academy.audit import operations as audit
 from academy.curricula import policy as course_policy
 from academy.curricula.models import PUBLISHED, Course, Lesson, Module
 from academy.db import utcnow
@@ -120,8 +121,18 @@ def enrol_self(user, course: Course, key: str | None = None) -> Enrolment:
     return enrolment
 
 
-def enrol_by_staff(user, course: Course) -> Enrolment:
+def _record(action: str, enrolment: Enrolment, course: Course, actor_id: int | None,
+            details: dict | None = None) -> None:
+    """Audit a staff decision on someone's enrolment (filed under the course's academy)."""
+    audit.record(action, actor_id=actor_id, target_type="enrolment", target_id=enrolment.id,
+                 academy_id=course.academy_id, details={
+                     "course_id": course.id, "user_id": enrolment.user_id,
+                     "status": enrolment.status, **(details or {})})
+
+
+def enrol_by_staff(user, course: Course, *, actor_id: int | None = None) -> Enrolment:
     """Staff enrol someone, whatever the policy and dates; a full course puts them on the list.
+    Audited, unless they already hold a place or wait for one (nothing changes then).
 
     Raises EnrolmentRefused if the person cannot see the course (or is deactivated).
     """
@@ -135,16 +146,27 @@ def enrol_by_staff(user, course: Course) -> Enrolment:
     enrolment = _start(course, user)
     _place_or_wait(enrolment, course, rules_of(course))
     db.session.flush()
+    _record("enrolment.staff_enrol", enrolment, course, actor_id)
     return enrolment
 
 
-def approve(enrolment: Enrolment, course: Course) -> None:
-    """Accept a request: the person gets a place, or joins the waiting list if the course is full."""
+def approve(enrolment: Enrolment, course: Course, *, actor_id: int | None = None) -> None:
+    """Accept a request: the person gets a place, or joins the waiting list if the course is full.
+    Raises EnrolmentRefused when the request was already handled."""
     _lock(course)
     if enrolment.status != PENDING:
         raise EnrolmentRefused(_l("This request has already been handled."))
     _place_or_wait(enrolment, course, rules_of(course))
     db.session.flush()
+    _record("enrolment.approve", enrolment, course, actor_id)
+
+
+def withdraw_by_staff(enrolment: Enrolment, course: Course, *, actor_id: int | None = None) -> None:
+    """Staff end someone's enrolment or refuse their request (audited, with what it was)."""
+    before = enrolment.status
+    withdraw(enrolment, course)
+    if before != WITHDRAWN:
+        _record("enrolment.withdraw_by_staff", enrolment, course, actor_id, {"before": before})
 
 
 def withdraw(enrolment: Enrolment, course: Course) -> None:
@@ -271,17 +293,22 @@ class EnrolmentImportRejected(DomainError):
         self.preview = preview
 
 
-def enrol_from_csv(course: Course, data: bytes) -> list[Enrolment]:
-    """Enrol everyone the CSV names, or nobody. Raises EnrolmentImportRejected."""
+def enrol_from_csv(course: Course, data: bytes, *, actor_id: int | None = None) -> list[Enrolment]:
+    """Enrol everyone the CSV names, or nobody (audited: the import, and each new enrolment).
+    Raises EnrolmentImportRejected."""
     from academy.enrolment.importing import read_enrolment_csv
 
     preview = read_enrolment_csv(data, course)
     if not preview.is_valid:
         raise EnrolmentImportRejected(preview)
-    return [enrol_by_staff(row.person, course) for row in preview.rows]
+    enrolments = [enrol_by_staff(row.person, course, actor_id=actor_id) for row in preview.rows]
+    audit.record("enrolment.import", actor_id=actor_id, target_type="course", target_id=course.id,
+                 academy_id=course.academy_id, details={"rows": len(enrolments)})
+    return enrolments
 
 
-def enrol_people(course: Course, people) -> tuple[list[Enrolment], list]:
+def enrol_people(course: Course, people, *, actor_id: int | None = None
+                 ) -> tuple[list[Enrolment], list]:
     """Enrol several people at once (a cohort): places first, then the waiting list.
 
     Returns (enrolments, people who cannot be enrolled: deactivated or not able to see it).
@@ -289,7 +316,7 @@ def enrol_people(course: Course, people) -> tuple[list[Enrolment], list]:
     enrolments, refused = [], []
     for person in people:
         if person.is_active and course_policy.can_view_course(person, course):
-            enrolments.append(enrol_by_staff(person, course))
+            enrolments.append(enrol_by_staff(person, course, actor_id=actor_id))
         else:
             refused.append(person)
     return enrolments, refused

@@ -11,12 +11,14 @@ from flask_login import current_user, login_required
 
 from academy.academies import queries as academy_queries
 from academy.accounts import queries as account_queries
+from academy.audit import operations as audit
 from academy.authoring.lookups import course_for_author
 from academy.cohorts import policy as cohort_policy
 from academy.cohorts import queries as cohort_queries
 from academy.cohorts.models import Cohort
 from academy.curricula import queries as course_queries
 from academy.curricula.models import PAGE, Course, Lesson, best_text
+from academy.db import writes_on_get
 from academy.domain import DomainError
 from academy.enrolment import operations, policy, queries
 from academy.enrolment.forms import EnrolForm, EnrolmentImportForm, RulesForm, StaffEnrolForm
@@ -185,7 +187,7 @@ def staff_enrol(course_id: int):
         flash(_("Nobody has that username or e-mail."), "error")
     else:
         try:
-            enrolment = operations.enrol_by_staff(person, course)
+            enrolment = operations.enrol_by_staff(person, course, actor_id=current_user.id)
         except operations.EnrolmentRefused as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -210,7 +212,7 @@ def _managed_enrolment(enrolment_id: int) -> tuple[Enrolment, Course]:
 def approve(enrolment_id: int):
     enrolment, course = _managed_enrolment(enrolment_id)
     try:
-        operations.approve(enrolment, course)
+        operations.approve(enrolment, course, actor_id=current_user.id)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -225,7 +227,7 @@ def approve(enrolment_id: int):
 def staff_withdraw(enrolment_id: int):
     enrolment, course = _managed_enrolment(enrolment_id)
     was_request = enrolment.status == PENDING
-    operations.withdraw(enrolment, course)
+    operations.withdraw_by_staff(enrolment, course, actor_id=current_user.id)
     db.session.commit()
     flash(_("The request has been refused.") if was_request else _("The person has been withdrawn."),
           "success")
@@ -240,7 +242,8 @@ def enrol_cohort(course_id: int):
     if cohort is None or not cohort_policy.can_use_cohorts_of(current_user, cohort.academy_id):
         flash(_("Choose one of your academy's cohorts."), "error")
         return redirect(url_for("enrolment.manage", course_id=course.id))
-    enrolments, refused = operations.enrol_people(course, cohort_queries.members_of(cohort.id))
+    enrolments, refused = operations.enrol_people(course, cohort_queries.members_of(cohort.id),
+                                                  actor_id=current_user.id)
     db.session.commit()
     if refused:
         flash(_("Not enrolled (deactivated, or their academy cannot see the course): %(names)s",
@@ -281,7 +284,7 @@ def apply_enrolments(course_id: int):
         flash(_("The file could not be read back. Choose it again."), "error")
         return redirect(url_for("enrolment.manage", course_id=course.id))
     try:
-        enrolments = operations.enrol_from_csv(course, data)
+        enrolments = operations.enrol_from_csv(course, data, actor_id=current_user.id)
     except operations.EnrolmentImportRejected as error:
         db.session.rollback()
         return render_template("enrolment/import_preview.html", course=course, preview=error.preview,
@@ -308,11 +311,13 @@ def grid(course_id: int):
 
 
 @bp.route("/authoring/courses/<int:course_id>/progress.<any(csv, xlsx):kind>")
+@writes_on_get  # records the export
 @login_required
 def export(course_id: int, kind: str):
     course = _managed_course(course_id)
     status = request.args.get("status") or None
-    course, lessons, roster, done = _grid_rows(course.id, status if status in ENROLMENT_STATUSES else None)
+    status = status if status in ENROLMENT_STATUSES else None
+    course, lessons, roster, done = _grid_rows(course.id, status)
     locale = current_locale()
     header = [_("Name"), _("Username"), _("Status"), _("Progress"), _("Completed on"),
               *[best_text(l.texts, locale, course.default_locale)[0].title for l in lessons]]
@@ -322,6 +327,11 @@ def export(course_id: int, kind: str):
          format_date(row.enrolment.completed_at) if row.enrolment.completed_at else "",
          *["✓" if l.id in done.get(row.person.id, ()) else "" for l in lessons]]
         for row in roster]
+    # Personal data leaves Campus: recorded here, the only place it happens.
+    audit.record("export.enrolments", actor_id=current_user.id, target_type="course",
+                 target_id=course.id, academy_id=course.academy_id,
+                 details={"format": kind, "status": status, "rows": len(roster)})
+    db.session.commit()
     name = f"{course.slug}-progress"
     if kind == "csv":
         return csv_response(rows, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from academy.accounts import operations as account_ops
+from academy.audit import operations as audit
 from academy.domain import DomainError
 from academy.people.importing import ImportPreview, read_people_csv
 
@@ -16,8 +17,9 @@ class ImportRejected(DomainError):
         self.preview = preview
 
 
-def import_people(academy, data: bytes) -> list[tuple[object, str]]:
-    """Create every person of the CSV, or nobody. Returns (user, one-time password) pairs.
+def import_people(academy, data: bytes, *, actor_id: int | None = None) -> list[tuple[object, str]]:
+    """Create every person of the CSV, or nobody (audited: the import, and each creation).
+    Returns (user, one-time password) pairs.
 
     Raises ImportRejected with the full preview when any row or the file itself is wrong.
     """
@@ -34,6 +36,9 @@ def import_people(academy, data: bytes) -> list[tuple[object, str]]:
             academy=academy,
             locale=row.locale,
             roles=[row.role],
+            actor_id=actor_id,
         )
         created.append((user, one_time))
+    audit.record("people.import", actor_id=actor_id, target_type="academy", target_id=academy.id,
+                 academy_id=academy.id, details={"rows": len(created)})
     return created

@@ -68,7 +68,7 @@ def create(academy_id: int):
     done = attempt(form, lambda: account_ops.create_user(
         username=form.username.data, display_name=form.display_name.data,
         email=form.email.data, staff_number=form.staff_number.data, academy=academy,
-        locale=form.locale.data or None, roles=form.roles.data))
+        locale=form.locale.data or None, roles=form.roles.data, actor_id=current_user.id))
     if done:
         user, one_time = done.value
         db.session.commit()
@@ -104,12 +104,12 @@ def _save_person(person: User, form) -> None:
     account_ops.update_person(person, display_name=form.display_name.data, email=form.email.data,
                               staff_number=staff_number, locale=form.locale.data or None)
     if person.academy is not None:
-        academy_ops.set_roles(person, person.academy, form.roles.data)
+        academy_ops.set_roles(person, person.academy, form.roles.data, actor_id=current_user.id)
         return
     if person.id == current_user.id and "site_admin" not in form.network_roles.data:
         raise DomainError(_l("You cannot remove your own site administrator role."),
                           "network_roles")
-    account_ops.set_network_roles(person, form.network_roles.data)
+    account_ops.set_network_roles(person, form.network_roles.data, actor_id=current_user.id)
 
 
 def _back_to_list(person: User) -> str:
@@ -124,7 +124,7 @@ def deactivate(user_id: int):
     person = _person_for_admin(user_id)
     if not policy.can_deactivate_person(current_user, person):
         abort(403)
-    account_ops.deactivate_user(person)
+    account_ops.deactivate_user(person, actor_id=current_user.id)
     db.session.commit()
     flash(_("%(name)s can no longer sign in.", name=person.display_name), "success")
     return redirect(_back_to_list(person))
@@ -134,7 +134,7 @@ def deactivate(user_id: int):
 @login_required
 def reactivate(user_id: int):
     person = _person_for_admin(user_id)
-    account_ops.reactivate_user(person)
+    account_ops.reactivate_user(person, actor_id=current_user.id)
     db.session.commit()
     flash(_("%(name)s can sign in again.", name=person.display_name), "success")
     return redirect(_back_to_list(person))
@@ -146,7 +146,7 @@ def reset_password(user_id: int):
     person = _person_for_admin(user_id)
     if person.id == current_user.id:
         abort(403)  # one's own password is changed on the account page
-    one_time = account_ops.reset_password(person)
+    one_time = account_ops.reset_password(person, actor_id=current_user.id)
     db.session.commit()
     flash(_("A new one-time password has been set. Give %(name)s this slip.",
             name=person.display_name), "success")
@@ -182,7 +182,7 @@ def apply_import(academy_id: int):
         flash(_("The file could not be read back. Choose it again."), "error")
         return redirect(url_for("people.import_people", academy_id=academy.id))
     try:
-        created = operations.import_people(academy, data)
+        created = operations.import_people(academy, data, actor_id=current_user.id)
     except operations.ImportRejected as error:
         db.session.rollback()
         return render_template("people/import_preview.html", academy=academy,
@@ -220,7 +220,7 @@ def create_staff():
     done = attempt(form, lambda: account_ops.create_user(
         username=form.username.data, display_name=form.display_name.data,
         email=form.email.data, locale=form.locale.data or None,
-        network_roles=form.network_roles.data))
+        network_roles=form.network_roles.data, actor_id=current_user.id))
     if done:
         user, one_time = done.value
         db.session.commit()

@@ -7,15 +7,18 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from academy.accounts import queries as account_queries
+from academy.audit import operations as audit
 from academy.authoring.lookups import course_for_author
 from academy.catalog.views import files_base
 from academy.cohorts import queries as cohort_queries
 from academy.curricula.models import Course, Lesson, Question, best_text
-from academy.db import utcnow
+from academy.db import utcnow, writes_on_get
 from academy.enrolment import queries as enrolment_queries
 from academy.extensions import db
 from academy.forms import ActionForm, attempt as run
 from academy.i18n import current_locale
+from academy.quizzes.statistics import quiz_statistics
+from academy.charts import bar_chart
 from academy.quizzes import display, operations, policy, queries
 from academy.quizzes.forms import EssayGradeForm, OverrideForm, QuizSettingsForm, RegradeForm
 from academy.quizzes.models import QuizOverride
@@ -89,7 +92,8 @@ def add_override(course_id: int, lesson_id: int):
                                          "username")
         cohort_id = form.cohort.data if form.cohort.data in {c.id for c in cohorts} else None
         return operations.add_override(lesson, user_id=person.id if person else None,
-                                       cohort_id=cohort_id, **form.values())
+                                       cohort_id=cohort_id, actor_id=current_user.id,
+                                       **form.values())
 
     if not run(form, change):
         return _settings_page(course, lesson, _settings_form(course, lesson), form, status=400)
@@ -106,7 +110,7 @@ def delete_override(course_id: int, lesson_id: int, override_id: int):
     override = db.session.get(QuizOverride, override_id)
     if override is None or override.lesson_id != lesson.id or not ActionForm().validate_on_submit():
         abort(404)
-    operations.delete_override(override)
+    operations.delete_override(override, actor_id=current_user.id)
     db.session.commit()
     flash(_("The exception is removed."), "success")
     return redirect(url_for(".edit_settings", course_id=course.id, lesson_id=lesson.id))
@@ -121,6 +125,16 @@ def results(course_id: int, lesson_id: int):
     return render_template("quizzes/results.html", course=course, lesson=lesson,
                            rows=queries.quiz_attempts(lesson.id),
                            settings=queries.effective_settings(lesson, None))
+
+
+@bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/statistics")
+@login_required
+def statistics(course_id: int, lesson_id: int):
+    course, lesson = _quiz(course_id, lesson_id)
+    stats = quiz_statistics(lesson.id, current_locale(), course.default_locale)
+    return render_template("quizzes/statistics.html", course=course, lesson=lesson, stats=stats,
+                           chart=bar_chart([(f"{10 * i}–{10 * i + 10} %", count)
+                                            for i, count in enumerate(stats.histogram)]))
 
 
 # --- Essays ------------------------------------------------------------------------------------
@@ -207,7 +221,7 @@ def regrade(course_id: int, question_id: int):
     form = RegradeForm(request.form)
     if not form.validate_on_submit():
         return _regrade_page(course, question, form, 400)
-    regraded, changed, kept = operations.regrade_question(question)
+    regraded, changed, kept = operations.regrade_question(question, actor_id=current_user.id)
     db.session.commit()
     flash(ngettext("%(num)d answer was regraded.", "%(num)d answers were regraded.", regraded)
           + " " + ngettext("The grade of %(num)d attempt changed.",
@@ -230,6 +244,7 @@ def gradebook(course_id: int):
 
 
 @bp.route("/courses/<int:course_id>/gradebook.<any(csv, xlsx):kind>")
+@writes_on_get  # records the export
 @login_required
 def export_gradebook(course_id: int, kind: str):
     course = course_for_author(course_id)
@@ -241,5 +256,10 @@ def export_gradebook(course_id: int, kind: str):
         cells = [book.results.get((person.id, q.id)) for q in book.quizzes]
         rows.append([person.display_name, person.username,
                      *[round(r.fraction * 100, 1) if r else "" for r in cells]])
+    # Personal data leaves Campus: recorded here, the only place it happens.
+    audit.record("export.gradebook", actor_id=current_user.id, target_type="course",
+                 target_id=course.id, academy_id=course.academy_id,
+                 details={"format": kind, "rows": len(book.people)})
+    db.session.commit()
     name = f"{course.slug}-grades"
     return csv_response(rows, name) if kind == "csv" else xlsx_response(rows, name, course.slug)

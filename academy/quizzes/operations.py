@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from academy.audit import operations as audit
 from academy.curricula import queries as course_queries
 from academy.curricula.models import Course, Lesson, Question
 from academy.db import utcnow
@@ -243,11 +244,23 @@ def _total(attempt: Attempt) -> None:
         sum(fractions) / len(fractions)
 
 
+def _record(action: str, course_id: int, target_type: str, target_id: int,
+            actor_id: int | None, details: dict) -> None:
+    """Audit a change to a course's quizzes or grades (filed under the course's academy)."""
+    course = db.session.get(Course, course_id)
+    audit.record(action, actor_id=actor_id, target_type=target_type, target_id=target_id,
+                 academy_id=course.academy_id if course else None, details=details)
+
+
 def grade_essay(attempt: Attempt, slot: AttemptSlot, fraction: float, comment: str, grader,
                 now: datetime) -> None:
-    """A person's mark (0..1) and comment on an answer; the attempt's grade follows."""
+    """A person's mark (0..1) and comment on an answer; the attempt's grade follows (audited,
+    with the mark before). Raises QuizRefused while the attempt is in progress."""
     if attempt.status != FINISHED:
         raise QuizRefused(_l("This attempt is still in progress."))
+    _record("quiz.essay_grade", attempt.course_id, "attempt", attempt.id, grader.id, {
+        "attempt_id": attempt.id, "position": slot.position, "user_id": attempt.user_id,
+        "before": slot.fraction if slot.graded_at is not None else None, "after": fraction})
     slot.fraction, slot.comment = fraction, comment.strip()
     slot.graded_by_id, slot.graded_at = grader.id, now
     _total(attempt)
@@ -301,8 +314,8 @@ def _compatible(old: QuestionVersion, new: QuestionVersion) -> bool:
         len(old.spec.get("answers", [])) == len(new.spec.get("answers", []))
 
 
-def regrade_question(question: Question) -> tuple[int, int, int]:
-    """Move finished attempts to the question's current version and grade them again.
+def regrade_question(question: Question, *, actor_id: int | None = None) -> tuple[int, int, int]:
+    """Move finished attempts to the question's current version and grade them again (audited).
 
     Returns (answers regraded, attempts whose grade changed, answers left on their version
     because the question's type or number of choices changed).
@@ -325,6 +338,9 @@ def regrade_question(question: Question) -> tuple[int, int, int]:
     db.session.flush()
     for attempt in changed:
         update_result(attempt.lesson_id, attempt.user_id)
+    _record("quiz.regrade", question.course_id, "question", question.id, actor_id, {
+        "question_id": question.id, "version": current.version, "attempts": regraded,
+        "grades_changed": len(changed), "kept": kept})
     return regraded, len(changed), kept
 
 
@@ -342,8 +358,9 @@ def save_settings(lesson: Lesson, settings: QuizSettings) -> None:
 
 
 def add_override(lesson: Lesson, *, user_id: int | None, cohort_id: int | None,
-                 **values) -> QuizOverride:
-    """Other dates, time or attempts for one person or one cohort (replacing theirs, if any)."""
+                 actor_id: int | None = None, **values) -> QuizOverride:
+    """Other dates, time or attempts for one person or one cohort (replacing theirs, if any;
+    audited). Raises QuizRefused."""
     if (user_id is None) == (cohort_id is None):
         raise QuizRefused(_l("Choose a trainee or a cohort."), "who")
     if all(value is None for value in values.values()):
@@ -357,9 +374,24 @@ def add_override(lesson: Lesson, *, user_id: int | None, cohort_id: int | None,
     override = QuizOverride(lesson_id=lesson.id, user_id=user_id, cohort_id=cohort_id, **values)
     db.session.add(override)
     db.session.flush()
+    _record("quiz.override_add", lesson.module.course_id, "lesson", lesson.id, actor_id,
+            _override_details(override))
     return override
 
 
-def delete_override(override: QuizOverride) -> None:
+def delete_override(override: QuizOverride, *, actor_id: int | None = None) -> None:
+    """Remove a trainee's or a cohort's exception (audited)."""
+    lesson = db.session.get(Lesson, override.lesson_id)
+    _record("quiz.override_delete", lesson.module.course_id, "lesson", lesson.id, actor_id,
+            _override_details(override))
     db.session.delete(override)
     db.session.flush()
+
+
+def _override_details(override: QuizOverride) -> dict:
+    # Dates as ISO text: the details are plain JSON.
+    when = {name: getattr(override, name) for name in ("opens_at", "closes_at")}
+    return {"override_id": override.id, "user_id": override.user_id,
+            "cohort_id": override.cohort_id,
+            "time_limit_minutes": override.time_limit_minutes, "attempts": override.attempts,
+            **{name: value.isoformat() if value else None for name, value in when.items()}}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from academy.audit import operations as audit
 from academy.curricula.models import Course, Lesson, Question, QuestionText
 from academy.curricula.packages.importer import question_content, question_spec
 from academy.domain import DomainError
@@ -301,9 +302,11 @@ def _generated_ident(category: str, taken: set[str]) -> str:
 
 
 def import_questions(course: Course, data: bytes, file_format: str, locale: str,
-                     default_category: str, lesson: Lesson | None) -> ImportPlan:
-    """Import every question of the file, or none. New questions go last in `lesson` (or in no
-    quiz); a translation sets one language's words of a stored question. Raises ImportRejected."""
+                     default_category: str, lesson: Lesson | None, *,
+                     actor_id: int | None = None) -> ImportPlan:
+    """Import every question of the file, or none (audited). New questions go last in `lesson`
+    (or in no quiz); a translation sets one language's words of a stored question.
+    Raises ImportRejected."""
     plan = plan_import(course, data, file_format, locale, default_category)
     if not plan.is_valid:
         raise ImportRejected(plan)
@@ -321,4 +324,8 @@ def import_questions(course: Course, data: bytes, file_format: str, locale: str,
             texts=[QuestionText(locale=locale, content=question_content(question))]))
         position += 1
     db.session.flush()
+    audit.record("question_bank.import", actor_id=actor_id, target_type="course",
+                 target_id=course.id, academy_id=course.academy_id, details={
+                     "questions": len(plan.rows), "translations": plan.translations,
+                     "format": file_format, "locale": locale, "lesson_id": lesson_id})
     return plan

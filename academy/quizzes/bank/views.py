@@ -351,7 +351,8 @@ def apply_import(course_id: int):
     try:
         plan = operations.import_questions(course, data, confirm.file_format.data,
                                            confirm.locale.data,
-                                           forms.clean_category(confirm.category.data), lesson)
+                                           forms.clean_category(confirm.category.data), lesson,
+                                           actor_id=current_user.id)
     except operations.ImportRejected as rejected:
         db.session.rollback()
         return _preview_page(course, rejected.plan, None, _import_form(course, formdata=None),
