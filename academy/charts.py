@@ -51,5 +51,6 @@ def bar_chart(data: list[tuple[str, float]]) -> BarChart:
         height = plot_height * value / top
         bars.append(Bar(label, value, LEFT + index * slot + slot * 0.15, baseline - height,
                         slot * 0.7, height))
-    ticks = [(top * k / 4, baseline - plot_height * k / 4) for k in range(5)]
+    steps = next((d for d in (4, 5, 2) if (top / d).is_integer()), 1)  # whole-number ticks
+    ticks = [(top * k / steps, baseline - plot_height * k / steps) for k in range(steps + 1)]
     return BarChart(bars, ticks)
