@@ -31,7 +31,6 @@ import argparse
 import cProfile
 import hashlib
 import io
-import math
 import os
 import pstats
 import re
@@ -55,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, func, insert, select  # noqa: E402
 
 from bench.databases import create_database, drop_database  # noqa: E402
+from bench.measures import cpu_seconds, machine_busy, percentile  # noqa: E402
 from tests.support import CSRF_RE, make_app, upgrade_schema  # noqa: E402
 
 DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -205,11 +205,6 @@ def now() -> float:
     return time.perf_counter()
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
-
-
 def proc_status(pid: int | str) -> dict[str, int]:
     """VmRSS, VmHWM, ... of a process in KiB (empty once it has gone)."""
     found = {}
@@ -247,17 +242,6 @@ def reset_peak_rss() -> bool:
         return False
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def postgres_cpu() -> dict[int, float]:
     """CPU seconds of every PostgreSQL process of this machine, by pid."""
     found = {}
@@ -283,12 +267,6 @@ def bench_backends(app) -> list[int]:
         with db.engine.connect() as conn:
             return list(conn.execute(text("SELECT pid FROM pg_stat_activity "
                                           "WHERE datname = current_database()")).scalars())
-
-
-def machine_busy() -> tuple[int, int]:
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
 
 
 class MemorySampler(threading.Thread):

@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
 
 from bench.databases import create_database, drop_database  # noqa: E402
+from bench.measures import cpu_seconds, machine_busy, percentile  # noqa: E402
 from tests.support import CSRF_RE, make_app, upgrade_schema  # noqa: E402
 
 DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -657,16 +658,6 @@ def count_queries(app, ids: dict, questions_per_page: int) -> dict[str, int]:
 
 # --- Machine and PostgreSQL counters -----------------------------------------------------------
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
-
 
 def postgres_pids() -> list[int]:
     found = []
@@ -677,12 +668,6 @@ def postgres_pids() -> list[int]:
         except OSError:
             continue
     return found
-
-
-def machine_busy() -> tuple[int, int]:
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
 
 
 @dataclass
@@ -715,10 +700,6 @@ class Counters:
 
 
 # --- The report --------------------------------------------------------------------------------
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 def line(name: str, times: list[float], baseline: tuple[float, float] | None = None,
