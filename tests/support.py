@@ -14,6 +14,24 @@ PASSWORD = "correct horse battery staple"
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
 
 
+def local_redis(db: int) -> str:
+    """The URL of database `db` of the Redis on 127.0.0.1:6379; the test is skipped when it is
+    not running (and fails in CI, where it must be)."""
+    import pytest
+    import redis
+
+    url = f"redis://127.0.0.1:6379/{db}"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+        client.close()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail("Redis on 127.0.0.1:6379 is required in CI")
+        pytest.skip("Redis on 127.0.0.1:6379 is not running here")
+    return url
+
+
 def is_postgres() -> bool:
     return bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"))
 

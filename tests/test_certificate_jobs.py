@@ -3,7 +3,6 @@ the renderer's worker processes; and serials under concurrent issuers. These tes
 of their own on committed databases, so they run outside the per-test transaction."""
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
@@ -26,8 +25,8 @@ from academy.extensions import db
 from academy.jobs import queries as job_queries
 from academy.jobs import runner
 from academy.jobs.models import FINISHED
-from tests.support import (drop_fresh_database, fresh_database_url, is_postgres, make_app,
-                           upgrade_schema)
+from tests.support import (drop_fresh_database, fresh_database_url, is_postgres, local_redis,
+                           make_app, upgrade_schema)
 
 pytestmark = pytest.mark.no_transaction
 
@@ -127,24 +126,9 @@ def test_a_bulk_job_skips_who_already_has_a_certificate(committed_app):
     assert status == FINISHED and (result["issued"], result["skipped"]) == (2, 2)
 
 
-def _redis_url() -> str | None:
-    try:
-        import redis
-
-        client = redis.Redis.from_url("redis://127.0.0.1:6379/14", socket_connect_timeout=1)
-        client.ping()
-        client.close()
-        return "redis://127.0.0.1:6379/14"
-    except Exception:  # noqa: BLE001 - any failure means: no Redis here
-        return None
-
 
 def test_a_bulk_job_runs_on_an_rq_worker(committed_app):
-    url = _redis_url()
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("Redis on 127.0.0.1:6379 is required in CI")
-        pytest.skip("Redis is not running here")
+    url = local_redis(14)
     from rq import SimpleWorker
 
     app = committed_app(REDIS_URL=url, REDIS_PREFIX=f"campus-test:{secrets.token_hex(4)}:",

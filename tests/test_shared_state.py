@@ -5,7 +5,6 @@ see them, so they run outside the per-test transaction.
 """
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 
@@ -13,17 +12,11 @@ import pytest
 
 from academy.accounts import operations as account_ops
 from academy.extensions import db
-from tests.support import (PASSWORD, drop_fresh_database, fresh_database_url, make_app, sign_in,
-                           upgrade_schema)
+from tests.support import (PASSWORD, drop_fresh_database, fresh_database_url, local_redis,
+                           make_app, sign_in, upgrade_schema)
 
 pytestmark = pytest.mark.no_transaction
 
-
-def _require(reachable: bool, what: str) -> None:
-    if not reachable:
-        if os.environ.get("CI"):
-            pytest.fail(f"{what} is required in CI")
-        pytest.skip(f"{what} is not running here")
 
 
 @pytest.fixture
@@ -47,24 +40,12 @@ def _add_person(app, username):
         db.session.commit()
 
 
-def _redis_url() -> str | None:
-    try:
-        import redis
-
-        client = redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1)
-        client.ping()
-        client.close()
-        return "redis://127.0.0.1:6379/15"
-    except Exception:  # noqa: BLE001 - any failure means: no Redis here
-        return None
-
 
 @pytest.mark.parametrize("store", ["database", "redis"])
 def test_failed_sign_in_limit_holds_across_workers(tmp_path, shared_database, store):
     overrides = {}
     if store == "redis":
-        url = _redis_url()
-        _require(url is not None, "Redis on 127.0.0.1:6379")
+        url = local_redis(15)
         overrides = {"REDIS_URL": url, "REDIS_PREFIX": f"campus-test:{secrets.token_hex(4)}:"}
     workers = _workers(shared_database, tmp_path, **overrides)
     _add_person(workers[0], "shared.person")
