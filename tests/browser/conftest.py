@@ -63,6 +63,14 @@ def live_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def axe():
+    """axe-core, as bundled by axe-playwright-python (nothing fetched)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
         message = (f"Chromium ({CHROMIUM}) is not installed; install Debian's chromium package "

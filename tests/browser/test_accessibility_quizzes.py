@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.steps import open_nav
-from tests.browser.test_accessibility import BLOCKING, _describe
+from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_quizzes import (_answer_page, _go, _open_first_quiz, _signed_in, _start,
                                         _submit)
 
@@ -105,15 +104,6 @@ PAGES = [attempt_page, attempt_page_with_errors, summary_page, review_page,
          quiz_page_after_an_attempt, quiz_settings, gradebook, question_bank, question_editor]
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
-
-
 @pytest.mark.parametrize("open_page", PAGES, ids=[p.__name__.replace("_", "-") for p in PAGES])
 def test_quiz_page_has_no_serious_accessibility_problem(new_page, axe, open_page):
-    page = open_page(new_page)
-    page.wait_for_load_state("load")
-    results = axe.run(page).response
-    blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING]
-    assert not blocking, f"axe found on {page.url}:\n{_describe(blocking)}"
+    assert_accessible(open_page(new_page), axe)
