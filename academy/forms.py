@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
@@ -60,6 +61,11 @@ class CheckboxesField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def as_id(text: str | None) -> int | None:
+    """A record id given as text (a select's value, a URL parameter), or None if it is not one."""
+    return int(text) if text and re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 def rule(check: Callable[[object], object]):

@@ -189,8 +189,8 @@ def test_the_minimum_grade_is_enforced_and_the_grade_shown_when_asked(course, cr
     low_enrolment, high_enrolment = complete(low, course), complete(high, course)
     with pytest.raises(operations.NotEligible):
         issue(low_enrolment)
-    rows, total = queries.eligible(queries.Filters(course_id=course.id))
-    assert [row.user.id for row in rows] == [high.id] and total == 1
+    listing = queries.eligible(queries.Filters(course_id=course.id))
+    assert [row.user.id for row in listing.rows] == [high.id] and listing.total == 1
     certificate = issue(high_enrolment)
     assert certificate.grade == pytest.approx(87.5)
     assert "87,5" in pdf_text(certificate)
@@ -234,8 +234,8 @@ def test_completing_a_course_waits_for_a_coordinator_by_default(course, trainee)
     db.session.commit()
     assert enrolment.status == COMPLETED
     assert operations.current_certificate(trainee.id, course.id) is None
-    rows, _total = queries.eligible(queries.Filters())
-    assert [row.enrolment_id for row in rows] == [enrolment.id]
+    listing = queries.eligible(queries.Filters())
+    assert [row.enrolment_id for row in listing.rows] == [enrolment.id]
 
 
 # --- After issue ----------------------------------------------------------------------------------
@@ -581,7 +581,7 @@ def test_a_revoked_certificate_is_not_offered_again_until_a_coordinator_decides(
     revoked = issue(enrolment)
     operations.revoke(revoked, reason="Fraud", actor_id=coordinator.id)
     db.session.commit()
-    assert queries.eligible(queries.Filters())[1] == 0
+    assert queries.eligible(queries.Filters()).total == 0
     with pytest.raises(operations.NotEligible):
         issue(enrolment)
     login_as(coordinator)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from academy.audit import operations as audit
 from academy.audit.forms import AuditFilterForm
 from academy.db import writes_on_get
 from academy.extensions import db
+from academy.forms import as_id
 from academy.i18n import current_locale
 from academy.spreadsheets import csv_response
 
@@ -33,7 +33,7 @@ def _filters(form: AuditFilterForm, scope: set[int] | None) -> queries.LogFilter
     academy = value(form.academy)
     return queries.LogFilters(
         actor=value(form.actor), action=value(form.action),
-        academy_id=int(academy) if academy and re.fullmatch(r"[0-9]{1,9}", academy) else None,
+        academy_id=as_id(academy),
         since=value(form.since), until=value(form.until))
 
 

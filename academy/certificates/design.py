@@ -14,8 +14,7 @@ def specimen_pdf(academy: Academy, template: CertificateTemplate, locale: str,
                  base_url: str) -> bytes:
     """A PDF marked as a specimen, in `locale` (and the academy's language if bilingual)."""
     now = utcnow()
-    second = academy.default_locale if template.is_bilingual else None
-    second = second if second and second != locale else None
+    second = operations.second_locale(academy, template, locale)
     titles = {}
     for code in filter(None, (locale, second)):
         with force_locale(code):

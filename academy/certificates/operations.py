@@ -134,8 +134,13 @@ def certificate_locales(user: User, course: Course,
     academy = course.academy
     locale = user.locale if is_locale(user.locale) else academy.default_locale
     locale = locale if is_locale(locale) else current_app.config["DEFAULT_LOCALE"]
+    return locale, second_locale(academy, template, locale)
+
+
+def second_locale(academy: Academy, template: CertificateTemplate, locale: str) -> str | None:
+    """The academy's language beside `locale`, when the design is bilingual and they differ."""
     second = academy.default_locale if template.is_bilingual else None
-    return locale, (second if is_locale(second) and second != locale else None)
+    return second if is_locale(second) and second != locale else None
 
 
 def facts_of(certificate: Certificate, course: Course, base_url: str) -> documents.Facts:

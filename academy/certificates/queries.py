@@ -93,21 +93,34 @@ def _narrow(stmt, filters: Filters, user_id, course_id):
     return stmt
 
 
-def _page_of(stmt, order, page: int) -> tuple[list, int]:
-    """One page of the rows of `stmt` in `order` (a page past the end is the last one), and
-    how many rows there are in all."""
+@dataclass
+class Listing:
+    """One page of a list: its rows, how many rows there are in all, the page and the pages."""
+
+    rows: list
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // PAGE_SIZE)
+
+
+def _page_of(stmt, order, page: int) -> Listing:
+    """One page of the rows of `stmt` in `order` (a page past the end is the last one)."""
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = max(1, min(page, -(-total // PAGE_SIZE)))
     rows = db.session.execute(stmt.order_by(*order).limit(PAGE_SIZE)
                               .offset((page - 1) * PAGE_SIZE)).all()
-    return rows, total
+    return Listing(rows, total, page)
 
 
-def eligible(filters: Filters, page: int = 1) -> tuple[list[EligibleRow], int]:
-    """Completed enrolments that may be given a certificate now, a page at a time, and the total."""
+def eligible(filters: Filters, page: int = 1) -> Listing:
+    """Completed enrolments that may be given a certificate now (EligibleRow), a page at a time."""
     stmt = _eligible(filters, Enrolment.id, User, Enrolment.course_id, Enrolment.completed_at)
-    rows, total = _page_of(stmt, (Enrolment.completed_at, Enrolment.id), page)
-    return [EligibleRow(row[0], row[1], row[2], row[3], row[4]) for row in rows], total
+    listing = _page_of(stmt, (Enrolment.completed_at, Enrolment.id), page)
+    listing.rows = [EligibleRow(*row) for row in listing.rows]
+    return listing
 
 
 def eligible_ids(filters: Filters) -> list[int]:
@@ -158,7 +171,7 @@ def _status_clause(status: str, now: datetime):
     return and_(current, or_(Certificate.expires_at.is_(None), Certificate.expires_at > now))
 
 
-def issued(filters: Filters, now: datetime, page: int = 1) -> tuple[list[tuple], int]:
+def issued(filters: Filters, now: datetime, page: int = 1) -> Listing:
     """Issued certificates (newest first) with their holders, a page at a time, and the total."""
     stmt = (select(Certificate, User).join(User, User.id == Certificate.user_id)
             .outerjoin(Academy, Academy.id == User.academy_id))
@@ -169,8 +182,9 @@ def issued(filters: Filters, now: datetime, page: int = 1) -> tuple[list[tuple],
         needle = filters.search.strip()
         stmt = stmt.where(or_(Certificate.serial == needle.upper(),
                               Certificate.name.ilike(f"%{escape_like(needle)}%", escape="\\")))
-    rows, total = _page_of(stmt, (Certificate.issued_at.desc(), Certificate.id.desc()), page)
-    return [tuple(row) for row in rows], total
+    listing = _page_of(stmt, (Certificate.issued_at.desc(), Certificate.id.desc()), page)
+    listing.rows = [tuple(row) for row in listing.rows]
+    return listing
 
 
 def of_holder(user_id: int) -> list[Certificate]:

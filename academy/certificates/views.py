@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    send_file, url_for)
@@ -21,7 +20,7 @@ from academy.certificates.models import Certificate
 from academy.curricula.models import Course
 from academy.db import utcnow, writes_on_get
 from academy.extensions import db
-from academy.forms import attempt
+from academy.forms import as_id, attempt
 from academy.i18n import current_locale
 from academy.jobs import queries as job_queries
 from academy.jobs import runner
@@ -34,17 +33,13 @@ def _coordinator() -> None:
         abort(403)
 
 
-def _as_id(text: str | None) -> int | None:
-    return int(text) if text and re.fullmatch(r"[0-9]{1,9}", text) else None
-
-
 def _filters(form: CertificateFilterForm) -> queries.Filters:
     """The filters as the form validated them; a wrong value is shown by its field and ignored."""
     form.validate()
     value = lambda f: None if f.errors or not f.data else f.data  # noqa: E731
-    return queries.Filters(academy_id=_as_id(value(form.academy)), country=value(form.country),
-                           course_id=_as_id(value(form.course)),
-                           cohort_id=_as_id(value(form.cohort)), status=value(form.status),
+    return queries.Filters(academy_id=as_id(value(form.academy)), country=value(form.country),
+                           course_id=as_id(value(form.course)),
+                           cohort_id=as_id(value(form.cohort)), status=value(form.status),
                            search=value(form.q))
 
 
@@ -63,10 +58,11 @@ def _page() -> int:
 def index():
     _coordinator()
     form = _filter_form()
-    rows, total = queries.issued(_filters(form), utcnow(), _page())
-    courses = queries.courses_by_id({certificate.course_id for certificate, _u in rows})
-    return render_template("certificates/index.html", form=form, rows=rows, total=total,
-                           page=_page(), pages=-(-total // queries.PAGE_SIZE), courses=courses,
+    listing = queries.issued(_filters(form), utcnow(), _page())
+    courses = queries.courses_by_id({certificate.course_id for certificate, _u in listing.rows})
+    return render_template("certificates/index.html", form=form, rows=listing.rows,
+                           total=listing.total, page=listing.page, pages=listing.pages,
+                           courses=courses,
                            now=utcnow(), labels=STATUS_LABELS)
 
 
@@ -76,14 +72,14 @@ def eligible():
     _coordinator()
     form = _filter_form()
     filters = _filters(form)
-    rows, total = queries.eligible(filters, _page())
-    courses = queries.courses_by_id({row.course_id for row in rows})
+    listing = queries.eligible(filters, _page())
+    courses = queries.courses_by_id({row.course_id for row in listing.rows})
     all_form = IssueAllForm(formdata=None, academy=filters.academy_id or "",
                             country=filters.country or "", course=filters.course_id or "",
                             cohort=filters.cohort_id or "")
-    return render_template("certificates/eligible.html", form=form, rows=rows, total=total,
-                           page=_page(), pages=-(-total // queries.PAGE_SIZE), courses=courses,
-                           issue_form=IssueForm(formdata=None), all_form=all_form)
+    return render_template("certificates/eligible.html", form=form, rows=listing.rows,
+                           total=listing.total, page=listing.page, pages=listing.pages,
+                           courses=courses, issue_form=IssueForm(formdata=None), all_form=all_form)
 
 
 def _start_bulk(enrolment_ids: list[int]):
@@ -114,8 +110,8 @@ def issue_all():
     if not form.validate_on_submit():
         abort(400)
     ids = queries.eligible_ids(queries.Filters(
-        academy_id=_as_id(form.academy.data), country=form.country.data or None,
-        course_id=_as_id(form.course.data), cohort_id=_as_id(form.cohort.data)))
+        academy_id=as_id(form.academy.data), country=form.country.data or None,
+        course_id=as_id(form.course.data), cohort_id=as_id(form.cohort.data)))
     if not ids:
         flash(_("Nobody matching these filters can be given a certificate now."), "warning")
         return redirect(url_for("certificates.eligible"))
