@@ -198,16 +198,33 @@ def translations_compile() -> None:
 
 
 @audit_cli.command("verify", help="Check the audit log's hash chain; name the first entry altered "
-                                   "or removed (exit status 1 then).")
-def audit_verify() -> None:
-    from academy.audit.chain import verify
+                                   "or removed (exit status 1 then). Prints the chain's head "
+                                   "(NUMBER:HASH) to keep elsewhere; --anchor checks one kept "
+                                   "earlier is still in the chain.")
+@click.option("--anchor", "anchors", multiple=True, metavar="NUMBER:HASH",
+              help="An entry's number and hash noted earlier (repeatable).")
+def audit_verify(anchors: tuple[str, ...]) -> None:
+    from academy.audit.chain import head_anchor, parse_anchor, verify
 
-    verdict = verify()
+    parsed = []
+    for text in anchors:
+        anchor = parse_anchor(text)
+        if anchor is None:
+            raise click.BadParameter(f"{text!r} is not NUMBER:HASH (64 hexadecimal digits).",
+                                     param_hint="--anchor")
+        parsed.append(anchor)
+    verdict = verify(anchors=tuple(parsed))
     if verdict.is_intact:
-        click.echo(f"The audit log is intact: {verdict.checked} entries checked.")
+        click.echo(f"The audit log is intact: {verdict.checked} entries checked"
+                   + (f", {len(parsed)} anchor(s) found." if parsed else "."))
+        head = head_anchor()
+        if head:
+            click.echo(f"Chain head (keep it outside the database): {head}")
         return
     what = {"altered": f"entry #{verdict.seq} was altered",
             "removed": f"entry #{verdict.seq} was removed",
+            "rewritten": f"entry #{verdict.seq} is not the one anchored: the chain was "
+                         f"rewritten from there on",
             "truncated": f"the entries from #{verdict.seq} on were removed"}[verdict.problem]
     raise click.ClickException(f"The audit log is broken: {what} "
                                f"({verdict.checked} entries before it are intact).")

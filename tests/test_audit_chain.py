@@ -83,6 +83,63 @@ def test_the_command_says_intact_or_names_the_break(app, app_ctx):
     assert result.exit_code == 1 and f"entry #{events[0].seq} was altered" in result.output
 
 
+def _rewrite_from(event_id: int) -> None:
+    """What someone with write access could do: change an entry, then re-hash it and every
+    entry after it, head row included. The chain is consistent again."""
+    forged = db.session.get(AuditEvent, event_id)
+    forged.address = "198.51.100.7"
+    prev = forged.prev_hash
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.seq >= forged.seq)
+                                    .order_by(AuditEvent.seq)):
+        event.prev_hash = prev
+        event.hash = prev = chain.event_hash(event)
+    db.session.get(AuditChainHead, chain.HEAD_ID).last_hash = prev
+    db.session.commit()
+
+
+def test_an_anchor_noted_earlier_exposes_a_rewritten_chain(app, app_ctx):
+    events = _record(4)
+    noted = chain.head_anchor()
+    assert noted == chain.Anchor(events[-1].seq, events[-1].hash)
+    assert chain.parse_anchor(f"#{noted.seq}:{noted.hash.upper()}") == noted
+    assert chain.parse_anchor("12:abc") is None
+    assert chain.verify(anchors=(noted,)).is_intact
+    _rewrite_from(events[1].id)
+    assert chain.verify().is_intact  # the hashes alone no longer tell
+    verdict = chain.verify(anchors=(noted,))
+    assert (verdict.problem, verdict.seq) == ("rewritten", noted.seq)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["audit", "verify", "--anchor", str(noted)])
+    assert result.exit_code == 1 and f"entry #{noted.seq} is not the one anchored" in result.output
+    assert runner.invoke(args=["audit", "verify", "--anchor", "nonsense"]).exit_code == 2
+
+
+def test_an_anchor_past_the_end_means_entries_were_cut(app_ctx):
+    events = _record(3)
+    noted = chain.head_anchor()
+    db.session.execute(delete(AuditEvent).where(AuditEvent.id == events[-1].id))
+    head = db.session.get(AuditChainHead, chain.HEAD_ID)
+    head.last_seq, head.last_hash = events[-2].seq, events[-2].hash  # the head row too
+    db.session.commit()
+    assert chain.verify().is_intact
+    assert chain.verify(anchors=(noted,)).problem == "truncated"
+
+
+def test_the_check_page_prints_the_head_and_checks_an_anchor(client, login_as, site_admin):
+    events = _record(2)
+    login_as(site_admin)
+    noted = chain.head_anchor()
+    page = client.get("/audit/verify?lang=en").get_data(as_text=True)
+    assert str(noted) in page
+    page = client.get(f"/audit/verify?lang=en&anchor={noted}").get_data(as_text=True)
+    assert f"Entry #{noted.seq} is still the one noted." in page
+    page = client.get("/audit/verify?lang=en&anchor=12:xyz").get_data(as_text=True)
+    assert 'id="anchor-error"' in page and "64" in page
+    _rewrite_from(events[0].id)
+    page = client.get(f"/audit/verify?lang=en&anchor={noted}").get_data(as_text=True)
+    assert "the chain was rewritten from that entry on" in page
+
+
 def test_the_site_admin_checks_the_chain_in_the_browser(client, login_as, site_admin):
     _record(2)
     login_as(site_admin)

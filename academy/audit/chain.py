@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import timezone
 
@@ -45,12 +46,40 @@ def link(event: AuditEvent) -> None:
                        .values(last_hash=event.hash))
 
 
+ANCHOR = re.compile(r"^#?(\d{1,18}):([0-9a-f]{64})$")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An entry's number and hash, noted outside the database (printed, mailed, kept by
+    another system). A chain rewritten from an earlier entry on, head row included, no
+    longer holds it."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+
+def parse_anchor(text: str) -> Anchor | None:
+    """'123:<64 hex digits>' (a leading # is allowed); None when it is not one."""
+    found = ANCHOR.match(text.strip().lower())
+    return Anchor(int(found.group(1)), found.group(2)) if found else None
+
+
+def head_anchor() -> Anchor | None:
+    """The chain's last entry, to note elsewhere; None while the log is empty."""
+    head = db.session.get(AuditChainHead, HEAD_ID)
+    return Anchor(head.last_seq, head.last_hash) if head is not None and head.last_seq else None
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What a check of the chain found: how many events were checked, and the first problem."""
 
     checked: int
-    problem: str | None = None  # "altered", "removed" or "truncated"
+    problem: str | None = None  # "altered", "removed", "truncated" or "rewritten"
     seq: int | None = None  # the event at fault (for "removed": the first number missing)
 
     @property
@@ -58,8 +87,10 @@ class Verdict:
         return self.problem is None
 
 
-def verify(batch: int = 2000) -> Verdict:
-    """Walk the log in order, recomputing every hash; stop at the first break."""
+def verify(batch: int = 2000, anchors: tuple[Anchor, ...] = ()) -> Verdict:
+    """Walk the log in order, recomputing every hash; stop at the first break. Each anchor
+    given must still be in the chain: same number, same hash."""
+    expected = {anchor.seq: anchor.hash for anchor in anchors}
     expected_seq, prev, checked = 1, GENESIS, 0
     last_id = 0
     while True:
@@ -70,6 +101,8 @@ def verify(batch: int = 2000) -> Verdict:
                 return Verdict(checked, "removed", expected_seq)
             if event.prev_hash != prev or event_hash(event) != event.hash:
                 return Verdict(checked, "altered", event.seq)
+            if expected.get(event.seq, event.hash) != event.hash:
+                return Verdict(checked, "rewritten", event.seq)
             prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
         if len(events) < batch:
             break
@@ -78,4 +111,7 @@ def verify(batch: int = 2000) -> Verdict:
     head = db.session.get(AuditChainHead, HEAD_ID)
     if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev):
         return Verdict(checked, "truncated", expected_seq)
+    beyond = [seq for seq in expected if seq >= expected_seq]
+    if beyond:
+        return Verdict(checked, "truncated", min(beyond))
     return Verdict(checked)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from academy.audit.labels import AUDIT_ACTION_LABELS
 from academy.forms import choices
@@ -29,3 +29,22 @@ class AuditFilterForm(FlaskForm):
         self.academy.choices = choices([("", _l("All academies")), *sorted(
             ((str(a.id), a.name_in(locale)) for a in academies),
             key=lambda pair: sort_key(pair[1]))])
+
+
+class AnchorForm(FlaskForm):
+    """An entry's number and hash noted earlier, to check it is still in the chain."""
+
+    class Meta:
+        csrf = False
+
+    anchor = StringField(_l("Entry noted earlier (number:hash)"),
+                         validators=[Optional(), Length(max=90)],
+                         render_kw={"maxlength": 90, "spellcheck": "false",
+                                    "autocomplete": "off"})
+
+    def validate_anchor(self, field) -> None:
+        from academy.audit.chain import parse_anchor
+
+        if field.data and parse_anchor(field.data) is None:
+            raise ValidationError(_l("Write the entry's number, a colon and its hash of 64 "
+                                     "hexadecimal digits, as the check printed them."))

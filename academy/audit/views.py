@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from academy.audit import chain, policy, queries
 from academy.audit import operations as audit
-from academy.audit.forms import AuditFilterForm
+from academy.audit.forms import AnchorForm, AuditFilterForm
 from academy.db import writes_on_get
 from academy.extensions import db
 from academy.forms import as_id
@@ -85,4 +85,8 @@ def export():
 def verify():
     if not policy.can_verify_chain(current_user):
         abort(403)
-    return render_template("audit/verify.html", verdict=chain.verify())
+    form = AnchorForm(request.args)
+    anchor = chain.parse_anchor(form.anchor.data) if form.validate() and form.anchor.data else None
+    return render_template("audit/verify.html", form=form, anchor=anchor,
+                           verdict=chain.verify(anchors=(anchor,) if anchor else ()),
+                           head=chain.head_anchor())
