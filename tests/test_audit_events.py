@@ -434,3 +434,29 @@ def test_an_enrolment_import_is_recorded_with_each_enrolment(app_ctx, course, ac
     assert event.details == {"rows": 2}
     assert {e.details["user_id"] for e in events("enrolment.staff_enrol", actor_id=instructor.id)} \
         == {trainee.id, other.id}
+
+
+# --- Cohorts ---------------------------------------------------------------------------------------
+
+def test_cohort_membership_changes_are_recorded_once_each(client, trainee, academy,
+                                                          academy_admin, login_as):
+    from academy.cohorts import operations as cohort_ops
+
+    cohort = cohort_ops.create_cohort(academy, "Promoción 2026")
+    db.session.commit()
+    login_as(academy_admin)
+    page = f"/cohorts/{cohort.id}"
+    post_form(client, f"/cohorts/{cohort.id}/members", {"people": "maria.lopez\nnobody"},
+              token_from=page)
+    post_form(client, f"/cohorts/{cohort.id}/members", {"people": "maria.lopez"},
+              token_from=page)  # already in: nothing changes, nothing recorded
+    added = the_event("cohort.members_add", cohort.id)
+    assert (added.actor_id, added.academy_id) == (academy_admin.id, academy.id)
+    assert added.details == {"cohort": "Promoción 2026", "usernames": ["maria.lopez"]}
+    post_form(client, f"/cohorts/{cohort.id}/members/{trainee.id}/remove", token_from=page)
+    post_form(client, f"/cohorts/{cohort.id}/members/{trainee.id}/remove", token_from=page)
+    removed = the_event("cohort.member_remove", cohort.id)
+    assert removed.details["username"] == "maria.lopez" and removed.actor_id == academy_admin.id
+    post_form(client, f"/cohorts/{cohort.id}/delete", token_from=page)
+    deleted = the_event("cohort.delete", cohort.id)
+    assert deleted.details == {"name": "Promoción 2026", "members": 0}

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy.accounts.models import User
+from academy.audit import operations as audit
 from academy.cohorts.models import Cohort, CohortMember
 from academy.domain import DomainError
 from academy.extensions import db
@@ -37,12 +38,16 @@ def rename_cohort(cohort: Cohort, name: str) -> None:
     db.session.flush()
 
 
-def delete_cohort(cohort: Cohort) -> None:
+def delete_cohort(cohort: Cohort, *, actor_id: int | None = None) -> None:
+    audit.record("cohort.delete", actor_id=actor_id, target_type="cohort", target_id=cohort.id,
+                 academy_id=cohort.academy_id,
+                 details={"name": cohort.name, "members": len(cohort.members)})
     db.session.delete(cohort)
     db.session.flush()
 
 
-def add_members(cohort: Cohort, logins: list[str]) -> tuple[list[User], list[str]]:
+def add_members(cohort: Cohort, logins: list[str], *, actor_id: int | None = None
+                ) -> tuple[list[User], list[str]]:
     """Add the academy's people named by username or e-mail; return (added, not found)."""
     wanted = [l.strip().lower() for l in logins if l.strip()]
     if not wanted:
@@ -55,11 +60,21 @@ def add_members(cohort: Cohort, logins: list[str]) -> tuple[list[User], list[str
     added = [u for u in people if u.id not in held]
     for person in added:
         cohort.members.append(CohortMember(user_id=person.id))
+    if added:
+        audit.record("cohort.members_add", actor_id=actor_id, target_type="cohort",
+                     target_id=cohort.id, academy_id=cohort.academy_id,
+                     details={"cohort": cohort.name,
+                              "usernames": sorted(person.username for person in added)})
     db.session.flush()
     return added, [login for login in wanted if login not in found]
 
 
-def remove_member(cohort: Cohort, user_id: int) -> None:
+def remove_member(cohort: Cohort, user_id: int, *, actor_id: int | None = None) -> None:
+    if any(m.user_id == user_id for m in cohort.members):
+        person = db.session.get(User, user_id)
+        audit.record("cohort.member_remove", actor_id=actor_id, target_type="cohort",
+                     target_id=cohort.id, academy_id=cohort.academy_id,
+                     details={"cohort": cohort.name, "username": person.username})
     cohort.members = [m for m in cohort.members if m.user_id != user_id]
     db.session.flush()
 

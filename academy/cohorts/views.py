@@ -63,7 +63,8 @@ def show(cohort_id: int):
 def add_members(cohort_id: int):
     cohort = _cohort(cohort_id)
     form = MembersForm()
-    done = attempt(form, lambda: operations.add_members(cohort, (form.people.data or "").splitlines()))
+    done = attempt(form, lambda: operations.add_members(cohort, (form.people.data or "").splitlines(),
+                                                            actor_id=current_user.id))
     if done:
         added, unknown = done.value
         db.session.commit()
@@ -79,7 +80,7 @@ def add_members(cohort_id: int):
 @login_required
 def remove_member(cohort_id: int, user_id: int):
     cohort = _cohort(cohort_id)
-    operations.remove_member(cohort, user_id)
+    operations.remove_member(cohort, user_id, actor_id=current_user.id)
     db.session.commit()
     flash(_("The person has been removed from the cohort."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -90,7 +91,7 @@ def remove_member(cohort_id: int, user_id: int):
 def delete(cohort_id: int):
     cohort = _cohort(cohort_id)
     academy_id = cohort.academy_id
-    operations.delete_cohort(cohort)
+    operations.delete_cohort(cohort, actor_id=current_user.id)
     db.session.commit()
     flash(_("The cohort has been deleted; its people are unchanged."), "success")
     return redirect(url_for("cohorts.index", academy_id=academy_id))
