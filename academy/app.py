@@ -115,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
     from academy.certificates import bulk as _bulk  # noqa: F401 - registers the bulk job
     from academy.certificates.views import bp as certificates_bp
     from academy.audit.views import bp as audit_bp
+    from academy.reports.course_views import bp as course_reports_bp
+    from academy.reports.views import bp as reports_bp
     from academy.certificates.operations import issue_on_completion
     from academy.enrolment.operations import on_completion
 
@@ -122,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
                       enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, bank_bp,
                       certificates_bp, audit_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(course_reports_bp)
+    app.register_blueprint(reports_bp)
     on_completion(issue_on_completion)
 
 

@@ -14,6 +14,7 @@ from academy.accounts.roles import TRAINEE
 from academy.certificates import policy as certificate_policy
 from academy.curricula import policy as curricula_policy
 from academy.people import policy as people_policy
+from academy.reports import policy as report_policy
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ def main_navigation(user) -> list[NavItem]:
         items.append(_item(_l("Reviews"), "authoring.reviews"))
     if certificate_policy.can_issue(user):
         items.append(_item(_l("Certificates"), "certificates.index"))
+    if report_policy.can_see_network(user):
+        items.append(_item(_l("Network dashboard"), "reports.network"))
     if academy_policy.can_manage_academies(user):
         items.append(_item(_l("Academies"), "academies.index"))
     if audit_policy.can_read_log(user):
@@ -54,6 +57,9 @@ def main_navigation(user) -> list[NavItem]:
             if people_policy.can_manage_people(user, academy):
                 items.append(_item(_l("People"), "people.index", academy_id=academy.id))
                 items.append(_item(_l("Cohorts"), "cohorts.index", academy_id=academy.id))
+            if report_policy.can_see_academy(user, academy) and not report_policy.can_see_network(user):
+                items.append(_item(_l("Academy dashboard"), "reports.academy",
+                                   academy_id=academy.id))
             if certificate_policy.can_design(user, academy):
                 items.append(_item(_l("Certificate design"), "certificates.design_page",
                                    academy_id=academy.id))

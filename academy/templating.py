@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, format_percent
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from flask_login import current_user
 
 from academy.accounts.roles import ROLE_LABELS
@@ -48,6 +48,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "medium") if value else ""
     # A grade stored as a fraction (0..1), shown as a percentage in the person's language.
     app.jinja_env.filters["grade"] = lambda value: format_percent(value or 0, "#,##0.#%")
+    # A count or a measure, grouped as the person's language groups digits (one decimal at most).
+    app.jinja_env.filters["decimal"] = lambda value: format_decimal(value, "#,##0.#")
     app.jinja_env.filters["academy_name"] = lambda academy: academy.name_in(current_locale())
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -125,6 +125,9 @@ ROUTES: dict[str, Access] = {
        for name, method in (("edit_settings", "GET"), ("save_settings", "POST"),
                             ("add_override", "POST"), ("results", "GET"),
                             ("statistics", "GET"))},
+    "quiz_admin.statistics_export": Access(AUTHORS, values={
+        "course_id": "draft_course", "lesson_id": "draft_quiz", "table": "questions",
+        "fmt": "xlsx"}, denied=404),
     "quiz_admin.delete_override": Access(AUTHORS, "POST", {
         "course_id": "draft_course", "lesson_id": "draft_quiz", "override_id": "draft_override"},
         denied=404),
@@ -172,6 +175,20 @@ ROUTES: dict[str, Access] = {
                                       denied=404) for name in ("design_page", "specimen")},
     "certificates.signature": Access({ADMIN_HERE, SITE_ADMIN}, values={
         "academy_id": "academy", "filename": "signature"}, denied=404),
+    # A course's report (aggregates, no names): its own academy's authors, coordinators and
+    # site admins; anyone else signed in is refused.
+    "course_reports.course": Access(AUTHORS | {COORDINATOR, SITE_ADMIN},
+                                    values={"course_id": "draft_course"}, denied=404),
+    "course_reports.export": Access(AUTHORS | {COORDINATOR, SITE_ADMIN}, values={
+        "course_id": "draft_course", "table": "lessons", "fmt": "csv"}, denied=404),
+    # The network's dashboard: coordinators and site admins; an academy's: also its admins.
+    "reports.network": Access({COORDINATOR, SITE_ADMIN}),
+    "reports.network_export": Access({COORDINATOR, SITE_ADMIN}, values={
+        "table": "academies", "fmt": "xlsx"}),
+    "reports.academy": Access({ADMIN_HERE, COORDINATOR, SITE_ADMIN},
+                              values={"academy_id": "academy"}),
+    "reports.academy_export": Access({ADMIN_HERE, COORDINATOR, SITE_ADMIN}, values={
+        "academy_id": "academy", "table": "exchange", "fmt": "csv"}),
     # The audit log: site admins read all of it, academy admins their academies' events;
     # checking the chain is the site admin's.
     **{f"audit.{name}": Access({ADMIN_HERE, ADMIN_ELSEWHERE, SITE_ADMIN}) for name in (

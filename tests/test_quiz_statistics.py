@@ -93,3 +93,64 @@ def test_a_quiz_without_attempts_says_so(course, client, login_as, create_user, 
     login_as(create_user(academy=academy, roles=["instructor"]))
     page = client.get(f"/courses/{course.id}/quizzes/{quiz.id}/statistics?lang=en")
     assert page.status_code == 200 and "No graded attempt yet" in page.get_data(as_text=True)
+
+
+def _csv(response) -> list[list[str]]:
+    import csv
+    import io
+
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def _xlsx(response) -> list[list[str]]:
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).worksheets[0]
+    return [["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in row]
+            for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_questions_table_exports_to_csv_and_xlsx(graded, client, login_as, create_user,
+                                                     academy, course):
+    quiz, good, bad, hard, single = graded
+    login_as(create_user(academy=academy, roles=["instructor"]))
+    url = f"/courses/{course.id}/quizzes/{quiz.id}/statistics/questions"
+    rows = _csv(client.get(url + ".csv?lang=en"))
+    assert rows[0] == ["Question", "Text", "Type", "Answers", "Facility (%)", "Fully right",
+                       "Discrimination (%)", "To check", "Chosen answers"]
+    by_ident = {row[0]: row for row in rows[1:]}
+    assert len(by_ident) == 7 and by_ident[good][3:6] == ["4", "50.0", "2"]
+    assert by_ident[bad][7] == "Negative discrimination"
+    assert by_ident[hard][7] == "Nobody got it fully right" and by_ident[hard][6] == ""
+    chosen = by_ident[single][8]
+    assert chosen.count("(right): 2") == 1 and chosen.count(": 2") == 2 and "<" not in chosen
+    assert by_ident[single][2] == "Single choice"
+    book = _xlsx(client.get(url + ".xlsx?lang=en"))
+    assert book == [[f"{float(c):g}" if c.replace(".", "", 1).lstrip("-").isdigit() else c
+                     for c in row] for row in rows]
+
+
+def test_the_histogram_exports_with_every_band(graded, client, login_as, create_user, academy,
+                                               course):
+    quiz = graded[0]
+    login_as(create_user(academy=academy, roles=["instructor"]))
+    url = f"/courses/{course.id}/quizzes/{quiz.id}/statistics/histogram"
+    rows = _csv(client.get(url + ".csv?lang=en"))
+    assert rows[0] == ["Grade", "Attempts"] and len(rows) == 11
+    assert rows[1][0] == "0–10 %" and sum(int(row[1]) for row in rows[1:]) == 4
+    assert _xlsx(client.get(url + ".xlsx"))[1:] == rows[1:]
+    assert client.get(url + ".pdf").status_code == 404
+    assert client.get(url.replace("histogram", "answers") + ".csv").status_code == 404
+
+
+def test_the_statistics_exports_are_for_the_courses_authors_only(graded, client, login_as,
+                                                                 create_user, other_academy,
+                                                                 course):
+    quiz = graded[0]
+    url = f"/courses/{course.id}/quizzes/{quiz.id}/statistics/questions.csv"
+    login_as(create_user(academy=other_academy, roles=["instructor"]))
+    assert client.get(url).status_code == 404

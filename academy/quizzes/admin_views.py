@@ -19,7 +19,7 @@ from academy.forms import ActionForm, attempt as run
 from academy.i18n import current_locale
 from academy.quizzes.statistics import quiz_statistics
 from academy.charts import bar_chart
-from academy.quizzes import display, operations, policy, queries
+from academy.quizzes import display, operations, policy, queries, statistics_tables
 from academy.quizzes.forms import EssayGradeForm, OverrideForm, QuizSettingsForm, RegradeForm
 from academy.quizzes.models import QuizOverride
 from academy.spreadsheets import csv_response, xlsx_response
@@ -133,8 +133,23 @@ def statistics(course_id: int, lesson_id: int):
     course, lesson = _quiz(course_id, lesson_id)
     stats = quiz_statistics(lesson.id, current_locale(), course.default_locale)
     return render_template("quizzes/statistics.html", course=course, lesson=lesson, stats=stats,
-                           chart=bar_chart([(f"{10 * i}–{10 * i + 10} %", count)
-                                            for i, count in enumerate(stats.histogram)]))
+                           chart=bar_chart(list(zip(statistics_tables.histogram_labels(),
+                                                    stats.histogram))))
+
+
+@bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/statistics/"
+          "<any(questions, histogram):table>.<any(csv, xlsx):fmt>")
+@login_required
+def statistics_export(course_id: int, lesson_id: int, table: str, fmt: str):
+    """A table of the statistics as a download (aggregates: nobody is named, nothing recorded)."""
+    course, lesson = _quiz(course_id, lesson_id)
+    stats = quiz_statistics(lesson.id, current_locale(), course.default_locale)
+    if table == "questions":
+        rows, sheet = statistics_tables.question_rows(stats), _("Questions")
+    else:
+        rows, sheet = statistics_tables.histogram_rows(stats), _("Distribution of grades")
+    name = f"{course.slug}-{lesson.slug}-{table}"
+    return csv_response(rows, name) if fmt == "csv" else xlsx_response(rows, name, sheet)
 
 
 # --- Essays ------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Reports: the network's and each academy's dashboards, and each course's report."""

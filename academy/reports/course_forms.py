@@ -1,0 +1,26 @@
+"""The filters of a course's report (a GET form: it changes nothing)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+
+from academy.forms import as_id, choices
+from academy.i18n import sort_key
+from academy.reports.period import PeriodForm
+
+
+class CourseReportForm(PeriodForm):
+    """The period of activation, and optionally the trainees' home academy."""
+
+    academy = SelectField(_l("Trainees' academy"), default="")
+
+    def offer(self, academies, locale: str) -> None:
+        """Offer the academies given (those with trainees in the course), by name."""
+        self.academy.choices = choices([("", _l("All academies")), *sorted(
+            ((str(a.id), a.name_in(locale)) for a in academies),
+            key=lambda pair: sort_key(pair[1]))])
+
+    def academy_id(self) -> int | None:
+        """The academy chosen; None for all, or when the value is not one offered (the field
+        then shows why). Call after `period()`, which validates the form."""
+        return None if self.academy.errors else as_id(self.academy.data)

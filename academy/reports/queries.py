@@ -1,0 +1,300 @@
+"""The figures of the network's and each academy's dashboard, computed by the database.
+
+Trainees are counted in the academy they belong to (their home academy), whichever academy
+wrote the course they follow; people without an academy (network staff) are left out. For a
+period:
+- active trainees: people who enrolled, finished a lesson or started a quiz attempt in it;
+- enrolments: places taken in it (enrolments activated in the period);
+- completion rate: the share of those enrolments completed since;
+- completions, median time to complete (from activation to completion) and average final
+  grade (the course grade, the mean of the trainee's quiz grades): courses completed in it;
+- certificates issued, revoked, and expired (reaching their end of validity) in it.
+
+Each query groups by academy; countries and the network's totals add the academies up, except
+medians, which the database computes for each level. Python only adds up and divides a few
+numbers per academy; it never walks through enrolments.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, case, func, literal, or_, select, union
+from sqlalchemy.orm import aliased
+
+from academy.academies.models import Academy
+from academy.accounts.models import User
+from academy.certificates.models import Certificate
+from academy.curricula.models import NETWORK, Course
+from academy.db import utcnow
+from academy.enrolment.models import COMPLETED, Enrolment, LessonProgress
+from academy.extensions import db
+from academy.quizzes.models import Attempt, QuizResult
+from academy.reports.period import Period
+from academy.reports.sql import medians, month_of, seconds_between, within
+
+DAY = 86400.0
+TOP_COURSES = 10
+
+
+@dataclass
+class Figures:
+    """One academy's, one country's or the network's figures for a period."""
+
+    active_trainees: int = 0
+    enrolments: int = 0
+    enrolments_completed: int = 0  # of the period's enrolments, completed since
+    completions: int = 0
+    median_days: float | None = None
+    grade_sum: float = 0.0  # of course grades in percent, over `graded` completions
+    graded: int = 0
+    issued: int = 0
+    expired: int = 0
+    revoked: int = 0
+
+    @property
+    def completion_rate(self) -> float | None:
+        """0..1, or None without enrolments."""
+        return self.enrolments_completed / self.enrolments if self.enrolments else None
+
+    @property
+    def average_grade(self) -> float | None:
+        """0..1, or None when no completion had a grade."""
+        return self.grade_sum / self.graded / 100 if self.graded else None
+
+    def add(self, other: Figures) -> None:
+        for name in ("active_trainees", "enrolments", "enrolments_completed", "completions",
+                     "grade_sum", "graded", "issued", "expired", "revoked"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class FigureTables:
+    total: Figures
+    academies: list[tuple[Academy, Figures]]  # every academy in scope, by name
+    countries: list[tuple[str, Figures]]  # by country code
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str  # YYYY-MM
+    enrolments: int
+    completions: int
+    issued: int
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    course: Course
+    enrolments: int
+    completions: int
+    academies: int  # academies whose trainees enrolled
+
+
+@dataclass
+class ExchangeRow:
+    origin: Academy  # whose course (the original's academy for an adopted copy)
+    learners: Academy  # whose trainees
+    enrolments: int = 0
+    completions: int = 0
+    adopted: int = 0  # copies of the origin's courses the learners' academy adopted
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The academies a dashboard covers; None: the whole network."""
+
+    academy_ids: frozenset[int] | None = None
+
+    def learners(self, stmt, source, user_id):
+        """Rows of `source`, joined to their trainee (by `user_id`) and the trainee's academy,
+        kept to the scope."""
+        stmt = (stmt.select_from(source).join(User, User.id == user_id)
+                .join(Academy, Academy.id == User.academy_id))
+        if self.academy_ids is not None:
+            stmt = stmt.where(User.academy_id.in_(self.academy_ids))
+        return stmt
+
+
+def academies_in(scope: Scope) -> list[Academy]:
+    stmt = select(Academy)
+    if scope.academy_ids is not None:
+        stmt = stmt.where(Academy.id.in_(scope.academy_ids))
+    return list(db.session.scalars(stmt))
+
+
+def countries() -> list[str]:
+    """The countries of the network's academies."""
+    return list(db.session.scalars(select(Academy.country).distinct().order_by(Academy.country)))
+
+
+def country_scope(country: str) -> Scope:
+    return Scope(frozenset(db.session.scalars(select(Academy.id).where(Academy.country == country))))
+
+
+# --- Figures per academy -------------------------------------------------------------------------
+
+def _active(period: Period, scope: Scope) -> dict[int, int]:
+    people = union(
+        select(Enrolment.user_id.label("user_id")).where(within(Enrolment.activated_at, period)),
+        select(LessonProgress.user_id).where(within(LessonProgress.completed_at, period)),
+        select(Attempt.user_id).where(within(Attempt.started_at, period)),
+    ).subquery()
+    stmt = scope.learners(select(Academy.id, func.count()), people, people.c.user_id)
+    return dict(db.session.execute(stmt.group_by(Academy.id)).all())
+
+
+def _enrolments(period: Period, scope: Scope) -> dict[int, tuple[int, int, int]]:
+    started = within(Enrolment.activated_at, period)
+    completed = (Enrolment.status == COMPLETED) & within(Enrolment.completed_at, period)
+    count = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
+    stmt = scope.learners(
+        select(Academy.id, count(started), count(started & (Enrolment.status == COMPLETED)),
+               count(completed)), Enrolment, Enrolment.user_id)
+    stmt = stmt.where(or_(started, completed)).group_by(Academy.id)
+    return {key: (int(a or 0), int(b or 0), int(c or 0))
+            for key, a, b, c in db.session.execute(stmt)}
+
+
+def _completed(period: Period, scope: Scope):
+    return scope.learners(select(Academy.id.label("academy_id"),
+                                 Academy.country.label("country"),
+                                 literal("network").label("network")),
+                          Enrolment, Enrolment.user_id).where(
+        Enrolment.status == COMPLETED, within(Enrolment.completed_at, period))
+
+
+def _grades(period: Period, scope: Scope) -> dict[int, tuple[float, int]]:
+    per_course = (_completed(period, scope).add_columns(
+        func.avg(QuizResult.fraction).label("grade"))
+        .join(QuizResult, (QuizResult.user_id == Enrolment.user_id)
+              & (QuizResult.course_id == Enrolment.course_id))
+        .group_by(Enrolment.id, Academy.id, Academy.country)).subquery()
+    stmt = (select(per_course.c.academy_id, func.sum(per_course.c.grade) * 100, func.count())
+            .group_by(per_course.c.academy_id))
+    return {key: (float(total or 0), int(n)) for key, total, n in db.session.execute(stmt)}
+
+
+def _medians(period: Period, scope: Scope) -> dict[str, dict]:
+    """Median days to complete per academy, per country and for all of them."""
+    rows = _completed(period, scope).add_columns(
+        (seconds_between(Enrolment.activated_at, Enrolment.completed_at) / DAY).label("value")
+    ).where(Enrolment.activated_at.is_not(None))
+    return {level: {key: float(value) for key, value in db.session.execute(medians(rows, level))}
+            for level in ("academy_id", "country", "network")}
+
+
+def _certificates(period: Period, scope: Scope) -> dict[int, tuple[int, int, int]]:
+    now = utcnow()
+    issued = within(Certificate.issued_at, period)
+    revoked = within(Certificate.revoked_at, period)
+    expired = (within(Certificate.expires_at, period) & (Certificate.expires_at <= now)
+               & Certificate.revoked_at.is_(None) & Certificate.superseded_at.is_(None))
+    count = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
+    stmt = scope.learners(select(Academy.id, count(issued), count(expired), count(revoked)),
+                          Certificate, Certificate.user_id)
+    stmt = stmt.where(or_(issued, revoked, within(Certificate.expires_at, period)))
+    return {key: (int(a or 0), int(b or 0), int(c or 0))
+            for key, a, b, c in db.session.execute(stmt.group_by(Academy.id))}
+
+
+def figures(period: Period, scope: Scope, locale: str) -> FigureTables:
+    """Every figure per academy in scope, per country and in total."""
+    academies = academies_in(scope)
+    active = _active(period, scope)
+    enrolments = _enrolments(period, scope)
+    grades = _grades(period, scope)
+    certificates = _certificates(period, scope)
+    middle = _medians(period, scope)
+    per_academy = []
+    for academy in sorted(academies, key=lambda a: a.name_in(locale).casefold()):
+        started, started_completed, completions = enrolments.get(academy.id, (0, 0, 0))
+        grade_sum, graded = grades.get(academy.id, (0.0, 0))
+        issued, expired, revoked = certificates.get(academy.id, (0, 0, 0))
+        per_academy.append((academy, Figures(
+            active.get(academy.id, 0), started, started_completed, completions,
+            middle["academy_id"].get(academy.id), grade_sum, graded, issued, expired, revoked)))
+    per_country: dict[str, Figures] = defaultdict(Figures)
+    total = Figures(median_days=middle["network"].get("network"))
+    for academy, numbers in per_academy:
+        per_country[academy.country].add(numbers)
+        total.add(numbers)
+    for country, numbers in per_country.items():
+        numbers.median_days = middle["country"].get(country)
+    return FigureTables(total, per_academy, sorted(per_country.items()))
+
+
+# --- Months, courses and the exchange of curricula -------------------------------------------------
+
+def monthly(period: Period, scope: Scope) -> list[MonthRow]:
+    """Enrolments, completions and certificates issued per month of the period (every month,
+    empty ones included)."""
+    def per_month(column, *conditions, source):
+        month = month_of(column)
+        stmt = scope.learners(select(month, func.count()), source, source.user_id).where(
+            within(column, period), *conditions).group_by(month)
+        return dict(db.session.execute(stmt).all())
+
+    started = per_month(Enrolment.activated_at, source=Enrolment)
+    completed = per_month(Enrolment.completed_at, Enrolment.status == COMPLETED,
+                          source=Enrolment)
+    issued = per_month(Certificate.issued_at, source=Certificate)
+    return [MonthRow(month, started.get(month, 0), completed.get(month, 0), issued.get(month, 0))
+            for month in period.months()]
+
+
+def followed_courses(period: Period, scope: Scope, *, shared_only: bool,
+                     limit: int | None = TOP_COURSES) -> list[CourseRow]:
+    """The courses most enrolled in during the period by trainees in scope."""
+    enrolments = func.count().label("enrolments")
+    stmt = scope.learners(
+        select(Enrolment.course_id, enrolments,
+               func.sum(case((Enrolment.status == COMPLETED, 1), else_=0)),
+               func.count(func.distinct(User.academy_id))),
+        Enrolment, Enrolment.user_id).where(within(Enrolment.activated_at, period))
+    if shared_only:
+        stmt = stmt.join(Course, Course.id == Enrolment.course_id).where(
+            Course.visibility == NETWORK, Course.approved_version.is_not(None))
+    stmt = stmt.group_by(Enrolment.course_id).order_by(enrolments.desc(), Enrolment.course_id)
+    rows = db.session.execute(stmt.limit(limit)).all()
+    courses = {c.id: c for c in db.session.scalars(
+        select(Course).where(Course.id.in_([row[0] for row in rows])))} if rows else {}
+    return [CourseRow(courses[course_id], n, int(done or 0), academies)
+            for course_id, n, done, academies in rows]
+
+
+def exchange(period: Period, scope: Scope) -> list[ExchangeRow]:
+    """Which academies' trainees follow which other academies' courses in the period, and which
+    academies adopted which others' courses (copies made in the period). A course adopted as a
+    copy counts for the academy that wrote the original. Within a scope, pairs where either
+    side is in it."""
+    source = aliased(Course)
+    origin = func.coalesce(source.academy_id, Course.academy_id).label("origin")
+    learners = User.academy_id.label("learners")
+    stmt = (select(origin, learners, func.count(),
+                   func.sum(case((Enrolment.status == COMPLETED, 1), else_=0)))
+            .select_from(Enrolment)
+            .join(Course, Course.id == Enrolment.course_id)
+            .outerjoin(source, source.id == Course.source_course_id)
+            .join(User, User.id == Enrolment.user_id)
+            .where(within(Enrolment.activated_at, period), User.academy_id.is_not(None),
+                   origin != User.academy_id))
+    adopted = (select(source.academy_id, Course.academy_id, func.count())
+               .join(source, source.id == Course.source_course_id)
+               .where(source.academy_id != Course.academy_id, within(Course.created_at, period)))
+    if scope.academy_ids is not None:
+        stmt = stmt.where(or_(origin.in_(scope.academy_ids), learners.in_(scope.academy_ids)))
+        adopted = adopted.where(or_(source.academy_id.in_(scope.academy_ids),
+                                    Course.academy_id.in_(scope.academy_ids)))
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for origin_id, learner_id, n, done in db.session.execute(stmt.group_by(origin, learners)):
+        pairs[(origin_id, learner_id)] = [n, int(done or 0), 0]
+    for origin_id, adopter_id, n in db.session.execute(
+            adopted.group_by(source.academy_id, Course.academy_id)):
+        pairs.setdefault((origin_id, adopter_id), [0, 0, 0])[2] = n
+    if not pairs:
+        return []
+    academies = {a.id: a for a in db.session.scalars(
+        select(Academy).where(Academy.id.in_({i for pair in pairs for i in pair})))}
+    rows = [ExchangeRow(academies[o], academies[l], *numbers) for (o, l), numbers in pairs.items()]
+    return sorted(rows, key=lambda r: (-r.enrolments, -r.adopted, r.origin.slug, r.learners.slug))

@@ -1,0 +1,70 @@
+"""SQL pieces the reports share, written once for SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from sqlalchemy import Float, cast, func, literal_column, or_, select
+from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String
+
+
+class month_of(FunctionElement):  # noqa: N801 (an SQL function)
+    """The month of a timestamp as 'YYYY-MM' (UTC)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(month_of)
+def _month_sqlite(element, compiler, **kw):
+    return "strftime('%%Y-%%m', %s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(month_of, "postgresql")
+def _month_postgresql(element, compiler, **kw):
+    return "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')" % compiler.process(element.clauses, **kw)
+
+
+class seconds_between(FunctionElement):  # noqa: N801
+    """Seconds from the first timestamp to the second."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_sqlite(element, compiler, **kw):
+    first, second = list(element.clauses)
+    return "((julianday(%s) - julianday(%s)) * 86400.0)" % (
+        compiler.process(second, **kw), compiler.process(first, **kw))
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_postgresql(element, compiler, **kw):
+    first, second = list(element.clauses)
+    return "EXTRACT(EPOCH FROM (%s - %s))" % (
+        compiler.process(second, **kw), compiler.process(first, **kw))
+
+
+def medians(rows: Select, *keys: str, value: str = "value") -> Select:
+    """The median of column `value` of `rows` for each combination of the `keys` columns
+    (the mean of the two middle values when their number is even). Window functions, so the
+    same SQL runs on SQLite, which has no percentile function."""
+    sub = rows.subquery()
+    by = [sub.c[key] for key in keys]
+    ranked = select(*by, sub.c[value].label("value"),
+                    func.row_number().over(partition_by=by or None,
+                                           order_by=sub.c[value]).label("rn"),
+                    func.count().over(partition_by=by or None).label("n")).subquery()
+    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    return (select(*[ranked.c[key] for key in keys],
+                   func.avg(cast(ranked.c.value, Float)).label("median"))
+            .where(middle).group_by(*[ranked.c[key] for key in keys]))
+
+
+def within(column: ColumnElement, period) -> ColumnElement:
+    """The timestamp falls in the period (its first day included, the day after its last not)."""
+    return (column >= period.start) & (column < period.end)
+
+
+__all__ = ["month_of", "seconds_between", "medians", "within", "literal_column"]
