@@ -11,6 +11,7 @@ from academy.academies.models import Academy
 from academy.accounts import operations as account_ops
 from academy.curricula import operations as course_ops
 from academy.curricula.packages.archive import read_folder
+from academy.demo import activity, awards
 from academy.demo.data import (ACADEMIES, CERTIFICATE_DESIGNS, CERTIFICATE_POLICIES,
                                DEMO_PASSWORD, GRADUATE_COHORT, GRADUATES, NETWORK_STAFF, PEOPLE)
 from academy.extensions import db
@@ -49,8 +50,15 @@ def load_demo() -> list[tuple[str, str]]:
     db.session.flush()
     coordinator = next(u for u in created_staff if u.is_coordinator)
     courses = load_curricula(reviewer=coordinator)
+    story = activity.new_story()
+    logins.extend(load_graduates(next(c for c in courses if c.slug == "mandela-rules-in-practice"),
+                                 story))
+    months = activity.load_activity(story, courses)
+    # The policies come after the months of study, so no certificate is issued with today's
+    # date on the way; awards issues them as of their own days.
     set_up_certificates(courses, coordinator)
-    logins.extend(load_graduates(next(c for c in courses if c.slug == "mandela-rules-in-practice")))
+    awards.issue_certificates(months, coordinator)
+    logins.extend(months.logins)
     return logins
 
 
@@ -67,17 +75,16 @@ def set_up_certificates(courses, coordinator) -> None:
         certificate_ops.save_template(academy, actor_id=coordinator.id, **design)
 
 
-def load_graduates(course) -> list[tuple[str, str]]:
-    """Each academy's graduates: a cohort of trainees who completed `course` some weeks ago."""
+def load_graduates(course, story) -> list[tuple[str, str]]:
+    """Each academy's graduates: a cohort of trainees who completed `course` (its quizzes
+    passed) in the last weeks."""
     from datetime import timedelta
 
     from academy.cohorts import operations as cohort_ops
-    from academy.db import utcnow
     from academy.enrolment import operations as enrolment_ops
-    from academy.enrolment.models import COMPLETED
 
     logins = []
-    lessons = [lesson for module in course.modules for lesson in module.lessons]
+    plan = activity.plan_of(story, course)
     for number, spec in enumerate(ACADEMIES):
         academy = db.session.scalar(select(Academy).where(Academy.slug == spec["slug"]))
         usernames = []
@@ -88,15 +95,15 @@ def load_graduates(course) -> list[tuple[str, str]]:
                 staff_number=f"{spec['country']}-{2000 + index}", locale=spec["default_locale"],
                 password=DEMO_PASSWORD, roles=["trainee"])
             enrolment = enrolment_ops.enrol_by_staff(user, course)
-            for lesson in lessons:
-                enrolment_ops.complete_lesson(enrolment, lesson)
-            enrolment.status = COMPLETED
-            enrolment.completed_at = utcnow() - timedelta(days=7 + 3 * number + index)
+            steady = activity.learner(user, spec, story.rng, pace_days=1.5, steadiness=0)
+            started = story.now - timedelta(days=28 + 3 * number + index)
+            story.follow(plan, steady, enrolment, started, must_complete=True)
             usernames.append(username)
             logins.append((username, "trainee"))
         cohort = cohort_ops.create_cohort(
             academy, GRADUATE_COHORT.get(spec["default_locale"], GRADUATE_COHORT["en"]))
         cohort_ops.add_members(cohort, usernames)
+        cohort.created_at = story.now - timedelta(days=32 + 3 * number)
     return logins
 
 

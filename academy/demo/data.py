@@ -73,8 +73,8 @@ NETWORK_STAFF = [
      "locale": "es"},
 ]
 
-# Invented graduates: trainees of each academy who completed the Mandela Rules course, grouped in
-# a cohort, waiting for a coordinator to issue their certificates.
+# Invented graduates: trainees of each academy who completed the Mandela Rules course in the last
+# weeks, grouped in a cohort, waiting for a coordinator to issue their certificates.
 GRADUATES = {
     "es": ["Marta Ibáñez Soler", "Óscar Lázaro Peña", "Ainhoa Zubiría Ortiz"],
     "pt": ["Beatriz Magalhães", "Tomás Conceição", "Leonor Patrício"],
@@ -94,8 +94,9 @@ GRADUATE_COHORT = {"es": "Promoción 2026", "pt": "Turma de 2026", "fr": "Promot
 CERTIFICATE_POLICIES = {
     "mandela-rules-in-practice": {"issuance": "approval", "min_grade": None,
                                   "validity_months": 36, "shows_grade": False},
+    # A security qualification: renewed twice a year (so the months of activity show some expire).
     "dynamic-security-and-intelligence": {"issuance": "automatic", "min_grade": 60,
-                                          "validity_months": 24, "shows_grade": True},
+                                          "validity_months": 6, "shows_grade": True},
     "alternatives-to-imprisonment": {"issuance": "automatic", "min_grade": None,
                                      "validity_months": None, "shows_grade": False},
 }
@@ -106,3 +107,149 @@ CERTIFICATE_DESIGNS = {
     "fr-enap": {"is_bilingual": False, "accent": "#1f3d6b", "signatures": [
         {"name": "Sophie Lefèvre", "title": "Directrice de l'École nationale d'administration pénitentiaire"}]},
 }
+
+# --- Months of activity (academy.demo.activity) -----------------------------------------------
+
+# Name parts of each academy's further trainees (invented). Spanish-speaking academies but
+# Argentina's give two surnames; Portugal and Brazil one or two.
+FIRST_NAMES = {
+    "es": ["Irene", "Pablo", "Nerea", "Sergio", "Rocío", "Íñigo", "Marina", "Raúl", "Elena",
+           "Adrián", "Noelia", "Jesús", "Pilar", "Rubén", "Inmaculada", "Ángel", "Sonia", "Víctor"],
+    "pt": ["Gonçalo", "Mariana", "Tiago", "Beatriz", "Duarte", "Carolina", "Rodrigo", "Margarida",
+           "Afonso", "Catarina", "Diogo", "Sofia", "Bernardo", "Matilde", "Nuno", "Joana"],
+    "fr": ["Léa", "Théo", "Camille", "Clément", "Amélie", "Baptiste", "Océane", "Jérôme", "Inès",
+           "Loïc", "Margaux", "Rémi", "Célia", "Benoît", "Hélène", "Gaëtan", "Zoé", "Anthony"],
+    "it": ["Lorenzo", "Martina", "Davide", "Sara", "Gabriele", "Alessia", "Matteo", "Elisa",
+           "Riccardo", "Valentina", "Tommaso", "Ilaria", "Andrea", "Beatrice", "Salvatore",
+           "Noemi"],
+    "br": ["João Pedro", "Maria Eduarda", "Lucas", "Ana Clara", "Gustavo", "Júlia", "Matheus",
+           "Larissa", "Felipe", "Camila", "Caio", "Bruna", "Rodrigo", "Patrícia", "Anderson",
+           "Jéssica", "Wellington", "Daniela"],
+    "co": ["Juan Camilo", "Laura Valentina", "Carlos Andrés", "Luisa Fernanda", "Jhon Jairo",
+           "Daniela", "Óscar Iván", "Angélica María", "Wílmar", "Leidy Johana", "Sergio Alejandro",
+           "Paula Andrea", "Édgar", "Marcela", "Yeison", "Viviana"],
+    "ar": ["Agustín", "Micaela", "Facundo", "Camila", "Nicolás", "Julieta", "Lautaro", "Rocío",
+           "Franco", "Milagros", "Tomás", "Belén", "Ezequiel", "Lucía", "Santiago", "Brenda"],
+    "cr": ["Andrey", "Daniela", "Greivin", "Karla", "Minor", "Yendry", "Johnny", "Melissa",
+           "Esteban", "Hazel", "Jeffry", "Natalia", "Álvaro", "Kimberly", "Rolando", "Wendy"],
+    "cl": ["Benjamín", "Francisca", "Matías", "Catalina", "Diego", "Fernanda", "Felipe", "Daniela",
+           "Joaquín", "Camila", "Rodrigo", "Macarena", "Patricio", "Trinidad", "Vicente", "Josefa"],
+    "pe": ["Luis Alberto", "Gianella", "Jhonatan", "Rosa María", "Wilber", "Yesenia", "César",
+           "Maribel", "Percy", "Lizbeth", "Hugo", "Nataly", "Alfredo", "Sheyla", "Fredy", "Karina"],
+}
+SURNAMES = {
+    "es": ["García", "Martínez", "López", "Sánchez", "Romero", "Navarro", "Domínguez", "Vázquez",
+           "Castaño", "Gallego", "Méndez", "Cortés", "Garrido", "Ibarra", "Muñoz", "Benítez",
+           "Herrero", "Lozano"],
+    "pt": ["Ferreira", "Sousa", "Mendes", "Lopes", "Correia", "Pinto", "Teixeira", "Moreira",
+           "Antunes", "Fonseca", "Gaspar", "Brandão", "Valente", "Loureiro", "Assunção", "Pacheco"],
+    "fr": ["Moreau", "Girard", "Faure", "Rousseau", "Mercier", "Perrin", "Leroy", "Lemoine",
+           "Chevalier", "Boyer", "Gauthier", "Fabre", "Rivière", "Barbier", "Hébert", "Lefebvre"],
+    "it": ["Romano", "Colombo", "Bruno", "Greco", "Marino", "Conti", "De Santis", "Lombardi",
+           "Mancini", "Costa", "Fontana", "Caruso", "Ferri", "Rinaldi", "D'Angelo", "Barbieri"],
+    "br": ["Silva", "Oliveira", "Santos", "Pereira", "Ribeiro", "Cavalcanti", "Rodrigues",
+           "Almeida", "Nogueira", "Barbosa", "Carvalho", "Gomes", "Azevedo", "Monteiro", "Moraes",
+           "Freitas"],
+    "co": ["Ospina", "Quintero", "Restrepo", "Londoño", "Cárdenas", "Salazar", "Zapata", "Vélez",
+           "Arango", "Betancur", "Patiño", "Córdoba", "Mosquera", "Ruiz", "Castaño", "Giraldo"],
+    "ar": ["González", "Rodríguez", "Fernández", "Romero", "Álvarez", "Bianchi", "Ferrari",
+           "Giménez", "Acosta", "Medina", "Herrera", "Aguirre", "Sosa", "Molina", "Domínguez",
+           "Ledesma"],
+    "cr": ["Mora", "Vargas", "Jiménez", "Solís", "Chaves", "Quesada", "Rojas", "Araya", "Alfaro",
+           "Calderón", "Zúñiga", "Barrantes", "Arias", "Salas", "Ulate", "Madrigal"],
+    "cl": ["González", "Muñoz", "Rojas", "Díaz", "Soto", "Contreras", "Silva", "Martínez",
+           "Sepúlveda", "Morales", "Araya", "Espinoza", "Valenzuela", "Castillo", "Tapia",
+           "Fuentealba"],
+    "pe": ["Quispe", "Mamani", "Huamán", "Flores", "Condori", "Ccahuana", "Choque", "Ramos",
+           "Torres", "Vásquez", "Gutiérrez", "Rojas", "Apaza", "Cusi", "Paredes", "Ticona"],
+}
+# How many surnames a name takes (a choice of counts, drawn at random).
+SURNAME_COUNTS = {"es": (2,), "co": (2,), "cr": (2,), "cl": (2,), "pe": (2,), "ar": (1,),
+                  "pt": (1, 2), "br": (1, 2), "fr": (1,), "it": (1,)}
+
+# Each academy's further trainees: how many, their time zone (hours from UTC, so they study in
+# working hours), the chance that one of them follows each course (by slug: an academy's own
+# adopted copy stands for the shared original), and the cohort enrolled together by the
+# academy's staff (the course, how many days ago, how many people, its name).
+ACTIVITY = {
+    "es": {"trainees": 18, "utc_offset": 1,
+           "courses": {"mandela-rules-in-practice": 0.7, "dynamic-security-and-intelligence": 0.35,
+                       "alternatives-to-imprisonment": 0.15},
+           "cohort": ("mandela-rules-in-practice", 214, 7, "Formación continua · grupo A")},
+    "pt": {"trainees": 12, "utc_offset": 0,
+           "courses": {"mandela-rules-in-practice": 0.3, "alternatives-to-imprisonment": 0.25,
+                       "dynamic-security-and-intelligence": 0.15},
+           "cohort": ("alternatives-to-imprisonment", 160, 5, "Formação contínua – grupo A")},
+    "fr": {"trainees": 16, "utc_offset": 1,
+           "courses": {"dynamic-security-and-intelligence": 0.7, "mandela-rules-in-practice": 0.3,
+                       "alternatives-to-imprisonment": 0.08},
+           "cohort": ("dynamic-security-and-intelligence", 232, 7,
+                      "Formation continue – groupe A")},
+    "it": {"trainees": 12, "utc_offset": 1,
+           "courses": {"mandela-rules-in-practice": 0.3,
+                       "dynamic-security-and-intelligence": 0.25},
+           "cohort": ("dynamic-security-and-intelligence", 95, 5,
+                      "Formazione continua – gruppo A")},
+    "br": {"trainees": 20, "utc_offset": -3,
+           "courses": {"alternatives-to-imprisonment": 0.75, "mandela-rules-in-practice": 0.5,
+                       "dynamic-security-and-intelligence": 0.12},
+           "cohort": ("alternatives-to-imprisonment", 205, 8, "Turma de capacitação A")},
+    "co": {"trainees": 15, "utc_offset": -5,
+           "courses": {"mandela-rules-in-practice": 0.6, "alternatives-to-imprisonment": 0.4,
+                       "dynamic-security-and-intelligence": 0.1},
+           "cohort": ("mandela-rules-in-practice", 130, 6, "Curso de actualización – grupo A")},
+    "ar": {"trainees": 13, "utc_offset": -3,
+           "courses": {"mandela-rules-in-practice": 0.5, "alternatives-to-imprisonment": 0.35},
+           "cohort": ("mandela-rules-in-practice", 175, 5, "Capacitación continua – comisión A")},
+    "cr": {"trainees": 12, "utc_offset": -6,
+           "courses": {"mandela-rules-in-practice": 0.35, "alternatives-to-imprisonment": 0.2},
+           "cohort": ("mandela-rules-in-practice", 70, 5, "Grupo de capacitación A")},
+    "cl": {"trainees": 15, "utc_offset": -4,
+           "courses": {"alternatives-to-imprisonment": 0.5, "mandela-rules-in-practice": 0.4,
+                       "dynamic-security-and-intelligence": 0.06},
+           "cohort": ("alternatives-to-imprisonment", 180, 6,
+                      "Curso de perfeccionamiento – sección A")},
+    "pe": {"trainees": 18, "utc_offset": -5,
+           "courses": {"mandela-rules-in-practice": 0.6, "alternatives-to-imprisonment": 0.45,
+                       "dynamic-security-and-intelligence": 0.12},
+           "cohort": ("mandela-rules-in-practice", 150, 6, "Capacitación continua – grupo A")},
+}
+# Gendarmería de Chile adopted ESPEN's course some months ago and runs its own copy (a title of
+# its own in Spanish; places limited, on approval, once the first groups were through).
+ADOPTION = {"academy": "cl-gendarmeria", "source": "alternatives-to-imprisonment",
+            "days_ago": 200, "title": {
+                "es": "Alternativas a la prisión: medidas alternativas en la práctica "
+                      "(edición Gendarmería de Chile)"}}
+# Questions few trainees get right (by question id), with how hard they are (0 to 1).
+HARD_QUESTIONS = {"mr1-q6": 0.6, "mr3-q6": 0.55, "ds2-q6": 0.5, "ai1-q5": 0.5}
+# What trainees write in the essay of ENAP's first quiz, and what ENAP's instructor answers.
+ESSAY_ANSWERS = {
+    "es": [("Un interno que siempre hablaba con todos dejó de salir al patio. Hablé con él, me "
+            "contó que lo estaban amenazando y lo comuniqué al jefe de servicio."),
+           ("Noté que dos internos evitaban el comedor a la misma hora. Lo anoté en el parte y "
+            "se reforzó la vigilancia; se evitó una pelea.")],
+    "pt": [("Um recluso que costumava conversar com todos isolou-se na cela. Falei com ele, "
+            "percebi que tinha dívidas e informei a chefia."),
+           ("Reparei que um recluso oferecia tabaco a um colega novo todos os dias. Registei e "
+            "comuniquei; havia pressão para introduzir objetos.")],
+    "fr": [("Un détenu habituellement sociable ne sortait plus en promenade. Je lui ai parlé, "
+            "il était menacé ; j'ai fait un compte rendu à l'officier."),
+           ("J'ai remarqué des échanges répétés entre deux détenus au parloir. Je l'ai consigné "
+            "objectivement et transmis au bureau du renseignement.")],
+    "it": [("Un detenuto di solito socievole non usciva più all'aria. Gli ho parlato, era "
+            "minacciato e ho informato il comandante."),
+           ("Ho notato che due detenuti si evitavano in mensa. L'ho annotato e segnalato; è "
+            "stato evitato uno scontro.")],
+    "en": [("A prisoner who usually talked to everyone stopped going to the yard. I talked to "
+            "him, he was being threatened, and I reported it to my supervisor.")],
+}
+ESSAY_COMMENTS = ["Bonne observation et signalement adapté.",
+                  "Précisez davantage les faits observés avant votre interprétation.",
+                  "Réponse claire : l'observation, le dialogue puis le compte rendu.",
+                  "Trop général : décrivez une situation concrète."]
+# Why the coordinator revoked two certificates (in the coordinator's language).
+REVOCATION_REASONS = [
+    "Emitido por error: la persona comparte nombre con otra participante que no completó el curso.",
+    "La academia informó de que el cuestionario final lo respondió otra persona.",
+]
+RENEWAL_REASON = "Renovación solicitada por la academia tras el curso de actualización."
