@@ -246,7 +246,7 @@ def test_the_lessons_export_holds_the_table(seeded, client, login_as, instructor
     login_as(instructor)
     url = f"/courses/{seeded.id}/report/lessons"
     rows = _csv_rows(client.get(url + ".csv?lang=en"))
-    assert len(rows) == 4 and rows[0][:3] == ["Number", "Module", "Lesson"]
+    assert len(rows) == 4 and rows[0][:3] == ["Lesson number", "Module", "Lesson"]
     assert [row[4] for row in rows[1:]] == ["4", "2", "2"]  # done by
     assert [row[6] for row in rows[1:]] == ["0", "1", "0"]  # stopped here
     assert rows[2][3] == "Quiz" and rows[2][9] == "16.0" and rows[2][10] == "2"

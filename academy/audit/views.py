@@ -66,7 +66,7 @@ def export():
     scope = _reader()
     form = _form(scope)
     filters = _filters(form, scope)
-    header = [_("Number"), _("When (UTC)"), _("Who"), _("Username"), _("Action"), _("Academy"),
+    header = [_("Entry number"), _("When (UTC)"), _("Who"), _("Username"), _("Action"), _("Academy"),
               _("Object"), _("Object number"), _("Address"), _("Details"), _("Hash")]
     rows = [header] + [
         [event.seq, event.at.isoformat(timespec="seconds"),

@@ -157,11 +157,11 @@ def _funnel_table(asked: Asked) -> list[list]:
 
 def _lessons_table(asked: Asked) -> list[list]:
     enrolled = queries.funnel(asked.scope, len(_lessons(asked.course))).enrolled
-    header = [_("Number"), _("Module"), _("Lesson"), _("Kind"), _("Done by"),
+    header = [_("Lesson number"), _("Module"), _("Lesson"), _("Kind"), _("Done by"),
               _("Share of enrolled (%)"), _("Stopped here"), _("Typical minutes"),
               _("Author's estimate (minutes)"), _("Median attempt (minutes)"), _("Passed")]
     return [header, *([
-        row.number, row.module_title, row.title, _("Quiz") if row.is_quiz else _("Page"),
+        row.number, row.module_title, row.title, _("Quiz") if row.is_quiz else _("Page to read"),
         row.figures.done, _percent_cell(row.done_share), row.figures.stopped,
         _minutes_cell(row.figures.median_minutes), row.lesson.minutes or "",
         _minutes_cell(row.figures.attempt_minutes) if row.is_quiz else "",
