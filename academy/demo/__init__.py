@@ -23,7 +23,8 @@ def is_loaded() -> bool:
 
 
 def load_demo() -> list[tuple[str, str]]:
-    """Create the demo academies and people; return (username, role description) for the README."""
+    """Create the demo academies, people, courses and months of activity; return (username, role
+    description) for the README."""
     logins: list[tuple[str, str]] = []
     created_staff = []
     for staff in NETWORK_STAFF:
@@ -95,7 +96,8 @@ def load_graduates(course, story) -> list[tuple[str, str]]:
                 staff_number=f"{spec['country']}-{2000 + index}", locale=spec["default_locale"],
                 password=DEMO_PASSWORD, roles=["trainee"])
             enrolment = enrolment_ops.enrol_by_staff(user, course)
-            steady = activity.learner(user, spec, story.rng, pace_days=1.5, steadiness=0)
+            steady = activity.new_learner(user, spec, story.rng, ability=0.88, pace_days=1.5,
+                                          steadiness=0)
             started = story.now - timedelta(days=28 + 3 * number + index)
             story.follow(plan, steady, enrolment, started, must_complete=True)
             usernames.append(username)
