@@ -73,6 +73,26 @@ def reading():
         write_intent.reset(token)
 
 
+class _Median:
+    """SQLite has no median: this aggregate gives what PostgreSQL's percentile_cont(0.5) gives
+    (the mean of the two middle values of an even count; NULLs ignored; NULL without values)."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        if not self.values:
+            return None
+        ordered = sorted(self.values)
+        middle = len(ordered) // 2
+        return float(ordered[middle] if len(ordered) % 2 else
+                     (ordered[middle - 1] + ordered[middle]) / 2)
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Make an SQLite engine hold a classroom: WAL, a busy timeout, BEGIN IMMEDIATE for writes."""
 
@@ -86,6 +106,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        dbapi_connection.create_aggregate("median", 1, _Median)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

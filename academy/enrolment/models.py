@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.db import UTCDateTime, utcnow
@@ -60,7 +60,11 @@ class Enrolment(db.Model):
     """One person in one course: pending, active, waitlisted, completed or withdrawn."""
 
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("course_id", "user_id"),
+        # The dashboards' "active trainees": did this person enrol in the period? (index only)
+        Index("ix_enrolments_user_id_activated_at", "user_id", "activated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
@@ -68,8 +72,9 @@ class Enrolment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Indexed for the reports of a short period (a long one reads most rows anyway).
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_lesson_id: Mapped[int | None] = mapped_column(
         ForeignKey("lessons.id", ondelete="SET NULL"))

@@ -80,6 +80,8 @@ def _question_sums(lesson_id: int):
     """Per question: n, Σx, Σx², Σy, Σy², Σxy, fully right; x the score on the question, y the
     mean score on the attempt's other questions."""
     sizes = (select(AttemptSlot.attempt_id, func.count().label("n"))
+             .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
+             .where(*_graded_attempts(lesson_id))  # this quiz's attempts, not every quiz's
              .group_by(AttemptSlot.attempt_id).subquery())
     x = cast(AttemptSlot.fraction, Float)
     rest = (cast(Attempt.fraction, Float) * sizes.c.n - x) / func.nullif(sizes.c.n - 1, 0)

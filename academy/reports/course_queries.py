@@ -1,8 +1,8 @@
 """A course's report: how far its trainees get, where they stop and how long lessons take.
 
-Every figure is an aggregate the database computes (medians with the window functions of
-reports.sql, which SQLite and PostgreSQL share); each query runs once whatever the number of
-trainees.
+Every figure is an aggregate the database computes (medians with reports.sql's `median`:
+percentile_cont on PostgreSQL, an aggregate registered on SQLite); each query runs once
+whatever the number of trainees.
 
 Who is counted: the course's enrolments activated within the period (and, when asked, of
 trainees whose home academy is the one chosen), whatever their status now.

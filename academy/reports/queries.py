@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, case, func, literal, or_, select, union
+from sqlalchemy import Float, String, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from academy.academies.models import Academy
@@ -31,7 +31,7 @@ from academy.enrolment.models import COMPLETED, Enrolment, LessonProgress
 from academy.extensions import db
 from academy.quizzes.models import Attempt, QuizResult
 from academy.reports.period import Period
-from academy.reports.sql import medians, month_of, seconds_between, within
+from academy.reports.sql import median, month_of, seconds_between, within
 
 DAY = 86400.0
 TOP_COURSES = 10
@@ -73,6 +73,7 @@ class FigureTables:
     total: Figures
     academies: list[tuple[Academy, Figures]]  # every academy in scope, by name
     countries: list[tuple[str, Figures]]  # by country code
+    months: list[MonthRow]
 
 
 @dataclass(frozen=True)
@@ -135,85 +136,141 @@ def country_scope(country: str) -> Scope:
 # --- Figures per academy -------------------------------------------------------------------------
 
 def _active(period: Period, scope: Scope) -> dict[int, int]:
-    people = union(
-        select(Enrolment.user_id.label("user_id")).where(within(Enrolment.activated_at, period)),
-        select(LessonProgress.user_id).where(within(LessonProgress.completed_at, period)),
-        select(Attempt.user_id).where(within(Attempt.started_at, period)),
-    ).subquery()
-    stmt = scope.learners(select(Academy.id, func.count()), people, people.c.user_id)
-    return dict(db.session.execute(stmt.group_by(Academy.id)).all())
+    """Trainees per academy who enrolled, finished a lesson or started an attempt in the period:
+    one probe per person and kind of activity (an index on the person and the time), instead
+    of collecting millions of activity rows to keep the distinct people."""
+    def did(model, column):
+        return select(literal(1)).where(model.user_id == User.id, within(column, period)).exists()
+
+    stmt = select(User.academy_id, func.count()).where(
+        User.academy_id.is_not(None),
+        or_(did(Enrolment, Enrolment.activated_at), did(Attempt, Attempt.started_at),
+            did(LessonProgress, LessonProgress.completed_at)))
+    if scope.academy_ids is not None:
+        stmt = stmt.where(User.academy_id.in_(scope.academy_ids))
+    return dict(db.session.execute(stmt.group_by(User.academy_id)).all())
 
 
-def _enrolments(period: Period, scope: Scope) -> dict[int, tuple[int, int, int]]:
+def _count(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _facts(*parts) -> dict[str, list[tuple]]:
+    """Run several aggregates of one statement (UNION ALL of selects whose first column names
+    the part), so the rows they share are read once; the rows of each part, by its name."""
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for kind, *values in db.session.execute(union_all(*parts)):
+        found[kind].append(tuple(values))
+    return found
+
+
+PART_VALUES = 3
+
+
+def _part(kind: str, key, *values):
+    """The columns of one part of _facts: its name, a key and up to three numbers (NULL pads
+    the rest, so every part has the same columns)."""
+    padded = [*values, *[None] * (PART_VALUES - len(values))]
+    return [literal(kind).label("kind"), cast(key, String).label("key"),
+            *[cast(v, Float).label(f"v{i}") for i, v in enumerate(padded)]]
+
+
+def _enrolment_facts(period: Period, scope: Scope):
+    """Per academy (enrolments, of those completed, completions) and per month (enrolments,
+    completions), from one pass over the enrolments of the period."""
     started = within(Enrolment.activated_at, period)
     completed = (Enrolment.status == COMPLETED) & within(Enrolment.completed_at, period)
-    count = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
-    stmt = scope.learners(
-        select(Academy.id, count(started), count(started & (Enrolment.status == COMPLETED)),
-               count(completed)), Enrolment, Enrolment.user_id)
-    stmt = stmt.where(or_(started, completed)).group_by(Academy.id)
-    return {key: (int(a or 0), int(b or 0), int(c or 0))
-            for key, a, b, c in db.session.execute(stmt)}
+    facts = scope.learners(select(
+        Academy.id.label("academy_id"),
+        case((started, month_of(Enrolment.activated_at))).label("started"),
+        case((completed, month_of(Enrolment.completed_at))).label("completed"),
+        (Enrolment.status == COMPLETED).label("done"), func.count().label("n")),
+        Enrolment, Enrolment.user_id).where(or_(started, completed)).group_by(
+        Academy.id, "started", "completed", "done").cte("enrolment_facts")
+    n = facts.c.n
+    found = _facts(
+        select(*_part("academy", facts.c.academy_id,
+                      func.sum(case((facts.c.started.is_not(None), n), else_=0)),
+                      func.sum(case((facts.c.started.is_not(None) & facts.c.done, n), else_=0)),
+                      func.sum(case((facts.c.completed.is_not(None), n), else_=0))))
+        .group_by(facts.c.academy_id),
+        select(*_part("started", facts.c.started, func.sum(n)))
+        .where(facts.c.started.is_not(None)).group_by(facts.c.started),
+        select(*_part("completed", facts.c.completed, func.sum(n)))
+        .where(facts.c.completed.is_not(None)).group_by(facts.c.completed))
+    per_academy = {int(key): tuple(int(v) for v in values) for key, *values in found["academy"]}
+    return (per_academy, {key: int(v) for key, v, *_none in found["started"]},
+            {key: int(v) for key, v, *_none in found["completed"]})
 
 
-def _completed(period: Period, scope: Scope):
-    return scope.learners(select(Academy.id.label("academy_id"),
-                                 Academy.country.label("country"),
-                                 literal("network").label("network")),
-                          Enrolment, Enrolment.user_id).where(
-        Enrolment.status == COMPLETED, within(Enrolment.completed_at, period))
+def _completion_facts(period: Period, scope: Scope):
+    """Of the courses completed in the period: per academy the sum and count of final grades
+    (percent) and the median days to complete; per country and in all the median."""
+    grade = func.avg(QuizResult.fraction) * 100
+    days = seconds_between(Enrolment.activated_at, Enrolment.completed_at) / DAY
+    completions = (scope.learners(
+        select(Academy.id.label("academy_id"), Academy.country.label("country"),
+               days.label("days"), grade.label("grade")), Enrolment, Enrolment.user_id)
+        .outerjoin(QuizResult, (QuizResult.user_id == Enrolment.user_id)
+                   & (QuizResult.course_id == Enrolment.course_id))
+        .where(Enrolment.status == COMPLETED, within(Enrolment.completed_at, period),
+               Enrolment.activated_at.is_not(None))
+        .group_by(Enrolment.id, Academy.id, Academy.country, Enrolment.activated_at,
+                  Enrolment.completed_at)).cte("completion_facts")
+    c = completions.c
+    # A completion dated before its enrolment (data entered by hand) has no meaningful duration.
+    days_known = case((c.days >= 0, c.days))
+    found = _facts(
+        select(*_part("academy", c.academy_id, median(days_known), func.sum(c.grade),
+                      func.count(c.grade))).group_by(c.academy_id),
+        select(*_part("country", c.country, median(days_known))).group_by(c.country),
+        select(*_part("network", literal("network"), median(days_known))))
+    grades = {int(key): (float(total or 0), int(n)) for key, _m, total, n in found["academy"]}
+    middle = {"academy": {int(key): m for key, m, *_rest in found["academy"]},
+              "country": {key: m for key, m, *_none in found["country"]},
+              "network": {key: m for key, m, *_none in found["network"]}}
+    return grades, middle
 
 
-def _grades(period: Period, scope: Scope) -> dict[int, tuple[float, int]]:
-    per_course = (_completed(period, scope).add_columns(
-        func.avg(QuizResult.fraction).label("grade"))
-        .join(QuizResult, (QuizResult.user_id == Enrolment.user_id)
-              & (QuizResult.course_id == Enrolment.course_id))
-        .group_by(Enrolment.id, Academy.id, Academy.country)).subquery()
-    stmt = (select(per_course.c.academy_id, func.sum(per_course.c.grade) * 100, func.count())
-            .group_by(per_course.c.academy_id))
-    return {key: (float(total or 0), int(n)) for key, total, n in db.session.execute(stmt)}
-
-
-def _medians(period: Period, scope: Scope) -> dict[str, dict]:
-    """Median days to complete per academy, per country and for all of them."""
-    rows = _completed(period, scope).add_columns(
-        (seconds_between(Enrolment.activated_at, Enrolment.completed_at) / DAY).label("value")
-    ).where(Enrolment.activated_at.is_not(None))
-    return {level: {key: float(value) for key, value in db.session.execute(medians(rows, level))}
-            for level in ("academy_id", "country", "network")}
-
-
-def _certificates(period: Period, scope: Scope) -> dict[int, tuple[int, int, int]]:
-    now = utcnow()
+def _certificate_facts(period: Period, scope: Scope):
+    """Per academy (issued, expired, revoked) and certificates issued per month."""
     issued = within(Certificate.issued_at, period)
     revoked = within(Certificate.revoked_at, period)
-    expired = (within(Certificate.expires_at, period) & (Certificate.expires_at <= now)
+    expired = (within(Certificate.expires_at, period) & (Certificate.expires_at <= utcnow())
                & Certificate.revoked_at.is_(None) & Certificate.superseded_at.is_(None))
-    count = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
-    stmt = scope.learners(select(Academy.id, count(issued), count(expired), count(revoked)),
-                          Certificate, Certificate.user_id)
-    stmt = stmt.where(or_(issued, revoked, within(Certificate.expires_at, period)))
-    return {key: (int(a or 0), int(b or 0), int(c or 0))
-            for key, a, b, c in db.session.execute(stmt.group_by(Academy.id))}
+    facts = scope.learners(select(
+        Academy.id.label("academy_id"), case((issued, month_of(Certificate.issued_at))).label(
+            "issued"), _count(expired).label("expired"), _count(revoked).label("revoked"),
+        func.count().label("n")), Certificate, Certificate.user_id).where(
+        or_(issued, revoked, within(Certificate.expires_at, period))).group_by(
+        Academy.id, "issued").cte("certificate_facts")
+    f = facts.c
+    found = _facts(
+        select(*_part("academy", f.academy_id,
+                      func.sum(case((f.issued.is_not(None), f.n), else_=0)),
+                      func.sum(f.expired), func.sum(f.revoked))).group_by(f.academy_id),
+        select(*_part("issued", f.issued, func.sum(f.n))).where(f.issued.is_not(None))
+        .group_by(f.issued))
+    per_academy = {int(key): tuple(int(v or 0) for v in values)
+                   for key, *values in found["academy"]}
+    return per_academy, {key: int(v) for key, v, *_none in found["issued"]}
 
 
 def figures(period: Period, scope: Scope, locale: str) -> FigureTables:
-    """Every figure per academy in scope, per country and in total."""
+    """Every figure per academy in scope, per country and in total, and per month."""
     academies = academies_in(scope)
     active = _active(period, scope)
-    enrolments = _enrolments(period, scope)
-    grades = _grades(period, scope)
-    certificates = _certificates(period, scope)
-    middle = _medians(period, scope)
+    enrolments, started, completed = _enrolment_facts(period, scope)
+    grades, middle = _completion_facts(period, scope)
+    certificates, issued = _certificate_facts(period, scope)
     per_academy = []
     for academy in sorted(academies, key=lambda a: a.name_in(locale).casefold()):
-        started, started_completed, completions = enrolments.get(academy.id, (0, 0, 0))
+        started_n, started_completed, completions = enrolments.get(academy.id, (0, 0, 0))
         grade_sum, graded = grades.get(academy.id, (0.0, 0))
-        issued, expired, revoked = certificates.get(academy.id, (0, 0, 0))
+        issued_n, expired, revoked = certificates.get(academy.id, (0, 0, 0))
         per_academy.append((academy, Figures(
-            active.get(academy.id, 0), started, started_completed, completions,
-            middle["academy_id"].get(academy.id), grade_sum, graded, issued, expired, revoked)))
+            active.get(academy.id, 0), started_n, started_completed, completions,
+            middle["academy"].get(academy.id), grade_sum, graded, issued_n, expired, revoked)))
     per_country: dict[str, Figures] = defaultdict(Figures)
     total = Figures(median_days=middle["network"].get("network"))
     for academy, numbers in per_academy:
@@ -221,26 +278,23 @@ def figures(period: Period, scope: Scope, locale: str) -> FigureTables:
         total.add(numbers)
     for country, numbers in per_country.items():
         numbers.median_days = middle["country"].get(country)
-    return FigureTables(total, per_academy, sorted(per_country.items()))
+    return FigureTables(total, per_academy, sorted(per_country.items()),
+                        _months(period, started, completed, issued))
 
 
 # --- Months, courses and the exchange of curricula -------------------------------------------------
 
+def _months(period: Period, started: dict, completed: dict, issued: dict) -> list[MonthRow]:
+    return [MonthRow(month, started.get(month, 0), completed.get(month, 0), issued.get(month, 0))
+            for month in period.months()]
+
+
 def monthly(period: Period, scope: Scope) -> list[MonthRow]:
     """Enrolments, completions and certificates issued per month of the period (every month,
     empty ones included)."""
-    def per_month(column, *conditions, source):
-        month = month_of(column)
-        stmt = scope.learners(select(month, func.count()), source, source.user_id).where(
-            within(column, period), *conditions).group_by(month)
-        return dict(db.session.execute(stmt).all())
-
-    started = per_month(Enrolment.activated_at, source=Enrolment)
-    completed = per_month(Enrolment.completed_at, Enrolment.status == COMPLETED,
-                          source=Enrolment)
-    issued = per_month(Certificate.issued_at, source=Certificate)
-    return [MonthRow(month, started.get(month, 0), completed.get(month, 0), issued.get(month, 0))
-            for month in period.months()]
+    _academies, started, completed = _enrolment_facts(period, scope)
+    _certificates, issued = _certificate_facts(period, scope)
+    return _months(period, started, completed, issued)
 
 
 def followed_courses(period: Period, scope: Scope, *, shared_only: bool,

@@ -1,7 +1,7 @@
 """SQL pieces the reports share, written once for SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from sqlalchemy import Float, cast, func, literal_column, or_, select
+from sqlalchemy import Float, literal_column, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -46,20 +46,31 @@ def _seconds_postgresql(element, compiler, **kw):
         compiler.process(second, **kw), compiler.process(first, **kw))
 
 
+class median(FunctionElement):  # noqa: N801
+    """The median of a column's non-null values in each group: PostgreSQL's percentile_cont;
+    on SQLite, the `median` aggregate registered on every connection (academy.db)."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(median)
+def _median_sqlite(element, compiler, **kw):
+    return "median(%s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(median, "postgresql")
+def _median_postgresql(element, compiler, **kw):
+    return "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)" % compiler.process(
+        element.clauses, **kw)
+
+
 def medians(rows: Select, *keys: str, value: str = "value") -> Select:
     """The median of column `value` of `rows` for each combination of the `keys` columns
-    (the mean of the two middle values when their number is even). Window functions, so the
-    same SQL runs on SQLite, which has no percentile function."""
+    (the mean of the two middle values when their number is even)."""
     sub = rows.subquery()
     by = [sub.c[key] for key in keys]
-    ranked = select(*by, sub.c[value].label("value"),
-                    func.row_number().over(partition_by=by or None,
-                                           order_by=sub.c[value]).label("rn"),
-                    func.count().over(partition_by=by or None).label("n")).subquery()
-    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    return (select(*[ranked.c[key] for key in keys],
-                   func.avg(cast(ranked.c.value, Float)).label("median"))
-            .where(middle).group_by(*[ranked.c[key] for key in keys]))
+    return select(*by, median(sub.c[value]).label("median")).group_by(*by)
 
 
 def within(column: ColumnElement, period) -> ColumnElement:
@@ -67,4 +78,4 @@ def within(column: ColumnElement, period) -> ColumnElement:
     return (column >= period.start) & (column < period.end)
 
 
-__all__ = ["month_of", "seconds_between", "medians", "within", "literal_column"]
+__all__ = ["month_of", "seconds_between", "median", "medians", "within", "literal_column"]

@@ -62,7 +62,7 @@ def network():
     form, period, scope, country = _network_filters()
     locale = current_locale()
     figures = queries.figures(period, scope, locale)
-    months = queries.monthly(period, scope)
+    months = figures.months
     exchange = queries.exchange(period, scope)
     charts = {
         "months": _month_chart(months),
@@ -88,12 +88,12 @@ def network():
 @login_required
 def academy(academy_id: int):
     academy, form, period, scope = _academy_filters(academy_id)
-    locale = current_locale()
-    months = queries.monthly(period, scope)
+    figures = queries.figures(period, scope, current_locale())
+    months = figures.months
     exchange = queries.exchange(period, scope)
     return render_template(
         "reports/academy.html", academy=academy, form=form, period=period,
-        figures=queries.figures(period, scope, locale), months=months,
+        figures=figures, months=months,
         courses=queries.followed_courses(period, scope, shared_only=False,
                                          limit=ACADEMY_COURSES),
         exchange=exchange, charts={"months": _month_chart(months),
