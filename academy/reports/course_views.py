@@ -19,6 +19,7 @@ from academy.reports import course_queries as queries
 from academy.reports.course_forms import CourseReportForm
 from academy.reports.period import Period
 from academy.reports.policy import can_see_course_report
+from academy.reports.sql import prepare_for_reports
 from academy.spreadsheets import csv_response, xlsx_response
 
 bp = Blueprint("course_reports", __name__, template_folder="templates")
@@ -66,6 +67,7 @@ def _asked(course_id: int) -> Asked:
         abort(404)
     if not can_see_course_report(current_user, course):
         abort(403 if curricula_policy.can_view_course(current_user, course) else 404)
+    prepare_for_reports()
     form = CourseReportForm(request.args)
     form.offer(queries.report_academies(course.id), current_locale())
     period = form.period()

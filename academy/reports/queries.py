@@ -31,7 +31,7 @@ from academy.enrolment.models import COMPLETED, Enrolment, LessonProgress
 from academy.extensions import db
 from academy.quizzes.models import Attempt, QuizResult
 from academy.reports.period import Period
-from academy.reports.sql import median, month_of, seconds_between, within
+from academy.reports.sql import median, month_key, month_of, seconds_between, within
 
 DAY = 86400.0
 TOP_COURSES = 10
@@ -107,11 +107,13 @@ class Scope:
 
     academy_ids: frozenset[int] | None = None
 
-    def learners(self, stmt, source, user_id):
-        """Rows of `source`, joined to their trainee (by `user_id`) and the trainee's academy,
-        kept to the scope."""
+    def learners(self, stmt, source, user_id, *, with_academy: bool = False):
+        """Rows of `source`, joined to their trainee (by `user_id`), who must belong to an
+        academy in the scope; `with_academy` joins the academy too (for its country)."""
         stmt = (stmt.select_from(source).join(User, User.id == user_id)
-                .join(Academy, Academy.id == User.academy_id))
+                .where(User.academy_id.is_not(None)))
+        if with_academy:
+            stmt = stmt.join(Academy, Academy.id == User.academy_id)
         if self.academy_ids is not None:
             stmt = stmt.where(User.academy_id.in_(self.academy_ids))
         return stmt
@@ -181,12 +183,12 @@ def _enrolment_facts(period: Period, scope: Scope):
     started = within(Enrolment.activated_at, period)
     completed = (Enrolment.status == COMPLETED) & within(Enrolment.completed_at, period)
     facts = scope.learners(select(
-        Academy.id.label("academy_id"),
+        User.academy_id.label("academy_id"),
         case((started, month_of(Enrolment.activated_at))).label("started"),
         case((completed, month_of(Enrolment.completed_at))).label("completed"),
         (Enrolment.status == COMPLETED).label("done"), func.count().label("n")),
         Enrolment, Enrolment.user_id).where(or_(started, completed)).group_by(
-        Academy.id, "started", "completed", "done").cte("enrolment_facts")
+        User.academy_id, "started", "completed", "done").cte("enrolment_facts")
     n = facts.c.n
     found = _facts(
         select(*_part("academy", facts.c.academy_id,
@@ -199,24 +201,25 @@ def _enrolment_facts(period: Period, scope: Scope):
         select(*_part("completed", facts.c.completed, func.sum(n)))
         .where(facts.c.completed.is_not(None)).group_by(facts.c.completed))
     per_academy = {int(key): tuple(int(v) for v in values) for key, *values in found["academy"]}
-    return (per_academy, {key: int(v) for key, v, *_none in found["started"]},
-            {key: int(v) for key, v, *_none in found["completed"]})
+    return (per_academy, {month_key(key): int(v) for key, v, *_none in found["started"]},
+            {month_key(key): int(v) for key, v, *_none in found["completed"]})
 
 
 def _completion_facts(period: Period, scope: Scope):
     """Of the courses completed in the period: per academy the sum and count of final grades
     (percent) and the median days to complete; per country and in all the median."""
-    grade = func.avg(QuizResult.fraction) * 100
+    course_grades = (select(QuizResult.user_id, QuizResult.course_id,
+                            (func.avg(QuizResult.fraction) * 100).label("grade"))
+                     .group_by(QuizResult.user_id, QuizResult.course_id).subquery())
     days = seconds_between(Enrolment.activated_at, Enrolment.completed_at) / DAY
     completions = (scope.learners(
         select(Academy.id.label("academy_id"), Academy.country.label("country"),
-               days.label("days"), grade.label("grade")), Enrolment, Enrolment.user_id)
-        .outerjoin(QuizResult, (QuizResult.user_id == Enrolment.user_id)
-                   & (QuizResult.course_id == Enrolment.course_id))
+               days.label("days"), course_grades.c.grade), Enrolment, Enrolment.user_id,
+        with_academy=True)
+        .outerjoin(course_grades, (course_grades.c.user_id == Enrolment.user_id)
+                   & (course_grades.c.course_id == Enrolment.course_id))
         .where(Enrolment.status == COMPLETED, within(Enrolment.completed_at, period),
-               Enrolment.activated_at.is_not(None))
-        .group_by(Enrolment.id, Academy.id, Academy.country, Enrolment.activated_at,
-                  Enrolment.completed_at)).cte("completion_facts")
+               Enrolment.activated_at.is_not(None))).cte("completion_facts")
     c = completions.c
     # A completion dated before its enrolment (data entered by hand) has no meaningful duration.
     days_known = case((c.days >= 0, c.days))
@@ -239,11 +242,11 @@ def _certificate_facts(period: Period, scope: Scope):
     expired = (within(Certificate.expires_at, period) & (Certificate.expires_at <= utcnow())
                & Certificate.revoked_at.is_(None) & Certificate.superseded_at.is_(None))
     facts = scope.learners(select(
-        Academy.id.label("academy_id"), case((issued, month_of(Certificate.issued_at))).label(
+        User.academy_id.label("academy_id"), case((issued, month_of(Certificate.issued_at))).label(
             "issued"), _count(expired).label("expired"), _count(revoked).label("revoked"),
         func.count().label("n")), Certificate, Certificate.user_id).where(
         or_(issued, revoked, within(Certificate.expires_at, period))).group_by(
-        Academy.id, "issued").cte("certificate_facts")
+        User.academy_id, "issued").cte("certificate_facts")
     f = facts.c
     found = _facts(
         select(*_part("academy", f.academy_id,
@@ -253,7 +256,7 @@ def _certificate_facts(period: Period, scope: Scope):
         .group_by(f.issued))
     per_academy = {int(key): tuple(int(v or 0) for v in values)
                    for key, *values in found["academy"]}
-    return per_academy, {key: int(v) for key, v, *_none in found["issued"]}
+    return per_academy, {month_key(key): int(v) for key, v, *_none in found["issued"]}
 
 
 def figures(period: Period, scope: Scope, locale: str) -> FigureTables:
@@ -297,52 +300,64 @@ def monthly(period: Period, scope: Scope) -> list[MonthRow]:
     return _months(period, started, completed, issued)
 
 
-def followed_courses(period: Period, scope: Scope, *, shared_only: bool,
-                     limit: int | None = TOP_COURSES) -> list[CourseRow]:
-    """The courses most enrolled in during the period by trainees in scope."""
-    enrolments = func.count().label("enrolments")
-    stmt = scope.learners(
-        select(Enrolment.course_id, enrolments,
-               func.sum(case((Enrolment.status == COMPLETED, 1), else_=0)),
-               func.count(func.distinct(User.academy_id))),
-        Enrolment, Enrolment.user_id).where(within(Enrolment.activated_at, period))
-    if shared_only:
-        stmt = stmt.join(Course, Course.id == Enrolment.course_id).where(
-            Course.visibility == NETWORK, Course.approved_version.is_not(None))
-    stmt = stmt.group_by(Enrolment.course_id).order_by(enrolments.desc(), Enrolment.course_id)
-    rows = db.session.execute(stmt.limit(limit)).all()
-    courses = {c.id: c for c in db.session.scalars(
-        select(Course).where(Course.id.in_([row[0] for row in rows])))} if rows else {}
-    return [CourseRow(courses[course_id], n, int(done or 0), academies)
-            for course_id, n, done, academies in rows]
-
-
-def exchange(period: Period, scope: Scope) -> list[ExchangeRow]:
-    """Which academies' trainees follow which other academies' courses in the period, and which
-    academies adopted which others' courses (copies made in the period). A course adopted as a
-    copy counts for the academy that wrote the original. Within a scope, pairs where either
-    side is in it."""
+def courses_and_exchange(period: Period, scope: Scope, *, shared_only: bool,
+                         limit: int | None = TOP_COURSES) -> tuple[list[CourseRow],
+                                                                   list[ExchangeRow]]:
+    """From one pass over the period's enrolments (by course and trainees' academy):
+    - the courses most enrolled in by trainees in scope (only those shared with the network
+      when `shared_only`), with their completions and how many academies' trainees;
+    - the exchange of curricula: which academies' trainees follow which other academies'
+      courses. A copy adopted from another academy counts for the academy that wrote the
+      original. Within a scope, pairs where either side is in it."""
     source = aliased(Course)
-    origin = func.coalesce(source.academy_id, Course.academy_id).label("origin")
-    learners = User.academy_id.label("learners")
-    stmt = (select(origin, learners, func.count(),
-                   func.sum(case((Enrolment.status == COMPLETED, 1), else_=0)))
-            .select_from(Enrolment)
-            .join(Course, Course.id == Enrolment.course_id)
-            .outerjoin(source, source.id == Course.source_course_id)
-            .join(User, User.id == Enrolment.user_id)
-            .where(within(Enrolment.activated_at, period), User.academy_id.is_not(None),
-                   origin != User.academy_id))
+    origin = func.coalesce(source.academy_id, Course.academy_id)
+    shared = (Course.visibility == NETWORK) & Course.approved_version.is_not(None)
+    pairs = (select(Enrolment.course_id.label("course_id"), User.academy_id.label("learners"),
+                    origin.label("origin"), shared.label("shared"), func.count().label("n"),
+                    _count(Enrolment.status == COMPLETED).label("done"))
+             .select_from(Enrolment)
+             .join(Course, Course.id == Enrolment.course_id)
+             .outerjoin(source, source.id == Course.source_course_id)
+             .join(User, User.id == Enrolment.user_id)
+             .where(within(Enrolment.activated_at, period), User.academy_id.is_not(None)))
+    if scope.academy_ids is not None:
+        pairs = pairs.where(or_(origin.in_(scope.academy_ids),
+                                User.academy_id.in_(scope.academy_ids)))
+    pairs = pairs.group_by(Enrolment.course_id, User.academy_id, origin, shared).cte("pairs")
+    p = pairs.c
+    top = select(p.course_id, func.sum(p.n).label("n"), func.sum(p.done).label("done"),
+                 func.count().label("academies"))
+    if scope.academy_ids is not None:
+        top = top.where(p.learners.in_(scope.academy_ids))
+    if shared_only:
+        top = top.where(p.shared)
+    top = (top.group_by(p.course_id).order_by(func.sum(p.n).desc(), p.course_id)
+           .limit(limit).subquery())
+    found = _facts(
+        select(*_part("course", top.c.course_id, top.c.n, top.c.done, top.c.academies)),
+        select(*_part("pair", p.origin, p.learners, func.sum(p.n), func.sum(p.done)))
+        .where(p.origin != p.learners).group_by(p.origin, p.learners))
+    top_rows = sorted(found["course"], key=lambda row: (-row[1], int(row[0])))
+    courses = {c.id: c for c in db.session.scalars(select(Course).where(
+        Course.id.in_([int(row[0]) for row in top_rows])))} if top_rows else {}
+    return ([CourseRow(courses[int(key)], int(n), int(done), int(academies))
+             for key, n, done, academies in top_rows],
+            _exchange_rows(period, scope, found["pair"]))
+
+
+def _exchange_rows(period: Period, scope: Scope, pair_rows) -> list[ExchangeRow]:
+    """The exchange's pairs with the courses adopted in the period (copies of another
+    academy's course), named."""
+    source = aliased(Course)
     adopted = (select(source.academy_id, Course.academy_id, func.count())
                .join(source, source.id == Course.source_course_id)
                .where(source.academy_id != Course.academy_id, within(Course.created_at, period)))
     if scope.academy_ids is not None:
-        stmt = stmt.where(or_(origin.in_(scope.academy_ids), learners.in_(scope.academy_ids)))
         adopted = adopted.where(or_(source.academy_id.in_(scope.academy_ids),
                                     Course.academy_id.in_(scope.academy_ids)))
-    pairs: dict[tuple[int, int], list[int]] = {}
-    for origin_id, learner_id, n, done in db.session.execute(stmt.group_by(origin, learners)):
-        pairs[(origin_id, learner_id)] = [n, int(done or 0), 0]
+    pairs: dict[tuple[int, int], list[int]] = {
+        (int(origin_id), int(learner_id)): [int(n), int(done), 0]
+        for origin_id, learner_id, n, done in pair_rows}
     for origin_id, adopter_id, n in db.session.execute(
             adopted.group_by(source.academy_id, Course.academy_id)):
         pairs.setdefault((origin_id, adopter_id), [0, 0, 0])[2] = n
@@ -352,3 +367,14 @@ def exchange(period: Period, scope: Scope) -> list[ExchangeRow]:
         select(Academy).where(Academy.id.in_({i for pair in pairs for i in pair})))}
     rows = [ExchangeRow(academies[o], academies[l], *numbers) for (o, l), numbers in pairs.items()]
     return sorted(rows, key=lambda r: (-r.enrolments, -r.adopted, r.origin.slug, r.learners.slug))
+
+
+def followed_courses(period: Period, scope: Scope, *, shared_only: bool,
+                     limit: int | None = TOP_COURSES) -> list[CourseRow]:
+    """The courses most enrolled in during the period by trainees in scope."""
+    return courses_and_exchange(period, scope, shared_only=shared_only, limit=limit)[0]
+
+
+def exchange(period: Period, scope: Scope) -> list[ExchangeRow]:
+    """The exchange of curricula in the period (see courses_and_exchange)."""
+    return courses_and_exchange(period, scope, shared_only=False, limit=0)[1]

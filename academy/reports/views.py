@@ -12,6 +12,7 @@ from academy.i18n import country_name, current_locale
 from academy.reports import policy, queries, tables
 from academy.reports.forms import NetworkFilterForm
 from academy.reports.period import PeriodForm
+from academy.reports.sql import prepare_for_reports
 from academy.spreadsheets import csv_response, xlsx_response
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -30,6 +31,7 @@ def _network_filters():
     form.offer(queries.countries(), current_locale())
     period = form.period()
     country = form.chosen_country()
+    prepare_for_reports()
     scope = queries.country_scope(country) if country else queries.Scope()
     return form, period, scope, country
 
@@ -41,6 +43,7 @@ def _academy_filters(academy_id: int):
     if not policy.can_see_academy(current_user, academy):
         abort(403)
     form = PeriodForm(request.args)
+    prepare_for_reports()
     return academy, form, form.period(), queries.Scope(frozenset({academy.id}))
 
 
@@ -63,7 +66,7 @@ def network():
     locale = current_locale()
     figures = queries.figures(period, scope, locale)
     months = figures.months
-    exchange = queries.exchange(period, scope)
+    courses, exchange = queries.courses_and_exchange(period, scope, shared_only=True)
     charts = {
         "months": _month_chart(months),
         "rates": grouped_chart(
@@ -79,8 +82,7 @@ def network():
     }
     return render_template(
         "reports/network.html", form=form, period=period, country=country, figures=figures,
-        months=months, courses=queries.followed_courses(period, scope, shared_only=True),
-        exchange=exchange, charts=charts, export_args=_export_args(period, country),
+        months=months, courses=courses, exchange=exchange, charts=charts, export_args=_export_args(period, country),
         columns=tables)
 
 
@@ -90,13 +92,11 @@ def academy(academy_id: int):
     academy, form, period, scope = _academy_filters(academy_id)
     figures = queries.figures(period, scope, current_locale())
     months = figures.months
-    exchange = queries.exchange(period, scope)
+    courses, exchange = queries.courses_and_exchange(period, scope, shared_only=False,
+                                                     limit=ACADEMY_COURSES)
     return render_template(
         "reports/academy.html", academy=academy, form=form, period=period,
-        figures=figures, months=months,
-        courses=queries.followed_courses(period, scope, shared_only=False,
-                                         limit=ACADEMY_COURSES),
-        exchange=exchange, charts={"months": _month_chart(months),
+        figures=figures, months=months, courses=courses, exchange=exchange, charts={"months": _month_chart(months),
                                    "exchange": _exchange_chart(exchange)},
         export_args=_export_args(period), columns=tables,
         can_see_network=policy.can_see_network(current_user))
