@@ -60,13 +60,11 @@ class LessonRow:
 
 
 def _asked(course_id: int) -> Asked:
-    """The course with its outline; 403 for who may see the course but not its report, 404 for
-    who may not even see it (another academy's draft stays unconfirmed, as when authoring)."""
+    """The course with its outline; 404 for who may not read its report, as the course's quiz
+    pages answer (a draft of another academy stays unconfirmed)."""
     course = course_outline(course_id)
-    if course is None:
+    if course is None or not can_see_course_report(current_user, course):
         abort(404)
-    if not can_see_course_report(current_user, course):
-        abort(403 if curricula_policy.can_view_course(current_user, course) else 404)
     prepare_for_reports()
     form = CourseReportForm(request.args)
     form.offer(queries.report_academies(course.id), current_locale())

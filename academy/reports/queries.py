@@ -17,7 +17,7 @@ numbers per academy; it never walks through enrolments.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Float, String, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
