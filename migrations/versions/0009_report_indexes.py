@@ -1,5 +1,7 @@
-"""Report indexes: enrolments by person and start (the dashboards' active trainees) and by start
-and completion time (reports of a short period)
+"""Report indexes: enrolments by person and start, by start, by completion
+
+By person and start: the dashboards' active trainees (one probe per person). By start and by
+completion: reports of a short period (a year's reads most rows anyway).
 
 Revision ID: 0009
 Revises: 0008
