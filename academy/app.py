@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.reports.views import bp as reports_bp
     from academy.certificates.operations import issue_on_completion
     from academy.enrolment.operations import on_completion
+    from academy.quizzes.operations import record_final_grade
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
                       enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, bank_bp,
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(course_reports_bp)
     app.register_blueprint(reports_bp)
+    on_completion(record_final_grade)  # before the certificate, which may print the grade
     on_completion(issue_on_completion)
 
 

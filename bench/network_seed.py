@@ -741,6 +741,12 @@ def seed(app, scale: Scale, log=print) -> dict:
                 timings[step] = time.perf_counter() - started
                 log(f"  {step}: {timings[step]:.1f} s")
             loader.finish()
+            # Completion keeps the course grade with the enrolment (quizzes.record_final_grade);
+            # rows loaded by COPY get it the way migration 0010 gives it to older ones.
+            conn.exec_driver_sql(
+                "UPDATE enrolments SET final_grade = (SELECT avg(q.fraction) * 100 "
+                "FROM quiz_results q WHERE q.user_id = enrolments.user_id "
+                "AND q.course_id = enrolments.course_id) WHERE status = 'completed'")
             conn.commit()
     return {"rows": dict(loader.counts), "timings": timings, "quiz_share": seeder.quiz_share,
             "statuses": dict(seeder.status_mix), "quiz_pairs": len(seeder.pairs),

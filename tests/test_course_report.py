@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from academy.db import utcnow
 from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, Enrolment, LessonProgress
 from academy.extensions import db
+from academy.quizzes import operations as quiz_ops
 from academy.quizzes.models import FINISHED, Attempt, QuizResult
 from academy.reports import course_queries as queries
 from academy.reports.period import default_period
@@ -27,11 +28,13 @@ def _lessons(course):
 
 def _enrol(course, person, *, status=ACTIVE, activated_at=START, completed_at=None,
            last_lesson=None, last_activity_at=None):
-    db.session.add(Enrolment(course_id=course.id, user_id=person.id, status=status,
-                             requested_at=activated_at or START, activated_at=activated_at,
-                             completed_at=completed_at,
-                             last_lesson_id=last_lesson.id if last_lesson else None,
-                             last_activity_at=last_activity_at))
+    enrolment = Enrolment(course_id=course.id, user_id=person.id, status=status,
+                          requested_at=activated_at or START, activated_at=activated_at,
+                          completed_at=completed_at,
+                          last_lesson_id=last_lesson.id if last_lesson else None,
+                          last_activity_at=last_activity_at)
+    db.session.add(enrolment)
+    return enrolment
 
 
 def _done(person, lesson, at):
@@ -54,9 +57,12 @@ def _completer(course, person, gaps: list[int], days: int, minutes: int, fractio
     for lesson, gap in zip(_lessons(course), [0, *gaps]):
         at += timedelta(minutes=gap)
         _done(person, lesson, at)
-    _enrol(course, person, status=COMPLETED, completed_at=START + timedelta(days=days),
-           last_lesson=_lessons(course)[-1], last_activity_at=at)
+    enrolment = _enrol(course, person, status=COMPLETED,
+                       completed_at=START + timedelta(days=days),
+                       last_lesson=_lessons(course)[-1], last_activity_at=at)
     _quiz(course, person, _lessons(course)[1], minutes=minutes, fraction=fraction)
+    db.session.flush()
+    quiz_ops.record_final_grade(enrolment)  # as completion does
 
 
 @pytest.fixture

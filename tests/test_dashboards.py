@@ -13,6 +13,7 @@ from academy.certificates.models import Certificate
 from academy.curricula.models import NETWORK, Course
 from academy.enrolment.models import ACTIVE, COMPLETED, WITHDRAWN, Enrolment, LessonProgress
 from academy.extensions import db
+from academy.quizzes import operations as quiz_ops
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.models import QuizResult
 from academy.reports import queries
@@ -40,6 +41,8 @@ def enrol(user, course, activated, *, completed=None, status=None, grade=None, l
     if studied:
         db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id,
                                       completed_at=at(studied)))
+    db.session.flush()
+    quiz_ops.record_final_grade(enrolment)  # as completion does
     return enrolment
 
 
@@ -204,3 +207,28 @@ def test_the_dashboard_reads_a_bounded_number_of_queries(network, client, login_
               completed=f"2026-0{n % 6 + 1}-20", grade=0.5)
     db.session.commit()
     assert count_queries(lambda: client.get(f"/reports?{PERIOD}")) == before
+
+
+def test_the_final_grade_is_kept_with_the_completion_and_follows_regrades(course, trainee):
+    """Completing a course stores its grade on the enrolment (what the dashboards average);
+    a quiz grade changed afterwards (a regrade, an essay marked) changes it too."""
+    from academy.enrolment import operations as enrolment_ops
+    from academy.quizzes.models import FINISHED, Attempt
+
+    enrolment = enrolment_ops.enrol_by_staff(trainee, course)
+    quiz = quiz_queries.quizzes_of(course.id)[0]
+    for module in course.modules:
+        for lesson in module.lessons:
+            if lesson.id != quiz.id:
+                enrolment_ops.complete_lesson(enrolment, lesson)
+    assert enrolment.status == ACTIVE and enrolment.final_grade is None
+    attempt = Attempt(course_id=course.id, lesson_id=quiz.id, user_id=trainee.id, number=1,
+                      locale="es", status=FINISHED, started_at=at("2026-03-01"),
+                      finished_at=at("2026-03-01T00:20"), fraction=1.0)
+    db.session.add(attempt)
+    db.session.flush()
+    quiz_ops.update_result(quiz.id, trainee.id)
+    assert enrolment.status == COMPLETED and enrolment.final_grade == pytest.approx(100)
+    attempt.fraction = 0.95  # regraded
+    quiz_ops.update_result(quiz.id, trainee.id)
+    assert enrolment.final_grade == pytest.approx(95)

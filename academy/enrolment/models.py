@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.db import UTCDateTime, utcnow
@@ -76,6 +76,9 @@ class Enrolment(db.Model):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The course grade (percent: the mean of the quiz grades) once completed, kept up to date by
+    # the quizzes when a grade changes; None before completion or for a course without quizzes.
+    final_grade: Mapped[float | None] = mapped_column(Float)
     last_lesson_id: Mapped[int | None] = mapped_column(
         ForeignKey("lessons.id", ondelete="SET NULL"))
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -278,6 +278,13 @@ def _combine(method: str, fractions: list[float]) -> float:
     return max(fractions)
 
 
+def record_final_grade(enrolment: Enrolment) -> None:
+    """Keep a completed enrolment's final grade (the course grade) with it: registered to run
+    on completion, and called again whenever a quiz grade of a completed course changes."""
+    if enrolment.status == COMPLETED:
+        enrolment.final_grade = queries.course_grade(enrolment.user_id, enrolment.course_id)
+
+
 def update_result(lesson_id: int, user_id: int) -> QuizResult | None:
     """Recompute a person's quiz grade; passing it marks the quiz done for course completion."""
     lesson = db.session.get(Lesson, lesson_id)
@@ -287,6 +294,8 @@ def update_result(lesson_id: int, user_id: int) -> QuizResult | None:
     if not graded:
         if result is not None:
             db.session.delete(result)
+            db.session.flush()
+            _refresh_final_grade(lesson.module.course_id, user_id)
         return None
     if result is None:
         result = QuizResult(lesson_id=lesson_id, user_id=user_id,
@@ -303,7 +312,15 @@ def update_result(lesson_id: int, user_id: int) -> QuizResult | None:
             # "Continue where you left off" then leads on, not back to the quiz just passed.
             enrolment_ops.complete_lesson(enrolment, lesson,
                                           course_queries.following_lesson_id(lesson))
+    _refresh_final_grade(result.course_id, user_id)
     return result
+
+
+def _refresh_final_grade(course_id: int, user_id: int) -> None:
+    enrolment = db.session.scalar(select(Enrolment).where(
+        Enrolment.course_id == course_id, Enrolment.user_id == user_id))
+    if enrolment is not None:
+        record_final_grade(enrolment)
 
 
 # --- Regrading ---------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from academy.curricula.models import Lesson, Module
 from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment, LessonProgress
 from academy.extensions import db
 from academy.quizzes.models import FINISHED, Attempt, QuizResult
-from academy.quizzes.queries import course_grade_of
 from academy.reports.sql import medians, seconds_between, within
 
 BREAK = timedelta(hours=3)  # a longer gap between two lessons is a break, not study time
@@ -65,8 +64,8 @@ class Overall:
 def _enrolments(scope: Scope):
     """The enrolments the report counts, as a subquery."""
     stmt = select(Enrolment.id, Enrolment.user_id, Enrolment.status, Enrolment.activated_at,
-                  Enrolment.completed_at, Enrolment.last_lesson_id, Enrolment.last_activity_at
-                  ).where(Enrolment.course_id == scope.course_id,
+                  Enrolment.completed_at, Enrolment.last_lesson_id, Enrolment.last_activity_at,
+                  Enrolment.final_grade).where(Enrolment.course_id == scope.course_id,
                           within(Enrolment.activated_at, scope))
     if scope.academy_id is not None:
         stmt = stmt.join(User, User.id == Enrolment.user_id).where(
@@ -195,9 +194,8 @@ def overall(scope: Scope, now: datetime) -> Overall:
                  .where(scoped.c.status == COMPLETED, scoped.c.completed_at.is_not(None),
                         seconds >= 0))
     median_days = db.session.scalar(medians(durations))
-    grades = (select(course_grade_of(scoped.c.user_id, scope.course_id).label("grade"))
-              .where(scoped.c.status == COMPLETED)).subquery("grades")
-    grade = db.session.scalar(select(func.avg(grades.c.grade)))
+    grade = db.session.scalar(select(func.avg(scoped.c.final_grade))
+                              .where(scoped.c.status == COMPLETED))
     before = db.session.scalar(select(func.count()).where(
         _idle(scoped, now), scoped.c.last_lesson_id.is_(None)))
     return Overall(median_days_to_complete=float(median_days) if median_days is not None else None,

@@ -7,7 +7,8 @@ period:
 - enrolments: places taken in it (enrolments activated in the period);
 - completion rate: the share of those enrolments completed since;
 - completions, median time to complete (from activation to completion) and average final
-  grade (the course grade, the mean of the trainee's quiz grades): courses completed in it;
+  grade (the course grade, the mean of the trainee's quiz grades, kept on the enrolment since
+  its completion): courses completed in it;
 - certificates issued, revoked, and expired (reaching their end of validity) in it.
 
 Each query groups by academy; countries and the network's totals add the academies up, except
@@ -19,7 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Float, String, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import (Float, String, case, cast, func, literal, or_, select, tuple_,
+                        union_all)
 from sqlalchemy.orm import aliased
 
 from academy.academies.models import Academy
@@ -29,7 +31,7 @@ from academy.curricula.models import NETWORK, Course
 from academy.db import utcnow
 from academy.enrolment.models import COMPLETED, Enrolment, LessonProgress
 from academy.extensions import db
-from academy.quizzes.models import Attempt, QuizResult
+from academy.quizzes.models import Attempt
 from academy.reports.period import Period
 from academy.reports.sql import median, month_key, month_of, seconds_between, within
 
@@ -207,27 +209,33 @@ def _enrolment_facts(period: Period, scope: Scope):
 
 def _completion_facts(period: Period, scope: Scope):
     """Of the courses completed in the period: per academy the sum and count of final grades
-    (percent) and the median days to complete; per country and in all the median."""
-    course_grades = (select(QuizResult.user_id, QuizResult.course_id,
-                            (func.avg(QuizResult.fraction) * 100).label("grade"))
-                     .group_by(QuizResult.user_id, QuizResult.course_id).subquery())
-    days = seconds_between(Enrolment.activated_at, Enrolment.completed_at) / DAY
-    completions = (scope.learners(
-        select(Academy.id.label("academy_id"), Academy.country.label("country"),
-               days.label("days"), course_grades.c.grade), Enrolment, Enrolment.user_id,
-        with_academy=True)
-        .outerjoin(course_grades, (course_grades.c.user_id == Enrolment.user_id)
-                   & (course_grades.c.course_id == Enrolment.course_id))
-        .where(Enrolment.status == COMPLETED, within(Enrolment.completed_at, period),
-               Enrolment.activated_at.is_not(None))).cte("completion_facts")
-    c = completions.c
+    (percent) and the median days to complete; per country and in all the median. PostgreSQL
+    computes the three levels in one aggregate (GROUPING SETS); SQLite, which has none,
+    aggregates a common table expression three times."""
+    seconds = seconds_between(Enrolment.activated_at, Enrolment.completed_at)
     # A completion dated before its enrolment (data entered by hand) has no meaningful duration.
-    days_known = case((c.days >= 0, c.days))
-    found = _facts(
-        select(*_part("academy", c.academy_id, median(days_known), func.sum(c.grade),
-                      func.count(c.grade))).group_by(c.academy_id),
-        select(*_part("country", c.country, median(days_known))).group_by(c.country),
-        select(*_part("network", literal("network"), median(days_known))))
+    days = case((seconds >= 0, seconds / DAY))
+    completions = (scope.learners(
+        select(Academy.id.label("academy_id"), Academy.country.label("country")),
+        Enrolment, Enrolment.user_id, with_academy=True)
+        .where(Enrolment.status == COMPLETED, within(Enrolment.completed_at, period),
+               Enrolment.activated_at.is_not(None)))
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = db.session.execute(completions.add_columns(
+            median(days), func.sum(Enrolment.final_grade), func.count(Enrolment.final_grade))
+            .group_by(func.grouping_sets(tuple_(Academy.id, Academy.country),
+                                         tuple_(Academy.country), tuple_()))).all()
+        found = {"academy": [(a, m, t, n) for a, c, m, t, n in rows if a is not None],
+                 "country": [(c, m) for a, c, m, _t, _n in rows if a is None and c is not None],
+                 "network": [("network", m) for a, c, m, _t, _n in rows if c is None]}
+    else:
+        c = completions.add_columns(days.label("days"), Enrolment.final_grade.label("grade")
+                                    ).cte("completion_facts").c
+        found = _facts(
+            select(*_part("academy", c.academy_id, median(c.days), func.sum(c.grade),
+                          func.count(c.grade))).group_by(c.academy_id),
+            select(*_part("country", c.country, median(c.days))).group_by(c.country),
+            select(*_part("network", literal("network"), median(c.days))))
     grades = {int(key): (float(total or 0), int(n)) for key, _m, total, n in found["academy"]}
     middle = {"academy": {int(key): m for key, m, *_rest in found["academy"]},
               "country": {key: m for key, m, *_none in found["country"]},
@@ -311,32 +319,35 @@ def courses_and_exchange(period: Period, scope: Scope, *, shared_only: bool,
       original. Within a scope, pairs where either side is in it."""
     source = aliased(Course)
     origin = func.coalesce(source.academy_id, Course.academy_id)
-    shared = (Course.visibility == NETWORK) & Course.approved_version.is_not(None)
+    # The big pass groups by course and trainees' academy only; what a course is (its origin,
+    # whether it is shared) is joined afterwards, on the few thousand grouped rows.
     pairs = (select(Enrolment.course_id.label("course_id"), User.academy_id.label("learners"),
-                    origin.label("origin"), shared.label("shared"), func.count().label("n"),
+                    func.count().label("n"),
                     _count(Enrolment.status == COMPLETED).label("done"))
              .select_from(Enrolment)
-             .join(Course, Course.id == Enrolment.course_id)
-             .outerjoin(source, source.id == Course.source_course_id)
              .join(User, User.id == Enrolment.user_id)
              .where(within(Enrolment.activated_at, period), User.academy_id.is_not(None)))
     if scope.academy_ids is not None:
-        pairs = pairs.where(or_(origin.in_(scope.academy_ids),
-                                User.academy_id.in_(scope.academy_ids)))
-    pairs = pairs.group_by(Enrolment.course_id, User.academy_id, origin, shared).cte("pairs")
-    p = pairs.c
+        theirs = (select(Course.id).outerjoin(source, source.id == Course.source_course_id)
+                  .where(origin.in_(scope.academy_ids)))
+        pairs = pairs.where(or_(User.academy_id.in_(scope.academy_ids),
+                                Enrolment.course_id.in_(theirs)))
+    p = pairs.group_by(Enrolment.course_id, User.academy_id).cte("pairs").c
     top = select(p.course_id, func.sum(p.n).label("n"), func.sum(p.done).label("done"),
                  func.count().label("academies"))
     if scope.academy_ids is not None:
         top = top.where(p.learners.in_(scope.academy_ids))
     if shared_only:
-        top = top.where(p.shared)
+        top = top.join(Course, Course.id == p.course_id).where(
+            Course.visibility == NETWORK, Course.approved_version.is_not(None))
     top = (top.group_by(p.course_id).order_by(func.sum(p.n).desc(), p.course_id)
            .limit(limit).subquery())
     found = _facts(
         select(*_part("course", top.c.course_id, top.c.n, top.c.done, top.c.academies)),
-        select(*_part("pair", p.origin, p.learners, func.sum(p.n), func.sum(p.done)))
-        .where(p.origin != p.learners).group_by(p.origin, p.learners))
+        select(*_part("pair", origin, p.learners, func.sum(p.n), func.sum(p.done)))
+        .join(Course, Course.id == p.course_id)
+        .outerjoin(source, source.id == Course.source_course_id)
+        .where(origin != p.learners).group_by(origin, p.learners))
     top_rows = sorted(found["course"], key=lambda row: (-row[1], int(row[0])))
     courses = {c.id: c for c in db.session.scalars(select(Course).where(
         Course.id.in_([int(row[0]) for row in top_rows])))} if top_rows else {}
