@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.i18n import sort_key
 
 # i18n: WTForms' own messages, marked here so they are extracted and translated with ours.
 _WTFORMS_MESSAGES = (
@@ -30,6 +31,13 @@ REQUIRED = _l("This field is required.")
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the options of a select or checkbox list."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def by_label(pairs, blank=None) -> list[SelectChoice]:
+    """(value, label) pairs ordered by label as the person's language sorts them; `blank`, when
+    given, labels a first option of value "" (e.g. "All academies")."""
+    ordered = sorted(pairs, key=lambda pair: sort_key(pair[1]))
+    return choices([("", blank), *ordered] if blank is not None else ordered)
 
 
 class ActionForm(FlaskForm):

@@ -7,8 +7,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from academy.audit.labels import AUDIT_ACTION_LABELS
-from academy.forms import choices
-from academy.i18n import sort_key
+from academy.forms import by_label
 
 
 class AuditFilterForm(FlaskForm):
@@ -23,12 +22,10 @@ class AuditFilterForm(FlaskForm):
     until = DateField(_l("To"), validators=[Optional()])
 
     def offer(self, academies, locale: str) -> None:
-        self.action.choices = choices([("", _l("Any action")), *sorted(
-            ((key, str(label)) for key, label in AUDIT_ACTION_LABELS.items()),
-            key=lambda pair: sort_key(pair[1]))])
-        self.academy.choices = choices([("", _l("All academies")), *sorted(
-            ((str(a.id), a.name_in(locale)) for a in academies),
-            key=lambda pair: sort_key(pair[1]))])
+        self.action.choices = by_label(
+            ((key, str(label)) for key, label in AUDIT_ACTION_LABELS.items()), _l("Any action"))
+        self.academy.choices = by_label(
+            ((str(a.id), a.name_in(locale)) for a in academies), _l("All academies"))
 
 
 class AnchorForm(FlaskForm):

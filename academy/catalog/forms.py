@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
-from academy.forms import choices
-from academy.i18n import country_name, locale_choices, sort_key
+from academy.forms import by_label, choices
+from academy.i18n import country_name, locale_choices
 
 
 class CatalogFilterForm(FlaskForm):
@@ -21,9 +21,9 @@ class CatalogFilterForm(FlaskForm):
 
     def offer(self, facets: dict, locale: str) -> None:
         """Fill the choices with what the catalogue holds for this person."""
-        self.academy.choices = choices([("", _l("All academies")), *sorted(
-            ((str(a.id), a.name_in(locale)) for a in facets["academies"]), key=lambda p: sort_key(p[1]))])
-        self.country.choices = choices([("", _l("All countries")), *sorted(
-            ((c, country_name(c, locale)) for c in facets["countries"]), key=lambda p: sort_key(p[1]))])
+        self.academy.choices = by_label(
+            ((str(a.id), a.name_in(locale)) for a in facets["academies"]), _l("All academies"))
+        self.country.choices = by_label(
+            ((c, country_name(c, locale)) for c in facets["countries"]), _l("All countries"))
         self.language.choices = choices([("", _l("All languages")), *locale_choices()])
         self.tag.choices = choices([("", _l("All topics")), *((t, t) for t in facets["tags"])])

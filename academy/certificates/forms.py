@@ -14,8 +14,8 @@ from academy.certificates import codes
 from academy.certificates.css import clean_extra_css
 from academy.certificates.labels import ISSUANCE_LABELS, PAGE_SIZE_LABELS, STATUS_LABELS
 from academy.domain import DomainError
-from academy.forms import REQUIRED, choices
-from academy.i18n import LOCALES, country_name, language_name, sort_key
+from academy.forms import REQUIRED, by_label, choices
+from academy.i18n import LOCALES, country_name, language_name
 
 _MAX = _l("Use at most %(max)d characters.")
 
@@ -164,14 +164,13 @@ class CertificateFilterForm(FlaskForm):
 
     def offer(self, academies, courses, cohorts, locale: str) -> None:
         """Fill the choices from the network's academies, courses and cohorts."""
-        by_name = lambda pair: sort_key(pair[1])  # noqa: E731
-        self.academy.choices = choices([("", _l("All academies")), *sorted(
-            ((str(a.id), a.name_in(locale)) for a in academies), key=by_name)])
-        self.country.choices = choices([("", _l("All countries")), *sorted(
-            {(a.country, country_name(a.country, locale)) for a in academies}, key=by_name)])
-        self.course.choices = choices([("", _l("All courses")), *sorted(
-            ((str(c.id), c.title_in(locale)) for c in courses), key=by_name)])
-        self.cohort.choices = choices([("", _l("All cohorts")), *sorted(
+        self.academy.choices = by_label(
+            ((str(a.id), a.name_in(locale)) for a in academies), _l("All academies"))
+        self.country.choices = by_label(
+            {(a.country, country_name(a.country, locale)) for a in academies}, _l("All countries"))
+        self.course.choices = by_label(
+            ((str(c.id), c.title_in(locale)) for c in courses), _l("All courses"))
+        self.cohort.choices = by_label(
             ((str(cohort.id), f"{cohort.name} ({academy.name_in(locale)})")
-             for cohort, academy in cohorts), key=by_name)])
+             for cohort, academy in cohorts), _l("All cohorts"))
         self.status.choices = choices([("", _l("Any status")), *STATUS_LABELS.items()])

@@ -8,8 +8,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from academy.enrolment.models import APPROVAL, CLOSED, KEY, MARKED, OPEN, VIEWED
-from academy.forms import REQUIRED, CheckboxesField, choices
-from academy.i18n import sort_key
+from academy.forms import REQUIRED, CheckboxesField, by_label, choices
 
 POLICY_LABELS = {
     OPEN: _l("Open: anyone who sees the course enrols"),
@@ -44,8 +43,7 @@ class RulesForm(FlaskForm):
 
     def __init__(self, *args, academies=(), locale: str = "en", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.allowed_academies.choices = choices(
-            sorted(((a.id, a.name_in(locale)) for a in academies), key=lambda pair: sort_key(pair[1])))
+        self.allowed_academies.choices = by_label((a.id, a.name_in(locale)) for a in academies)
         for field in (self.opens_at, self.closes_at, self.starts_at, self.ends_at):
             field.render_kw = {"placeholder": "2026-01-31", "inputmode": "numeric"}
 

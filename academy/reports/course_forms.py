@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
-from academy.forms import as_id, choices
-from academy.i18n import sort_key
+from academy.forms import as_id, by_label
 from academy.reports.period import PeriodForm
 
 
@@ -16,9 +15,8 @@ class CourseReportForm(PeriodForm):
 
     def offer(self, academies, locale: str) -> None:
         """Offer the academies given (those with trainees in the course), by name."""
-        self.academy.choices = choices([("", _l("All academies")), *sorted(
-            ((str(a.id), a.name_in(locale)) for a in academies),
-            key=lambda pair: sort_key(pair[1]))])
+        self.academy.choices = by_label(
+            ((str(a.id), a.name_in(locale)) for a in academies), _l("All academies"))
 
     def academy_id(self) -> int | None:
         """The academy chosen; None for all, or when the value is not one offered (the field

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
-from academy.forms import choices
-from academy.i18n import country_name, sort_key
+from academy.forms import by_label
+from academy.i18n import country_name
 from academy.reports.period import PeriodForm
 
 
@@ -13,14 +13,11 @@ class NetworkFilterForm(PeriodForm):
     country = SelectField(_l("Country"), default="")
 
     def offer(self, countries: list[str], locale: str) -> None:
-        self.country.choices = choices([("", _l("All countries")), *sorted(
-            ((code, country_name(code, locale)) for code in countries),
-            key=lambda pair: sort_key(pair[1]))])
+        self.country.choices = by_label(
+            ((code, country_name(code, locale)) for code in countries), _l("All countries"))
 
     def chosen_country(self) -> str | None:
-        """The country asked for, when it is one of the network's (else the field says so)."""
-        if not self.country.data:
-            return None
-        if not self.country.validate(self):
-            return None
-        return self.country.data
+        """The country asked for, when it is one of the network's; None for all, or when the
+        value is not one offered (the field then shows why). Call after `period()`, which
+        validates the form."""
+        return None if self.country.errors else (self.country.data or None)
