@@ -96,5 +96,13 @@ def xlsx_response(rows: Iterable[Iterable[object]], filename: str, sheet: str) -
                     headers={"Content-Disposition": f"attachment; filename={_file_name(filename)}.xlsx"})
 
 
+def table_response(rows: Iterable[Iterable[object]], filename: str, fmt: str,
+                   sheet: str) -> Response:
+    """The same rows as a CSV (`fmt` "csv") or an .xlsx download (anything else)."""
+    if fmt == "csv":
+        return csv_response(rows, filename)
+    return xlsx_response(rows, filename, sheet)
+
+
 def _file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "export"

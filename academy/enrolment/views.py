@@ -29,7 +29,7 @@ from academy.enrolment.models import WAITLISTED, Enrolment
 from academy.extensions import db
 from academy.forms import ActionForm, ConfirmImportForm, attempt
 from academy.i18n import current_locale
-from academy.spreadsheets import csv_response, xlsx_response
+from academy.spreadsheets import table_response
 
 bp = Blueprint("enrolment", __name__, template_folder="templates")
 
@@ -333,6 +333,4 @@ def export(course_id: int, kind: str):
                  details={"format": kind, "status": status, "rows": len(roster)})
     db.session.commit()
     name = f"{course.slug}-progress"
-    if kind == "csv":
-        return csv_response(rows, name)
-    return xlsx_response(rows, name, course.slug)
+    return table_response(rows, name, kind, course.slug)

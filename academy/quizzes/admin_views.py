@@ -22,7 +22,7 @@ from academy.charts import bar_chart
 from academy.quizzes import display, operations, policy, queries, statistics_tables
 from academy.quizzes.forms import EssayGradeForm, OverrideForm, QuizSettingsForm, RegradeForm
 from academy.quizzes.models import QuizOverride
-from academy.spreadsheets import csv_response, xlsx_response
+from academy.spreadsheets import table_response
 
 bp = Blueprint("quiz_admin", __name__, template_folder="templates")
 
@@ -149,7 +149,7 @@ def statistics_export(course_id: int, lesson_id: int, table: str, fmt: str):
     else:
         rows, sheet = statistics_tables.histogram_rows(stats), _("Distribution of grades")
     name = f"{course.slug}-{lesson.slug}-{table}"
-    return csv_response(rows, name) if fmt == "csv" else xlsx_response(rows, name, sheet)
+    return table_response(rows, name, fmt, sheet)
 
 
 # --- Essays ------------------------------------------------------------------------------------
@@ -277,4 +277,4 @@ def export_gradebook(course_id: int, kind: str):
                  details={"format": kind, "rows": len(book.people)})
     db.session.commit()
     name = f"{course.slug}-grades"
-    return csv_response(rows, name) if kind == "csv" else xlsx_response(rows, name, course.slug)
+    return table_response(rows, name, kind, course.slug)

@@ -20,7 +20,7 @@ from academy.reports.course_forms import CourseReportForm
 from academy.reports.period import Period
 from academy.reports.policy import can_see_course_report
 from academy.reports.sql import prepare_for_reports
-from academy.spreadsheets import csv_response, xlsx_response
+from academy.spreadsheets import table_response
 
 bp = Blueprint("course_reports", __name__, template_folder="templates")
 
@@ -179,6 +179,4 @@ def export(course_id: int, table: str, fmt: str):
     build, sheet = TABLES[table]
     rows = build(asked)
     name = f"{asked.course.slug}-{table}-{asked.period.first}-{asked.period.last}"
-    if fmt == "csv":
-        return csv_response(rows, name)
-    return xlsx_response(rows, name, str(sheet))
+    return table_response(rows, name, fmt, str(sheet))

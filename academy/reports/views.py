@@ -13,7 +13,7 @@ from academy.reports import policy, queries, tables
 from academy.reports.forms import NetworkFilterForm
 from academy.reports.period import PeriodForm
 from academy.reports.sql import prepare_for_reports
-from academy.spreadsheets import csv_response, xlsx_response
+from academy.spreadsheets import table_response
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -109,12 +109,6 @@ def _export_args(period, country: str | None = None) -> dict[str, str]:
     return args
 
 
-def _download(rows: list[list], name: str, fmt: str, sheet: str):
-    if fmt == "csv":
-        return csv_response(rows, name)
-    return xlsx_response(rows, name, sheet)
-
-
 @bp.route("/reports/<table>.<fmt>")
 @login_required
 def network_export(table: str, fmt: str):
@@ -135,7 +129,7 @@ def network_export(table: str, fmt: str):
         rows = tables.exchange_table(queries.exchange(period, scope), locale)
     name = "-".join(filter(None, ["network", country, table, period.first.isoformat(),
                                   period.last.isoformat()]))
-    return _download(rows, name, fmt, table)
+    return table_response(rows, name, fmt, table)
 
 
 @bp.route("/reports/academies/<int:academy_id>/<table>.<fmt>")
@@ -155,4 +149,4 @@ def academy_export(academy_id: int, table: str, fmt: str):
     else:
         rows = tables.exchange_table(queries.exchange(period, scope), locale)
     name = "-".join([academy.slug, table, period.first.isoformat(), period.last.isoformat()])
-    return _download(rows, name, fmt, table)
+    return table_response(rows, name, fmt, table)
