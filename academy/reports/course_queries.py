@@ -20,7 +20,7 @@ from academy.curricula.models import Lesson, Module
 from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment, LessonProgress
 from academy.extensions import db
 from academy.quizzes.models import FINISHED, Attempt, QuizResult
-from academy.reports.sql import medians, seconds_between, within
+from academy.reports.sql import median, medians, seconds_between, within
 
 BREAK = timedelta(hours=3)  # a longer gap between two lessons is a break, not study time
 IDLE = timedelta(days=30)  # an enrolment without activity this long has stopped
@@ -63,10 +63,10 @@ class Overall:
 
 def _enrolments(scope: Scope):
     """The enrolments the report counts, as a subquery."""
-    stmt = select(Enrolment.id, Enrolment.user_id, Enrolment.status, Enrolment.activated_at,
-                  Enrolment.completed_at, Enrolment.last_lesson_id, Enrolment.last_activity_at,
-                  Enrolment.final_grade).where(Enrolment.course_id == scope.course_id,
-                          within(Enrolment.activated_at, scope))
+    stmt = (select(Enrolment.id, Enrolment.user_id, Enrolment.status, Enrolment.activated_at,
+                   Enrolment.completed_at, Enrolment.last_lesson_id, Enrolment.last_activity_at,
+                   Enrolment.final_grade)
+            .where(Enrolment.course_id == scope.course_id, within(Enrolment.activated_at, scope)))
     if scope.academy_id is not None:
         stmt = stmt.join(User, User.id == Enrolment.user_id).where(
             User.academy_id == scope.academy_id)
@@ -185,17 +185,14 @@ def _pass_counts(scope: Scope) -> dict[int, int]:
 
 
 def overall(scope: Scope, now: datetime) -> Overall:
-    """Median days from enrolment to completion, average grade of those who completed, and
-    how many stopped before opening any lesson (three queries)."""
+    """Median days from enrolment to completion and average final grade of those who
+    completed, and how many stopped before opening any lesson (two queries)."""
     scoped = _enrolments(scope)
     seconds = seconds_between(scoped.c.activated_at, scoped.c.completed_at)
     # A completion dated before its activation (set by hand, or imported) has no duration.
-    durations = (select((seconds / 86400.0).label("value"))
-                 .where(scoped.c.status == COMPLETED, scoped.c.completed_at.is_not(None),
-                        seconds >= 0))
-    median_days = db.session.scalar(medians(durations))
-    grade = db.session.scalar(select(func.avg(scoped.c.final_grade))
-                              .where(scoped.c.status == COMPLETED))
+    median_days, grade = db.session.execute(
+        select(median(case((seconds >= 0, seconds / 86400.0))), func.avg(scoped.c.final_grade))
+        .where(scoped.c.status == COMPLETED)).one()
     before = db.session.scalar(select(func.count()).where(
         _idle(scoped, now), scoped.c.last_lesson_id.is_(None)))
     return Overall(median_days_to_complete=float(median_days) if median_days is not None else None,
