@@ -71,6 +71,16 @@ def _safe_cell(value) -> object:
     return value
 
 
+def percent_cell(fraction: float | None) -> float | str:
+    """A 0..1 fraction as a percentage with one decimal, for a spreadsheet; empty for none."""
+    return "" if fraction is None else round(fraction * 100, 1)
+
+
+def number_cell(value: float | None) -> float | str:
+    """A measure with one decimal, for a spreadsheet; empty for none."""
+    return "" if value is None else round(value, 1)
+
+
 def csv_response(rows: Iterable[Iterable[object]], filename: str) -> Response:
     """A CSV download (UTF-8 with BOM)."""
     out = io.StringIO()

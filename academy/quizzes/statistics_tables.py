@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from academy.quizzes.labels import QTYPE_LABELS
 from academy.quizzes.statistics import BINS, ChoiceCount, QuestionStats, QuizStatistics
+from academy.spreadsheets import percent_cell
 
 
 def histogram_labels() -> list[str]:
@@ -34,17 +35,13 @@ def _choice_words(question: QuestionStats, choice: ChoiceCount) -> str:
     return _("%(answer)s: %(count)d", answer=label, count=choice.count)
 
 
-def _percent(value: float | None):
-    return "" if value is None else round(value * 100, 1)
-
-
 def question_rows(stats: QuizStatistics) -> list[list]:
     """One row per question: what the page's questions table and chosen answers show."""
     header = [_("Question"), _("Text"), _("Type"), _("Answers"), _("Facility (%)"),
               _("Fully right"), _("Discrimination (%)"), _("To check"), _("Chosen answers")]
     return [header, *([
         q.ident, _plain(q.text), str(QTYPE_LABELS.get(q.qtype, q.qtype)), q.answered,
-        _percent(q.facility), q.fully_right, _percent(q.discrimination), _flag_words(q),
+        percent_cell(q.facility), q.fully_right, percent_cell(q.discrimination), _flag_words(q),
         "; ".join(_choice_words(q, choice) for choice in q.choices)] for q in stats.questions)]
 
 

@@ -20,7 +20,7 @@ from academy.reports.course_forms import CourseReportForm
 from academy.reports.period import Period
 from academy.reports.policy import can_see_course_report
 from academy.reports.sql import prepare_for_reports
-from academy.spreadsheets import table_response
+from academy.spreadsheets import number_cell, percent_cell, table_response
 
 bp = Blueprint("course_reports", __name__, template_folder="templates")
 
@@ -141,18 +141,10 @@ def course(course_id: int):
                                     horizontal=True))
 
 
-def _percent_cell(share: float | None):
-    return "" if share is None else round(share * 100, 1)
-
-
-def _minutes_cell(minutes: float | None):
-    return "" if minutes is None else round(minutes, 1)
-
-
 def _funnel_table(asked: Asked) -> list[list]:
     funnel = queries.funnel(asked.scope, len(_lessons(asked.course)))
     return [[_("Step"), _("Trainees"), _("Share of enrolled (%)")],
-            *([label, count, _percent_cell(share)] for label, count, share in _stages(funnel))]
+            *([label, count, percent_cell(share)] for label, count, share in _stages(funnel))]
 
 
 def _lessons_table(asked: Asked) -> list[list]:
@@ -162,9 +154,9 @@ def _lessons_table(asked: Asked) -> list[list]:
               _("Author's estimate (minutes)"), _("Median attempt (minutes)"), _("Passed")]
     return [header, *([
         row.number, row.module_title, row.title, _("Quiz") if row.is_quiz else _("Page to read"),
-        row.figures.done, _percent_cell(row.done_share), row.figures.stopped,
-        _minutes_cell(row.figures.median_minutes), row.lesson.minutes or "",
-        _minutes_cell(row.figures.attempt_minutes) if row.is_quiz else "",
+        row.figures.done, percent_cell(row.done_share), row.figures.stopped,
+        number_cell(row.figures.median_minutes), row.lesson.minutes or "",
+        number_cell(row.figures.attempt_minutes) if row.is_quiz else "",
         row.figures.passed if row.is_quiz else ""] for row in _lesson_rows(asked, enrolled))]
 
 

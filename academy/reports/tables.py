@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from academy.i18n import country_name
 from academy.reports.queries import CourseRow, ExchangeRow, Figures, MonthRow
+from academy.spreadsheets import number_cell, percent_cell
 
 FIGURE_COLUMNS = [
     _l("Active trainees"), _l("Enrolments"), _l("Completions"), _l("Completion rate (%)"),
@@ -21,18 +22,10 @@ EXCHANGE_COLUMNS = [_l("Course from"), _l("Followed by trainees of"), _l("Enrolm
                     _l("Completions"), _l("Courses adopted")]
 
 
-def _percent(fraction: float | None) -> float | str:
-    return "" if fraction is None else round(fraction * 100, 1)
-
-
-def _number(value: float | None) -> float | str:
-    return "" if value is None else round(value, 1)
-
-
 def figure_cells(figures: Figures) -> list:
     return [figures.active_trainees, figures.enrolments, figures.completions,
-            _percent(figures.completion_rate), _number(figures.median_days),
-            _percent(figures.average_grade), figures.issued, figures.expired, figures.revoked]
+            percent_cell(figures.completion_rate), number_cell(figures.median_days),
+            percent_cell(figures.average_grade), figures.issued, figures.expired, figures.revoked]
 
 
 def month_label(month: str, pattern: str = "MMMM yyyy") -> str:
@@ -64,7 +57,8 @@ def months_table(months: list[MonthRow]) -> list[list]:
 def courses_table(courses: list[CourseRow], locale: str) -> list[list]:
     return [list(map(str, COURSE_COLUMNS))] + [
         [row.course.title_in(locale), row.course.academy.name_in(locale), row.enrolments,
-         row.completions, _percent(row.completions / row.enrolments if row.enrolments else None),
+         row.completions,
+         percent_cell(row.completions / row.enrolments if row.enrolments else None),
          row.academies] for row in courses]
 
 
