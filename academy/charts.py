@@ -50,9 +50,6 @@ class Chart:
     top: float = TOP  # where the plot starts (below the legend)
 
 
-BarChart = Chart  # the single-series vertical chart of bar_chart()
-
-
 def _nice_max(value: float) -> float:
     """A round top for the axis at or above `value` (1, 2 or 5 times a power of ten)."""
     if value <= 0:
