@@ -1,7 +1,7 @@
 """SQL pieces the reports share, written once for SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from sqlalchemy import Float, literal_column, select, text
+from sqlalchemy import Float, select, text
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -99,5 +99,3 @@ def within(column: ColumnElement, period) -> ColumnElement:
     """The timestamp falls in the period (its first day included, the day after its last not)."""
     return (column >= period.start) & (column < period.end)
 
-
-__all__ = ["month_of", "month_key", "seconds_between", "median", "medians", "within", "literal_column"]
