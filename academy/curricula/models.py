@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.db import UTCDateTime, utcnow
@@ -92,11 +93,17 @@ class Course(db.Model):
         held = {row.tag for row in self.tag_rows}
         self.tag_rows.extend(CourseTag(tag=tag) for tag in wanted if tag not in held)
 
-    @property
+    @hybrid_property
     def is_shared(self) -> bool:
         """Shared with the whole network: a version was approved by a coordinator (a newer
-        version waiting for review does not take the approved one away)."""
+        version waiting for review does not take the approved one away). Also an SQL
+        condition, as `Course.is_shared`."""
         return self.visibility == NETWORK and self.approved_version is not None
+
+    @is_shared.inplace.expression
+    @classmethod
+    def _is_shared_condition(cls):
+        return and_(cls.visibility == NETWORK, cls.approved_version.is_not(None))
 
 
 class CourseTag(db.Model):

@@ -7,7 +7,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from academy.academies.models import Academy
-from academy.curricula.models import (NETWORK, PUBLISHED, REVIEW_PENDING, Course,
+from academy.curricula.models import (PUBLISHED, REVIEW_PENDING, Course,
                                       CourseReview, CourseTag, CourseText, Lesson, Module)
 from academy.db import escape_like
 from academy.extensions import db
@@ -44,8 +44,7 @@ def _own_academy_ids(user) -> set[int]:
 
 def visible_to(user):
     """SQL condition: published courses shared with the network, or of one's own academies."""
-    shared = and_(Course.status == PUBLISHED, Course.visibility == NETWORK,
-                  Course.approved_version.is_not(None))
+    shared = and_(Course.status == PUBLISHED, Course.is_shared)
     own = _own_academy_ids(user)
     if not own:
         return shared

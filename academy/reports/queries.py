@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 from academy.academies.models import Academy
 from academy.accounts.models import User
 from academy.certificates.models import Certificate
-from academy.curricula.models import NETWORK, Course
+from academy.curricula.models import Course
 from academy.db import utcnow
 from academy.enrolment.models import COMPLETED, Enrolment, LessonProgress
 from academy.extensions import db
@@ -338,8 +338,7 @@ def courses_and_exchange(period: Period, scope: Scope, *, shared_only: bool,
     if scope.academy_ids is not None:
         top = top.where(p.learners.in_(scope.academy_ids))
     if shared_only:
-        top = top.join(Course, Course.id == p.course_id).where(
-            Course.visibility == NETWORK, Course.approved_version.is_not(None))
+        top = top.join(Course, Course.id == p.course_id).where(Course.is_shared)
     top = (top.group_by(p.course_id).order_by(func.sum(p.n).desc(), p.course_id)
            .limit(limit).subquery())
     found = _facts(
