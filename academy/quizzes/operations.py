@@ -286,41 +286,38 @@ def record_final_grade(enrolment: Enrolment) -> None:
 
 
 def update_result(lesson_id: int, user_id: int) -> QuizResult | None:
-    """Recompute a person's quiz grade; passing it marks the quiz done for course completion."""
+    """Recompute a person's quiz grade; passing it marks the quiz done for course completion,
+    and a completed course's final grade follows it."""
     lesson = db.session.get(Lesson, lesson_id)
+    course_id = lesson.module.course_id
     settings = queries.effective_settings(lesson, user_id)
     graded = queries.graded_fractions(lesson_id, user_id)
     result = db.session.get(QuizResult, (lesson_id, user_id))
+    enrolment = db.session.scalar(select(Enrolment).where(
+        Enrolment.course_id == course_id, Enrolment.user_id == user_id))
+    # Completing the course records its final grade (a completion listener); a course already
+    # completed gets its final grade again here, since this quiz grade is part of it.
+    was_completed = enrolment is not None and enrolment.status == COMPLETED
     if not graded:
         if result is not None:
             db.session.delete(result)
             db.session.flush()
-            _refresh_final_grade(lesson.module.course_id, user_id)
-        return None
-    if result is None:
-        result = QuizResult(lesson_id=lesson_id, user_id=user_id,
-                            course_id=lesson.module.course_id)
-        db.session.add(result)
-    result.fraction = _combine(settings.grading_method, graded)
-    result.attempts = len(graded)
-    result.is_passed = result.fraction * 100 + 1e-9 >= settings.pass_mark
-    db.session.flush()
-    if result.is_passed:
-        enrolment = db.session.scalar(select(Enrolment).where(
-            Enrolment.course_id == result.course_id, Enrolment.user_id == user_id))
-        if enrolment is not None and enrolment.status in (ACTIVE, COMPLETED):
+        result = None
+    else:
+        if result is None:
+            result = QuizResult(lesson_id=lesson_id, user_id=user_id, course_id=course_id)
+            db.session.add(result)
+        result.fraction = _combine(settings.grading_method, graded)
+        result.attempts = len(graded)
+        result.is_passed = result.fraction * 100 + 1e-9 >= settings.pass_mark
+        db.session.flush()
+        if result.is_passed and enrolment is not None and enrolment.status in (ACTIVE, COMPLETED):
             # "Continue where you left off" then leads on, not back to the quiz just passed.
             enrolment_ops.complete_lesson(enrolment, lesson,
                                           course_queries.following_lesson_id(lesson))
-    _refresh_final_grade(result.course_id, user_id)
-    return result
-
-
-def _refresh_final_grade(course_id: int, user_id: int) -> None:
-    enrolment = db.session.scalar(select(Enrolment).where(
-        Enrolment.course_id == course_id, Enrolment.user_id == user_id))
-    if enrolment is not None:
+    if was_completed:
         record_final_grade(enrolment)
+    return result
 
 
 # --- Regrading ---------------------------------------------------------------------------------
