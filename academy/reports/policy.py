@@ -16,11 +16,6 @@ def can_see_academy(user, academy) -> bool:
     return can_see_network(user) or academy.id in user.admin_academy_ids
 
 
-def dashboard_academy_ids(user) -> list[int]:
-    """The academies whose dashboard this person may open (besides the network's)."""
-    return sorted(user.admin_academy_ids) if user.is_authenticated else []
-
-
 def can_see_course_report(user, course) -> bool:
     """A course's report: its authors (instructors and admins of its academy), coordinators and
     site admins. It counts trainees of every academy but names none."""
