@@ -116,8 +116,9 @@ def academies_create(slug, country, default_locale, names) -> None:
 def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
     from academy.academies.queries import academy_by_slug
     from academy.curricula import operations as course_ops
-    from academy.curricula.packages.archive import ArchiveError, read_folder, read_zip
-    from academy.curricula.packages.reader import PackageInvalid
+    from academy.packages import operations as package_ops
+    from academy.packages.archive import ArchiveError, read_folder, read_zip
+    from academy.packages.reader import PackageInvalid
 
     academy = None
     if academy_slug:
@@ -126,7 +127,7 @@ def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
             raise click.ClickException(f"No academy with the short name {academy_slug!r}.")
     try:
         files = read_folder(path) if path.is_dir() else read_zip(path.read_bytes())
-        course = course_ops.import_package(files, academy)
+        course = package_ops.import_package(files, academy)
     except ArchiveError as error:
         db.session.rollback()
         raise click.ClickException(f"{path}: {error}") from None
@@ -145,8 +146,8 @@ def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--academy", "academy_slug", default=None, help="The owner academy, if ambiguous.")
 def courses_export(slug: str, path: Path, academy_slug: str | None) -> None:
-    from academy.curricula.packages.archive import write_zip
-    from academy.curricula.packages.writer import export_course
+    from academy.packages.archive import write_zip
+    from academy.packages.writer import export_course
     from academy.curricula.queries import courses_by_slug
 
     found = courses_by_slug(slug, academy_slug)

@@ -128,7 +128,8 @@ def seed(app, args) -> Seeded:
     from academy.accounts.passwords import hash_password
     from academy.certificates import operations as certificate_ops
     from academy.curricula import operations as course_ops
-    from academy.curricula.packages.archive import read_folder
+    from academy.packages import operations as package_ops
+    from academy.packages.archive import read_folder
     from academy.db import utcnow
     from academy.enrolment.models import Enrolment
     from academy.extensions import db
@@ -157,7 +158,7 @@ def seed(app, args) -> Seeded:
                          "image": None},
                         {"name": "D. Joaquín Muñoz Sáez", "title": "Jefe de Estudios",
                          "image": None}])
-        course = course_ops.import_package(read_folder(COURSE_DIR), academy=academy)
+        course = package_ops.import_package(read_folder(COURSE_DIR), academy=academy)
         course_ops.publish_course(course)
         certificate_ops.save_policy(course, issuance="approval", min_grade=50,
                                     validity_months=36, shows_grade=True,

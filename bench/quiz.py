@@ -106,7 +106,8 @@ def seed(app, trainees: int, questions: int, per_page: int, warm: bool = False) 
     from academy.accounts.operations import start_session
     from academy.accounts.passwords import hash_password
     from academy.curricula import operations as course_ops
-    from academy.curricula.models import Question
+    from academy.packages import operations as package_ops
+    from academy.quizzes.models import Question
     from academy.db import utcnow
     from academy.enrolment.models import Enrolment
     from academy.extensions import db
@@ -118,7 +119,7 @@ def seed(app, trainees: int, questions: int, per_page: int, warm: bool = False) 
         academy = create_academy(slug="bench-quiz", names={"es": "Academia de carga"},
                                  country="ES", default_locale="es")
         db.session.flush()
-        course = course_ops.import_package(course_package(questions, per_page))
+        course = package_ops.import_package(course_package(questions, per_page))
         course_ops.publish_course(course)
         lesson_id = quiz_queries.quizzes_of(course.id)[0].id
         if warm:

@@ -110,9 +110,10 @@ def course(academy):
     """The sample course package (es and en, two modules, a quiz of seven questions, one of each
     type), imported into `academy` and published. Modules that need more override it."""
     from academy.curricula import operations as course_ops
+    from academy.packages import operations as package_ops
     from tests.test_course_packages import sample_package
 
-    found = course_ops.import_package(sample_package(), academy=academy)
+    found = package_ops.import_package(sample_package(), academy=academy)
     course_ops.publish_course(found)
     db.session.commit()
     return found

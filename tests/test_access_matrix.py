@@ -233,12 +233,13 @@ def world(app_ctx, create_academy, create_user):
         SITE_ADMIN: create_user(network_roles=["site_admin"]),
     }
     from academy.curricula import operations as course_ops
+    from academy.packages import operations as package_ops
     from tests.test_course_packages import sample_package
 
-    shared = course_ops.import_package(sample_package(), academy=elsewhere)
+    shared = package_ops.import_package(sample_package(), academy=elsewhere)
     course_ops.publish_course(shared)
     course_ops.approve_sharing(shared, people[COORDINATOR])
-    draft = course_ops.import_package(sample_package(), academy=here)
+    draft = package_ops.import_package(sample_package(), academy=here)
     pending = course_ops.create_course(here, slug="pending-review", default_locale="es",
                                        locales=["es"], hours=1, tags=[], title="Pendiente")
     course_ops.publish_course(pending)
@@ -271,7 +272,7 @@ def world(app_ctx, create_academy, create_user):
 def _quiz_objects(shared, draft, trainee) -> dict:
     """The quizzes of both courses, a question of the draft's bank, and the trainee's attempts
     at the shared course's quiz: one finished (with an essay to grade) and one in progress."""
-    from academy.curricula.models import Question
+    from academy.quizzes.models import Question
     from academy.db import utcnow
     from academy.enrolment.queries import enrolment_of
     from academy.extensions import db

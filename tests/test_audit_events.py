@@ -11,6 +11,7 @@ from sqlalchemy import select
 from academy.accounts import operations as account_ops
 from academy.audit.models import AuditEvent
 from academy.curricula import operations as course_ops
+from academy.packages import operations as package_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import Enrolment
@@ -216,7 +217,7 @@ def test_a_people_import_is_recorded_with_each_person_created(app_ctx, academy, 
 
 def test_a_course_package_import_is_recorded_with_its_slug_and_version(app_ctx, academy,
                                                                        instructor):
-    found = course_ops.import_package(sample_package(), academy=academy, actor_id=instructor.id)
+    found = package_ops.import_package(sample_package(), academy=academy, actor_id=instructor.id)
     event = the_event("course.import", found.id)
     assert (event.actor_id, event.target_type, event.academy_id) == (instructor.id, "course",
                                                                      academy.id)
@@ -261,7 +262,7 @@ def test_adopting_a_shared_course_is_recorded_on_the_copy(app_ctx, course, coord
                                                           other_academy, create_user):
     course_ops.approve_sharing(course, coordinator)
     adopter = create_user(academy=other_academy, roles=["instructor"])
-    copy = course_ops.adopt_course(course, other_academy, actor_id=adopter.id)
+    copy = package_ops.adopt_course(course, other_academy, actor_id=adopter.id)
     event = the_event("course.adopt")
     assert (event.actor_id, event.target_id, event.academy_id) == (adopter.id, copy.id,
                                                                    other_academy.id)
@@ -304,7 +305,7 @@ def test_grading_an_essay_is_recorded_with_the_mark_before_and_after(
 
 def test_regrading_a_question_is_recorded_with_how_many_attempts(
         client, course, academy, instructor, finished_attempt, login_as):
-    from academy.curricula.models import Question
+    from academy.quizzes.models import Question
     from tests.test_quizzes import slot_of
 
     question = db.session.get(Question, slot_of(finished_attempt, "p-q3").question_id)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from academy.curricula.models import Course, CourseReview, Lesson
-from academy.curricula.packages.archive import read_zip, write_zip
+from academy.packages.archive import read_zip, write_zip
 from academy.extensions import db
 from tests.support import csrf_token, post_form
 from tests.test_course_packages import sample_package
@@ -153,8 +153,9 @@ def test_sharing_goes_through_a_coordinators_review(app, client, instructor, coo
 def test_another_academy_adopts_a_shared_course(app, client, instructor, coordinator, login_as,
                                                 create_user, other_academy, app_ctx):
     from academy.curricula import operations
+    from academy.packages import operations as package_ops
 
-    source = operations.import_package(sample_package())
+    source = package_ops.import_package(sample_package())
     operations.publish_course(source)
     operations.approve_sharing(source, coordinator)
     db.session.commit()
@@ -200,9 +201,9 @@ def test_package_upload_imports_or_lists_every_problem(client, instructor, login
 
 def test_an_author_cannot_touch_another_academys_course_by_changing_the_id(
         client, instructor, login_as, create_user, other_academy, app_ctx):
-    from academy.curricula import operations
+    from academy.packages import operations as package_ops
 
-    theirs = operations.import_package(sample_package(), academy=other_academy)
+    theirs = package_ops.import_package(sample_package(), academy=other_academy)
     db.session.commit()
     login_as(instructor)
     lesson = theirs.modules[0].lessons[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from academy.curricula import operations
+from academy.packages import operations as package_ops
 from academy.curricula.models import Lesson, LessonText
 from academy.extensions import db
 from tests.test_course_packages import COURSE_TOML, sample_package
@@ -20,7 +21,7 @@ def make_course(app_ctx):
         files = sample_package(**changes)
         files["course.toml"] = files["course.toml"].replace(b'"searches-with-dignity"',
                                                             f'"{slug}"'.encode())
-        course = operations.import_package(files, academy=academy)
+        course = package_ops.import_package(files, academy=academy)
         if publish:
             operations.publish_course(course)
         if share:

@@ -53,12 +53,13 @@ def committed_app(tmp_path):
 def _graduates(app, n: int) -> tuple[list[int], int]:
     """A published course and n trainees who completed it; returns (enrolment ids, owner id)."""
     from academy.curricula import operations as course_ops
+    from academy.packages import operations as package_ops
     from tests.test_course_packages import sample_package
 
     with app.test_request_context():
         academy = academy_ops.create_academy(slug="cep-madrid", names={"es": "CEP"},
                                              country="ES", default_locale="es")
-        course = course_ops.import_package(sample_package(), academy=academy)
+        course = package_ops.import_package(sample_package(), academy=academy)
         course_ops.publish_course(course)
         coordinator, _ = account_ops.create_user(username="coord", display_name="Coordinación",
                                                  password="not-used-here-123",

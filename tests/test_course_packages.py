@@ -7,11 +7,12 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from academy.curricula import operations
-from academy.curricula.models import Course, Lesson, Question
-from academy.curricula.packages.archive import ArchiveError, read_zip, write_zip
-from academy.curricula.packages.reader import PackageInvalid, read_package
-from academy.curricula.packages.writer import export_course
+from academy.packages import operations as package_ops
+from academy.curricula.models import Course, Lesson
+from academy.quizzes.models import Question
+from academy.packages.archive import ArchiveError, read_zip, write_zip
+from academy.packages.reader import PackageInvalid, read_package
+from academy.packages.writer import export_course
 from academy.extensions import db
 
 COURSE_TOML = '''format = 1
@@ -112,7 +113,7 @@ def sample_package(**changes: bytes | None) -> dict[str, bytes]:
 
 def _problems(files) -> list[str]:
     with pytest.raises(PackageInvalid) as caught:
-        operations.import_package(files)
+        package_ops.import_package(files)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -135,7 +136,7 @@ def _canonical(course: Course) -> dict:
 
 
 def test_a_package_imports_as_a_draft_of_its_owner_academy(app_ctx, academy):
-    course = operations.import_package(sample_package())
+    course = package_ops.import_package(sample_package())
     assert course.academy_id == academy.id and course.status == "draft"
     assert course.title_in("en") == "Searches with dignity"
     assert [m.slug for m in course.modules] == ["principles", "practice"]
@@ -148,9 +149,9 @@ def test_a_package_imports_as_a_draft_of_its_owner_academy(app_ctx, academy):
 
 
 def test_export_then_import_gives_the_same_course(app_ctx, academy, other_academy):
-    original = operations.import_package(sample_package())
+    original = package_ops.import_package(sample_package())
     files = export_course(original.id)
-    copy = operations.import_package(read_zip(write_zip(files, "searches-with-dignity")),
+    copy = package_ops.import_package(read_zip(write_zip(files, "searches-with-dignity")),
                                      academy=other_academy)
     assert _canonical(copy) == _canonical(original)
     again = export_course(copy.id)
@@ -195,7 +196,7 @@ def test_every_problem_is_reported_at_once(app_ctx, academy):
 
 
 def test_the_same_course_twice_in_one_academy_is_refused(app_ctx, academy):
-    operations.import_package(sample_package())
+    package_ops.import_package(sample_package())
     assert any("already has a course with the short name" in p for p in _problems(sample_package()))
 
 

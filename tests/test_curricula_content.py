@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from academy.curricula.packages.archive import read_folder
-from academy.curricula.packages.reader import read_package
+from academy.packages.archive import read_folder
+from academy.packages.reader import read_package
 from academy.i18n import LOCALES
 
 COURSES = sorted(p for p in (Path(__file__).resolve().parent.parent / "courses").iterdir()
@@ -42,11 +42,12 @@ def test_every_quiz_of_the_curriculum_is_playable_in_every_language(
         app_ctx, folder, academy, create_user):
     """Each quiz starts, shows its questions, and grades a right answer to every question."""
     from academy.curricula import operations as course_ops
+    from academy.packages import operations as package_ops
     from academy.db import utcnow
     from academy.enrolment import operations as enrolment_ops
     from academy.quizzes import display, grading, operations, queries
 
-    course = course_ops.import_package(read_folder(folder), academy=academy)
+    course = package_ops.import_package(read_folder(folder), academy=academy)
     course_ops.publish_course(course)
     for locale in LOCALES:
         trainee = create_user(academy=academy, roles=["trainee"])

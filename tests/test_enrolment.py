@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from academy.curricula import operations as course_ops
+from academy.packages import operations as package_ops
 from academy.db import utcnow
 from academy.enrolment import operations
 from academy.enrolment.models import Enrolment
@@ -20,7 +21,7 @@ EN = {"Accept-Language": "en"}
 @pytest.fixture
 def course(app_ctx, academy, create_user):
     coordinator = create_user(network_roles=["coordinator"])
-    course = course_ops.import_package(sample_package(), academy=academy)
+    course = package_ops.import_package(sample_package(), academy=academy)
     course_ops.publish_course(course)
     course_ops.approve_sharing(course, coordinator)
     db.session.commit()
@@ -217,7 +218,7 @@ def test_dashboard_and_roster_use_a_bounded_number_of_queries(client, course, tr
     few = count_queries(open_pages)
     for n in range(15):
         operations.enrol_self(create_user(academy=academy, roles=["trainee"]), course)
-        extra = course_ops.import_package(sample_package(**{"course.toml": sample_package()[
+        extra = package_ops.import_package(sample_package(**{"course.toml": sample_package()[
             "course.toml"].replace(b'"searches-with-dignity"', f'"c{n}"'.encode())}), academy=academy)
         course_ops.publish_course(extra)
         operations.enrol_self(trainee, extra)

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from academy.curricula.packages.importer import question_content, question_spec
+from academy.quizzes.stored import question_content, question_spec
 from academy.quizzes import moodle_xml
 from academy.quizzes.gift import Answer, GiftError, parse_gift
 from academy.quizzes.gift_writer import question_to_gift

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from academy.curricula import operations as course_ops
-from academy.curricula.models import Question
+from academy.packages import operations as package_ops
+from academy.quizzes.models import Question
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
@@ -400,7 +401,7 @@ def test_ticked_questions_move_to_a_category(author, course):
 
 
 def test_moving_another_courses_question_is_refused(author, course, academy):
-    other = course_ops.import_package(sample_package(**{"course.toml": sample_package()["course.toml"]
+    other = package_ops.import_package(sample_package(**{"course.toml": sample_package()["course.toml"]
                                                         .replace(b"searches-with-dignity", b"copia")}),
                                       academy=academy)
     db.session.commit()

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from academy.academies import operations as academy_ops
 from academy.accounts import operations as account_ops
 from academy.curricula import operations as course_ops
+from academy.packages import operations as package_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
@@ -49,7 +50,7 @@ def _seed(app) -> dict:
     with app.test_request_context():
         academy = academy_ops.create_academy(
             slug="durable", names={"es": "Academia"}, country="ES", default_locale="es")
-        course = course_ops.import_package(sample_package(), academy=academy)
+        course = package_ops.import_package(sample_package(), academy=academy)
         course_ops.publish_course(course)
         trainee, _ = account_ops.create_user(username="cadete", display_name="Cadete",
                                              academy=academy, roles=["trainee"], password=PASSWORD)
@@ -239,7 +240,7 @@ def test_many_trainees_starting_a_new_quiz_at_once_all_get_an_attempt(database, 
     with apps[0].test_request_context():
         academy = academy_ops.create_academy(slug="many", names={"es": "Academia"},
                                              country="ES", default_locale="es")
-        course = course_ops.import_package(sample_package(), academy=academy)
+        course = package_ops.import_package(sample_package(), academy=academy)
         course_ops.publish_course(course)
         for n in range(len(apps)):
             person, _ = account_ops.create_user(username=f"cadete{n}", display_name="Cadete",

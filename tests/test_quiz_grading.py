@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from academy.curricula.packages.importer import question_content, question_spec
+from academy.quizzes.stored import question_content, question_spec
 from academy.quizzes.gift import parse_gift
 from academy.quizzes.grading import grade
 

@@ -447,7 +447,7 @@ def test_an_instructor_grades_an_essay_and_the_trainee_reads_the_comment(
 
 def test_regrading_after_a_fix_updates_attempts_and_results(
         app, client, login_as, trainee, quiz, course, create_user, academy):
-    from academy.curricula.models import Question
+    from academy.quizzes.models import Question
 
     attempt = start(trainee, quiz, course)
     q3 = slot_of(attempt, "p-q3")

@@ -129,6 +129,7 @@ def test_fifty_people_racing_for_the_last_places_never_overfill_the_course(tmp_p
     """Capacity 5 with 50 concurrent requests: exactly 5 places taken, 45 on the waiting list."""
     from academy.academies.operations import create_academy
     from academy.curricula import operations as course_ops
+    from academy.packages import operations as package_ops
     from academy.enrolment import operations as enrolment_ops
     from academy.enrolment.models import Enrolment
     from tests.test_course_packages import sample_package
@@ -138,7 +139,7 @@ def test_fifty_people_racing_for_the_last_places_never_overfill_the_course(tmp_p
     with app.test_request_context():
         academy = create_academy(slug="cep-madrid", names={"es": "CEP"}, country="ES",
                                  default_locale="es")
-        course = course_ops.import_package(sample_package(), academy=academy)
+        course = package_ops.import_package(sample_package(), academy=academy)
         course_ops.publish_course(course)
         enrolment_ops.save_rules(course, policy="open", enrolment_key=None, capacity=5,
                                  opens_at=None, closes_at=None, starts_at=None, ends_at=None,

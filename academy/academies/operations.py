@@ -1,7 +1,6 @@
 """Every change to academies and to the roles people hold in them. Never commits."""
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
@@ -11,11 +10,10 @@ from academy.academies import logos
 from academy.academies.models import Academy, Membership
 from academy.accounts.roles import ACADEMY_ROLES
 from academy.audit import operations as audit
-from academy.domain import DomainError
+from academy.domain import SLUG_RE, DomainError
 from academy.extensions import db
 from academy.i18n import LOCALES, is_locale
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_NAME = 200
 
 

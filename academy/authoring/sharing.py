@@ -8,12 +8,13 @@ from flask_login import current_user, login_required
 from academy.academies.models import Academy
 from academy.authoring.blueprint import bp
 from academy.authoring.forms import PackageForm, ReviewForm
-from academy.authoring.lookups import course_for_author
+from academy.curricula.lookups import course_for_author
 from academy.curricula import operations, policy, queries
+from academy.packages import operations as package_ops
 from academy.curricula.models import Course
-from academy.curricula.packages.archive import ArchiveError, read_zip, write_zip
-from academy.curricula.packages.reader import PackageInvalid
-from academy.curricula.packages.writer import export_course
+from academy.packages.archive import ArchiveError, read_zip, write_zip
+from academy.packages.reader import PackageInvalid
+from academy.packages.writer import export_course
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import show_domain_error
@@ -84,10 +85,10 @@ def import_package():
     problems = []
     if form.validate_on_submit():
         try:
-            course = operations.import_package(read_zip(form.package.data.read()), academy=academy,
+            course = package_ops.import_package(read_zip(form.package.data.read()), academy=academy,
                                                actor_id=current_user.id)
         except ArchiveError as error:
-            problems = operations.archive_problem(error).problems
+            problems = package_ops.archive_problem(error).problems
         except PackageInvalid as error:
             db.session.rollback()
             problems = error.problems
@@ -106,7 +107,7 @@ def adopt(course_id: int):
     if not policy.can_adopt(current_user, source):
         abort(404 if source is None else 403)
     target_id = sorted(policy.authoring_academy_ids(current_user) - {source.academy_id})[0]
-    course = operations.adopt_course(source, db.session.get(Academy, target_id),
+    course = package_ops.adopt_course(source, db.session.get(Academy, target_id),
                                      actor_id=current_user.id)
     db.session.commit()
     flash(_("The course has been copied into your academy as a draft: adapt and translate it."),

@@ -9,10 +9,10 @@ from academy.academies.models import Academy
 from academy.authoring.blueprint import bp
 from academy.authoring.forms import (CourseTextForm, CoverForm, parse_tags, LessonTextForm, MoveForm,
                                      NewCourseForm, NewItemForm, TitleForm, UploadForm)
-from academy.authoring.lookups import (course_for_author, lesson_for_author, locale_of,
+from academy.curricula.lookups import (course_for_author, lesson_for_author, locale_of,
                                        module_for_author)
 from academy.curricula import operations, policy, queries
-from academy.catalog.views import files_base
+from academy.curricula.files import files_base
 from academy.curricula.files import MAX_FILE_BYTES
 from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown

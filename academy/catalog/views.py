@@ -86,7 +86,7 @@ def lesson(course_id: int, lesson_id: int):
         return redirect(url_for("quizzes.quiz", course_id=course.id, lesson_id=current.id))
     index = lessons.index(current)
     text, text_locale = best_text(current.texts, current_locale(), course.default_locale)
-    body = render_markdown(text.body, files_base(course)) if text is not None else None
+    body = render_markdown(text.body, files.files_base(course)) if text is not None else None
     return render_template(
         "catalog/lesson.html", course=course, lesson=current, text=text, text_locale=text_locale,
         enrolment=enrolment, rules=enrolment_ops.rules_of(course), action_form=ActionForm(),
@@ -94,11 +94,6 @@ def lesson(course_id: int, lesson_id: int):
             current_user.id, course.id),
         body=body, previous=lessons[index - 1] if index else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None)
-
-
-def files_base(course: Course) -> str:
-    """Where `files/<name>` in the course's lessons points to."""
-    return url_for("catalog.course_file", course_id=course.id, name="")
 
 
 @bp.route("/courses/<int:course_id>/files/<name>")

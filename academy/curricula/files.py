@@ -11,6 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from academy import storage
@@ -105,3 +106,8 @@ def store(data: bytes) -> str:
 
 def stored_path(digest: str) -> Path | None:
     return storage.stored_path(KIND, digest)
+
+
+def files_base(course) -> str:
+    """The URL where `files/<name>` in the course's lessons and questions points to."""
+    return url_for("catalog.course_file", course_id=course.id, name="")

@@ -1,4 +1,4 @@
-"""Courses and their content: modules, lessons, per-locale texts, files, reviews and questions.
+"""Courses and their content: modules, lessons, per-locale texts, files and reviews.
 
 Every text an author writes is stored per locale in a *Text table beside its object, so a course
 can be complete in one language and partly translated in others.
@@ -189,44 +189,6 @@ class LessonText(db.Model):
     locale: Mapped[str] = mapped_column(String(8), primary_key=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")  # Markdown, as the author wrote it
-
-
-class Question(db.Model):
-    """A question of a course's bank; `spec` holds its structure (answers, weights, numbers)."""
-
-    __tablename__ = "questions"
-    __table_args__ = (UniqueConstraint("course_id", "ident"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
-                                           index=True)
-    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"),
-                                                  index=True)
-    ident: Mapped[str] = mapped_column(String(100))
-    category: Mapped[str] = mapped_column(String(200), default="")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    qtype: Mapped[str] = mapped_column(String(32))
-    spec: Mapped[dict] = mapped_column(JSON, default=dict)
-    # The version an edit makes; a version already used in an attempt is frozen, so editing it
-    # starts the next one (past attempts keep what their trainees saw).
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
-
-    course: Mapped[Course] = relationship()
-    lesson: Mapped[Lesson | None] = relationship()
-    texts: Mapped[list[QuestionText]] = relationship(lazy="selectin",
-                                                     cascade="all, delete-orphan")
-
-
-class QuestionText(db.Model):
-    """A question's words in one locale: stem, answer texts and feedback, as a JSON document."""
-
-    __tablename__ = "question_texts"
-
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"),
-                                             primary_key=True)
-    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
-    content: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class CourseReview(db.Model):

@@ -6,7 +6,6 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from academy.academies import queries as academy_queries
 from academy import images
 from academy.audit import operations as audit
 from academy.curricula import files
@@ -14,47 +13,23 @@ from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PA
                                       REVIEW_APPROVED, REVIEW_PENDING, REVIEW_RETURNED, Course,
                                       CourseFile, CourseReview, CourseText, Lesson, LessonText,
                                       Module, ModuleText)
-from academy.curricula.packages.archive import ArchiveError
-from academy.curricula.packages.importer import create_course_from_package
-from academy.curricula.packages.reader import SLUG_RE, PackageInvalid, Problem, read_package
 from academy.db import utcnow
-from academy.domain import DomainError
+from academy.domain import SLUG_RE, DomainError
 from academy.extensions import db
 from academy.i18n import is_locale, sort_key
 
 
-def _record(action: str, course: Course, actor_id: int | None, details: dict | None = None) -> None:
+def record_course_event(action: str, course: Course, actor_id: int | None,
+                        details: dict | None = None) -> None:
+    """Write an audit entry about `course`."""
     audit.record(action, actor_id=actor_id, target_type="course", target_id=course.id,
                  academy_id=course.academy_id, details=details)
-
-
-def import_package(files: dict[str, bytes], academy=None, *, actor_id: int | None = None) -> Course:
-    """Create a draft course from package files, in `academy` or the package's owner academy
-    (audited).
-
-    Raises PackageInvalid listing every problem; then nothing is written.
-    """
-    data = read_package(files)
-    if academy is None:
-        academy = academy_queries.academy_by_slug(data.owner)
-        if academy is None:
-            raise PackageInvalid([Problem("course.toml", None, _l(
-                "There is no academy with the short name “%(slug)s”.", slug=data.owner))])
-    course = create_course_from_package(data, academy)
-    course.visibility = data.visibility
-    _record("course.import", course, actor_id, {"slug": course.slug, "version": course.version})
-    return course
-
-
-def archive_problem(error: ArchiveError) -> PackageInvalid:
-    """An unreadable archive, reported like any other package problem."""
-    return PackageInvalid([Problem(error.path or "", None, error.reason)])
 
 
 def publish_course(course: Course, *, actor_id: int | None = None) -> None:
     """Make the course visible to the people who may see it."""
     if course.status != PUBLISHED:
-        _record("course.publish", course, actor_id)
+        record_course_event("course.publish", course, actor_id)
     course.status = PUBLISHED
     course.published_at = course.published_at or utcnow()
     db.session.flush()
@@ -71,7 +46,7 @@ def approve_sharing(course: Course, reviewer, comment: str = "") -> CourseReview
                           comment=comment, reviewer_id=reviewer.id if reviewer else None)
     db.session.add(review)
     db.session.flush()
-    _record("course.share_approve", course, reviewer.id if reviewer else None,
+    record_course_event("course.share_approve", course, reviewer.id if reviewer else None,
             {"version": course.version, "review_id": review.id})
     return review
 
@@ -252,7 +227,7 @@ def delete_lesson(lesson: Lesson) -> None:
 def archive_course(course: Course, *, actor_id: int | None = None) -> None:
     """Withdraw a course from the catalogue, keeping it."""
     if course.status != ARCHIVED:
-        _record("course.archive", course, actor_id)
+        record_course_event("course.archive", course, actor_id)
     course.status = ARCHIVED
     db.session.flush()
 
@@ -260,7 +235,7 @@ def archive_course(course: Course, *, actor_id: int | None = None) -> None:
 def unpublish_course(course: Course, *, actor_id: int | None = None) -> None:
     """Back to draft: only its authors see it."""
     if course.status != DRAFT:
-        _record("course.unpublish", course, actor_id)
+        record_course_event("course.unpublish", course, actor_id)
     course.status = DRAFT
     db.session.flush()
 
@@ -279,7 +254,7 @@ def request_sharing(course: Course, *, actor_id: int | None = None) -> None:
     course.visibility = NETWORK
     course.review_status = REVIEW_PENDING
     db.session.flush()
-    _record("course.share_request", course, actor_id, {"version": course.version})
+    record_course_event("course.share_request", course, actor_id, {"version": course.version})
 
 
 def return_sharing(course: Course, reviewer, comment: str) -> CourseReview:
@@ -291,7 +266,7 @@ def return_sharing(course: Course, reviewer, comment: str) -> CourseReview:
                           comment=comment.strip(), reviewer_id=reviewer.id)
     db.session.add(review)
     db.session.flush()
-    _record("course.share_reject", course, reviewer.id,
+    record_course_event("course.share_reject", course, reviewer.id,
             {"version": course.version, "review_id": review.id})
     return review
 
@@ -299,32 +274,12 @@ def return_sharing(course: Course, reviewer, comment: str) -> CourseReview:
 def keep_in_academy(course: Course, *, actor_id: int | None = None) -> None:
     """Stop sharing: the course is visible to its own academy only (sharing again needs a review)."""
     if course.visibility != ACADEMY_ONLY or course.review_status is not None:
-        _record("course.share_stop", course, actor_id,
+        record_course_event("course.share_stop", course, actor_id,
                 {"visibility": course.visibility, "review_status": course.review_status})
     course.visibility = ACADEMY_ONLY
     course.review_status = None
     course.approved_version = None
     db.session.flush()
-
-
-def adopt_course(source: Course, academy, *, actor_id: int | None = None) -> Course:
-    """Copy a shared course into `academy` as a draft that remembers its source and version
-    (audited on the copy). Raises DomainError when the source is not shared."""
-    from academy.curricula.packages.writer import export_course
-
-    if not source.is_shared:
-        raise DomainError(_l("Only courses shared with the network can be adopted."))
-    data = read_package(export_course(source.id))
-    taken = set(db.session.scalars(select(Course.slug).where(Course.academy_id == academy.id)))
-    data.slug = slugify(data.slug, taken)
-    course = create_course_from_package(data, academy)
-    course.source_course_id = source.id
-    course.source_version = source.approved_version
-    course.version = 1
-    _record("course.adopt", course, actor_id, {
-        "source_course_id": source.id, "source_academy_id": source.academy_id,
-        "source_version": source.approved_version})
-    return course
 
 
 def add_course_file(course: Course, name: str, data: bytes) -> CourseFile:

@@ -10,7 +10,8 @@ from academy.academies import operations as academy_ops
 from academy.academies.models import Academy
 from academy.accounts import operations as account_ops
 from academy.curricula import operations as course_ops
-from academy.curricula.packages.archive import read_folder
+from academy.packages import operations as package_ops
+from academy.packages.archive import read_folder
 from academy.demo import activity, awards
 from academy.demo.data import (ACADEMIES, CERTIFICATE_DESIGNS, CERTIFICATE_POLICIES,
                                DEMO_PASSWORD, GRADUATE_COHORT, GRADUATES, NETWORK_STAFF, PEOPLE)
@@ -119,7 +120,7 @@ def load_curricula(reviewer) -> list:
     """Import, publish and share every package of courses/ (as approved by the coordinator)."""
     courses = []
     for folder in curricula_folders():
-        course = course_ops.import_package(read_folder(folder))
+        course = package_ops.import_package(read_folder(folder))
         course_ops.publish_course(course)
         course_ops.approve_sharing(course, reviewer)
         courses.append(course)

@@ -18,6 +18,7 @@ from academy.accounts import operations as account_ops
 from academy.accounts.models import User
 from academy.cohorts import operations as cohort_ops
 from academy.curricula import operations as course_ops
+from academy.packages import operations as package_ops
 from academy.curricula.models import Course, CourseReview
 from academy.db import utcnow
 from academy.demo.data import (ACADEMIES, ACTIVITY, ADOPTION, DEMO_PASSWORD, FIRST_NAMES,
@@ -107,7 +108,7 @@ def adopt(courses: list[Course]) -> Course | None:
     if source is None or academy is None:
         return None
     instructor = staff_of(academy.id, "instructor")
-    copy = course_ops.adopt_course(source, academy, actor_id=instructor.id)
+    copy = package_ops.adopt_course(source, academy, actor_id=instructor.id)
     for locale, title in ADOPTION["title"].items():
         summary = copy.text(locale)[0].summary
         course_ops.set_course_text(copy, locale, title=title, summary=summary)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from academy.academies import queries as academy_queries
 from academy.accounts import queries as account_queries
 from academy.audit import operations as audit
-from academy.authoring.lookups import course_for_author
+from academy.curricula.lookups import course_for_author
 from academy.cohorts import policy as cohort_policy
 from academy.cohorts import queries as cohort_queries
 from academy.cohorts.models import Cohort

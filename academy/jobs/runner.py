@@ -11,7 +11,7 @@ import secrets
 import threading
 from collections.abc import Callable
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 
 from academy.db import utcnow
 from academy.extensions import db
@@ -20,7 +20,8 @@ from academy.jobs.models import FAILED, FINISHED, QUEUED, RUNNING, Job
 HANDLERS: dict[str, Callable[[Job], None]] = {}
 QUEUE_NAME = "campus"
 log = logging.getLogger(__name__)
-_worker_app: Flask | None = None
+# RQ runs jobs through the app-level entry point, which makes the worker's app.
+WORKER_ENTRY = "academy.worker.run_job"
 
 
 def handler(kind: str):
@@ -51,11 +52,11 @@ def start(job_id: str) -> None:
     app = current_app._get_current_object()
     how = mode(app)
     if how == "rq":
-        queue(app).enqueue(run_in_worker, job_id, job_timeout=6 * 3600, result_ttl=3600)
+        queue(app).enqueue(WORKER_ENTRY, job_id, job_timeout=6 * 3600, result_ttl=3600)
     elif how == "inline":
         run(job_id)
     else:
-        threading.Thread(target=_run_in_thread, args=(app, job_id), daemon=True,
+        threading.Thread(target=run_in_app, args=(app, job_id), daemon=True,
                          name=f"campus-job-{job_id[:8]}").start()
 
 
@@ -67,24 +68,9 @@ def queue(app: Flask):
                  connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
-def _run_in_thread(app: Flask, job_id: str) -> None:
+def run_in_app(app: Flask, job_id: str) -> None:
+    """Run a job inside `app` (a thread of the web process, or an RQ worker's app)."""
     with app.app_context():
-        try:
-            run(job_id)
-        finally:
-            db.session.remove()
-
-
-def run_in_worker(job_id: str) -> None:
-    """The RQ entry point: run the job in this worker's app (made once per process)."""
-    global _worker_app
-    if has_app_context():  # `flask jobs worker` runs jobs inside its own app
-        _worker_app = current_app._get_current_object()
-    if _worker_app is None:
-        from academy import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
         try:
             run(job_id)
         finally:

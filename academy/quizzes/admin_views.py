@@ -8,10 +8,11 @@ from flask_login import current_user, login_required
 
 from academy.accounts import queries as account_queries
 from academy.audit import operations as audit
-from academy.authoring.lookups import course_for_author
-from academy.catalog.views import files_base
+from academy.curricula.lookups import course_for_author
+from academy.curricula.files import files_base
 from academy.cohorts import queries as cohort_queries
-from academy.curricula.models import Course, Lesson, Question, best_text
+from academy.curricula.models import Course, Lesson, best_text
+from academy.quizzes.models import Question
 from academy.db import utcnow, writes_on_get
 from academy.enrolment import queries as enrolment_queries
 from academy.extensions import db

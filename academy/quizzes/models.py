@@ -1,7 +1,8 @@
-"""Quizzes at play: frozen question versions, per-person overrides, attempts and results.
+"""Questions and quizzes at play: the course's question bank, frozen question versions,
+per-person overrides, attempts and results.
 
 A quiz is a lesson of kind "quiz" (its settings in `Lesson.settings`); its questions live in the
-course's bank (`curricula.models.Question`). An attempt never points at a living question: it
+course's bank (`Question`). An attempt never points at a living question: it
 points at a `QuestionVersion`, a frozen copy taken the first time a version is used, so editing a
 question later never changes what a trainee saw or how it was graded.
 """
@@ -12,10 +13,49 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from academy.curricula.models import Course, Lesson
 from academy.db import UTCDateTime, utcnow
 from academy.extensions import db
 
 IN_PROGRESS, FINISHED = "in_progress", "finished"
+
+
+class Question(db.Model):
+    """A question of a course's bank; `spec` holds its structure (answers, weights, numbers)."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("course_id", "ident"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"),
+                                                  index=True)
+    ident: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    qtype: Mapped[str] = mapped_column(String(32))
+    spec: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The version an edit makes; a version already used in an attempt is frozen, so editing it
+    # starts the next one (past attempts keep what their trainees saw).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship()
+    lesson: Mapped[Lesson | None] = relationship()
+    texts: Mapped[list[QuestionText]] = relationship(lazy="selectin",
+                                                     cascade="all, delete-orphan")
+
+
+class QuestionText(db.Model):
+    """A question's words in one locale: stem, answer texts and feedback, as a JSON document."""
+
+    __tablename__ = "question_texts"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    content: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class QuestionVersion(db.Model):

@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 
 from academy.audit import operations as audit
 from academy.curricula import queries as course_queries
-from academy.curricula.models import Course, Lesson, Question
+from academy.curricula.models import Course, Lesson
+from academy.quizzes.models import Question
 from academy.db import utcnow
 from academy.domain import DomainError
 from academy.enrolment import operations as enrolment_ops

@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from academy.accounts.models import User
 from academy.cohorts.models import CohortMember
-from academy.curricula.models import QUIZ, Course, Lesson, Module, Question
+from academy.curricula.models import QUIZ, Course, Lesson, Module
+from academy.quizzes.models import Question
 from academy.enrolment.models import HOLDING_A_PLACE, Enrolment
 from academy.extensions import db
 from academy.quizzes import settings as quiz_settings

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Float, String, case, cast, func, select
 
-from academy.curricula.models import Question
+from academy.quizzes.models import Question
 from academy.extensions import db
 from academy.quizzes.models import FINISHED, Attempt, AttemptSlot, QuestionVersion
 from academy.quizzes.queries import words_of

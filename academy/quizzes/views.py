@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from academy.accounts import queries as account_queries
-from academy.catalog.views import files_base
+from academy.curricula.files import files_base
 from academy.curricula import queries as course_queries
 from academy.curricula.models import Course, Lesson
 from academy.db import utcnow

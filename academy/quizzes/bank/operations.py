@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from academy.audit import operations as audit
-from academy.curricula.models import Course, Lesson, Question, QuestionText
-from academy.curricula.packages.importer import question_content, question_spec
+from academy.curricula.models import Course, Lesson
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.quizzes import queries as quiz_queries
+from academy.quizzes import stored
 from academy.quizzes.bank import queries
 from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
+from academy.quizzes.models import Question, QuestionText
 from academy.quizzes.moodle_xml import parse_moodle_xml
+from academy.quizzes.stored import question_content, question_spec
 
 IDENT_MAX, CATEGORY_MAX = 100, 200
 
@@ -281,9 +283,9 @@ def _plan_one(row: PlannedQuestion, found: Question | None, locale: str,
 def same_structure(row: Question, question: GiftQuestion) -> bool:
     """Whether a question read from a file is a translation of a stored one (type, rows,
     weights, numbers and right answer all equal)."""
-    stored = queries.as_gift(row, {})
-    return stored.structure() == question.structure() and \
-        len(stored.answers) == len(question.answers)
+    kept = stored.as_gift(row, {})
+    return kept.structure() == question.structure() and \
+        len(kept.answers) == len(question.answers)
 
 
 def _slug(text: str) -> str:

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from academy.curricula.models import Course, Question
+from academy.curricula.models import Course
+from academy.quizzes.models import Question
 from academy.extensions import db
 from academy.quizzes import queries as quiz_queries
-from academy.quizzes.gift import Answer, GiftQuestion
 from academy.quizzes.gift_writer import gift_file
 
 EXCERPT_LENGTH = 120
@@ -68,28 +68,6 @@ def words_in(question: Question, locale: str, default_locale: str) -> tuple[dict
 
 def written_locales(question: Question) -> set[str]:
     return {text.locale for text in question.texts if text.content.get("text")}
-
-
-def as_gift(question: Question, content: dict) -> GiftQuestion:
-    """A stored question, with the words of `content`, as the GIFT reader would give it."""
-    spec = question.spec
-    gift = GiftQuestion(0, question.ident, question.category, question.qtype,
-                        content.get("text", ""), content.get("format") or spec.get("format", "moodle"),
-                        general_feedback=content.get("general_feedback", ""),
-                        case_sensitive=bool(spec.get("case_sensitive")))
-    if question.qtype == "truefalse":
-        gift.correct = bool(spec.get("correct"))
-        gift.feedback_true = content.get("feedback_true", "")
-        gift.feedback_false = content.get("feedback_false", "")
-    words = content.get("answers", [])
-    for index, shape in enumerate(spec.get("answers", [])):
-        said = words[index] if index < len(words) else {}
-        gift.answers.append(Answer(
-            text=said.get("text", ""), fraction=float(shape.get("fraction", 0)),
-            feedback=said.get("feedback", ""), value=shape.get("value"),
-            tolerance=shape.get("tolerance", 0.0), minimum=shape.get("minimum"),
-            maximum=shape.get("maximum"), match=said.get("match", "")))
-    return gift
 
 
 def excerpt(content: dict, length: int = EXCERPT_LENGTH) -> str:

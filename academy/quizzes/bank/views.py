@@ -10,17 +10,18 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
-from academy.authoring.lookups import course_for_author
-from academy.catalog.views import files_base
-from academy.curricula.models import Course, Question, best_text
+from academy.curricula.lookups import course_for_author
+from academy.curricula.files import files_base
+from academy.curricula.models import Course, best_text
 from academy.extensions import db
 from academy.forms import ActionForm, attempt
 from academy.i18n import current_locale, language_name_in
 from academy.quizzes import display, grading, policy, responses
+from academy.quizzes.stored import as_gift
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import forms, operations, queries
 from academy.quizzes.gift import GiftQuestion
-from academy.quizzes.models import AttemptSlot, QuestionVersion
+from academy.quizzes.models import AttemptSlot, Question, QuestionVersion
 
 bp = Blueprint("question_bank", __name__, template_folder="templates")
 
@@ -143,7 +144,7 @@ def _editor(course: Course, form: forms.QuestionForm, question: Question | None,
     reference = None
     if question is not None and locale != course.default_locale:
         words, _shown = queries.words_in(question, course.default_locale, course.default_locale)
-        reference = queries.as_gift(question, words)
+        reference = as_gift(question, words)
     answered = quiz_queries.answered_counts([question.id]).get(question.id, 0) if question else 0
     page = render_template(
         "bank/edit.html", course=course, form=form, question=question, locale=locale,
@@ -199,7 +200,7 @@ def edit(course_id: int, question_id: int):
     question = _question(course, question_id)
     locale = _locale(course)
     content = next((text.content for text in question.texts if text.locale == locale), {})
-    stored = queries.as_gift(question, content)
+    stored = as_gift(question, content)
     form = _question_form(course, question.qtype,
                           None if locale == course.default_locale else stored)
     if not form.is_submitted():

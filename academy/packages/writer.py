@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from academy.curricula.files import stored_path
-from academy.curricula.models import PAGE, Course, Lesson, Module, Question
-from academy.curricula.packages.reader import FORMAT
+from academy.curricula.models import PAGE, Course, Lesson, Module
+from academy.quizzes.models import Question
+from academy.packages.reader import FORMAT
 from academy.extensions import db
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.gift_writer import gift_file

@@ -5,11 +5,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy.curricula import files
-from academy.curricula.models import (PAGE, Course, CourseFile, CourseText, Lesson, LessonText, Module,
-                                      ModuleText, Question, QuestionText)
-from academy.curricula.packages.reader import CourseData, PackageInvalid, Problem
+from academy.curricula.models import (PAGE, Course, CourseFile, CourseText, Lesson, LessonText, Module, ModuleText)
+from academy.quizzes.models import Question, QuestionText
+from academy.packages.reader import CourseData, PackageInvalid, Problem
 from academy.extensions import db
 from academy.quizzes.gift import GiftQuestion
+from academy.quizzes.stored import question_content, question_spec
 
 
 def create_course_from_package(data: CourseData, academy) -> Course:
@@ -60,31 +61,3 @@ def _questions(course: Course, lesson: Lesson, by_locale: dict[str, list[GiftQue
         for locale, questions in by_locale.items():
             row.texts.append(QuestionText(locale=locale, content=question_content(questions[index])))
         db.session.add(row)
-
-
-def question_spec(q: GiftQuestion) -> dict:
-    """What a question is, whatever the language: its type's structure and right answers."""
-    spec: dict = {"format": q.text_format}
-    if q.case_sensitive:
-        spec["case_sensitive"] = True
-    if q.qtype == "truefalse":
-        spec["correct"] = bool(q.correct)
-    else:
-        spec["answers"] = [
-            {k: v for k, v in (("fraction", a.fraction), ("value", a.value),
-                               ("tolerance", a.tolerance), ("minimum", a.minimum),
-                               ("maximum", a.maximum)) if v is not None}
-            for a in q.answers
-        ]
-    return spec
-
-
-def question_content(q: GiftQuestion) -> dict:
-    """A question's words in one language."""
-    content = {"text": q.text, "format": q.text_format, "general_feedback": q.general_feedback}
-    if q.qtype == "truefalse":
-        content.update(feedback_true=q.feedback_true, feedback_false=q.feedback_false)
-    else:
-        content["answers"] = [{"text": a.text, "feedback": a.feedback, "match": a.match}
-                              for a in q.answers]
-    return content

@@ -10,12 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 from academy.curricula.files import check_file
 from academy.curricula.models import PAGE, QUIZ, VISIBILITIES
-from academy.domain import DomainError
+from academy.domain import SLUG_RE, DomainError
 from academy.i18n import LOCALES
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 ENTRY_RE = re.compile(r"^(?:(\d{2})-)?([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)$")
 FORMAT = 1
 

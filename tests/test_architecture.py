@@ -1,0 +1,39 @@
+"""The domains stay layered (pyproject.toml's import contract): a domain never imports a domain
+above it, and none imports the app."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _lint_imports(tree: Path) -> subprocess.CompletedProcess:
+    """Run import-linter on the `academy` package found in `tree`, with the project's contract."""
+    script = ("import sys; from importlinter.cli import lint_imports_command; "
+              "sys.exit(lint_imports_command(['--config', 'pyproject.toml', '--no-cache']))")
+    return subprocess.run([sys.executable, "-c", script], cwd=tree, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"})
+
+
+def test_the_domains_keep_their_layers():
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_a_new_import_cycle_breaks_the_contract(tmp_path):
+    """Courses importing quizzes (the loop that once tied five domains together) is caught."""
+    shutil.copytree(ROOT / "academy", tmp_path / "academy",
+                    ignore=shutil.ignore_patterns("__pycache__", "static", "templates"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    queries = tmp_path / "academy" / "curricula" / "queries.py"
+    queries.write_text(queries.read_text() + "\nfrom academy.quizzes import models as _models\n")
+
+    result = _lint_imports(tmp_path)
+
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout
+    assert "academy.curricula.queries -> academy.quizzes.models" in result.stdout
