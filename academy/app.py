@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.people.views import bp as people_bp
     from academy.quizzes.admin_views import bp as quiz_admin_bp
     from academy.quizzes.bank.views import bp as bank_bp
+    from academy.quizzes.editor_views import bp as quiz_editor_bp
     from academy.quizzes.views import bp as quizzes_bp
     from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
     from academy.certificates import bulk as _bulk  # noqa: F401 - registers the bulk job
@@ -122,7 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.quizzes.operations import record_final_grade
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
-                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, bank_bp,
+                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, quiz_editor_bp, bank_bp,
                       certificates_bp, audit_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(course_reports_bp)

@@ -118,7 +118,7 @@ def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
     from academy.curricula import operations as course_ops
     from academy.packages import operations as package_ops
     from academy.packages.archive import ArchiveError, read_folder, read_zip
-    from academy.packages.reader import PackageInvalid
+    from academy.packages.data import PackageInvalid
 
     academy = None
     if academy_slug:

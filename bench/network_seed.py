@@ -102,7 +102,7 @@ QUIZ_SETTINGS = {
     "time_limit_minutes": 0, "attempts": 0, "pass_mark": 50, "shuffle_questions": False,
     "shuffle_choices": False, "grading_method": "highest", "questions_per_page": 5,
     "grace_minutes": 2, "review_score": "immediately", "review_feedback": "immediately",
-    "review_answers": "after_close", "draw_category": "", "draw_count": 0,
+    "review_answers": "after_close",
 }
 QTYPES = ["single"] * 5 + ["multiple"] * 2 + ["truefalse"] * 2 + ["shortanswer"]
 PASS = 0.5
@@ -330,7 +330,7 @@ class Seeder:
         adopted = int(n * 0.12)
         rows = {name: [] for name in ("courses", "course_texts", "modules", "module_texts",
                                       "lessons", "lesson_texts", "questions", "question_texts",
-                                      "question_versions", "certificate_policies")}
+                                      "quiz_slots", "question_versions", "certificate_policies")}
         ranks = list(range(n))
         rng.shuffle(ranks)
         for c, owner in enumerate(owners):
@@ -424,7 +424,10 @@ class Seeder:
             right = rng.randrange(4) if qtype == "single" else rng.random() < 0.5
             spec, content = _question_words(qtype, right, position)
             ident = f"q{lid}-{position}"
-            rows["questions"].append((qid, info.id, lid, ident, "", position, qtype, spec, 1, None))
+            rows["questions"].append((qid, info.id, ident, "", position, qtype, spec, 1, None))
+            rows["quiz_slots"].append((self.ids("quiz_slots"), lid, position,
+                                       (position - 1) // QUIZ_SETTINGS["questions_per_page"] + 1,
+                                       qid, None, 1.0))
             rows["question_texts"].append((qid, locale, content))
             rows["question_versions"].append((vid, qid, info.id, 1, ident, qtype, spec,
                                               {locale: content}, created))
@@ -696,8 +699,9 @@ COLUMNS = {
     "module_texts": ("module_id", "locale", "title"),
     "lessons": ("id", "module_id", "slug", "position", "kind", "minutes", "settings"),
     "lesson_texts": ("lesson_id", "locale", "title", "body"),
-    "questions": ("id", "course_id", "lesson_id", "ident", "category", "position", "qtype",
+    "questions": ("id", "course_id", "ident", "category", "position", "qtype",
                   "spec", "version", "updated_at"),
+    "quiz_slots": ("id", "lesson_id", "position", "page", "question_id", "category", "mark"),
     "question_texts": ("question_id", "locale", "content"),
     "question_versions": ("id", "question_id", "course_id", "version", "ident", "qtype", "spec",
                           "texts", "created_at"),

@@ -125,6 +125,11 @@ ROUTES: dict[str, Access] = {
        for name, method in (("edit_settings", "GET"), ("save_settings", "POST"),
                             ("add_override", "POST"), ("results", "GET"),
                             ("statistics", "GET"))},
+    **{f"quiz_editor.{name}": Access(AUTHORS, method, {"course_id": "draft_course",
+                                                       "lesson_id": "draft_quiz"}, denied=404)
+       for name, method in (("questions", "GET"), ("save_layout", "POST"),
+                            ("add_questions", "POST"), ("add_random", "POST"),
+                            ("preview", "GET"))},
     "quiz_admin.statistics_export": Access(AUTHORS, values={
         "course_id": "draft_course", "lesson_id": "draft_quiz", "table": "questions",
         "fmt": "xlsx"}, denied=404),

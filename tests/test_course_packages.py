@@ -11,7 +11,8 @@ from academy.packages import operations as package_ops
 from academy.curricula.models import Course, Lesson
 from academy.quizzes.models import Question
 from academy.packages.archive import ArchiveError, read_zip, write_zip
-from academy.packages.reader import PackageInvalid, read_package
+from academy.packages.data import PackageInvalid
+from academy.packages.reader import read_package
 from academy.packages.writer import export_course
 from academy.extensions import db
 

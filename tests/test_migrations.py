@@ -1,6 +1,9 @@
 """The schema comes only from Alembic revisions, and they agree with the models."""
 from __future__ import annotations
 
+import json
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -31,6 +34,57 @@ def test_every_revision_downgrades_and_upgrades_again(tmp_path):
             downgrade(revision="base")
             upgrade()
             assert db.session.execute(db.text("SELECT count(*) FROM users")).scalar() == 0
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop_fresh_database(url)
+
+
+@pytest.mark.no_transaction
+def test_quizzes_keep_their_questions_and_random_draws_as_slots(tmp_path):
+    """Revision 0011: each quiz's questions (in order) and its random draws become its slots,
+    paged by its questions per page; a question in no quiz stays in the bank only; frozen
+    versions keep their question."""
+    from flask_migrate import upgrade
+
+    from tests.support import drop_fresh_database, fresh_database_url, make_app
+
+    url = fresh_database_url(tmp_path)
+    app = make_app(url, tmp_path)
+    run = lambda sql, **values: db.session.execute(db.text(sql), values)  # noqa: E731
+    try:
+        with app.app_context():
+            upgrade(revision="0010")
+            run("INSERT INTO academies (id, slug, country, default_locale, names, is_active, created_at) "
+                "VALUES (1, 'a', 'ES', 'es', '{}', true, '2026-01-01')")
+            run("INSERT INTO courses (id, academy_id, slug, default_locale, locales, status, "
+                "visibility, version, hours, created_at, updated_at) VALUES "
+                "(1, 1, 'c', 'es', '[\"es\"]', 'draft', 'academy', 1, 0, '2026-01-01', '2026-01-01')")
+            run("INSERT INTO modules (id, course_id, slug, position) VALUES (1, 1, 'm', 1)")
+            run("INSERT INTO lessons (id, module_id, slug, position, kind, minutes, settings) "
+                "VALUES (1, 1, 'q', 1, 'quiz', 0, :settings)",
+                settings='{"questions_per_page": 2, "draw_category": "extra", "draw_count": 2,'
+                         ' "pass_mark": 60}')
+            for qid, lesson, position, category in ((1, 1, 2, ""), (2, 1, 1, ""), (3, None, 1, "extra")):
+                run("INSERT INTO questions (id, course_id, lesson_id, ident, category, position, "
+                    "qtype, spec, version) VALUES (:id, 1, :lesson, :ident, :category, :position, "
+                    "'essay', '{}', 1)", id=qid, lesson=lesson, ident=f"q{qid}",
+                    category=category, position=position)
+            run("INSERT INTO question_versions (id, question_id, course_id, version, ident, qtype, "
+                "spec, texts, created_at) VALUES (1, 1, 1, 1, 'q1', 'essay', '{}', '{}', "
+                "'2026-01-01')")
+            db.session.commit()
+            upgrade()
+            # Copying `questions` to drop its column must not unlink what points at it.
+            assert run("SELECT question_id FROM question_versions").scalar() == 1
+            rows = run("SELECT position, page, question_id, category, mark FROM quiz_slots "
+                       "WHERE lesson_id = 1 ORDER BY position").all()
+            assert [tuple(row) for row in rows] == [(1, 1, 2, None, 1.0), (2, 1, 1, None, 1.0),
+                                                     (3, 2, None, "extra", 1.0),
+                                                     (4, 2, None, "extra", 1.0)]
+            settings = run("SELECT settings FROM lessons WHERE id = 1").scalar()
+            settings = settings if isinstance(settings, dict) else json.loads(settings)
+            assert settings == {"questions_per_page": 2, "pass_mark": 60}
             db.session.remove()
             db.engine.dispose()
     finally:

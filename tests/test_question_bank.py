@@ -19,7 +19,7 @@ from academy.quizzes import operations as quiz_ops
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import Answer, GiftQuestion
-from academy.quizzes.models import AttemptSlot, QuestionVersion
+from academy.quizzes.models import AttemptSlot, QuestionVersion, QuizSlot
 from tests.support import csrf_token, post_form
 from tests.test_course_packages import sample_package
 
@@ -55,6 +55,13 @@ def question(course, ident: str) -> Question:
 
 def words(row: Question, locale: str) -> dict:
     return next(text.content for text in row.texts if text.locale == locale)
+
+
+def placed_in(row: Question) -> list[tuple[int, int]]:
+    """(quiz, position in it) of every quiz slot that holds the question."""
+    return [tuple(pair) for pair in db.session.execute(
+        select(QuizSlot.lesson_id, QuizSlot.position).where(QuizSlot.question_id == row.id)
+        .order_by(QuizSlot.lesson_id))]
 
 
 def rows(*given: dict) -> dict:
@@ -209,7 +216,8 @@ def test_each_type_is_created_through_the_form_and_grades_right(author, course, 
         "text": f"Pregunta de tipo {qtype}", "general_feedback": "Para todos", **fields})
     assert response.status_code == 302, response.get_data(as_text=True)
     row = question(course, f"new-{qtype}")
-    assert (row.qtype, row.category, row.lesson_id, row.position) == (qtype, "nuevas/tipos", quiz.id, 8)
+    assert (row.qtype, row.category, row.position) == (qtype, "nuevas/tipos", 8)
+    assert placed_in(row) == [(quiz.id, 8)]
     content = words(row, "es")
     assert content["text"] == f"Pregunta de tipo {qtype}" and content["general_feedback"] == "Para todos"
     for answer, expected in graded:
@@ -289,7 +297,8 @@ def test_editing_an_unused_question_keeps_its_version(author, course, quiz):
     post(author, f"{bank(course)}/{row.id}", {"ident": "p-q7", "category": row.category,
                                                "placement": "", "text": "Explique.", "text_format": "plain"})
     row = question(course, "p-q7")
-    assert (row.version, row.lesson_id, words(row, "es")["format"]) == (1, None, "plain")
+    assert (row.version, words(row, "es")["format"]) == (1, "plain")
+    assert placed_in(row) == [(quiz.id, 7)]  # where it is placed is the quiz's page's to change
 
 
 def test_saving_a_used_question_unchanged_keeps_its_version_and_exact_grades(author, course):
@@ -376,13 +385,15 @@ def test_preview_checks_a_number_and_refuses_what_is_not_one(author, course):
 
 # --- Duplicate, move, delete -------------------------------------------------------------------
 
-def test_duplicate_makes_copies_last_in_the_same_quiz(author, course, quiz):
+def test_duplicate_makes_copies_last_in_the_bank_and_in_no_quiz(author, course, quiz):
     row = question(course, "p-q1")
     for _ in range(2):
         response = post(author, f"{bank(course)}/{row.id}/duplicate", {}, token_from=bank(course))
         assert response.status_code == 302
     first, second = question(course, "p-q1-copy"), question(course, "p-q1-copy-2")
-    assert (first.lesson_id, first.position, second.position) == (quiz.id, 8, 9)
+    assert (first.position, second.position) == (8, 9)
+    assert placed_in(first) == placed_in(second) == []
+    assert placed_in(row) == [(quiz.id, 1)]
     assert first.spec == row.spec and words(second, "en") == words(row, "en")
     assert response.headers["Location"] == f"{bank(course)}/{second.id}"
 
@@ -445,8 +456,8 @@ def test_a_gift_file_is_previewed_then_imported_into_a_quiz(author, course, quiz
     response = import_file(author, course, "nuevas.gift", NEW_GIFT, placement=str(quiz.id))
     assert response.status_code == 302
     first, second = question(course, "mandela-1"), question(course, "fundamentos-1")
-    assert (first.qtype, first.category, first.lesson_id, first.position) == (
-        "truefalse", "mandela/fundamentos", quiz.id, 8)
+    assert (first.qtype, first.category, first.position) == ("truefalse", "mandela/fundamentos", 8)
+    assert (placed_in(first), placed_in(second)) == ([(quiz.id, 8)], [(quiz.id, 9)])
     assert (second.qtype, second.position, second.spec["answers"][0]["value"]) == ("numerical", 9, 122.0)
 
 
@@ -511,7 +522,7 @@ def test_a_moodle_xml_file_is_imported(author, course):
     assert import_file(author, course, "moodle.xml", MOODLE_XML).status_code == 302
     vf, corta = question(course, "xml-vf"), question(course, "xml-corta")
     assert (vf.qtype, vf.category, vf.spec["correct"]) == ("truefalse", "Mandela/Fundamentos", True)
-    assert words(vf, "es")["feedback_false"] == "Revise." and vf.lesson_id is None
+    assert words(vf, "es")["feedback_false"] == "Revise." and placed_in(vf) == []
     assert corta.spec["case_sensitive"] is True
     assert grading.grade("shortanswer", corta.spec, words(corta, "es"), "pretoria") == 0.0
 

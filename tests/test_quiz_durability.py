@@ -28,7 +28,7 @@ from academy.packages import operations as package_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import operations, queries
+from academy.quizzes import operations, queries, slots
 from academy.quizzes.models import Attempt, AttemptSlot
 from tests.support import (CSRF_RE, PASSWORD, drop_fresh_database, fresh_database_url,
                            is_postgres, make_app, upgrade_schema)
@@ -57,6 +57,7 @@ def _seed(app) -> dict:
         enrolment = enrolment_ops.enrol_self(trainee, course)
         quiz = queries.quizzes_of(course.id)[0]
         quiz.settings = {**quiz.settings, "shuffle_questions": False, "questions_per_page": 0}
+        slots.repaginate(quiz.id, 0)
         attempt = operations.start_attempt(enrolment, quiz, course,
                                            queries.effective_settings(quiz, trainee.id), "es",
                                            utcnow())

@@ -9,6 +9,7 @@ from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
 from academy.quizzes import operations as quiz_ops
 from academy.quizzes import queries as quiz_queries
+from academy.quizzes import slots
 from academy.quizzes.models import FINISHED
 from academy.quizzes.statistics import quiz_statistics
 
@@ -33,11 +34,10 @@ def graded(course, create_user, academy):
     """Four trainees: two strong, two weak. `good` follows them, `bad` goes against them,
     `hard` nobody gets right; the other questions follow strength too."""
     quiz = quiz_queries.quizzes_of(course.id)[0]
-    idents = sorted({q.ident for q in db.session.scalars(db.select(quiz_queries.Question).where(
-        quiz_queries.Question.lesson_id == quiz.id))})
+    held = [slot.question for slot in slots.slots_of(quiz.id)]
+    idents = sorted({q.ident for q in held})
     good, bad, hard, *others = idents
-    single = next(q.ident for q in db.session.scalars(db.select(quiz_queries.Question).where(
-        quiz_queries.Question.lesson_id == quiz.id, quiz_queries.Question.qtype == "single")))
+    single = next(q.ident for q in held if q.qtype == "single")
     for strong in (True, True, False, False):
         scores = {ident: 1.0 if strong else 0.0 for ident in others}
         scores.update({good: 1.0 if strong else 0.0, bad: 0.0 if strong else 1.0, hard: 0.0})

@@ -10,7 +10,7 @@ from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import LessonProgress
 from academy.extensions import db
-from academy.quizzes import operations, queries
+from academy.quizzes import operations, queries, slots
 from academy.quizzes.models import Attempt, AttemptSlot
 from tests.support import csrf_token, post_form
 
@@ -21,6 +21,7 @@ EN = {"Accept-Language": "en"}
 def quiz(course):
     lesson = queries.quizzes_of(course.id)[0]
     lesson.settings = {**lesson.settings, "shuffle_questions": False, "questions_per_page": 4}
+    slots.repaginate(lesson.id, 4)
     db.session.commit()
     return lesson
 
@@ -323,12 +324,14 @@ def test_another_trainee_can_neither_read_nor_answer_an_attempt(
 def test_the_attempt_page_runs_a_bounded_number_of_queries(
         app, client, login_as, trainee, quiz, course, count_queries):
     quiz.settings = {**quiz.settings, "questions_per_page": 1, "attempts": 0}
+    slots.repaginate(quiz.id, 1)
     db.session.commit()
     login_as(trainee)
     one = start(trainee, quiz, course)  # one question on a page
     with_one = count_queries(lambda: client.get(f"/attempts/{one.id}"))
     operations.submit_attempt(one, utcnow())
     quiz.settings = {**quiz.settings, "questions_per_page": 0}
+    slots.repaginate(quiz.id, 0)
     db.session.commit()
     seven = start(trainee, quiz, course)  # seven questions on a page
     assert count_queries(lambda: client.get(f"/attempts/{seven.id}")) == with_one

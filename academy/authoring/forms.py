@@ -67,6 +67,18 @@ class LessonTextForm(FlaskForm):
 
 class NewItemForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300, message=_MAX)])
+    kind = StringField(validators=[Length(max=16)])  # the button pressed: "page" or "quiz"
+
+
+class QuizTextForm(LessonTextForm):
+    """A quiz's title and introduction in one language (its questions have a page of their own)."""
+
+    minutes = IntegerField(_l("Estimated time (minutes)"), validators=[
+        Optional(), NumberRange(0, 600, message=_l("Give a number of minutes from 0 to 600."))],
+        description=_l("How long a trainee needs for the quiz; its time limit, if it has one."))
+    body = TextAreaField(_l("Introduction (Markdown)"), render_kw={"rows": 10},
+                         description=_l("Shown on the quiz's page before a trainee starts: what "
+                                        "it covers, what is allowed, how it counts."))
 
 
 class MoveForm(FlaskForm):

@@ -13,7 +13,7 @@ from academy.curricula import operations, policy, queries
 from academy.packages import operations as package_ops
 from academy.curricula.models import Course
 from academy.packages.archive import ArchiveError, read_zip, write_zip
-from academy.packages.reader import PackageInvalid
+from academy.packages.data import PackageInvalid
 from academy.packages.writer import export_course
 from academy.domain import DomainError
 from academy.extensions import db

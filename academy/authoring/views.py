@@ -8,13 +8,14 @@ from flask_login import current_user, login_required
 from academy.academies.models import Academy
 from academy.authoring.blueprint import bp
 from academy.authoring.forms import (CourseTextForm, CoverForm, parse_tags, LessonTextForm, MoveForm,
-                                     NewCourseForm, NewItemForm, TitleForm, UploadForm)
+                                     NewCourseForm, NewItemForm, QuizTextForm, TitleForm,
+                                     UploadForm)
 from academy.curricula.lookups import (course_for_author, lesson_for_author, locale_of,
                                        module_for_author)
 from academy.curricula import operations, policy, queries
 from academy.curricula.files import files_base
 from academy.curricula.files import MAX_FILE_BYTES
-from academy.curricula.models import PAGE, Course, best_text
+from academy.curricula.models import PAGE, QUIZ, Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.domain import DomainError
 from academy.extensions import db
@@ -175,11 +176,16 @@ def delete_module(module_id: int):
 def add_lesson(module_id: int):
     module = module_for_author(module_id)
     form = NewItemForm()
+    kind = QUIZ if form.kind.data == QUIZ else PAGE
     if not form.validate_on_submit():
-        flash(_("Give the new lesson a title."), "error")
+        flash(_("Give the new quiz a title.") if kind == QUIZ else
+              _("Give the new lesson a title."), "error")
         return redirect(url_for("authoring.course", course_id=module.course_id) + "#outline")
-    lesson = operations.add_lesson(module, form.title.data)
+    lesson = operations.add_lesson(module, form.title.data, kind)
     db.session.commit()
+    if kind == QUIZ:
+        flash(_("The quiz has been added. Write its introduction, then choose its questions "
+                "and settings."), "success")
     return redirect(url_for("authoring.lesson_texts", lesson_id=lesson.id,
                             locale=module.course.default_locale))
 
@@ -190,10 +196,8 @@ def lesson_texts(lesson_id: int, locale: str):
     lesson = lesson_for_author(lesson_id)
     course = lesson.module.course
     locale = locale_of(course, locale)
-    if lesson.kind != PAGE:
-        abort(404)
     current = next((t for t in lesson.texts if t.locale == locale), None)
-    form = LessonTextForm(obj=current)
+    form = (LessonTextForm if lesson.kind == PAGE else QuizTextForm)(obj=current)
     if not form.is_submitted():
         form.minutes.data = lesson.minutes
     preview = None

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from academy import images
 from academy.audit import operations as audit
 from academy.curricula import files
-from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PAGE, PUBLISHED,
+from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PAGE, PUBLISHED, QUIZ,
                                       REVIEW_APPROVED, REVIEW_PENDING, REVIEW_RETURNED, Course,
                                       CourseFile, CourseReview, CourseText, Lesson, LessonText,
                                       Module, ModuleText)
@@ -154,11 +154,14 @@ def set_module_text(module: Module, locale: str, title: str) -> None:
     db.session.flush()
 
 
-def add_lesson(module: Module, title: str) -> Lesson:
-    """A new page at the end of the module, titled in the course's default language."""
+def add_lesson(module: Module, title: str, kind: str = PAGE) -> Lesson:
+    """A new page, or a new quiz (no questions yet, the default settings), at the end of the
+    module, titled in the course's default language. Raises DomainError."""
     if not title.strip():
         raise DomainError(_l("A title is required."), "title")
-    lesson = Lesson(slug=slugify(title, {l.slug for l in module.lessons}), kind=PAGE,
+    if kind not in (PAGE, QUIZ):
+        raise DomainError(_l("Choose a page or a quiz."), "kind")
+    lesson = Lesson(slug=slugify(title, {l.slug for l in module.lessons}), kind=kind,
                     position=len(module.lessons) + 1,
                     texts=[LessonText(locale=module.course.default_locale, title=title.strip(),
                                       body="")])

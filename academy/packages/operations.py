@@ -12,7 +12,8 @@ from academy.domain import DomainError
 from academy.extensions import db
 from academy.packages.archive import ArchiveError
 from academy.packages.importer import create_course_from_package
-from academy.packages.reader import PackageInvalid, Problem, read_package
+from academy.packages.data import PackageInvalid, Problem
+from academy.packages.reader import read_package
 from academy.packages.writer import export_course
 
 

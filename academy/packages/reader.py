@@ -3,78 +3,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from academy.curricula.files import check_file
-from academy.curricula.models import PAGE, QUIZ, VISIBILITIES
+from academy.curricula.models import PAGE, VISIBILITIES
 from academy.domain import SLUG_RE, DomainError
 from academy.i18n import LOCALES
-from academy.quizzes import settings as quiz_settings
-from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
+from academy.packages.data import CourseData, LessonData, ModuleData, PackageInvalid, Problem
+from academy.packages.quiz_files import (check_question_ids, read_bank, read_quiz,
+                                         unknown_locale_files)
 
 ENTRY_RE = re.compile(r"^(?:(\d{2})-)?([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)$")
 FORMAT = 1
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int | None
-    message: LazyString | str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class QuizData:
-    settings: dict
-    questions: dict[str, list[GiftQuestion]]  # locale -> questions, same ids in each
-
-
-@dataclass
-class LessonData:
-    slug: str
-    kind: str
-    titles: dict[str, str]
-    bodies: dict[str, str] = field(default_factory=dict)
-    minutes: int = 0
-    quiz: QuizData | None = None
-
-
-@dataclass
-class ModuleData:
-    slug: str
-    titles: dict[str, str]
-    lessons: list[LessonData]
-
-
-@dataclass
-class CourseData:
-    slug: str
-    owner: str
-    version: int
-    default_locale: str
-    locales: list[str]
-    hours: int
-    tags: list[str]
-    visibility: str
-    titles: dict[str, str]
-    summaries: dict[str, str]
-    modules: list[ModuleData]
-    files: dict[str, bytes] = field(default_factory=dict)  # files/<name>: images, documents
-
-
-class PackageInvalid(ValueError):
-    """The package has problems; nothing was imported."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 class _Reader:
@@ -182,10 +123,12 @@ def _course(r: _Reader) -> CourseData | None:
         r.problem(p, _l("“modules” must list the module folders, in order."))
         entries = []
     modules = _unique_entries(r, p, entries, lambda e: _module(r, e, locales, default))
-    _check_question_ids(r, modules, default)
+    bank = read_bank(r, locales, default)
+    check_question_ids(r, modules, bank, default)
     return CourseData(slug=slug, owner=owner, version=version, default_locale=default,
                       locales=locales, hours=hours, tags=tags, visibility=visibility,
-                      titles=titles, summaries=summaries, modules=modules, files=_files(r))
+                      titles=titles, summaries=summaries, modules=modules, files=_files(r),
+                      bank=bank)
 
 
 def _files(r: _Reader) -> dict[str, bytes]:
@@ -244,9 +187,9 @@ def _module(r: _Reader, folder: str, locales: list[str], default: str) -> Module
 
 def _lesson(r: _Reader, folder: str, entry: str, locales: list[str], default: str):
     if f"{folder}/{entry}.toml" in r.files:
-        return _quiz(r, folder, entry, locales, default)
+        return read_quiz(r, folder, entry, _slug_of(entry), locales, default)
     present = {l for l in LOCALES if f"{folder}/{entry}.{l}.md" in r.files}
-    _unknown_locale_files(r, folder, entry, ".md", locales)
+    unknown_locale_files(r, f"{folder}/{entry}.", ".md", locales)
     if default not in present:
         r.problem(f"{folder}/{entry}.{default}.md", _l("The file is missing."))
         return None
@@ -259,15 +202,6 @@ def _lesson(r: _Reader, folder: str, entry: str, locales: list[str], default: st
             if locale == default:
                 lesson.minutes = minutes
     return lesson
-
-
-def _unknown_locale_files(r: _Reader, folder: str, entry: str, suffix: str, locales: list[str]):
-    prefix = f"{folder}/{entry}."
-    for name in r.files:
-        if name.startswith(prefix) and name.endswith(suffix):
-            code = name[len(prefix):-len(suffix)]
-            if code not in locales:
-                r.problem(name, _l("“%(locale)s” is not one of the course's languages.", locale=code))
 
 
 def _page(r: _Reader, path: str) -> tuple[str, str, int] | None:
@@ -295,80 +229,3 @@ def _page(r: _Reader, path: str) -> tuple[str, str, int] | None:
         r.problem(path, _l("“minutes” must be a whole number."), 2)
         minutes = 0
     return title.strip(), "\n".join(lines[end + 1:]).strip() + "\n", minutes
-
-
-def _quiz(r: _Reader, folder: str, entry: str, locales: list[str], default: str):
-    path = f"{folder}/{entry}.toml"
-    doc = r.toml(path)
-    if doc is None:
-        return None
-    settings = {}
-    for key, fallback in quiz_settings.PACKAGE_DEFAULTS.items():
-        if key not in doc and key not in quiz_settings.PACKAGE_REQUIRED:
-            continue
-        value = doc.get(key, fallback)
-        if key == "pass_mark" and isinstance(value, int) and not 0 <= value <= 100:
-            r.problem(path, _l("“pass_mark” must be a percentage from 0 to 100."))
-        elif quiz_settings.problem_with(key, value):
-            r.problem(path, _l("“%(key)s” has a wrong value.", key=key))
-        settings[key] = value
-    titles = r.texts(path, doc.get("title"), "title", locales, default)
-    _unknown_locale_files(r, folder, entry, ".gift", locales)
-    questions: dict[str, list[GiftQuestion]] = {}
-    for locale in locales:
-        gift_path = f"{folder}/{entry}.{locale}.gift"
-        if gift_path not in r.files:
-            if locale == default:
-                r.problem(gift_path, _l("The file is missing."))
-            continue
-        text = r.text(gift_path)
-        if text is None:
-            continue
-        try:
-            questions[locale] = parse_gift(text)
-        except GiftError as error:
-            r.problem(gift_path, _l("GIFT: %(reason)s", reason=error.reason), error.line)
-    _check_translations(r, folder, entry, questions, default)
-    return LessonData(_slug_of(entry), QUIZ, titles, quiz=QuizData(settings, questions))
-
-
-def _check_translations(r: _Reader, folder: str, entry: str, questions: dict, default: str):
-    reference = questions.get(default)
-    if reference is None:
-        return
-    path = f"{folder}/{entry}.{default}.gift"
-    ids = [q.ident for q in reference]
-    if not reference:
-        r.problem(path, _l("The quiz has no questions."))
-    for q in reference:
-        if not q.ident:
-            r.problem(path, _l("Every question needs a ::title:: that is its id."), q.line)
-    if len(set(ids)) != len(ids):
-        r.problem(path, _l("Two questions have the same ::title::."))
-    for locale, others in questions.items():
-        if locale == default:
-            continue
-        other_path = f"{folder}/{entry}.{locale}.gift"
-        if [q.ident for q in others] != ids:
-            r.problem(other_path, _l("The questions' ::titles:: differ from the %(locale)s file.",
-                                     locale=default))
-            continue
-        for mine, theirs in zip(reference, others):
-            if mine.structure() != theirs.structure():
-                r.problem(other_path, _l("Question “%(id)s” has other answers than in the %(locale)s file.",
-                                         id=theirs.ident, locale=default), theirs.line)
-
-
-def _check_question_ids(r: _Reader, modules: list[ModuleData], default: str) -> None:
-    """Question ids are unique in the whole course (they identify questions in its bank)."""
-    seen: set[str] = set()
-    for module in modules:
-        for lesson in module.lessons:
-            if lesson.quiz is None:
-                continue
-            for question in lesson.quiz.questions.get(default, []):
-                if question.ident and question.ident in seen:
-                    r.problem(f"{lesson.slug}.{default}.gift",
-                              _l("The question id “%(id)s” is used twice in the course.",
-                                 id=question.ident), question.line)
-                seen.add(question.ident)

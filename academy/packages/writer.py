@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from academy.curricula.files import stored_path
 from academy.curricula.models import PAGE, Course, Lesson, Module
-from academy.quizzes.models import Question
+from academy.quizzes.models import Question, QuizSlot
 from academy.packages.reader import FORMAT
 from academy.extensions import db
 from academy.quizzes import settings as quiz_settings
@@ -27,6 +27,8 @@ def _toml_value(value) -> str:
         return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
     return _toml_string(str(value))
 
 
@@ -47,11 +49,9 @@ def export_course(course_id: int) -> dict[str, bytes]:
     course = db.session.scalar(
         select(Course).where(Course.id == course_id).options(
             selectinload(Course.modules).selectinload(Module.lessons)))
-    questions = db.session.scalars(
-        select(Question).where(Question.course_id == course.id).order_by(Question.position))
-    by_lesson: dict[int, list[Question]] = {}
-    for question in questions:
-        by_lesson.setdefault(question.lesson_id, []).append(question)
+    quizzes = [lesson for module in course.modules for lesson in module.lessons
+               if lesson.kind != PAGE]
+    layout = _layout(course.id, quizzes)
     files: dict[str, bytes] = {}
     folders = [f"{i:02d}-{m.slug}" for i, m in enumerate(course.modules, start=1)]
     files["course.toml"] = _toml(
@@ -73,8 +73,33 @@ def export_course(course_id: int) -> dict[str, bytes]:
             if lesson.kind == PAGE:
                 _page_files(files, folder, entry, lesson)
             else:
-                _quiz_files(files, folder, entry, lesson, course, by_lesson.get(lesson.id, []))
+                _quiz_files(files, f"{folder}/{entry}", lesson, course, *layout[lesson.id])
+    _gift_files(files, "bank", course, layout[None][0])
     return files
+
+
+def _layout(course_id: int, quizzes: list[Lesson]) -> dict:
+    """For each quiz: (the questions its file holds, its slots). A question is written in the
+    file of the first quiz that holds it; the course's other questions go to the bank file
+    (under the key None)."""
+    questions = list(db.session.scalars(
+        select(Question).where(Question.course_id == course_id).order_by(Question.position,
+                                                                          Question.id)))
+    slots = db.session.scalars(select(QuizSlot).where(
+        QuizSlot.lesson_id.in_([quiz.id for quiz in quizzes] or [0])).order_by(QuizSlot.position))
+    by_quiz: dict[int, list[QuizSlot]] = {quiz.id: [] for quiz in quizzes}
+    for slot in slots:
+        by_quiz[slot.lesson_id].append(slot)
+    by_id = {question.id: question for question in questions}
+    homed: set[int] = set()
+    layout: dict = {}
+    for quiz in quizzes:
+        own = [by_id[s.question_id] for s in by_quiz[quiz.id]
+               if s.question_id is not None and s.question_id not in homed]
+        homed.update(question.id for question in own)
+        layout[quiz.id] = (own, by_quiz[quiz.id])
+    layout[None] = ([q for q in questions if q.id not in homed], [])
+    return layout
 
 
 def _page_files(files, folder: str, entry: str, lesson: Lesson) -> None:
@@ -85,15 +110,40 @@ def _page_files(files, folder: str, entry: str, lesson: Lesson) -> None:
         files[f"{folder}/{entry}.{text.locale}.md"] = (head + text.body.strip() + "\n").encode()
 
 
-def _quiz_files(files, folder: str, entry: str, lesson: Lesson, course: Course, questions) -> None:
-    files[f"{folder}/{entry}.toml"] = _toml(
-        quiz_settings.for_package(lesson.settings),
-        {"title": {t.locale: t.title for t in lesson.texts if t.title}})
+def _quiz_files(files, stem: str, lesson: Lesson, course: Course, questions: list[Question],
+                slots: list[QuizSlot]) -> None:
+    settings = quiz_settings.for_package(lesson.settings)
+    if not _is_plain(questions, slots, settings.get("questions_per_page", 5)):
+        settings["slots"] = [_slot_entry(slot) for slot in slots]
+    files[f"{stem}.toml"] = _toml(
+        settings, {"title": {t.locale: t.title for t in lesson.texts if t.title},
+                   "introduction": {t.locale: t.body for t in lesson.texts if t.body.strip()}})
+    _gift_files(files, stem, course, questions)
+
+
+def _is_plain(questions: list[Question], slots: list[QuizSlot], per_page: int) -> bool:
+    """Whether the slots are just the file's questions in order, worth 1 mark each, paged by
+    the quiz's questions per page: then the package needs no list of slots."""
+    return bool(slots) and [s.question_id for s in slots] == [q.id for q in questions] and \
+        all(s.mark == 1 for s in slots) and \
+        all(s.page == (i // per_page + 1 if per_page else 1) for i, s in enumerate(slots))
+
+
+def _slot_entry(slot: QuizSlot) -> dict:
+    entry = {"question": slot.question.ident} if slot.question_id else {"random": slot.category}
+    if slot.mark != 1:
+        entry["mark"] = int(slot.mark) if slot.mark == int(slot.mark) else slot.mark
+    entry["page"] = slot.page
+    return entry
+
+
+def _gift_files(files, stem: str, course: Course, questions: list[Question]) -> None:
+    """`<stem>.<locale>.gift` for every language all the questions are written in."""
     for locale in course.locales:
         contents = [next((t.content for t in q.texts if t.locale == locale), None)
                     for q in questions]
-        if None in contents:  # a language the quiz is not (fully) written in has no file
+        if None in contents:  # a language the questions are not (fully) written in has no file
             continue
         text = gift_file(zip(questions, contents))
         if text:
-            files[f"{folder}/{entry}.{locale}.gift"] = text.encode()
+            files[f"{stem}.{locale}.gift"] = text.encode()

@@ -38,8 +38,7 @@ def _quiz(course_id: int, lesson_id: int):
 
 def _settings_form(course: Course, lesson, formdata=None) -> QuizSettingsForm:
     settings = queries.effective_settings(lesson, None)
-    form = QuizSettingsForm(formdata=formdata, obj=settings if formdata is None else None,
-                            categories=queries.categories_of(course.id))
+    form = QuizSettingsForm(formdata=formdata, obj=settings if formdata is None else None)
     if formdata is None:
         for name in ("opens_at", "closes_at"):
             value = getattr(settings, name)

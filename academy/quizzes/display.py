@@ -40,6 +40,7 @@ class ShownQuestion:
     feedback: list[Markup] = field(default_factory=list)
     right_answer: list[str] = field(default_factory=list)
     comment: str = ""
+    mark: float = 1.0  # what the question is worth in the attempt's grade
 
 
 def _html(text: str, fmt: str, files_base: str | None) -> Markup:
@@ -79,7 +80,8 @@ def show(slot: AttemptSlot, content: dict, lang: str, base: str | None,
     response = slot.response if response is None else response
     shown = ShownQuestion(slot.position, version.qtype,
                           _html(content.get("text", ""), content.get("format", "moodle"), base),
-                          lang, is_answered=responses.is_answered(slot.response))
+                          lang, is_answered=responses.is_answered(slot.response),
+                          mark=1.0 if slot.mark is None else slot.mark)
     if version.qtype in ("single", "multiple"):
         shown.choices = _choices(version, content, slot.choice_order, response, base)
     elif version.qtype == "matching":

@@ -40,13 +40,11 @@ class QuizSettingsForm(FlaskForm):
     grading_method = SelectField(_l("Grading method"), choices=choices(GRADING_METHOD_LABELS.items()))
     pass_mark = _whole(_l("Pass mark (%)"), "pass_mark", _l("Give a percentage from 0 to 100."))
     questions_per_page = _whole(_l("Questions per page (0: all on one page)"), "questions_per_page",
-                                _l("Give a number of questions from 0 to 100."))
+                                _l("Give a number of questions from 0 to 100."), description=_l(
+                                    "Changing it lays the quiz's pages out again; you can then "
+                                    "move single page breaks on the quiz's questions page."))
     shuffle_questions = BooleanField(_l("Shuffle the questions"))
     shuffle_choices = BooleanField(_l("Shuffle the choices within questions"))
-    draw_category = SelectField(_l("Also draw random questions from the category"),
-                                validate_choice=False)
-    draw_count = _whole(_l("Number of random questions"), "draw_count",
-                        _l("Give a number of questions from 0 to 200."))
     review_score = SelectField(_l("Trainees see their grade"),
                                choices=choices(REVIEW_TIME_LABELS.items()))
     review_feedback = SelectField(_l("Trainees see the feedback"),
@@ -54,23 +52,12 @@ class QuizSettingsForm(FlaskForm):
     review_answers = SelectField(_l("Trainees see the right answers"),
                                  choices=choices(REVIEW_TIME_LABELS.items()))
 
-    def __init__(self, *args, categories=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.draw_category.choices = [("", _l("(no random questions)"))] + [
-            (c, c) for c in categories]
-        self.known_categories = set(categories)
-
-    def validate_draw_category(self, field) -> None:
-        if field.data and field.data not in self.known_categories:
-            raise ValueError(_l("Choose a category of this course's question bank."))
-
     def settings(self) -> QuizSettings:
         values = {name: getattr(self, name).data for name in (
             "time_limit_minutes", "attempts", "pass_mark", "grading_method", "questions_per_page",
-            "grace_minutes", "review_score", "review_feedback", "review_answers", "draw_count")}
+            "grace_minutes", "review_score", "review_feedback", "review_answers")}
         return QuizSettings(**values, shuffle_questions=bool(self.shuffle_questions.data),
                             shuffle_choices=bool(self.shuffle_choices.data),
-                            draw_category=self.draw_category.data or "",
                             opens_at=_when(self.opens_at), closes_at=_when(self.closes_at))
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.curricula.models import Course, Lesson
+from academy.curricula.models import Course
 from academy.db import UTCDateTime, utcnow
 from academy.extensions import db
 
@@ -21,7 +21,8 @@ IN_PROGRESS, FINISHED = "in_progress", "finished"
 
 
 class Question(db.Model):
-    """A question of a course's bank; `spec` holds its structure (answers, weights, numbers)."""
+    """A question of a course's bank; `spec` holds its structure (answers, weights, numbers).
+    Quizzes take it through their slots, so one question may serve several quizzes."""
 
     __tablename__ = "questions"
     __table_args__ = (UniqueConstraint("course_id", "ident"),)
@@ -29,8 +30,6 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
                                            index=True)
-    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"),
-                                                  index=True)
     ident: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -42,7 +41,6 @@ class Question(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
 
     course: Mapped[Course] = relationship()
-    lesson: Mapped[Lesson | None] = relationship()
     texts: Mapped[list[QuestionText]] = relationship(lazy="selectin",
                                                      cascade="all, delete-orphan")
 
@@ -56,6 +54,29 @@ class QuestionText(db.Model):
                                              primary_key=True)
     locale: Mapped[str] = mapped_column(String(8), primary_key=True)
     content: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class QuizSlot(db.Model):
+    """A place in a quiz: a question of the bank, or one drawn at random from a bank category
+    when an attempt starts; with the mark it is worth and the page it is on (Moodle's slots)."""
+
+    __tablename__ = "quiz_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"),
+                                           index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    page: Mapped[int] = mapped_column(Integer, default=1)
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str | None] = mapped_column(String(200))  # a random slot's category
+    mark: Mapped[float] = mapped_column(Float, default=1.0)
+
+    question: Mapped[Question | None] = relationship()
+
+    @property
+    def is_random(self) -> bool:
+        return self.question_id is None
 
 
 class QuestionVersion(db.Model):
@@ -139,6 +160,7 @@ class AttemptSlot(db.Model):
     page: Mapped[int] = mapped_column(Integer, default=1)
     question_id: Mapped[int | None] = mapped_column(
         ForeignKey("questions.id", ondelete="SET NULL"), index=True)
+    mark: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
     version_id: Mapped[int] = mapped_column(
         ForeignKey("question_versions.id", ondelete="RESTRICT"), index=True)
     # The stored indices of choices (or matching options) in the order they were shown.

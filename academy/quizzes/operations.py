@@ -26,7 +26,7 @@ from academy.domain import DomainError
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment
 from academy.extensions import db
-from academy.quizzes import grading, queries, responses
+from academy.quizzes import grading, queries, responses, slots
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import (FINISHED, IN_PROGRESS, Attempt, AttemptSlot, QuestionVersion,
                                     QuizOverride, QuizResult)
@@ -63,7 +63,8 @@ def snapshot(question: Question) -> QuestionVersion:
     return snapshots([question])[question.id]
 
 
-def _choice_order(version: QuestionVersion, rng: random.Random, shuffle: bool) -> list[int]:
+def choice_order(version: QuestionVersion, rng: random.Random, shuffle: bool) -> list[int]:
+    """The order a question's choices are shown in (matching items are always shuffled)."""
     if version.qtype not in ("single", "multiple", "matching"):
         return []
     order = list(range(len(version.spec.get("answers", []))))
@@ -97,7 +98,7 @@ def start_attempt(enrolment: Enrolment | None, lesson: Lesson, course: Course,
     used = queries.attempts_used(lesson.id, enrolment.user_id)
     if settings.attempts and used >= settings.attempts:
         raise QuizRefused(_l("You have used every attempt this quiz allows."))
-    questions = queries.questions_for_attempt(lesson, settings, random.Random(secrets.randbits(64)))
+    questions = slots.draw(lesson, course.id, random.Random(secrets.randbits(64)))
     if not questions:
         raise QuizRefused(_l("This quiz has no questions yet."))
     attempt = Attempt(course_id=course.id, lesson_id=lesson.id, user_id=enrolment.user_id,
@@ -113,18 +114,21 @@ def start_attempt(enrolment: Enrolment | None, lesson: Lesson, course: Course,
     return attempt
 
 
-def _lay_out(attempt: Attempt, questions: list[Question], settings: QuizSettings) -> None:
+def _lay_out(attempt: Attempt, drawn: list[slots.Drawn], settings: QuizSettings) -> None:
+    """The attempt's slots: the quiz's pages as laid out, its questions (with their marks)
+    shuffled among the positions when the quiz says so."""
     rng = random.Random(secrets.randbits(64))
+    pages = [entry.page for entry in drawn]
     if settings.shuffle_questions:
-        rng.shuffle(questions)
-    per_page = settings.questions_per_page or len(questions)
-    versions = snapshots(questions)
-    for index, question in enumerate(questions):
-        version = versions[question.id]
+        drawn = list(drawn)
+        rng.shuffle(drawn)
+    versions = snapshots([entry.question for entry in drawn])
+    for index, (entry, page) in enumerate(zip(drawn, pages)):
+        version = versions[entry.question.id]
         attempt.slots.append(AttemptSlot(
-            position=index + 1, page=index // per_page + 1, question_id=question.id,
-            version=version, choice_order=_choice_order(version, rng, settings.shuffle_choices)))
-    attempt.pages = (len(questions) - 1) // per_page + 1
+            position=index + 1, page=page, question_id=entry.question.id, mark=entry.mark,
+            version=version, choice_order=choice_order(version, rng, settings.shuffle_choices)))
+    attempt.pages = max(pages)
 
 
 # --- Answering ---------------------------------------------------------------------------------
@@ -240,9 +244,16 @@ def grade_attempt(attempt: Attempt) -> None:
 
 
 def _total(attempt: Attempt) -> None:
+    """The attempt's grade: its answers' fractions weighted by their marks (equal weights when
+    every mark is 0); None while an answer waits for grading."""
     fractions = [slot.fraction for slot in attempt.slots]
-    attempt.fraction = None if None in fractions or not fractions else \
-        sum(fractions) / len(fractions)
+    if None in fractions or not fractions:
+        attempt.fraction = None
+        return
+    marks = [slot.mark for slot in attempt.slots]
+    if not sum(marks):
+        marks = [1.0] * len(marks)
+    attempt.fraction = sum(f * m for f, m in zip(fractions, marks)) / sum(marks)
 
 
 def _record(action: str, course_id: int, target_type: str, target_id: int,
@@ -362,13 +373,14 @@ def regrade_question(question: Question, *, actor_id: int | None = None) -> tupl
 # --- Settings and overrides --------------------------------------------------------------------
 
 def save_settings(lesson: Lesson, settings: QuizSettings) -> None:
-    """Store a quiz's settings. Raises QuizRefused when the dates are the wrong way round."""
+    """Store a quiz's settings; a new number of questions per page lays its pages out again.
+    Raises QuizRefused when the dates are the wrong way round (nothing is written then)."""
     if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
         raise QuizRefused(_l("The quiz must close after it opens."), "closes_at")
-    if settings.draw_count and not settings.draw_category:
-        raise QuizRefused(_l("Choose the category the random questions are drawn from."),
-                          "draw_category")
+    before = quiz_settings.read(lesson.settings).questions_per_page
     lesson.settings = quiz_settings.write(settings)
+    if settings.questions_per_page != before:
+        slots.repaginate(lesson.id, settings.questions_per_page)
     db.session.flush()
 
 

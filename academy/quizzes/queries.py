@@ -1,7 +1,6 @@
 """Reads the quiz pages and operations need, each in a bounded number of queries."""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,19 +119,6 @@ def attempt_with_slots(attempt_id: int) -> Attempt | None:
     """An attempt with its slots and their question versions (two queries in all)."""
     return db.session.scalar(select(Attempt).where(Attempt.id == attempt_id)
                              .options(selectinload(Attempt.slots)))
-
-
-def questions_for_attempt(lesson: Lesson, settings, rng: random.Random) -> list[Question]:
-    """The quiz's own questions in order, then those drawn at random from a bank category."""
-    fixed = list(db.session.scalars(select(Question).where(Question.lesson_id == lesson.id)
-                                    .order_by(Question.position, Question.id)))
-    if settings.draw_count and settings.draw_category:
-        pool = list(db.session.scalars(select(Question).where(
-            Question.course_id == lesson.module.course_id,
-            Question.category == settings.draw_category,
-            Question.id.not_in([q.id for q in fixed] or [0])).order_by(Question.id)))
-        fixed += rng.sample(pool, min(settings.draw_count, len(pool)))
-    return fixed
 
 
 def overdue_candidates(now: datetime, lesson_id: int | None = None, user_id: int | None = None,

@@ -18,7 +18,7 @@ PACKAGE_DEFAULTS = {
     "time_limit_minutes": 0, "attempts": 0, "pass_mark": 50, "shuffle_questions": False,
     "shuffle_choices": False, "grading_method": HIGHEST, "questions_per_page": 5,
     "grace_minutes": 2, "review_score": IMMEDIATELY, "review_feedback": IMMEDIATELY,
-    "review_answers": AFTER_CLOSE, "draw_category": "", "draw_count": 0,
+    "review_answers": AFTER_CLOSE,
 }
 # The keys every package names (the rest are optional in course packages).
 PACKAGE_REQUIRED = ("time_limit_minutes", "attempts", "pass_mark", "shuffle_questions",
@@ -26,7 +26,7 @@ PACKAGE_REQUIRED = ("time_limit_minutes", "attempts", "pass_mark", "shuffle_ques
 CHOICES = {"grading_method": GRADING_METHODS, "review_score": REVIEW_TIMES,
            "review_feedback": REVIEW_TIMES, "review_answers": REVIEW_TIMES}
 LIMITS = {"time_limit_minutes": 24 * 60, "attempts": 100, "pass_mark": 100,
-          "questions_per_page": 100, "grace_minutes": 60, "draw_count": 200}
+          "questions_per_page": 100, "grace_minutes": 60}
 
 
 def problem_with(key: str, value) -> bool:
@@ -52,8 +52,6 @@ class QuizSettings:
     review_score: str
     review_feedback: str
     review_answers: str
-    draw_category: str
-    draw_count: int
     opens_at: datetime | None = None
     closes_at: datetime | None = None
 
@@ -89,5 +87,7 @@ def write(settings: QuizSettings) -> dict:
 
 
 def for_package(stored: dict) -> dict:
-    """The settings a course package carries (dates belong to one run of a course, not to it)."""
-    return {key: value for key, value in stored.items() if key in PACKAGE_DEFAULTS}
+    """The settings a course package carries, in their usual order: those stored, and the
+    required ones with their defaults (dates belong to one run of a course, not to it)."""
+    return {key: stored.get(key, fallback) for key, fallback in PACKAGE_DEFAULTS.items()
+            if key in stored or key in PACKAGE_REQUIRED}

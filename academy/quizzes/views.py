@@ -12,7 +12,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from academy.accounts import queries as account_queries
 from academy.curricula.files import files_base
 from academy.curricula import queries as course_queries
-from academy.curricula.models import Course, Lesson
+from academy.curricula.models import Course, Lesson, best_text
+from academy.curricula.rendering import render_markdown
 from academy.db import utcnow
 from academy.enrolment import queries as enrolment_queries
 from academy.enrolment.models import COMPLETED
@@ -44,8 +45,12 @@ def quiz(course_id: int, lesson_id: int):
         db.session.commit()
     settings = queries.effective_settings(lesson, current_user.id)
     attempts = queries.attempts_of(lesson.id, current_user.id)
+    text, text_lang = best_text(lesson.texts, current_locale(), course.default_locale)
+    introduction = render_markdown(text.body, files_base(course)) \
+        if text is not None and text.body.strip() else None
     return render_template(
         "quizzes/quiz.html", course=course, lesson=lesson, settings=settings, attempts=attempts,
+        introduction=introduction, introduction_lang=text_lang,
         result=queries.result_of(lesson.id, current_user.id), now=utcnow(),
         review=policy.Review(settings, utcnow(), is_staff=False),
         can_take=policy.can_take_quiz(current_user, course, enrolment),

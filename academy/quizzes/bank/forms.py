@@ -156,10 +156,11 @@ class QuestionForm(FlaskForm):
         description=_l("Shown to everyone once they have answered, whatever the answer."))
 
     def __init__(self, *args, qtype: str, stored: GiftQuestion | None = None,
-                 categories=(), quizzes=(), **kwargs) -> None:
-        """`stored` is given when only the words may change (a language other than the default)."""
+                 categories=(), quizzes=(), is_new: bool = False, **kwargs) -> None:
+        """`stored` is given when only the words may change (a language other than the default).
+        A new question may be placed in a quiz at once; later, the quiz's page places it."""
         super().__init__(*args, **kwargs)
-        self.qtype, self.stored = qtype, stored
+        self.qtype, self.stored, self.is_new = qtype, stored, is_new
         self.is_structure = stored is None
         self.category.choices = _category_choices(categories)
         self.placement.choices = choices([("", _l("Bank only (in no quiz)")),
@@ -179,6 +180,8 @@ class QuestionForm(FlaskForm):
         if not self.is_structure:
             unused |= {"ident", "category", "new_category", "placement", "correct",
                        "case_sensitive"}
+        if not self.is_new:
+            unused.add("placement")
         for name in unused & set(self._fields):
             delattr(self, name)
 
@@ -204,7 +207,7 @@ class QuestionForm(FlaskForm):
 
     # --- From stored values to the form ---------------------------------------------------------
 
-    def fill(self, question: GiftQuestion, lesson_id: int | None) -> None:
+    def fill(self, question: GiftQuestion, lesson_id: int | None = None) -> None:
         """Show a stored question (or a new, empty one) in the form."""
         self.text.data, self.text_format.data = question.text, question.text_format
         self.general_feedback.data = question.general_feedback
@@ -225,7 +228,8 @@ class QuestionForm(FlaskForm):
         self.ident.data, self.category.data = question.ident, question.category
         if question.category not in {choice.value for choice in self.category.choices}:
             self.category.data, self.new_category.data = "", question.category
-        self.placement.data = str(lesson_id) if lesson_id else ""
+        if "placement" in self:
+            self.placement.data = str(lesson_id) if lesson_id else ""
         if self.qtype == "truefalse":
             self.correct.data = "true" if question.correct else "false"
         if self.qtype == "shortanswer":

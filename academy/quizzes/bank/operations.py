@@ -18,7 +18,8 @@ from academy.curricula.models import Course, Lesson
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.quizzes import queries as quiz_queries
-from academy.quizzes import stored
+from academy.quizzes import settings as quiz_settings
+from academy.quizzes import slots, stored
 from academy.quizzes.bank import queries
 from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
 from academy.quizzes.models import Question, QuestionText
@@ -75,24 +76,28 @@ def _check_ident(course_id: int, ident: str, question_id: int | None = None) -> 
 # --- Creating and editing ----------------------------------------------------------------------
 
 def create_question(course: Course, question: GiftQuestion, lesson: Lesson | None) -> Question:
-    """A new question, written in the course's default language. Raises QuestionRejected."""
+    """A new question, written in the course's default language, placed last in `lesson` when
+    one is given. Raises QuestionRejected (or LayoutRefused for a full quiz) before writing."""
     _check_ident(course.id, question.ident)
     check_question(question)
-    lesson_id = lesson.id if lesson else None
-    row = Question(course_id=course.id, lesson_id=lesson_id, ident=question.ident,
+    if lesson is not None:
+        slots.check_room(lesson, 1)
+    row = Question(course_id=course.id, ident=question.ident,
                    category=question.category, qtype=question.qtype,
-                   position=queries.next_position(course.id, lesson_id),
+                   position=queries.next_position(course.id),
                    spec=question_spec(question),
                    texts=[QuestionText(locale=course.default_locale,
                                        content=question_content(question))])
     db.session.add(row)
     db.session.flush()
+    if lesson is not None:
+        slots.add_questions(lesson, [row], quiz_settings.read(lesson.settings).questions_per_page)
     return row
 
 
-def update_question(row: Question, question: GiftQuestion, lesson: Lesson | None,
+def update_question(row: Question, question: GiftQuestion,
                     origins: list[int | None], default_locale: str) -> bool:
-    """Save an edit made in the default language: id, category, quiz, structure and words.
+    """Save an edit made in the default language: id, category, structure and words.
 
     `origins` gives, for each row of answers, the stored row it was (None: a new row), so every
     other language keeps its words for the rows kept and drops those of the rows dropped.
@@ -101,7 +106,6 @@ def update_question(row: Question, question: GiftQuestion, lesson: Lesson | None
     _check_ident(row.course_id, question.ident, row.id)
     check_question(question)
     row.ident, row.category = question.ident, question.category
-    _place(row, lesson.id if lesson else None)
     words = question_content(question)
     contents = {default_locale: words}
     for text in row.texts:
@@ -127,12 +131,6 @@ def _realigned(content: dict, default_words: dict, origins: list[int | None]) ->
     answers = [copy.deepcopy(old[origin]) if origin is not None and origin < len(old)
                else default_words["answers"][index] for index, origin in enumerate(origins)]
     return {**content, "answers": answers}
-
-
-def _place(row: Question, lesson_id: int | None) -> None:
-    if row.lesson_id != lesson_id:
-        row.position = queries.next_position(row.course_id, lesson_id)
-        row.lesson_id = lesson_id
 
 
 def _change(row: Question, spec: dict, contents: dict[str, dict]) -> bool:
@@ -163,11 +161,12 @@ def _set_words(row: Question, locale: str, content: dict) -> None:
 # --- Duplicating, moving, deleting -------------------------------------------------------------
 
 def duplicate_question(row: Question) -> Question:
-    """A copy placed like the original, last in its quiz, with an id ending in -copy, -copy-2…"""
+    """A copy in the same category, last in the bank and in no quiz, with an id ending in
+    -copy, -copy-2…"""
     copy_row = Question(
-        course_id=row.course_id, lesson_id=row.lesson_id, ident=_copy_ident(row),
+        course_id=row.course_id, ident=_copy_ident(row),
         category=row.category, qtype=row.qtype, spec=copy.deepcopy(row.spec),
-        position=queries.next_position(row.course_id, row.lesson_id),
+        position=queries.next_position(row.course_id),
         texts=[QuestionText(locale=text.locale, content=copy.deepcopy(text.content))
                for text in row.texts])
     db.session.add(copy_row)
@@ -195,7 +194,8 @@ def move_questions(rows: list[Question], category: str) -> int:
 
 def delete_question(row: Question) -> None:
     """Delete a question, even one used in attempts: they keep their frozen versions (the
-    database sets their link to the question to NULL)."""
+    database sets their link to the question to NULL). The quizzes that held it close up."""
+    slots.forget_question(row.id)
     db.session.delete(row)
     db.session.flush()
 
@@ -306,26 +306,33 @@ def _generated_ident(category: str, taken: set[str]) -> str:
 def import_questions(course: Course, data: bytes, file_format: str, locale: str,
                      default_category: str, lesson: Lesson | None, *,
                      actor_id: int | None = None) -> ImportPlan:
-    """Import every question of the file, or none (audited). New questions go last in `lesson`
-    (or in no quiz); a translation sets one language's words of a stored question.
-    Raises ImportRejected."""
+    """Import every question of the file, or none (audited). New questions go last in the bank,
+    and in `lesson` when one is given; a translation sets one language's words of a stored
+    question. Raises ImportRejected (or LayoutRefused for a full quiz) before writing."""
     plan = plan_import(course, data, file_format, locale, default_category)
     if not plan.is_valid:
         raise ImportRejected(plan)
+    new_rows = [row for row in plan.rows if row.existing is None]
+    if lesson is not None:
+        slots.check_room(lesson, len(new_rows))
     lesson_id = lesson.id if lesson else None
-    position = queries.next_position(course.id, lesson_id)
+    position = queries.next_position(course.id)
+    added = []
     for row in plan.rows:
         question = row.question
         if row.existing is not None:
             update_words(row.existing, locale, question)
             continue
-        db.session.add(Question(
-            course_id=course.id, lesson_id=lesson_id, ident=question.ident,
+        added.append(Question(
+            course_id=course.id, ident=question.ident,
             category=question.category, position=position, qtype=question.qtype,
             spec=question_spec(question),
             texts=[QuestionText(locale=locale, content=question_content(question))]))
+        db.session.add(added[-1])
         position += 1
     db.session.flush()
+    if lesson is not None:
+        slots.add_questions(lesson, added, quiz_settings.read(lesson.settings).questions_per_page)
     audit.record("question_bank.import", actor_id=actor_id, target_type="course",
                  target_id=course.id, academy_id=course.academy_id, details={
                      "questions": len(plan.rows), "translations": plan.translations,

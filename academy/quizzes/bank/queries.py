@@ -8,9 +8,11 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from academy.curricula.models import Course
-from academy.quizzes.models import Question
+from academy.quizzes.models import Question, QuizSlot
 from academy.extensions import db
+from academy.i18n import sort_key
 from academy.quizzes import queries as quiz_queries
+from academy.quizzes import slots
 from academy.quizzes.gift_writer import gift_file
 
 EXCERPT_LENGTH = 120
@@ -49,11 +51,10 @@ def questions_by_ident(course_id: int, idents) -> dict[str, Question]:
     return {question.ident: question for question in db.session.scalars(stmt)}
 
 
-def next_position(course_id: int, lesson_id: int | None) -> int:
-    """The position after the last question of a quiz (or of the questions in no quiz)."""
-    placed = Question.lesson_id.is_(None) if lesson_id is None else Question.lesson_id == lesson_id
+def next_position(course_id: int) -> int:
+    """The position after the last question of the course's bank."""
     last = db.session.scalar(select(func.max(Question.position)).where(
-        Question.course_id == course_id, placed))
+        Question.course_id == course_id))
     return (last or 0) + 1
 
 
@@ -86,6 +87,7 @@ class BankEntry:
     excerpt_locale: str
     written: set[str]
     answered: int
+    quiz_ids: list[int] = field(default_factory=list)  # the quizzes that hold it
 
 
 @dataclass
@@ -101,13 +103,14 @@ def _filtered(course_id: int, category: str | None, quiz: int | str | None, qtyp
     stmt = select(Question).where(Question.course_id == course_id)
     if category is not None:
         stmt = stmt.where(Question.category == category)
+    placed = select(QuizSlot.id).where(QuizSlot.question_id == Question.id)
     if quiz == "bank":
-        stmt = stmt.where(Question.lesson_id.is_(None))
+        stmt = stmt.where(~placed.exists())
     elif quiz is not None:
-        stmt = stmt.where(Question.lesson_id == quiz)
+        stmt = stmt.where(placed.where(QuizSlot.lesson_id == quiz).exists())
     if qtype is not None:
         stmt = stmt.where(Question.qtype == qtype)
-    return stmt.order_by(Question.category, Question.lesson_id, Question.position, Question.id)
+    return stmt.order_by(Question.category, Question.position, Question.id)
 
 
 def bank_of(course: Course, locale: str, category: str | None = None,
@@ -117,12 +120,14 @@ def bank_of(course: Course, locale: str, category: str | None = None,
     `quiz` is a quiz lesson's id, or "bank" for the questions placed in no quiz.
     """
     questions = list(db.session.scalars(_filtered(course.id, category, quiz, qtype)))
-    answered = quiz_queries.answered_counts([question.id for question in questions])
+    ids = [question.id for question in questions]
+    answered = quiz_queries.answered_counts(ids)
+    placed = slots.quiz_ids_of_questions(ids)
     entries = []
     for question in questions:
         content, shown = words_in(question, locale, course.default_locale)
         entries.append(BankEntry(question, excerpt(content), shown, written_locales(question),
-                                 answered.get(question.id, 0)))
+                                 answered.get(question.id, 0), placed.get(question.id, [])))
     groups = itertools.groupby(entries, key=lambda entry: entry.question.category)
     return Bank([(name, list(members)) for name, members in groups])
 
@@ -136,10 +141,44 @@ def gift_export(course: Course, locale: str, category: str | None = None,
     Questions not written in that language are left out, so the file can be imported back as
     that language's words. `$CATEGORY:` lines keep the categories.
     """
+    if quiz is not None:  # the quiz's own questions, in its order
+        questions = [slot.question for slot in slots.slots_of(quiz)
+                     if slot.question is not None and category in (None, slot.question.category)]
+    else:
+        questions = db.session.scalars(_filtered(course.id, category, None, None))
     written = []
-    for question in db.session.scalars(_filtered(course.id, category, quiz, None)):
+    for question in questions:
         content = next((text.content for text in question.texts
                         if text.locale == locale and text.content.get("text")), None)
         if content is not None:
             written.append((question, content))
     return gift_file(written), len(written)
+
+
+# --- Picking questions for a quiz --------------------------------------------------------------
+
+PICK_LIMIT = 50
+
+
+@dataclass
+class PickList:
+    entries: list[BankEntry]
+    total: int  # how many match, beyond the entries shown
+
+
+def pick_list(course: Course, lesson_id: int, locale: str, search: str = "",
+              category: str | None = None, qtype: str | None = None) -> PickList:
+    """The bank's questions that the quiz does not hold yet, matching the search (in the
+    question's id and its words in `locale`) and filters; the first PICK_LIMIT of them."""
+    held = select(QuizSlot.id).where(QuizSlot.question_id == Question.id,
+                                     QuizSlot.lesson_id == lesson_id)
+    stmt = _filtered(course.id, category, None, qtype).where(~held.exists())
+    wanted = sort_key(search.strip())
+    entries = []
+    for question in db.session.scalars(stmt):
+        content, shown = words_in(question, locale, course.default_locale)
+        text = excerpt(content, 10_000)
+        if wanted and wanted not in sort_key(f"{question.ident} {question.category} {text}"):
+            continue
+        entries.append(BankEntry(question, excerpt(content), shown, written_locales(question), 0))
+    return PickList(entries[:PICK_LIMIT], len(entries))

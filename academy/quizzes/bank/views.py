@@ -131,12 +131,15 @@ def move(course_id: int):
 @login_required
 def choose_type(course_id: int):
     course = _course(course_id)
-    return render_template("bank/choose_type.html", course=course, qtypes=forms.QTYPES)
+    quiz = _lesson(course, request.args.get("quiz", type=int))
+    return render_template("bank/choose_type.html", course=course, qtypes=forms.QTYPES,
+                           quiz=quiz.id if quiz else None)
 
 
-def _question_form(course: Course, qtype: str, stored: GiftQuestion | None = None):
+def _question_form(course: Course, qtype: str, stored: GiftQuestion | None = None,
+                   is_new: bool = False):
     return forms.QuestionForm(qtype=qtype, stored=stored, categories=_categories(course),
-                              quizzes=_quizzes(course))
+                              quizzes=_quizzes(course), is_new=is_new)
 
 
 def _editor(course: Course, form: forms.QuestionForm, question: Question | None, locale: str):
@@ -160,14 +163,18 @@ def create(course_id: int, qtype: str):
     course = _course(course_id)
     if qtype not in forms.QTYPES:
         abort(404)
-    form = _question_form(course, qtype)
+    from_quiz = _lesson(course, request.args.get("quiz", type=int))  # made from a quiz's page
+    form = _question_form(course, qtype, is_new=True)
     if not form.is_submitted():
-        form.fill(GiftQuestion(0, "", "", qtype, ""), None)
-    done = attempt(form, lambda: operations.create_question(
-        course, form.to_question(), _lesson(course, form.placement_id())))
+        form.fill(GiftQuestion(0, "", "", qtype, ""), from_quiz.id if from_quiz else None)
+    placed = _lesson(course, form.placement_id())
+    done = attempt(form, lambda: operations.create_question(course, form.to_question(), placed))
     if done:
         db.session.commit()
         flash(_("The question “%(ident)s” has been created.", ident=done.value.ident), "success")
+        if placed is not None and placed == from_quiz:
+            return redirect(url_for("quiz_editor.questions", course_id=course.id,
+                                    lesson_id=placed.id, _anchor="slots"))
         return redirect(url_for(".index", course_id=course.id, _anchor=f"question-{done.value.id}"))
     return _editor(course, form, None, course.default_locale)
 
@@ -175,8 +182,7 @@ def create(course_id: int, qtype: str):
 def _save(course: Course, question: Question, form: forms.QuestionForm, locale: str) -> bool:
     if not form.is_structure:
         return operations.update_words(question, locale, form.to_question())
-    return operations.update_question(question, form.to_question(),
-                                      _lesson(course, form.placement_id()), form.origins(),
+    return operations.update_question(question, form.to_question(), form.origins(),
                                       course.default_locale)
 
 
@@ -204,7 +210,7 @@ def edit(course_id: int, question_id: int):
     form = _question_form(course, question.qtype,
                           None if locale == course.default_locale else stored)
     if not form.is_submitted():
-        form.fill(stored, question.lesson_id)
+        form.fill(stored)
     done = attempt(form, lambda: _save(course, question, form, locale))
     if done:
         db.session.commit()
