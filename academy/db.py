@@ -125,3 +125,20 @@ def render_item(type_, obj, _autogen_context):
 def escape_like(text: str) -> str:
     """Text to put inside a LIKE pattern (with escape="\\"), its wildcards taken literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@contextmanager
+def sqlite_foreign_keys_off(op):
+    """For a migration that copies a table (Alembic's batch mode on SQLite): without this,
+    dropping the old table would cascade to every row that points at it. The pragma only takes
+    effect outside a transaction, hence the autocommit blocks (see `configure_sqlite`)."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        if sqlite:
+            with op.get_context().autocommit_block():
+                op.execute("PRAGMA foreign_keys=ON")

@@ -76,6 +76,16 @@ ROUTES: dict[str, Access] = {
     "authoring.lesson_texts": Access(AUTHORS, values={"lesson_id": "draft_lesson", "locale": "es"},
                                      denied=404),
     "authoring.adopt": Access(AUTHORS, "POST", {"course_id": "shared_course"}),
+    # Revisions: a shared course of this academy changes through one (its authors'), which
+    # coordinators read when they review it.
+    "authoring.start_revision": Access(AUTHORS, "POST", {"course_id": "shared_here"}, denied=404),
+    **{f"authoring.{name}": Access(AUTHORS, "POST", {"course_id": "revision"}, denied=404)
+       for name in ("request_revision_review", "discard_revision")},
+    "authoring.changes": Access(AUTHORS | {COORDINATOR}, values={"course_id": "revision"},
+                                denied=404),
+    # An adopted copy whose original has a newer version: its authors see and take the changes.
+    "authoring.upstream": Access(AUTHORS, values={"course_id": "adopted"}, denied=404),
+    "authoring.take_upstream": Access(AUTHORS, "POST", {"course_id": "adopted"}, denied=404),
     "authoring.upload_file": Access(AUTHORS, "POST", {"course_id": "draft_course"}, denied=404),
     "authoring.delete_file": Access(AUTHORS, "POST", {"course_id": "draft_course",
                                                       "file_id": "draft_file"}, denied=404),
@@ -261,13 +271,24 @@ def world(app_ctx, create_academy, create_user):
     cohort = cohort_ops.create_cohort(here, "2026 intake")
     course_ops.set_course_cover(shared, png_bytes())
     draft_file = course_ops.add_course_file(draft, "plan.png", png_bytes())
+    from academy.packages import revisions
+
+    shared_here = package_ops.import_package(sample_package(**{"course.toml": sample_package()[
+        "course.toml"].replace(b'slug = "searches-with-dignity"', b'slug = "shared-here"')}),
+        academy=here)
+    course_ops.publish_course(shared_here)
+    revisions.approve_course(shared_here, people[COORDINATOR])
+    revision = revisions.start_revision(shared_here)
+    adopted = package_ops.adopt_course(shared, here)
+    shared.version = shared.approved_version = shared.version + 1  # a newer version since
     db.session.commit()
     objects = {"academy": here.id, "draft_file": draft_file.id, "person": create_user(academy=here, roles=["trainee"]).id,
                "logo": here.logo_filename, "shared_course": shared.id,
                "shared_lesson": shared.modules[0].lessons[0].id, "draft_course": draft.id,
                "draft_module": draft.modules[0].id, "draft_lesson": draft.modules[0].lessons[0].id,
                "pending_course": pending.id, "cover": shared.cover_filename,
-               "draft_enrolment": pending_enrolment.id, "cohort": cohort.id}
+               "draft_enrolment": pending_enrolment.id, "cohort": cohort.id,
+               "shared_here": shared_here.id, "revision": revision.id, "adopted": adopted.id}
     objects.update(_quiz_objects(shared, draft, people[TRAINEE]))
     objects.update(_certificate_objects(here, shared, people))
     assert logos.logo_path(here.logo_filename) is not None

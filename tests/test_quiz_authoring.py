@@ -136,7 +136,7 @@ def test_questions_are_picked_from_the_bank_and_random_ones_added(author, course
                  token_from=questions_page(course, quiz))
     assert added.status_code == 302
     drawn = post(author, questions_page(course, quiz) + "/random",
-                 {"category": "extra", "count": "2"}, token_from=questions_page(course, quiz))
+                 {"random-category": "extra", "random-count": "2"}, token_from=questions_page(course, quiz))
     assert drawn.status_code == 302
     assert layout(quiz.id)[7:] == [(8, 2, "spare-1", 1.0), (9, 2, "random:extra", 1.0),
                                    (10, 2, "random:extra", 1.0)]
@@ -147,7 +147,7 @@ def test_questions_are_picked_from_the_bank_and_random_ones_added(author, course
 
 def test_a_random_draw_from_an_unknown_category_is_refused_at_the_field(author, course, quiz):
     response = post(author, questions_page(course, quiz) + "/random",
-                    {"category": "nowhere", "count": "2"}, token_from=questions_page(course, quiz))
+                    {"random-category": "nowhere", "random-count": "2"}, token_from=questions_page(course, quiz))
     assert response.status_code == 422
     assert "Not a valid choice" in response.get_data(as_text=True)
     assert len(layout(quiz.id)) == 7

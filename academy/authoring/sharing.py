@@ -10,7 +10,10 @@ from academy.authoring.blueprint import bp
 from academy.authoring.forms import PackageForm, ReviewForm
 from academy.curricula.lookups import course_for_author
 from academy.curricula import operations, policy, queries
+from academy.authoring.checklist import refuse_unready
+from academy.authoring.revisions import readable_changes
 from academy.packages import operations as package_ops
+from academy.packages import revisions
 from academy.curricula.models import Course
 from academy.packages.archive import ArchiveError, read_zip, write_zip
 from academy.packages.data import PackageInvalid
@@ -44,6 +47,8 @@ def change_status(course_id: int):
 @login_required
 def request_sharing(course_id: int):
     course = course_for_author(course_id)
+    if refuse_unready(course):
+        return _back(course)
     try:
         operations.request_sharing(course, actor_id=current_user.id)
     except DomainError as error:
@@ -134,18 +139,31 @@ def review(course_id: int):
     form = ReviewForm()
     if form.validate_on_submit():
         try:
-            if request.form.get("decision") == "approve":
-                operations.approve_sharing(course, current_user, form.comment.data or "")
-                message = _("The course is now shared with the whole network.")
-            else:
-                operations.return_sharing(course, current_user, form.comment.data or "")
-                message = _("The course has been returned to its authors with your comments.")
+            message = _decide(course, request.form.get("decision"), form.comment.data or "")
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error) or flash(str(error.message), "error")
+        except PackageInvalid as error:
+            db.session.rollback()
+            flash(" ".join(str(problem) for problem in error.problems[:5]), "error")
         else:
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("authoring.reviews"))
+    changes, names = readable_changes(course) if course.revision_of_id else (None, {})
+    original = db.session.get(Course, course.revision_of_id) if course.revision_of_id else None
     return render_template("authoring/review.html", course=course, form=form,
-                           status=queries.translation_status(course))
+                           status=queries.translation_status(course), changes=changes,
+                           names=names, original=original)
+
+
+def _decide(course: Course, decision: str | None, comment: str) -> str:
+    """Approve or return a course (or a revision of one); the message for the coordinator."""
+    if decision != "approve":
+        operations.return_sharing(course, current_user, comment)
+        return _("The course has been returned to its authors with your comments.")
+    if course.revision_of_id:
+        revisions.approve_revision(course, current_user, comment)
+        return _("The new version is now what the network sees.")
+    revisions.approve_course(course, current_user, comment)
+    return _("The course is now shared with the whole network.")

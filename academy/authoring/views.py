@@ -17,6 +17,9 @@ from academy.curricula.files import files_base
 from academy.curricula.files import MAX_FILE_BYTES
 from academy.curricula.models import PAGE, QUIZ, Course, best_text
 from academy.curricula.rendering import render_markdown
+from academy.authoring.checklist import checklist
+from academy.packages import revisions
+from academy.packages.upstream import upstream_of
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import ActionForm, attempt, show_domain_error
@@ -65,16 +68,19 @@ def course(course_id: int):
     outline = queries.course_outline(course.id)
     settings = CoverForm(obj=course, formdata=None)
     settings.tags.data = ", ".join(course.tags)
+    original = db.session.get(Course, course.revision_of_id) if course.revision_of_id else None
     return render_template("authoring/course.html", course=outline, settings=settings,
                            status=queries.translation_status(outline), action_form=ActionForm(),
                            new_item=NewItemForm(formdata=None), reviews=queries.reviews_of(course.id),
-                           upload=UploadForm(formdata=None))
+                           upload=UploadForm(formdata=None), locked=policy.is_locked(course),
+                           original=original, revision=revisions.revision_of(course.id),
+                           upstream=upstream_of(course), checks=checklist(outline))
 
 
 @bp.route("/authoring/courses/<int:course_id>/settings", methods=["POST"])
 @login_required
 def settings(course_id: int):
-    course = course_for_author(course_id)
+    course = course_for_author(course_id, content=True)
     form = CoverForm()
     if attempt(form, lambda: _save_settings(course, form)):
         db.session.commit()
@@ -104,7 +110,7 @@ def _reference(texts, course):
 @bp.route("/authoring/courses/<int:course_id>/texts/<locale>", methods=["GET", "POST"])
 @login_required
 def course_texts(course_id: int, locale: str):
-    course = course_for_author(course_id)
+    course = course_for_author(course_id, content=True)
     locale = locale_of(course, locale)
     current = next((t for t in course.texts if t.locale == locale), None)
     form = CourseTextForm(obj=current)
@@ -121,7 +127,7 @@ def course_texts(course_id: int, locale: str):
 @bp.route("/authoring/courses/<int:course_id>/modules", methods=["POST"])
 @login_required
 def add_module(course_id: int):
-    course = course_for_author(course_id)
+    course = course_for_author(course_id, content=True)
     form = NewItemForm()
     if form.validate_on_submit():
         operations.add_module(course, form.title.data)
@@ -259,7 +265,7 @@ def preview():
 @bp.route("/authoring/courses/<int:course_id>/files", methods=["POST"])
 @login_required
 def upload_file(course_id: int):
-    course = course_for_author(course_id)
+    course = course_for_author(course_id, content=True)
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.upload.data
@@ -281,7 +287,7 @@ def upload_file(course_id: int):
 @bp.route("/authoring/courses/<int:course_id>/files/<int:file_id>/delete", methods=["POST"])
 @login_required
 def delete_file(course_id: int, file_id: int):
-    course = course_for_author(course_id)
+    course = course_for_author(course_id, content=True)
     found = next((f for f in course.files if f.id == file_id), None)
     if found is None:
         abort(404)

@@ -60,6 +60,10 @@ class Course(db.Model):
     source_course_id: Mapped[int | None] = mapped_column(
         ForeignKey("courses.id", ondelete="SET NULL"), index=True)
     source_version: Mapped[int | None] = mapped_column(Integer)
+    # A revision is the draft of a shared course's next version: a course of its own that the
+    # authors edit while the network keeps the approved one (at most one per course).
+    revision_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -69,7 +73,9 @@ class Course(db.Model):
         lazy="selectin", cascade="all, delete-orphan", back_populates="course")
     tag_rows: Mapped[list[CourseTag]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="CourseTag.tag")
+    # The current modules; those an approved revision removed stay, hidden, for their history.
     modules: Mapped[list[Module]] = relationship(
+        primaryjoin="and_(Course.id == Module.course_id, Module.removed_at.is_(None))",
         order_by="Module.position", cascade="all, delete-orphan", back_populates="course")
     files: Mapped[list[CourseFile]] = relationship(order_by="CourseFile.name",
                                                    cascade="all, delete-orphan")
@@ -146,10 +152,13 @@ class Module(db.Model):
                                            index=True)
     slug: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     course: Mapped[Course] = relationship(back_populates="modules")
     texts: Mapped[list[ModuleText]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    # The current lessons; those an approved revision removed keep their progress and attempts.
     lessons: Mapped[list[Lesson]] = relationship(
+        primaryjoin="and_(Module.id == Lesson.module_id, Lesson.removed_at.is_(None))",
         order_by="Lesson.position", cascade="all, delete-orphan", back_populates="module")
 
 
@@ -176,9 +185,15 @@ class Lesson(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default=PAGE)
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)  # a quiz's settings
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
     texts: Mapped[list[LessonText]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+
+def is_current():
+    """SQL condition on a lesson joined with its module: neither was removed by a revision."""
+    return and_(Lesson.removed_at.is_(None), Module.removed_at.is_(None))
 
 
 class LessonText(db.Model):
@@ -204,6 +219,21 @@ class CourseReview(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CourseVersion(db.Model):
+    """What one approved version of a course held, as the text files of its package (without
+    numbered names), so later versions can be compared with it."""
+
+    __tablename__ = "course_versions"
+    __table_args__ = (UniqueConstraint("course_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    files: Mapped[dict] = mapped_column(JSON, default=dict)  # path -> text
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CourseFile(db.Model):

@@ -21,6 +21,18 @@ def can_edit_course(user, course) -> bool:
     return course is not None and can_author_in(user, course.academy_id)
 
 
+def is_locked(course) -> bool:
+    """A course shared with the network changes only through a revision (the network keeps
+    the approved version until a coordinator approves the next one)."""
+    return course.is_shared and course.revision_of_id is None
+
+
+def can_edit_course_content(user, course) -> bool:
+    """Its authors write a course's content while no approved version is shared with the
+    network; a revision is always written."""
+    return can_edit_course(user, course) and not is_locked(course)
+
+
 def can_view_course(user, course) -> bool:
     """The course page: published and shared with the network, or of one's own academy.
 

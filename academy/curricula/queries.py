@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from academy.academies.models import Academy
 from academy.curricula.models import (PUBLISHED, REVIEW_PENDING, Course,
-                                      CourseReview, CourseTag, CourseText, Lesson, Module)
+                                      CourseReview, CourseTag, CourseText, Lesson, Module, is_current)
 from academy.db import escape_like
 from academy.extensions import db
 from academy.i18n import sort_key
@@ -115,8 +115,10 @@ def translation_status(course: Course) -> dict[str, tuple[int, int]]:
 
 
 def courses_of_academies(academy_ids: set[int]) -> list[Course]:
-    """Every course (any status) of these academies, for their authors."""
-    stmt = select(Course).where(Course.academy_id.in_(academy_ids)).order_by(Course.updated_at.desc())
+    """Every course (any status) of these academies, for their authors (a revision is reached
+    from its course)."""
+    stmt = select(Course).where(Course.academy_id.in_(academy_ids), Course.revision_of_id.is_(None)
+                                ).order_by(Course.updated_at.desc())
     return list(db.session.scalars(stmt))
 
 
@@ -136,7 +138,7 @@ def pending_reviews() -> list[Course]:
 def following_lesson_id(lesson: Lesson) -> int | None:
     """The lesson after this one in its course (across modules), or None at the end."""
     order = (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
-             .where(Module.course_id == lesson.module.course_id)
+             .where(Module.course_id == lesson.module.course_id, is_current())
              .order_by(Module.position, Module.id, Lesson.position, Lesson.id))
     ids = list(db.session.scalars(order))
     index = ids.index(lesson.id)

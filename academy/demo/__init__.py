@@ -11,6 +11,7 @@ from academy.academies.models import Academy
 from academy.accounts import operations as account_ops
 from academy.curricula import operations as course_ops
 from academy.packages import operations as package_ops
+from academy.packages import revisions
 from academy.packages.archive import read_folder
 from academy.demo import activity, awards
 from academy.demo.data import (ACADEMIES, CERTIFICATE_DESIGNS, CERTIFICATE_POLICIES,
@@ -122,6 +123,6 @@ def load_curricula(reviewer) -> list:
     for folder in curricula_folders():
         course = package_ops.import_package(read_folder(folder))
         course_ops.publish_course(course)
-        course_ops.approve_sharing(course, reviewer)
+        revisions.approve_course(course, reviewer)
         courses.append(course)
     return courses

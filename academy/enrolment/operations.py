@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from academy import ratelimit
 from academy.audit import operations as audit
 from academy.curricula import policy as course_policy
-from academy.curricula.models import PUBLISHED, Course, Lesson, Module
+from academy.curricula.models import PUBLISHED, Course, Lesson, Module, is_current
 from academy.db import utcnow
 from academy.domain import DomainError
 from academy.enrolment.models import (ACTIVE, APPROVAL, CLOSED, COMPLETED, HOLDING_A_PLACE, KEY,
@@ -248,7 +248,7 @@ def on_completion(listener: Callable[[Enrolment], object]) -> None:
 def required_lessons(course_id: int) -> list[int]:
     """The lessons a course's completion asks for: every page read and every quiz passed."""
     stmt = (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
-            .where(Module.course_id == course_id))
+            .where(Module.course_id == course_id, is_current()))
     return list(db.session.scalars(stmt))
 
 

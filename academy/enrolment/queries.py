@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from academy.accounts.models import User
-from academy.curricula.models import Course, Lesson, Module
+from academy.curricula.models import Course, Lesson, Module, is_current
 from academy.enrolment.models import (HOLDING_A_PLACE, WAITLISTED, Enrolment, EnrolmentRules,
                                       LessonProgress)
 from academy.extensions import db
@@ -34,14 +34,14 @@ def required_counts(course_ids: set[int]) -> dict[int, int]:
     if not course_ids:
         return {}
     stmt = (select(Module.course_id, func.count(Lesson.id)).join(Lesson, Lesson.module_id == Module.id)
-            .where(Module.course_id.in_(course_ids)).group_by(Module.course_id))
+            .where(Module.course_id.in_(course_ids), is_current()).group_by(Module.course_id))
     return {course_id: n for course_id, n in db.session.execute(stmt)}
 
 
 def _required_lessons(course_ids):
     """SQL: the lessons of these courses (a subquery, so progress is read by lesson index)."""
     return (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
-            .where(Module.course_id.in_(course_ids)))
+            .where(Module.course_id.in_(course_ids), is_current()))
 
 
 def done_counts(user_id: int, course_ids: set[int]) -> dict[int, int]:
@@ -60,7 +60,7 @@ def done_counts(user_id: int, course_ids: set[int]) -> dict[int, int]:
 def done_lessons(user_id: int, course_id: int) -> set[int]:
     """The lessons of one course this person has done."""
     lessons = select(Lesson.id).join(Module, Module.id == Lesson.module_id).where(
-        Module.course_id == course_id)
+        Module.course_id == course_id, is_current())
     stmt = select(LessonProgress.lesson_id).where(LessonProgress.user_id == user_id,
                                                   LessonProgress.lesson_id.in_(lessons))
     return set(db.session.scalars(stmt))
@@ -129,7 +129,7 @@ def places_left(course_id: int, rules: EnrolmentRules) -> int | None:
 def progress_grid(course_id: int) -> dict[int, set[int]]:
     """The lessons each person has done in a course, in one query."""
     lessons = select(Lesson.id).join(Module, Module.id == Lesson.module_id).where(
-        Module.course_id == course_id)
+        Module.course_id == course_id, is_current())
     stmt = select(LessonProgress.user_id, LessonProgress.lesson_id).where(
         LessonProgress.lesson_id.in_(lessons))
     done: dict[int, set[int]] = {}

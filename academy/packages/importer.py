@@ -39,7 +39,7 @@ def create_course_from_package(data: CourseData, academy) -> Course:
                         texts=[ModuleText(locale=l, title=t) for l, t in module_data.titles.items()])
         course.modules.append(module)
         for lesson_position, lesson_data in enumerate(module_data.lessons, start=1):
-            lesson = _lesson(lesson_data, lesson_position)
+            lesson = new_lesson(lesson_data, lesson_position)
             module.lessons.append(lesson)
             if lesson_data.quiz:
                 quizzes.append((lesson, lesson_data.quiz))
@@ -50,12 +50,13 @@ def create_course_from_package(data: CourseData, academy) -> Course:
     _questions(course, data.bank, questions)
     db.session.flush()
     for lesson, quiz in quizzes:
-        _slots(lesson, quiz, questions, course.default_locale)
+        add_slots(lesson, quiz, questions, course.default_locale)
     db.session.flush()
     return course
 
 
-def _lesson(data, position: int) -> Lesson:
+def new_lesson(data, position: int) -> Lesson:
+    """A lesson (page or quiz) made from the package's data; its quiz's questions come after."""
     lesson = Lesson(slug=data.slug, position=position, kind=data.kind, minutes=data.minutes,
                     settings=dict(data.quiz.settings) if data.quiz else {})
     for locale, title in data.titles.items():
@@ -77,7 +78,7 @@ def _questions(course: Course, by_locale: dict[str, list[GiftQuestion]],
         made[question.ident] = row
 
 
-def _slots(lesson: Lesson, quiz: QuizData, questions: dict[str, Question], default: str) -> None:
+def add_slots(lesson: Lesson, quiz: QuizData, questions: dict[str, Question], default: str) -> None:
     """The quiz's slots as the package lists them; without a list, its file's questions in order
     (then the random draws of older packages), paged by the quiz's questions per page."""
     listed = quiz.slots

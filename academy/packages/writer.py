@@ -40,12 +40,15 @@ def _toml(values: dict, tables: dict[str, dict[str, str]]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _entry(position: int, lesson: Lesson) -> str:
-    return f"{position:02d}-{lesson.slug}" if lesson.kind == PAGE else lesson.slug
+def _entry(position: int, lesson: Lesson, numbered: bool) -> str:
+    return f"{position:02d}-{lesson.slug}" if lesson.kind == PAGE and numbered else lesson.slug
 
 
-def export_course(course_id: int) -> dict[str, bytes]:
-    """The package files of a course, keyed by their path inside the package folder."""
+def export_course(course_id: int, numbered: bool = True) -> dict[str, bytes]:
+    """The package files of a course, keyed by their path inside the package folder.
+
+    Unnumbered (`numbered=False`: `practice/cells.es.md`, not `02-practice/01-cells.es.md`), a
+    lesson keeps its paths when others are added or moved: versions compare file by file."""
     course = db.session.scalar(
         select(Course).where(Course.id == course_id).options(
             selectinload(Course.modules).selectinload(Module.lessons)))
@@ -53,7 +56,8 @@ def export_course(course_id: int) -> dict[str, bytes]:
                if lesson.kind != PAGE]
     layout = _layout(course.id, quizzes)
     files: dict[str, bytes] = {}
-    folders = [f"{i:02d}-{m.slug}" for i, m in enumerate(course.modules, start=1)]
+    folders = [f"{i:02d}-{m.slug}" if numbered else m.slug
+               for i, m in enumerate(course.modules, start=1)]
     files["course.toml"] = _toml(
         {"format": FORMAT, "slug": course.slug, "owner": course.academy.slug,
          "version": course.version, "default_locale": course.default_locale,
@@ -66,7 +70,7 @@ def export_course(course_id: int) -> dict[str, bytes]:
         if path is not None:
             files[f"files/{course_file.name}"] = path.read_bytes()
     for folder, module in zip(folders, course.modules):
-        entries = [_entry(i, lesson) for i, lesson in enumerate(module.lessons, start=1)]
+        entries = [_entry(i, lesson, numbered) for i, lesson in enumerate(module.lessons, start=1)]
         files[f"{folder}/module.toml"] = _toml(
             {"lessons": entries}, {"title": {t.locale: t.title for t in module.texts if t.title}})
         for entry, lesson in zip(entries, module.lessons):

@@ -26,11 +26,13 @@ from academy.quizzes.models import AttemptSlot, QuestionVersion
 from academy.domain import DomainError
 
 bp = Blueprint("quiz_editor", __name__, template_folder="templates")
+RANDOM = "random"  # the random draws' form: its fields must not share ids with the filters
 
 
-def _quiz(course_id: int, lesson_id: int):
-    """(course, quiz lesson), or 404 for anyone who may not author the course's quizzes."""
-    course = course_for_author(course_id)
+def _quiz(course_id: int, lesson_id: int, content: bool = True):
+    """(course, quiz lesson), or 404 for anyone who may not author the course's quizzes; with
+    `content`, SharedCourseLocked for a quiz that changes only in a revision."""
+    course = course_for_author(course_id, content)
     lesson = queries.quiz_lesson(course.id, lesson_id)
     if lesson is None or not policy.can_manage_quizzes(current_user, course):
         abort(404)
@@ -82,7 +84,8 @@ def questions(course_id: int, lesson_id: int, layout_form=None, random_form=None
         rows=dict(zip((slot.id for slot in placed), layout_form.rows)), words=words,
         excerpt=bank_queries.excerpt, finished=finished, unlocked=unlocked,
         layout_form=layout_form, filters=filters, picks=picks, add_form=AddQuestionsForm(),
-        random_form=random_form or AddRandomForm(formdata=None, categories=categories),
+        random_form=random_form or AddRandomForm(formdata=None, categories=categories,
+                                                 prefix=RANDOM),
         total_marks=sum(slot.mark for slot in placed),
         pages=len({slot.page for slot in placed})), status
 
@@ -158,7 +161,7 @@ def add_questions(course_id: int, lesson_id: int):
 def add_random(course_id: int, lesson_id: int):
     course, lesson = _quiz(course_id, lesson_id)
     categories = _categories(course)
-    form = AddRandomForm(categories=categories)
+    form = AddRandomForm(categories=categories, prefix=RANDOM)
     if not form.validate_on_submit():
         return questions(course.id, lesson.id, random_form=form, status=422)
     return _change(course, lesson, form, lambda: slots.add_random(
@@ -193,7 +196,7 @@ def _preview_slots(course: Course, lesson, seed: int, lang: str) -> list[Attempt
 @bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/preview")
 @login_required
 def preview(course_id: int, lesson_id: int):
-    course, lesson = _quiz(course_id, lesson_id)
+    course, lesson = _quiz(course_id, lesson_id, content=False)
     lang = _language(course)
     seed = request.args.get("seed", type=int)
     if seed is None or not 0 <= seed < 2 ** 62:

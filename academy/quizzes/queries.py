@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from academy.accounts.models import User
 from academy.cohorts.models import CohortMember
-from academy.curricula.models import QUIZ, Course, Lesson, Module
+from academy.curricula.models import QUIZ, Course, Lesson, Module, is_current
 from academy.quizzes.models import Question
 from academy.enrolment.models import HOLDING_A_PLACE, Enrolment
 from academy.extensions import db
@@ -49,13 +49,14 @@ def quiz_lesson(course_id: int, lesson_id: int) -> Lesson | None:
     """The quiz lesson of this course (None if the id names a page or another course's lesson)."""
     return db.session.scalar(
         select(Lesson).join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.id == lesson_id, Lesson.kind == QUIZ, Module.course_id == course_id))
+        .where(Lesson.id == lesson_id, Lesson.kind == QUIZ, Module.course_id == course_id,
+               is_current()))
 
 
 def quizzes_of(course_id: int) -> list[Lesson]:
     return list(db.session.scalars(
         select(Lesson).join(Module, Module.id == Lesson.module_id)
-        .where(Module.course_id == course_id, Lesson.kind == QUIZ)
+        .where(Module.course_id == course_id, Lesson.kind == QUIZ, is_current())
         .order_by(Module.position, Lesson.position)))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, select
 
 from academy.academies.models import Academy
 from academy.accounts.models import User
-from academy.curricula.models import Lesson, Module
+from academy.curricula.models import Lesson, Module, is_current
 from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment, LessonProgress
 from academy.extensions import db
 from academy.quizzes.models import FINISHED, Attempt, QuizResult
@@ -75,7 +75,7 @@ def _enrolments(scope: Scope):
 
 def _lessons_of(course_id: int):
     return select(Lesson.id).join(Module, Module.id == Lesson.module_id).where(
-        Module.course_id == course_id)
+        Module.course_id == course_id, is_current())
 
 
 def report_academies(course_id: int) -> list[Academy]:

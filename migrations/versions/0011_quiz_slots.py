@@ -17,6 +17,8 @@ import json
 from alembic import op
 import sqlalchemy as sa
 
+from academy.db import sqlite_foreign_keys_off
+
 
 revision = '0011'
 down_revision = '0010'
@@ -92,24 +94,15 @@ def upgrade():
 
     # SQLite drops a column by copying the table: with its foreign keys enforced, dropping the
     # old `questions` would delete the new slots (CASCADE) and unlink past attempts from their
-    # questions (SET NULL). The pragma only changes outside a transaction.
-    _sqlite_foreign_keys('OFF')
-    with op.batch_alter_table('questions', schema=None) as batch_op:
+    # questions (SET NULL).
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_questions_lesson_id'))
         batch_op.drop_constraint(batch_op.f('fk_questions_lesson_id_lessons'), type_='foreignkey')
         batch_op.drop_column('lesson_id')
-    _sqlite_foreign_keys('ON')
-
-
-def _sqlite_foreign_keys(state: str) -> None:
-    if op.get_bind().dialect.name == 'sqlite':
-        with op.get_context().autocommit_block():
-            op.execute(f'PRAGMA foreign_keys={state}')
 
 
 def downgrade():
-    _sqlite_foreign_keys('OFF')
-    with op.batch_alter_table('questions', schema=None) as batch_op:
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lesson_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_questions_lesson_id_lessons'), 'lessons',
                                     ['lesson_id'], ['id'], ondelete='SET NULL')
@@ -118,7 +111,6 @@ def downgrade():
     op.execute(
         "UPDATE questions SET lesson_id = (SELECT quiz_slots.lesson_id FROM quiz_slots "
         "WHERE quiz_slots.question_id = questions.id ORDER BY quiz_slots.id LIMIT 1)")
-    _sqlite_foreign_keys('ON')
     with op.batch_alter_table('quiz_attempt_slots', schema=None) as batch_op:
         batch_op.drop_column('mark')
     with op.batch_alter_table('quiz_slots', schema=None) as batch_op:

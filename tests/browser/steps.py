@@ -116,10 +116,20 @@ def add_module(page: Page, title: str) -> None:
 
 
 def add_lesson(page: Page, title: str) -> int:
-    """In the course editor: add a lesson to the last module, landing on its editor; its id."""
+    """In the course editor: add a page to the last module, landing on its editor; its id."""
+    return _add_to_last_module(page, title, "page")
+
+
+def add_quiz(page: Page, title: str) -> int:
+    """In the course editor: add a quiz to the last module, landing on its title and
+    introduction; its id."""
+    return _add_to_last_module(page, title, "quiz")
+
+
+def _add_to_last_module(page: Page, title: str, kind: str) -> int:
     form = page.locator("form.add-item:has(input[id^='new-lesson-'])").last
     form.locator("input[id^='new-lesson-']").fill(title)
-    form.locator("button[type=submit]").click()
+    form.locator(f"button[name=kind][value={kind}]").click()
     expect(page).to_have_url(re.compile(r"/authoring/lessons/\d+/texts/[a-z]{2}$"))
     expect(page.locator("#title")).to_have_value(title)
     return id_in(page.url, r"/authoring/lessons/(\d+)/")
@@ -178,3 +188,22 @@ def open_enrolment(page: Page, course_id: int) -> None:
     page.locator(f".page-head a.button[href='/authoring/courses/{course_id}/enrolment']").click()
     expect(page).to_have_url(re.compile(rf"/authoring/courses/{course_id}/enrolment$"))
     expect(page.locator("form[action$='/enrolment/rules']")).to_be_visible()
+
+
+def import_questions(page: Page, course_id: int, path, locale: str) -> None:
+    """In the question bank: import a GIFT file in one language into the bank (no quiz)."""
+    page.goto(f"/courses/{course_id}/questions/import")
+    page.locator("#upload").set_input_files(str(path))
+    page.locator("#locale").select_option(locale)
+    page.locator("main form button.primary[type=submit]").click()
+    page.locator("form[action$='/questions/import/apply'] button.primary").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+
+
+def approve_review(page: Page, course_id: int) -> None:
+    """As a coordinator: Reviews → the course → Approve."""
+    open_nav(page, "/reviews")
+    page.locator(f"main a[href='/reviews/{course_id}']").click()
+    page.locator("button[name=decision][value=approve]").click()
+    expect(page).to_have_url(re.compile(r"/reviews$"))
+    expect(page.locator(".flash-success")).to_be_visible()

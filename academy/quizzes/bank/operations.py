@@ -133,6 +133,14 @@ def _realigned(content: dict, default_words: dict, origins: list[int | None]) ->
     return {**content, "answers": answers}
 
 
+def replace_question(row: Question, category: str, spec: dict,
+                     contents: dict[str, dict]) -> bool:
+    """Give a question another category, structure and words (a new version if the current
+    one was used). Returns True when a used version was frozen and the next one started."""
+    row.category = category
+    return _change(row, spec, contents)
+
+
 def _change(row: Question, spec: dict, contents: dict[str, dict]) -> bool:
     """Set structure and words; a version used in an attempt is frozen first. True if so."""
     current = {text.locale: text.content for text in row.texts}

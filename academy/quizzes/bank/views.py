@@ -30,9 +30,10 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 # --- Lookups -----------------------------------------------------------------------------------
 
-def _course(course_id: int) -> Course:
-    """The course if the person runs its quizzes; 404 for anyone else."""
-    course = course_for_author(course_id)
+def _course(course_id: int, content: bool = False) -> Course:
+    """The course if the person runs its quizzes; 404 for anyone else. With `content`, its
+    questions must be open to changes (not a shared course's: SharedCourseLocked)."""
+    course = course_for_author(course_id, content)
     if not policy.can_manage_quizzes(current_user, course):
         abort(404)
     return course
@@ -111,7 +112,7 @@ def index(course_id: int):
 @bp.route("/courses/<int:course_id>/questions/move", methods=["POST"])
 @login_required
 def move(course_id: int):
-    course = _course(course_id)
+    course = _course(course_id, content=True)
     form = forms.MoveForm(question_ids=queries.question_ids_of(course.id),
                           categories=_categories(course))
     if form.validate_on_submit():
@@ -160,7 +161,7 @@ def _editor(course: Course, form: forms.QuestionForm, question: Question | None,
 @bp.route("/courses/<int:course_id>/questions/new/<qtype>", methods=["GET", "POST"])
 @login_required
 def create(course_id: int, qtype: str):
-    course = _course(course_id)
+    course = _course(course_id, content=True)
     if qtype not in forms.QTYPES:
         abort(404)
     from_quiz = _lesson(course, request.args.get("quiz", type=int))  # made from a quiz's page
@@ -202,7 +203,7 @@ def _flash_saved(course: Course, question: Question, is_new_version: bool) -> No
 @bp.route("/courses/<int:course_id>/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
 def edit(course_id: int, question_id: int):
-    course = _course(course_id)
+    course = _course(course_id, content=True)
     question = _question(course, question_id)
     locale = _locale(course)
     content = next((text.content for text in question.texts if text.locale == locale), {})
@@ -274,7 +275,7 @@ def preview(course_id: int, question_id: int):
 @bp.route("/courses/<int:course_id>/questions/<int:question_id>/duplicate", methods=["POST"])
 @login_required
 def duplicate(course_id: int, question_id: int):
-    course = _course(course_id)
+    course = _course(course_id, content=True)
     question = _question(course, question_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -287,7 +288,7 @@ def duplicate(course_id: int, question_id: int):
 @bp.route("/courses/<int:course_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(course_id: int, question_id: int):
-    course = _course(course_id)
+    course = _course(course_id, content=True)
     question = _question(course, question_id)
     form = ActionForm()
     if form.validate_on_submit():
@@ -326,7 +327,7 @@ def _preview_page(course: Course, plan, confirm, form, placement: int | None, lo
 @login_required
 def import_questions(course_id: int):
     """Step 1: check the file and show what would be imported, or every problem found."""
-    course = _course(course_id)
+    course = _course(course_id, content=True)
     form = _import_form(course)
     if not form.validate_on_submit():
         return render_template("bank/import.html", course=course, form=form), \
@@ -348,7 +349,7 @@ def import_questions(course_id: int):
 @login_required
 def apply_import(course_id: int):
     """Step 2: import the checked file, all of it or nothing."""
-    course = _course(course_id)
+    course = _course(course_id, content=True)
     confirm = forms.ConfirmQuestionImportForm()
     data = confirm.file_bytes()
     if not data or confirm.locale.data not in course.locales:
