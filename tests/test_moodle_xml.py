@@ -508,8 +508,8 @@ def _reason(data: bytes) -> tuple[int, str]:
     (_quiz(ESSAY, '<question type="cloze"><name><text>c</text></name>\n<questiontext><text>'
            '{1:SHORTANSWER:=Mandela}</text></questiontext></question>'), 4,
      "Moodle question type “cloze” is not supported."),
-    (_quiz('<question type="description"><questiontext><text>Read this</text></questiontext></question>'), 3,
-     "Moodle question type “description” is not supported."),
+    (_quiz('<question type="calculated"><questiontext><text>{a} + {b}?</text></questiontext></question>'), 3,
+     "Moodle question type “calculated” is not supported."),
     (_quiz('<question><questiontext><text>?</text></questiontext></question>'), 3, "A question has no type."),
     (_quiz('<question type="essay"><questiontext><text> </text></questiontext></question>'), 3,
      "The question has no text."),
@@ -610,3 +610,12 @@ def test_the_line_of_a_question_is_where_its_tag_opens():
 
 def test_gift_questions_are_never_case_sensitive():
     assert parse_gift("::s:: Who? {=Mandela}")[0].case_sensitive is False
+
+
+def test_a_description_is_read_as_text_between_questions():
+    [described] = parse_moodle_xml(_quiz(
+        '<question type="description"><name><text>caso</text></name>'
+        '<questiontext format="html"><text>&lt;p&gt;Read this case.&lt;/p&gt;</text></questiontext>'
+        '</question>'))
+    assert (described.qtype, described.text, described.answers) == (
+        "description", "<p>Read this case.</p>", [])

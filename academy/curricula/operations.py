@@ -246,12 +246,15 @@ def unpublish_course(course: Course, *, actor_id: int | None = None) -> None:
 # --- Sharing with the network ------------------------------------------------------------------
 
 def request_sharing(course: Course, *, actor_id: int | None = None) -> None:
-    """Ask a coordinator to share the course with the network (a new version if it was shared).
-    Raises DomainError when it is not published or already waiting."""
+    """Ask a coordinator to share the course with the network. Raises DomainError when it is
+    not published, already waiting, or already shared (it then changes through a revision)."""
     if course.status != PUBLISHED:
         raise DomainError(_l("Publish the course before sharing it with the network."))
     if course.review_status == REVIEW_PENDING:
         raise DomainError(_l("The course is already waiting for review."))
+    if course.is_shared:
+        raise DomainError(_l("The course is already shared with the network: change it "
+                             "through a new version."))
     if course.review_status == REVIEW_APPROVED:
         course.version += 1
     course.visibility = NETWORK

@@ -3,8 +3,9 @@
 Covers the whole format: `$CATEGORY:`, `::titles::`, `[html]`/`[markdown]`/`[plain]`/`[moodle]`
 text formats, comments, escapes (\\~ \\= \\# \\{ \\} \\: \\n), general (`####`) and per-answer (`#`)
 feedback, weights (`%50%`), single and multiple choice, true/false with feedback, short answer,
-numerical (value, value:tolerance, min..max, several graded answers), matching, essay, and
-missing-word questions (text on both sides of the answers). Problems carry their line number.
+numerical (value, value:tolerance, min..max, several graded answers), matching, essay,
+missing-word questions (text on both sides of the answers), and descriptions (text with no
+answer block: information shown between questions). Problems carry their line number.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ ESCAPABLE = "~=#{}:"
 _SENTINELS = {ch: chr(0xE000 + i) for i, ch in enumerate(ESCAPABLE)}
 _RESTORE = {v: k for k, v in _SENTINELS.items()}
 FORMATS = ("html", "markdown", "plain", "moodle")
+DESCRIPTION = "description"  # not a question: text shown between questions, worth no marks
 
 
 class GiftError(ValueError):
@@ -137,6 +139,10 @@ def _question(line: int, block: str, category: str) -> GiftQuestion:
     match = re.match(r"\[(\w+)\]", block)
     if match and match.group(1).lower() in FORMATS:
         text_format, block = match.group(1).lower(), block[match.end():].lstrip()
+    if "{" not in block and "}" not in block:  # Moodle's description: text, no answer
+        if not block:
+            raise GiftError(line, _l("The question has no text."))
+        return GiftQuestion(line, ident, category, DESCRIPTION, _restore(block), text_format)
     if block.count("{") != 1 or block.count("}") != 1 or block.index("{") > block.index("}"):
         raise GiftError(line, _l("Each question needs exactly one answer block in { }."))
     before, rest = block.split("{", 1)

@@ -36,6 +36,8 @@ def question_to_gift(ident: str, qtype: str, spec: dict, content: dict) -> str:
     fmt = content.get("format") or "moodle"
     head += f"[{fmt}]" if fmt != "moodle" else ""
     head += escape(content.get("text", ""))
+    if qtype == "description":  # no answer block at all
+        return head
     answers = _answers(qtype, spec, content)
     general = content.get("general_feedback")
     if general:

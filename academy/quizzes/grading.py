@@ -119,9 +119,12 @@ def grade_matching(content: dict, response: list[int | None] | None) -> float:
 
 
 def grade(qtype: str, spec: dict, content: dict, response) -> float | None:
-    """The fraction earned by a response (0..1), or None for an essay (graded by hand)."""
+    """The fraction earned by a response (0..1), or None for an essay (graded by hand); a
+    description asks nothing and earns nothing (it weighs nothing in the grade)."""
     if qtype == "essay":
         return None
+    if qtype == "description":
+        return 0.0
     if qtype == "single":
         return grade_single(spec, response)
     if qtype == "multiple":

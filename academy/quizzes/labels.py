@@ -15,4 +15,5 @@ QTYPE_LABELS = {
     "single": _l("Single choice"), "multiple": _l("Multiple choice"),
     "truefalse": _l("True/false"), "shortanswer": _l("Short answer"),
     "numerical": _l("Numerical"), "matching": _l("Matching"), "essay": _l("Essay"),
+    "description": _l("Description (text, no answer)"),
 }

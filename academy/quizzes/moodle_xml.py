@@ -2,8 +2,8 @@
 
 Both formats end as `GiftQuestion`s filled the way `parse_gift` fills them, so the rest of the app
 imports either through one path. Supported: multichoice (single or multiple), truefalse,
-shortanswer (`<usecase>` -> `case_sensitive`), numerical, matching and essay; other types are
-refused. Problems carry the line where their `<question>` starts.
+shortanswer (`<usecase>` -> `case_sensitive`), numerical, matching, essay and description (text
+shown between questions); other types are refused. Problems carry the line where their `<question>` starts.
 
 Choices made where Moodle XML says more than GIFT can hold:
 - Categories: `$course$/top/Foo/Bar` is stored as `Foo/Bar`: the context (`$course$`, `$module$`,
@@ -26,7 +26,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from lxml import etree
 
-from academy.quizzes.gift import Answer, GiftError, GiftQuestion, category_path
+from academy.quizzes.gift import DESCRIPTION, Answer, GiftError, GiftQuestion, category_path
 
 FORMATS = {"html": "html", "markdown": "markdown", "plain_text": "plain", "moodle_auto_format": "moodle"}
 _SPACE = re.compile(r"\s*")
@@ -227,5 +227,10 @@ def _essay(line: int, element: etree._Element, question: GiftQuestion) -> None:
     question.qtype = "essay"
 
 
+def _description(line: int, element: etree._Element, question: GiftQuestion) -> None:
+    question.qtype = DESCRIPTION
+
+
 _READERS = {"multichoice": _choice, "truefalse": _truefalse, "shortanswer": _shortanswer,
-            "numerical": _numerical, "matching": _matching, "essay": _essay}
+            "numerical": _numerical, "matching": _matching, "essay": _essay,
+            "description": _description}

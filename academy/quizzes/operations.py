@@ -250,9 +250,12 @@ def _total(attempt: Attempt) -> None:
     if None in fractions or not fractions:
         attempt.fraction = None
         return
-    marks = [slot.mark for slot in attempt.slots]
+    marks = [0.0 if slot.version.qtype == "description" else slot.mark for slot in attempt.slots]
     if not sum(marks):
-        marks = [1.0] * len(marks)
+        marks = [0.0 if slot.version.qtype == "description" else 1.0 for slot in attempt.slots]
+    if not sum(marks):  # descriptions only: nothing to grade
+        attempt.fraction = 0.0
+        return
     attempt.fraction = sum(f * m for f, m in zip(fractions, marks)) / sum(marks)
 
 

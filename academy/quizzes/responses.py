@@ -49,6 +49,8 @@ def _text(raw: str, limit: int) -> str | None:
 def read(qtype: str, order: list, items: int, form, position: int):
     """The stored response for one question from the submitted form. Raises AnswerRejected."""
     name = field_name(position)
+    if qtype == "description":
+        return None
     raw = (form.get(name) or "").replace("\r\n", "\n")
     if qtype == "single":
         return _shown_index(raw, order) if raw else None

@@ -135,7 +135,9 @@ def add_questions(lesson: Lesson, questions: list[Question], per_page: int) -> i
     new = [q for q in dict.fromkeys(questions) if q.id not in placed]
     _room(slots, len(new))
     for question in new:
-        _append(lesson, slots, per_page, question_id=question.id)
+        slot = _append(lesson, slots, per_page, question_id=question.id)
+        if question.qtype == "description":
+            slot.mark = 0.0  # information between questions earns nothing
     db.session.flush()
     return len(new)
 

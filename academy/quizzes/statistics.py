@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Float, String, case, cast, func, select
 
+from academy.quizzes.gift import DESCRIPTION
 from academy.quizzes.models import Question
 from academy.extensions import db
 from academy.quizzes.models import FINISHED, Attempt, AttemptSlot, QuestionVersion
@@ -79,9 +80,11 @@ def _histogram(lesson_id: int) -> list[int]:
 def _question_sums(lesson_id: int):
     """Per question: n, Σx, Σx², Σy, Σy², Σxy, fully right; x the score on the question, y the
     mean score on the attempt's other questions."""
+    asked = QuestionVersion.qtype != DESCRIPTION  # text between questions is not a question
     sizes = (select(AttemptSlot.attempt_id, func.count().label("n"))
              .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
-             .where(*_graded_attempts(lesson_id))  # this quiz's attempts, not every quiz's
+             .join(QuestionVersion, QuestionVersion.id == AttemptSlot.version_id)
+             .where(*_graded_attempts(lesson_id), asked)  # this quiz's attempts only
              .group_by(AttemptSlot.attempt_id).subquery())
     x = cast(AttemptSlot.fraction, Float)
     rest = (cast(Attempt.fraction, Float) * sizes.c.n - x) / func.nullif(sizes.c.n - 1, 0)
@@ -90,7 +93,8 @@ def _question_sums(lesson_id: int):
                    func.sum(x * rest), func.sum(case((x >= 0.9999, 1), else_=0)))
             .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
             .join(sizes, sizes.c.attempt_id == Attempt.id)
-            .where(*_graded_attempts(lesson_id), AttemptSlot.fraction.is_not(None))
+            .join(QuestionVersion, QuestionVersion.id == AttemptSlot.version_id)
+            .where(*_graded_attempts(lesson_id), AttemptSlot.fraction.is_not(None), asked)
             .group_by(AttemptSlot.question_id))
     return db.session.execute(stmt).all()
 

@@ -68,9 +68,17 @@ def course_editor(page):
     expect(page.locator("ol.outline.editable")).to_be_visible()
 
 
+def revision_editor(page):
+    """The demo course is shared with the network: its authors write in its revision."""
+    course_editor(page)
+    page.locator("#revision form button, #revision a.button").first.click()
+    expect(page.locator("#revision")).to_be_visible()
+    expect(page.locator("ol.outline.editable li.row .locale-links").first).to_be_visible()
+
+
 def lesson_editor_with_preview(page):
     """The English text of a lesson beside the Spanish one, after pressing Preview."""
-    course_editor(page)
+    revision_editor(page)
     page.locator("ol.outline li.row .locale-links a[lang=en]").first.click()
     expect(page.locator("section.reference")).to_be_visible()
     page.locator("#body").fill("## Preview\n\nA **bold** word, a [link](https://example.org) "
@@ -79,8 +87,27 @@ def lesson_editor_with_preview(page):
     expect(page.locator("#live-preview strong")).to_have_text("bold")
 
 
+def quiz_questions(page):
+    """A quiz's questions page (in the revision): slots, the bank picker, random draws."""
+    revision_editor(page)
+    page.locator("ol.outline a[href$='/questions']").first.click()
+    expect(page.locator("table.slots")).to_be_visible()
+
+
+def quiz_preview(page):
+    quiz_questions(page)
+    page.locator("nav.subnav a[href$='/preview']").click()
+    expect(page.locator("fieldset.question").first).to_be_visible()
+
+
+def revision_changes(page):
+    revision_editor(page)
+    page.locator("#revision a[href$='/changes']").click()
+    expect(page.locator("main h1")).to_be_visible()
+
+
 def course_texts_in_english(page):
-    course_editor(page)
+    revision_editor(page)
     page.locator("main a[href$='/texts/en'][href*='/authoring/courses/']").click()
     expect(page.locator("section.reference")).to_be_visible()
     expect(page.locator("main form[lang=en]")).to_be_visible()
@@ -130,7 +157,8 @@ def package_import_with_problems(page):
 
 
 PAGES = [catalogue, course_page, course_page_anonymous, lesson_page, my_courses, course_editor,
-         lesson_editor_with_preview, course_texts_in_english, reviews_list, review_page_with_error,
+         lesson_editor_with_preview, course_texts_in_english, revision_editor, quiz_questions,
+         quiz_preview, revision_changes, reviews_list, review_page_with_error,
          package_import_with_problems]
 
 

@@ -94,7 +94,13 @@ def question_bank(new_page) -> Page:
 
 
 def question_editor(new_page) -> Page:
-    page = question_bank(new_page)
+    """A question of the demo course, edited in the course's revision (the course is shared)."""
+    page = _signed_in(new_page, "es.instructor")
+    open_nav(page, "/authoring")
+    page.locator("main table a[href^='/authoring/courses/']").filter(
+        has_text="Mandela").first.click()
+    page.locator("#revision form button, #revision a.button").first.click()
+    page.locator("main a[href$='/questions']").first.click()
     page.locator("main table td a[href*='/questions/']").first.click()
     expect(page.locator("main form")).to_be_visible()
     return page

@@ -272,7 +272,7 @@ def test_an_uploaded_image_shows_in_the_lesson(page, tmp_path):
     row = page.locator(f"#files tr:has(a[href='/courses/{course_id}/files/{picture.name}'])")
     expect(row.locator("code")).to_have_text(f"![…](files/{picture.name})")
 
-    page.locator(f"a[href$='/authoring/lessons/{lesson_id}/texts/es']").click()
+    page.locator(f"ol.outline .locale-links a[href$='/authoring/lessons/{lesson_id}/texts/es']").click()
     save_lesson(page, body=f"Mire el esquema:\n\n![Esquema del módulo](files/{picture.name})")
     page.locator("p.breadcrumb a").click()
     page.locator(f"a.button[href='/courses/{course_id}']").click()  # "See as a reader"
