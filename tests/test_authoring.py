@@ -28,7 +28,7 @@ def coordinator(create_user):
 
 def _new_course(client, **fields):
     data = {"title": "Registros con dignidad", "slug": "registros", "summary": "Cómo registrar.",
-            "default_locale": "es", "locales": ["es", "en"], "hours": "6", "tags": "searches, human-rights",
+            "default_locale": "es", "locales": ["es", "en"], "hours": "1", "tags": "searches, human-rights",
             **fields}
     return post_form(client, "/authoring/courses/new", data, headers=EN)
 

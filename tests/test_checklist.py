@@ -59,3 +59,17 @@ def test_texts_missing_in_a_language_are_listed_with_where_to_write_them(author,
     assert "2 texts missing in English" in page
     lesson = course.modules[1].lessons[0]
     assert f'href="/authoring/lessons/{lesson.id}/texts/en"' in page
+
+
+def test_hours_a_certificate_prints_must_come_from_the_lessons_and_quizzes(author, course):
+    from academy.authoring.checklist import hours_range, study_minutes
+
+    assert study_minutes(course) == 40  # 15 + 15 minutes of pages, a 10-minute quiz
+    assert hours_range(course) == (1, 2)
+    course.hours = 11
+    db.session.commit()
+    page = author.get(f"/authoring/courses/{course.id}", headers=EN).get_data(as_text=True)
+    assert ("The course says 11 hours, which certificates print, but its lessons and quizzes "
+            "take 40 minutes: give from 1 to 2 hours.") in page
+    assert "Sharing with the network needs these fixed first:" in _share(author, course).get_data(
+        as_text=True)

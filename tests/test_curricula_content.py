@@ -84,3 +84,21 @@ def _right_response(version, content):
     if version.qtype == "matching":
         return list(range(len(content["answers"])))
     return None
+
+
+@pytest.mark.parametrize("folder", COURSES, ids=[p.name for p in COURSES])
+def test_reading_times_match_the_lessons_and_the_hours_match_the_times(app_ctx, folder, academy):
+    """At a careful study pace (120 words a minute) each page takes what it says, give or take
+    rounding up to 5 minutes; the hours certificates print come from those times."""
+    from academy.authoring.checklist import hours_range
+    from academy.packages import operations as package_ops
+
+    data = read_package(read_folder(folder))
+    for module in data.modules:
+        for lesson in module.lessons:
+            if lesson.kind == "page":
+                words = len(lesson.bodies[data.default_locale].split())
+                assert words / 120 <= lesson.minutes <= words / 120 + 5, (lesson.slug, words)
+    course = package_ops.import_package(read_folder(folder), academy=academy)
+    low, high = hours_range(course)
+    assert low <= course.hours <= high

@@ -4,10 +4,12 @@ questions than their random draws need, lessons without an estimated time.
 
 Missing translations and times are warnings; what would leave trainees in front of nothing (a
 text missing in the course's default language, an empty module, an empty quiz, random draws
-from a category that cannot fill them) blocks sharing with the network.
+from a category that cannot fill them), and hours that the lessons' and quizzes' times do not
+bear out (certificates print them), block sharing with the network.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -19,6 +21,7 @@ from sqlalchemy import func, select
 from academy.curricula.models import PAGE, Course, best_text
 from academy.extensions import db
 from academy.i18n import current_locale
+from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import Question, QuizSlot
 
 MAX_LINKS = 8  # empty fields linked per language
@@ -122,12 +125,38 @@ def _quizzes(course: Course, result: Checklist) -> None:
                     category=category, held=max(left, 0)), url, True))
 
 
+def study_minutes(course: Course) -> int:
+    """The time the course's lessons and quizzes take: each page's estimate, and each quiz's
+    estimate or time limit, whichever is longer."""
+    return sum(lesson.minutes if lesson.kind == PAGE else
+               max(lesson.minutes, quiz_settings.read(lesson.settings).time_limit_minutes)
+               for module in course.modules for lesson in module.lessons)
+
+
+def hours_range(course: Course) -> tuple[int, int]:
+    """The hours a certificate may print: the study time rounded up to whole hours, and one
+    more (an author rounds up, never invents)."""
+    low = math.ceil(study_minutes(course) / 60)
+    return low, low + 1
+
+
+def _hours(course: Course, result: Checklist) -> None:
+    low, high = hours_range(course)
+    if not low <= course.hours <= high:
+        result.findings.append(Finding(_l(
+            "The course says %(hours)d hours, which certificates print, but its lessons and "
+            "quizzes take %(minutes)d minutes: give from %(low)d to %(high)d hours.",
+            hours=course.hours, minutes=study_minutes(course), low=low, high=high),
+            url_for("authoring.course", course_id=course.id, _anchor="settings-title"), True))
+
+
 def checklist(course: Course) -> Checklist:
     """Everything worth checking before the course is published or shared (a few queries)."""
     result = Checklist()
     _missing_texts(course, result)
     _outline(course, result)
     _quizzes(course, result)
+    _hours(course, result)
     return result
 
 
