@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.academies.views import bp as academies_bp
     from academy.authoring import revisions as _revisions  # noqa: F401 - registers its views
     from academy.authoring import sharing as _sharing  # noqa: F401 - registers its views
+    from academy.authoring import topics as _topics  # noqa: F401 - registers its views
     from academy.authoring import views as _authoring  # noqa: F401 - registers its views
     from academy.authoring.blueprint import bp as authoring_bp
     from academy.catalog.views import bp as catalog_bp

@@ -116,6 +116,7 @@ def academies_create(slug, country, default_locale, names) -> None:
 def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
     from academy.academies.queries import academy_by_slug
     from academy.curricula import operations as course_ops
+    from academy.curricula import topics
     from academy.packages import operations as package_ops
     from academy.packages.archive import ArchiveError, read_folder, read_zip
     from academy.packages.data import PackageInvalid
@@ -137,7 +138,11 @@ def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
         raise click.ClickException(f"the package has problems; nothing was imported:\n{report}")
     if publish:
         course_ops.publish_course(course)
+    suggested = topics.suggest_topics(course.tags, None)
     db.session.commit()
+    if suggested:
+        click.echo("Topics suggested to the coordinators (not yet in the network's vocabulary): "
+                   + ", ".join(suggested))
     click.echo(f"Imported {course.slug} into {course.academy.slug}.")
 
 

@@ -93,6 +93,9 @@ ROUTES: dict[str, Access] = {
     "catalog.course_file": Access(READERS, values={"course_id": "shared_course",
                                                    "name": "diagram.png"}, denied=404),
     "authoring.reviews": Access({COORDINATOR}),
+    "authoring.topics_index": Access({COORDINATOR}),
+    **{f"authoring.{name}": Access({COORDINATOR}, method, {"slug": "topic"})
+       for name, method in (("edit_topic", "GET"), ("delete_topic", "POST"))},
     "authoring.review": Access({COORDINATOR}, values={"course_id": "pending_course"}),
     "catalog.course": Access(PUBLIC, values={"course_id": "shared_course"}),
     # Lessons and files of the shared course: its own academy's authors, coordinators, and the
@@ -280,6 +283,9 @@ def world(app_ctx, create_academy, create_user):
     revisions.approve_course(shared_here, people[COORDINATOR])
     revision = revisions.start_revision(shared_here)
     adopted = package_ops.adopt_course(shared, here)
+    from academy.curricula import topics
+
+    topics.save_topic("human-rights", {"en": "Human rights"}, approve=True)
     shared.version = shared.approved_version = shared.version + 1  # a newer version since
     db.session.commit()
     objects = {"academy": here.id, "draft_file": draft_file.id, "person": create_user(academy=here, roles=["trainee"]).id,
@@ -288,7 +294,8 @@ def world(app_ctx, create_academy, create_user):
                "draft_module": draft.modules[0].id, "draft_lesson": draft.modules[0].lessons[0].id,
                "pending_course": pending.id, "cover": shared.cover_filename,
                "draft_enrolment": pending_enrolment.id, "cohort": cohort.id,
-               "shared_here": shared_here.id, "revision": revision.id, "adopted": adopted.id}
+               "shared_here": shared_here.id, "revision": revision.id, "adopted": adopted.id,
+               "topic": "human-rights"}
     objects.update(_quiz_objects(shared, draft, people[TRAINEE]))
     objects.update(_certificate_objects(here, shared, people))
     assert logos.logo_path(here.logo_filename) is not None

@@ -98,3 +98,27 @@ class PackageForm(FlaskForm):
 class UploadForm(FlaskForm):
     upload = FileField(_l("Image or document"), validators=[FileRequired(_l("Choose a file."))],
                        description=_l("PNG, JPEG, GIF, WebP, PDF or office documents, at most 10 MB."))
+
+
+class TopicForm(FlaskForm):
+    """A topic of the network's vocabulary: its short name and its name in each language."""
+
+    slug = StringField(_l("Short name"), validators=[Length(max=64, message=_MAX)],
+                       description=_l("Lower-case letters, digits and hyphens, as courses and "
+                                      "packages write it, e.g. human-rights."),
+                       render_kw={"autocapitalize": "none", "spellcheck": "false"})
+    name_es = StringField(_l("Name in Spanish"), validators=[Length(max=80, message=_MAX)])
+    name_pt = StringField(_l("Name in Portuguese"), validators=[Length(max=80, message=_MAX)])
+    name_fr = StringField(_l("Name in French"), validators=[Length(max=80, message=_MAX)])
+    name_en = StringField(_l("Name in English"), validators=[Length(max=80, message=_MAX)])
+    name_it = StringField(_l("Name in Italian"), validators=[Length(max=80, message=_MAX)])
+    is_approved = BooleanField(_l("Approved: shown to everyone with these names"))
+
+    def names(self) -> dict[str, str]:
+        return {code: self[f"name_{code}"].data or "" for code in ("es", "pt", "fr", "en", "it")}
+
+    def fill(self, topic) -> None:
+        self.slug.data, self.is_approved.data = topic.slug, topic.is_approved
+        for code, name in topic.names.items():
+            if f"name_{code}" in self:
+                self[f"name_{code}"].data = name

@@ -9,7 +9,7 @@ from academy.academies.models import Academy
 from academy.authoring.blueprint import bp
 from academy.authoring.forms import PackageForm, ReviewForm
 from academy.curricula.lookups import course_for_author
-from academy.curricula import operations, policy, queries
+from academy.curricula import operations, policy, queries, topics
 from academy.authoring.checklist import refuse_unready
 from academy.authoring.revisions import readable_changes
 from academy.packages import operations as package_ops
@@ -98,8 +98,12 @@ def import_package():
             db.session.rollback()
             problems = error.problems
         else:
+            suggested = topics.suggest_topics(course.tags, current_user.id)
             db.session.commit()
             flash(_("The course has been imported as a draft."), "success")
+            if suggested:
+                flash(_("Topics the network's vocabulary did not have yet, suggested to the "
+                        "coordinators: %(topics)s", topics=", ".join(suggested)), "info")
             return redirect(url_for("authoring.course", course_id=course.id))
     return render_template("authoring/import.html", form=form, problems=problems,
                            academy=academy), 422 if problems else 200
@@ -125,7 +129,8 @@ def adopt(course_id: int):
 def reviews():
     if not policy.can_review_sharing(current_user):
         abort(403)
-    return render_template("authoring/reviews.html", courses=queries.pending_reviews())
+    return render_template("authoring/reviews.html", courses=queries.pending_reviews(),
+                           suggested=sum(1 for topic in topics.vocabulary() if not topic.is_approved))
 
 
 @bp.route("/reviews/<int:course_id>", methods=["GET", "POST"])

@@ -12,12 +12,12 @@ from academy.authoring.forms import (CourseTextForm, CoverForm, parse_tags, Less
                                      UploadForm)
 from academy.curricula.lookups import (course_for_author, lesson_for_author, locale_of,
                                        module_for_author)
-from academy.curricula import operations, policy, queries
+from academy.curricula import operations, policy, queries, topics
 from academy.curricula.files import files_base
 from academy.curricula.files import MAX_FILE_BYTES
 from academy.curricula.models import PAGE, QUIZ, Course, best_text
 from academy.curricula.rendering import render_markdown
-from academy.authoring.checklist import checklist
+from academy.authoring.checklist import checklist, hours_range, study_minutes
 from academy.packages import revisions
 from academy.packages.upstream import upstream_of
 from academy.domain import DomainError
@@ -55,26 +55,34 @@ def create_course():
         title=form.title.data, summary=form.summary.data or ""))
     if done:
         course = done.value
+        topics.suggest_topics(course.tags, current_user.id)
         db.session.commit()
         flash(_("The course has been created as a draft."), "success")
         return redirect(url_for("authoring.course", course_id=course.id))
     return render_template("authoring/course_new.html", form=form, academy=academy)
 
 
-@bp.route("/authoring/courses/<int:course_id>")
-@login_required
-def course(course_id: int):
-    course = course_for_author(course_id)
+def _course_page(course: Course, settings: CoverForm, status: int = 200):
+    """The course editor: its state, checklist, outline, files and settings."""
     outline = queries.course_outline(course.id)
-    settings = CoverForm(obj=course, formdata=None)
-    settings.tags.data = ", ".join(course.tags)
     original = db.session.get(Course, course.revision_of_id) if course.revision_of_id else None
+    low, high = hours_range(outline)
     return render_template("authoring/course.html", course=outline, settings=settings,
                            status=queries.translation_status(outline), action_form=ActionForm(),
                            new_item=NewItemForm(formdata=None), reviews=queries.reviews_of(course.id),
                            upload=UploadForm(formdata=None), locked=policy.is_locked(course),
                            original=original, revision=revisions.revision_of(course.id),
-                           upstream=upstream_of(course), checks=checklist(outline))
+                           upstream=upstream_of(course), checks=checklist(outline),
+                           study_minutes=study_minutes(outline), hours=(low, high)), status
+
+
+@bp.route("/authoring/courses/<int:course_id>")
+@login_required
+def course(course_id: int):
+    course = course_for_author(course_id)
+    settings = CoverForm(obj=course, formdata=None)
+    settings.tags.data = ", ".join(course.tags)
+    return _course_page(course, settings)
 
 
 @bp.route("/authoring/courses/<int:course_id>/settings", methods=["POST"])
@@ -86,17 +94,14 @@ def settings(course_id: int):
         db.session.commit()
         flash(_("The course settings have been saved."), "success")
         return redirect(url_for("authoring.course", course_id=course.id))
-    outline = queries.course_outline(course.id)
-    return render_template("authoring/course.html", course=outline, settings=form,
-                           status=queries.translation_status(outline), action_form=ActionForm(),
-                           new_item=NewItemForm(formdata=None),
-                           reviews=queries.reviews_of(course.id), upload=UploadForm(formdata=None)), 422
+    return _course_page(course, form, 422)
 
 
 def _save_settings(course, form: CoverForm) -> None:
     operations.update_course_settings(course, default_locale=form.default_locale.data,
                                       locales=form.locales.data, hours=form.hours.data or 0,
                                       tags=parse_tags(form.tags.data))
+    topics.suggest_topics(course.tags, current_user.id)
     upload = form.cover.data
     operations.set_course_cover(course, upload.read() if upload else None,
                                 remove=form.remove_cover.data)

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
+from academy.curricula import topics
 from academy.forms import by_label, choices
 from academy.i18n import country_name, locale_choices
 
@@ -26,4 +27,5 @@ class CatalogFilterForm(FlaskForm):
         self.country.choices = by_label(
             ((c, country_name(c, locale)) for c in facets["countries"]), _l("All countries"))
         self.language.choices = choices([("", _l("All languages")), *locale_choices()])
-        self.tag.choices = choices([("", _l("All topics")), *((t, t) for t in facets["tags"])])
+        self.tag.choices = by_label(topics.names_of(facets["tags"], locale).items(),
+                                    _l("All topics"))

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from academy.catalog.forms import CatalogFilterForm
 from academy import images
-from academy.curricula import files, policy, queries
+from academy.curricula import files, policy, queries, topics
 from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.db import utcnow
@@ -66,7 +66,8 @@ def course(course_id: int):
         places_left=enrolment_queries.places_left(course.id, rules),
         position=enrolment_queries.waiting_position(enrolment)
         if enrolment is not None and enrolment.status == "waitlisted" else None,
-        done=enrolment_queries.done_lessons(current_user.id, course.id) if enrolment else set())
+        done=enrolment_queries.done_lessons(current_user.id, course.id) if enrolment else set(),
+        course_topics=topics.sorted_by_name(course.tags, current_locale()))
 
 
 @bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>")

@@ -122,6 +122,25 @@ class CourseTag(db.Model):
     tag: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
+class Topic(db.Model):
+    """A topic of the network's vocabulary: the slug courses are tagged with, and its name in
+    each language. Coordinators keep the vocabulary; an unknown slug that an author or a package
+    uses is a suggestion until a coordinator names and approves it."""
+
+    __tablename__ = "topics"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    names: Mapped[dict] = mapped_column(JSON, default=dict)  # locale -> name
+    is_approved: Mapped[bool] = mapped_column(default=False)
+    suggested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def name_in(self, locale: str) -> str:
+        """The name in `locale`, else in English, else in any language, else the slug."""
+        return next((self.names[code] for code in (locale, "en", *sorted(self.names))
+                     if self.names.get(code)), self.slug)
+
+
 class CourseText(db.Model):
     __tablename__ = "course_texts"
 

@@ -10,12 +10,14 @@ from academy.academies import operations as academy_ops
 from academy.academies.models import Academy
 from academy.accounts import operations as account_ops
 from academy.curricula import operations as course_ops
+from academy.curricula import topics
 from academy.packages import operations as package_ops
 from academy.packages import revisions
 from academy.packages.archive import read_folder
 from academy.demo import activity, awards
 from academy.demo.data import (ACADEMIES, CERTIFICATE_DESIGNS, CERTIFICATE_POLICIES,
-                               DEMO_PASSWORD, GRADUATE_COHORT, GRADUATES, NETWORK_STAFF, PEOPLE)
+                               DEMO_PASSWORD, GRADUATE_COHORT, GRADUATES, NETWORK_STAFF, PEOPLE,
+                               TOPICS)
 from academy.extensions import db
 
 
@@ -118,7 +120,10 @@ def curricula_folders() -> list[Path]:
 
 
 def load_curricula(reviewer) -> list:
-    """Import, publish and share every package of courses/ (as approved by the coordinator)."""
+    """Import, publish and share every package of courses/ (as approved by the coordinator),
+    with the network's names for their topics."""
+    for slug, names in TOPICS.items():
+        topics.save_topic(slug, names, approve=True)
     courses = []
     for folder in curricula_folders():
         course = package_ops.import_package(read_folder(folder))

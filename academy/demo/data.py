@@ -88,6 +88,40 @@ GRADUATES = {
     "pe": ["Yanet Ccori Huamán", "Edwin Ñahui Quispe", "Lucero Sánchez Ríos"],
 }
 # The cohort's name in each academy's language.
+# The network's vocabulary for the demo curricula's topics, approved by its coordinator.
+TOPICS = {
+    "alternatives": {"es": "Alternativas a la prisión", "pt": "Alternativas à prisão",
+                     "fr": "Alternatives à l'incarcération", "en": "Alternatives to imprisonment",
+                     "it": "Alternative al carcere"},
+    "probation": {"es": "Libertad condicional y probatoria", "pt": "Liberdade condicional",
+                  "fr": "Probation", "en": "Probation", "it": "Messa alla prova"},
+    "reintegration": {"es": "Reinserción", "pt": "Reinserção", "fr": "Réinsertion",
+                      "en": "Reintegration", "it": "Reinserimento"},
+    "community-sanctions": {"es": "Penas en la comunidad", "pt": "Penas na comunidade",
+                            "fr": "Peines en milieu ouvert", "en": "Community sanctions",
+                            "it": "Misure di comunità"},
+    "standards": {"es": "Normas internacionales", "pt": "Normas internacionais",
+                  "fr": "Normes internationales", "en": "International standards",
+                  "it": "Norme internazionali"},
+    "security": {"es": "Seguridad", "pt": "Segurança", "fr": "Sécurité", "en": "Security",
+                 "it": "Sicurezza"},
+    "intelligence": {"es": "Inteligencia penitenciaria", "pt": "Inteligência prisional",
+                     "fr": "Renseignement pénitentiaire", "en": "Prison intelligence",
+                     "it": "Intelligence penitenziaria"},
+    "violence-prevention": {"es": "Prevención de la violencia", "pt": "Prevenção da violência",
+                            "fr": "Prévention de la violence", "en": "Violence prevention",
+                            "it": "Prevenzione della violenza"},
+    "dynamic-security": {"es": "Seguridad dinámica", "pt": "Segurança dinâmica",
+                         "fr": "Sécurité dynamique", "en": "Dynamic security",
+                         "it": "Sicurezza dinamica"},
+    "risk-assessment": {"es": "Evaluación de riesgos", "pt": "Avaliação de riscos",
+                        "fr": "Évaluation des risques", "en": "Risk assessment",
+                        "it": "Valutazione del rischio"},
+    "human-rights": {"es": "Derechos humanos", "pt": "Direitos humanos",
+                     "fr": "Droits de l'homme", "en": "Human rights", "it": "Diritti umani"},
+    "daily-practice": {"es": "Práctica diaria", "pt": "Prática diária", "fr": "Pratique quotidienne",
+                       "en": "Daily practice", "it": "Pratica quotidiana"},
+}
 GRADUATE_COHORT = {"es": "Promoción 2026", "pt": "Turma de 2026", "fr": "Promotion 2026",
                    "it": "Corso 2026", "en": "2026 intake"}
 # Certificate settings of the demo courses (by slug) and designs of two academies.

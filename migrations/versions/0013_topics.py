@@ -1,0 +1,37 @@
+"""Topics: the network's vocabulary of course topics, with a name in each language
+
+Courses stay tagged with slugs (as packages carry them); each slug may have a topic with its names,
+approved by a coordinator, or waiting as a suggestion. The slugs courses already use become
+suggestions, named after themselves until a coordinator names them.
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-06 05:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0013'
+down_revision = '0012'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('topics',
+    sa.Column('slug', sa.String(length=64), nullable=False),
+    sa.Column('names', sa.JSON(), nullable=False),
+    sa.Column('is_approved', sa.Boolean(), nullable=False),
+    sa.Column('suggested_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['suggested_by_id'], ['users.id'], name=op.f('fk_topics_suggested_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('slug', name=op.f('pk_topics'))
+    )
+    op.execute("INSERT INTO topics (slug, names, is_approved, created_at) "
+               "SELECT DISTINCT tag, '{}', false, CURRENT_TIMESTAMP FROM course_tags")
+
+
+def downgrade():
+    op.drop_table('topics')
