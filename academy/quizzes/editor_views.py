@@ -99,18 +99,23 @@ def _change(course, lesson, form, change, done_message: str | None = None):
         change()
     except DomainError as error:
         db.session.rollback()
-        if not show_domain_error(form, error):
+        shown_with = _form_slot(form)
+        if shown_with is None or not show_domain_error(form, error):
             flash(str(error.message), "error")
             return _back(course, lesson, lang)
-        return questions(course.id, lesson.id, **{_form_slot(form): form}, status=422)
+        return questions(course.id, lesson.id, **{shown_with: form}, status=422)
     db.session.commit()
     if done_message:
         flash(done_message, "success")
     return _back(course, lesson, lang, form.unlocked.data == "1")
 
 
-def _form_slot(form) -> str:
-    return "layout_form" if isinstance(form, QuizLayoutForm) else "random_form"
+def _form_slot(form) -> str | None:
+    """The questions page's argument that shows this form again with its errors (None: the
+    form has no field to show an error at)."""
+    if isinstance(form, QuizLayoutForm):
+        return "layout_form"
+    return "random_form" if isinstance(form, AddRandomForm) else None
 
 
 @bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/questions", methods=["POST"])

@@ -207,3 +207,19 @@ def approve_review(page: Page, course_id: int) -> None:
     page.locator("button[name=decision][value=approve]").click()
     expect(page).to_have_url(re.compile(r"/reviews$"))
     expect(page.locator(".flash-success")).to_be_visible()
+
+
+def coordinator_approves(page: Page, course_id: int) -> None:
+    """The network coordinator signs in and approves the course waiting for review."""
+    page.goto("/")
+    sign_in(page, "coordinator")
+    approve_review(page, course_id)
+
+
+def find_in_catalogue(page: Page, username: str, query: str) -> None:
+    """Someone signs in, searches the catalogue and opens the one course it finds."""
+    page.goto("/")
+    sign_in(page, username)
+    open_nav(page, "/courses")
+    search_catalogue(page, q=query)
+    catalogue_links(page).click()

@@ -125,6 +125,14 @@ def _course_waiting_for_review(page) -> int:
     return course_id
 
 
+def topics_page(page):
+    """The coordinators' vocabulary of topics, reached from the reviews."""
+    _signed_in(page, "coordinator")
+    open_nav(page, "/reviews")
+    page.locator(".page-head a[href='/topics']").click()
+    expect(page.locator("main table")).to_be_visible()
+
+
 def reviews_list(page):
     course_id = _course_waiting_for_review(page)
     expect(page.locator(f"main a[href='/reviews/{course_id}']")).to_be_visible()
@@ -158,7 +166,7 @@ def package_import_with_problems(page):
 
 PAGES = [catalogue, course_page, course_page_anonymous, lesson_page, my_courses, course_editor,
          lesson_editor_with_preview, course_texts_in_english, revision_editor, quiz_questions,
-         quiz_preview, revision_changes, reviews_list, review_page_with_error,
+         quiz_preview, revision_changes, topics_page, reviews_list, review_page_with_error,
          package_import_with_problems]
 
 

@@ -8,10 +8,9 @@ import secrets
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import (add_lesson, add_module, add_quiz, approve_review,
-                                 catalogue_links, create_course, enrol, id_in, import_questions,
-                                 open_nav, publish_and_share, save_lesson, search_catalogue,
-                                 sign_in)
+from tests.browser.steps import (add_lesson, add_module, add_quiz, coordinator_approves,
+                                 create_course, enrol, find_in_catalogue, id_in, import_questions,
+                                 publish_and_share, save_lesson, sign_in)
 
 
 def _gift(words: dict[str, str], category: str, count: int, prefix: str) -> str:
@@ -91,17 +90,10 @@ def test_an_instructor_writes_a_quiz_and_a_trainee_of_another_academy_takes_it(n
     author.goto(f"/authoring/courses/{course_id}")
     publish_and_share(author)
 
-    reviewer = new_page(locale="es-ES")
-    reviewer.goto("/")
-    sign_in(reviewer, "coordinator")
-    approve_review(reviewer, course_id)
+    coordinator_approves(new_page(locale="es-ES"), course_id)
 
     trainee = new_page(locale="pt-PT")
-    trainee.goto("/")
-    sign_in(trainee, "pt.trainee2")
-    open_nav(trainee, "/courses")
-    search_catalogue(trainee, q=f"Evaluaciones {tag}")
-    catalogue_links(trainee).click()
+    find_in_catalogue(trainee, "pt.trainee2", f"Evaluaciones {tag}")
     expect(trainee).to_have_url(re.compile(rf"/courses/{course_id}$"))
     enrol(trainee)
     trainee.locator(f"ol.outline a[href$='/quizzes/{quiz_id}']").click()

@@ -8,9 +8,9 @@ import secrets
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import (add_lesson, add_module, approve_review, catalogue_links,
-                                 create_course, enrol, id_in, open_nav, publish_and_share,
-                                 save_lesson, search_catalogue, sign_in)
+from tests.browser.steps import (add_lesson, add_module, coordinator_approves, create_course,
+                                 enrol, find_in_catalogue, id_in, open_nav, publish_and_share,
+                                 save_lesson, sign_in)
 
 
 def test_a_shared_lesson_changes_only_when_the_coordinator_approves_the_revision(new_page):
@@ -25,16 +25,10 @@ def test_a_shared_lesson_changes_only_when_the_coordinator_approves_the_revision
     author.goto(f"/authoring/courses/{course_id}")
     publish_and_share(author)
     reviewer = new_page(locale="es-ES")
-    reviewer.goto("/")
-    sign_in(reviewer, "coordinator")
-    approve_review(reviewer, course_id)
+    coordinator_approves(reviewer, course_id)
 
     trainee = new_page(locale="fr-FR")
-    trainee.goto("/")
-    sign_in(trainee, "fr.trainee2")
-    open_nav(trainee, "/courses")
-    search_catalogue(trainee, q=f"Visitas {tag}")
-    catalogue_links(trainee).click()
+    find_in_catalogue(trainee, "fr.trainee2", f"Visitas {tag}")
     enrol(trainee)
     lesson_url = f"/courses/{course_id}/lessons/{lesson_id}"
     trainee.goto(lesson_url)
