@@ -61,6 +61,7 @@ def test_quizzes_keep_their_questions_and_random_draws_as_slots(tmp_path):
                 "visibility, version, hours, created_at, updated_at) VALUES "
                 "(1, 1, 'c', 'es', '[\"es\"]', 'draft', 'academy', 1, 0, '2026-01-01', '2026-01-01')")
             run("INSERT INTO modules (id, course_id, slug, position) VALUES (1, 1, 'm', 1)")
+            run("INSERT INTO course_tags (course_id, tag) VALUES (1, 'human-rights')")
             run("INSERT INTO lessons (id, module_id, slug, position, kind, minutes, settings) "
                 "VALUES (1, 1, 'q', 1, 'quiz', 0, :settings)",
                 settings='{"questions_per_page": 2, "draw_category": "extra", "draw_count": 2,'
@@ -85,6 +86,9 @@ def test_quizzes_keep_their_questions_and_random_draws_as_slots(tmp_path):
             settings = run("SELECT settings FROM lessons WHERE id = 1").scalar()
             settings = settings if isinstance(settings, dict) else json.loads(settings)
             assert settings == {"questions_per_page": 2, "pass_mark": 60}
+            # Revision 0013: the slugs in use wait in the vocabulary as suggestions.
+            assert [tuple(row) for row in run("SELECT slug, is_approved FROM topics")] == [
+                ("human-rights", False)]
             db.session.remove()
             db.engine.dispose()
     finally:

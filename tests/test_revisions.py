@@ -264,3 +264,23 @@ def test_an_adopted_copy_takes_the_new_version_where_it_did_not_change_the_same_
     assert copy.source_version == 4 and upstream_of(copy) is None
     assert body(first_page(copy)).strip() == "Nuestra versión, adaptada a Chile."
     assert body(copy.modules[1].lessons[0]).strip() == "Celdas: versión 4."
+
+
+def test_a_shared_quiz_keeps_its_settings_and_only_its_dates_change_in_place(
+        client, login_as, shared, instructor):
+    from academy.quizzes import queries as quiz_queries
+
+    quiz = quiz_queries.quizzes_of(shared.id)[0]
+    before = dict(quiz.settings)
+    login_as(instructor)
+    path = f"/courses/{shared.id}/quizzes/{quiz.id}/settings"
+    page = client.get(path, headers=EN).get_data(as_text=True)
+    assert "its quiz settings change in a new version of the course" in page
+    assert 'name="time_limit_minutes"' not in page
+    response = post(client, path, {"opens_at": "2027-01-10T09:00", "closes_at": "2027-01-20T18:00",
+                                   "time_limit_minutes": "1", "pass_mark": "5"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    quiz = quiz_queries.quizzes_of(shared.id)[0]
+    assert quiz.settings["opens_at"].startswith("2027-01-10T09:00")
+    assert {k: quiz.settings[k] for k in before} == before  # time limit and pass mark as approved

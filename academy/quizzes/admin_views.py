@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from academy.accounts import queries as account_queries
 from academy.audit import operations as audit
+from academy.curricula import policy as curricula_policy
 from academy.curricula.lookups import course_for_author
 from academy.curricula.files import files_base
 from academy.cohorts import queries as cohort_queries
@@ -21,7 +22,8 @@ from academy.i18n import current_locale
 from academy.quizzes.statistics import quiz_statistics
 from academy.charts import bar_chart
 from academy.quizzes import display, operations, policy, queries, statistics_tables
-from academy.quizzes.forms import EssayGradeForm, OverrideForm, QuizSettingsForm, RegradeForm
+from academy.quizzes.forms import (EssayGradeForm, OverrideForm, QuizDatesForm, QuizSettingsForm,
+                                   RegradeForm)
 from academy.quizzes.models import QuizOverride
 from academy.spreadsheets import table_response
 
@@ -36,9 +38,12 @@ def _quiz(course_id: int, lesson_id: int):
     return course, lesson
 
 
-def _settings_form(course: Course, lesson, formdata=None) -> QuizSettingsForm:
+def _settings_form(course: Course, lesson, formdata=None) -> QuizDatesForm:
+    """The whole settings form; only the dates for a course shared with the network (its
+    other settings are content, changed in a revision)."""
     settings = queries.effective_settings(lesson, None)
-    form = QuizSettingsForm(formdata=formdata, obj=settings if formdata is None else None)
+    kind = QuizDatesForm if curricula_policy.is_locked(course) else QuizSettingsForm
+    form = kind(formdata=formdata, obj=settings if formdata is None else None)
     if formdata is None:
         for name in ("opens_at", "closes_at"):
             value = getattr(settings, name)
@@ -52,6 +57,7 @@ def _settings_page(course, lesson, form, override_form=None, status: int = 200):
     cohorts = [cohort for cohort, _n in cohort_queries.cohorts_of(course.academy_id)]
     return render_template(
         "quizzes/settings.html", course=course, lesson=lesson, form=form, overrides=overrides,
+        locked=curricula_policy.is_locked(course), settings=queries.effective_settings(lesson, None),
         people=people, cohort_names={c.id: c.name for c in cohorts}, action_form=ActionForm(),
         override_form=override_form or OverrideForm(formdata=None, cohorts=cohorts,
                                                  prefix="override")), status
@@ -69,7 +75,8 @@ def edit_settings(course_id: int, lesson_id: int):
 def save_settings(course_id: int, lesson_id: int):
     course, lesson = _quiz(course_id, lesson_id)
     form = _settings_form(course, lesson, request.form)
-    if not run(form, lambda: operations.save_settings(lesson, form.settings())):
+    if not run(form, lambda: operations.save_settings(lesson, form.settings()) if isinstance(
+            form, QuizSettingsForm) else operations.save_dates(lesson, **form.dates())):
         return _settings_page(course, lesson, form, status=400)
     db.session.commit()
     flash(_("The quiz settings are saved."), "success")

@@ -25,9 +25,17 @@ def _when(field):
     return field.data.replace(tzinfo=timezone.utc) if field.data else None
 
 
-class QuizSettingsForm(FlaskForm):
+class QuizDatesForm(FlaskForm):
+    """When the quiz opens and closes: the course's run, not its content."""
+
     opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], description=UTC_HINT)
     closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], description=UTC_HINT)
+
+    def dates(self) -> dict:
+        return {"opens_at": _when(self.opens_at), "closes_at": _when(self.closes_at)}
+
+
+class QuizSettingsForm(QuizDatesForm):
     time_limit_minutes = _whole(_l("Time limit in minutes (0: none)"), "time_limit_minutes",
                                 _l("Give a number of minutes from 0 to 1440."))
     grace_minutes = _whole(_l("Grace period in minutes"), "grace_minutes",
@@ -57,8 +65,7 @@ class QuizSettingsForm(FlaskForm):
             "time_limit_minutes", "attempts", "pass_mark", "grading_method", "questions_per_page",
             "grace_minutes", "review_score", "review_feedback", "review_answers")}
         return QuizSettings(**values, shuffle_questions=bool(self.shuffle_questions.data),
-                            shuffle_choices=bool(self.shuffle_choices.data),
-                            opens_at=_when(self.opens_at), closes_at=_when(self.closes_at))
+                            shuffle_choices=bool(self.shuffle_choices.data), **self.dates())
 
 
 class OverrideForm(FlaskForm):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -385,6 +386,13 @@ def save_settings(lesson: Lesson, settings: QuizSettings) -> None:
     if settings.questions_per_page != before:
         slots.repaginate(lesson.id, settings.questions_per_page)
     db.session.flush()
+
+
+def save_dates(lesson: Lesson, *, opens_at, closes_at) -> None:
+    """Set only when the quiz opens and closes (the other settings stay). Raises QuizRefused
+    when the dates are the wrong way round (nothing is written then)."""
+    current = quiz_settings.read(lesson.settings)
+    save_settings(lesson, replace(current, opens_at=opens_at, closes_at=closes_at))
 
 
 def add_override(lesson: Lesson, *, user_id: int | None, cohort_id: int | None,

@@ -9,6 +9,8 @@ Revises: 0012
 Create Date: 2026-12-06 05:00:00
 
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -29,8 +31,16 @@ def upgrade():
     sa.ForeignKeyConstraint(['suggested_by_id'], ['users.id'], name=op.f('fk_topics_suggested_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('slug', name=op.f('pk_topics'))
     )
-    op.execute("INSERT INTO topics (slug, names, is_approved, created_at) "
-               "SELECT DISTINCT tag, '{}', false, CURRENT_TIMESTAMP FROM course_tags")
+    bind = op.get_bind()
+    tags = sa.table('course_tags', sa.column('tag', sa.String))
+    topics = sa.table('topics', sa.column('slug', sa.String), sa.column('names', sa.JSON),
+                      sa.column('is_approved', sa.Boolean),
+                      sa.column('created_at', sa.DateTime(timezone=True)))
+    used = [tag for (tag,) in bind.execute(sa.select(tags.c.tag).distinct())]
+    if used:
+        now = datetime.now(timezone.utc)
+        bind.execute(topics.insert(), [{'slug': tag, 'names': {}, 'is_approved': False,
+                                        'created_at': now} for tag in used])
 
 
 def downgrade():
