@@ -163,6 +163,19 @@ def test_a_removed_lesson_keeps_its_history_and_leaves_the_course(app_ctx, share
     assert db.session.scalar(select(func.count()).select_from(LessonProgress).where(
         LessonProgress.lesson_id == gone.id)) == 1
 
+    # A later version may bring back a lesson of the same short name: a new lesson.
+    again = _revision_of(course, instructor)
+    course_ops.add_lesson(again.modules[0], "Why")
+    again.modules[0].lessons[-1].slug = db.session.get(Lesson, gone.id).slug.split("-removed-")[0]
+    course_ops.set_lesson_text(again.modules[0].lessons[-1], "es", title="Por qué", body="Otra vez.")
+    db.session.flush()
+    revisions.request_review(again)
+    revisions.approve_revision(again, coordinator)
+    db.session.commit()
+    db.session.expire_all()
+    back = db.session.get(Course, shared.id).modules[0].lessons[-1]
+    assert back.id != gone.id and body(back).strip() == "Otra vez."
+
 
 def test_a_changed_question_used_in_attempts_gets_a_new_version(app_ctx, shared, instructor,
                                                                 coordinator):

@@ -246,12 +246,17 @@ def _set_outline(course: Course, data: CourseData) -> list[tuple[Lesson, object]
                 _update_lesson(lesson, module, lesson_data, lesson_position, data.locales)
             if lesson_data.quiz is not None:
                 quizzes.append((lesson, lesson_data.quiz))
-    for lesson in lessons.values():
-        if lesson.id not in kept:
-            lesson.removed_at = now
-    for module in modules.values():
-        module.removed_at = now
+    for item in [lesson for lesson in lessons.values() if lesson.id not in kept] + \
+            list(modules.values()):
+        _remove(item, now)
     return quizzes
+
+
+def _remove(item, now) -> None:
+    """Hide a module or lesson the new version no longer has, keeping it for its history; its
+    short name is freed, so a later version may use it again."""
+    item.removed_at = now
+    item.slug = f"{item.slug[:40]}-removed-{item.id}"
 
 
 def _update_lesson(lesson: Lesson, module: Module, data, position: int, locales) -> None:
