@@ -432,6 +432,7 @@ def test_a_description_shows_as_information_without_an_answer(client, login_as, 
     assert 'class="question-information"' in page and "tres de la madrugada" in page
     position = next(s.position for s in attempt.slots if s.version.qtype == "description")
     assert f'name="q{position}"' not in page
+    assert "Question 8" in page and "Question 9" not in page  # the information takes no number
     summary = client.get(f"/attempts/{attempt.id}/summary", headers=EN).get_data(as_text=True)
     assert f"#question-{position}" not in summary
 

@@ -297,3 +297,12 @@ def test_a_shared_quiz_keeps_its_settings_and_only_its_dates_change_in_place(
     quiz = quiz_queries.quizzes_of(shared.id)[0]
     assert quiz.settings["opens_at"].startswith("2027-01-10T09:00")
     assert {k: quiz.settings[k] for k in before} == before  # time limit and pass mark as approved
+
+
+def test_a_shared_courses_question_bank_is_read_only_and_says_where_to_change_it(
+        client, login_as, shared, instructor):
+    login_as(instructor)
+    page = client.get(f"/courses/{shared.id}/questions", headers=EN).get_data(as_text=True)
+    assert "its questions change in a new version of the course" in page
+    assert "/questions/new" not in page and 'id="move-form"' not in page
+    assert "/questions/export" in page  # reading and exporting stay open

@@ -41,6 +41,7 @@ class ShownQuestion:
     right_answer: list[str] = field(default_factory=list)
     comment: str = ""
     mark: float = 1.0  # what the question is worth in the attempt's grade
+    number: int = 0  # as trainees read it: descriptions between questions are not counted
 
 
 def _html(text: str, fmt: str, files_base: str | None) -> Markup:
@@ -164,3 +165,13 @@ def _numerical_text(shape: dict) -> str:
 
 def _plain(text: str) -> str:
     return str(Markup(text).striptags())
+
+
+def question_numbers(slots) -> dict[int, int]:
+    """The number trainees read for each question, by position: descriptions take none."""
+    numbers, count = {}, 0
+    for slot in slots:
+        if slot.version.qtype != "description":
+            count += 1
+            numbers[slot.position] = count
+    return numbers

@@ -209,11 +209,14 @@ def preview(course_id: int, lesson_id: int):
     made = _preview_slots(course, lesson, seed, lang)
     page_count = max((slot.page for slot in made), default=1)
     page = min(max(request.args.get("page", 1, type=int), 1), page_count)
+    numbers = display.question_numbers(made)
     shown = []
     for slot in made:
         if slot.page == page:
             content, shown_lang = queries.words_of(slot.version, lang, course.default_locale)
-            shown.append(display.show(slot, content, shown_lang, files_base(course)))
+            question = display.show(slot, content, shown_lang, files_base(course))
+            question.number = numbers.get(slot.position, 0)
+            shown.append(question)
     text, _text_lang = best_text(lesson.texts, lang, course.default_locale)
     introduction = render_markdown(text.body, files_base(course)) \
         if text is not None and text.body.strip() and page == 1 else None

@@ -113,12 +113,14 @@ def _shown(attempt: Attempt, course: Course, page: int | None, given=None, probl
            review: policy.Review | None = None):
     """The questions of one page (or all), as answered; with `review`, what its rules show."""
     base = files_base(course)
+    numbers = display.question_numbers(attempt.slots)
     shown = []
     for slot in attempt.slots:
         if page is not None and slot.page != page:
             continue
         content, lang = queries.words_of(slot.version, attempt.locale, course.default_locale)
         question = display.show(slot, content, lang, base, (given or {}).get(slot.position))
+        question.number = numbers.get(slot.position, 0)
         question.error = (problems or {}).get(slot.position)
         if review is not None:
             display.add_review(question, slot, content, review, base)

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
+from academy.curricula import policy as curricula_policy
 from academy.curricula.lookups import course_for_author
 from academy.curricula.files import files_base
 from academy.curricula.models import Course, best_text
@@ -106,7 +107,8 @@ def index(course_id: int):
     move_form = forms.MoveForm(formdata=None, categories=[name for name, _ in categories if name])
     return render_template("bank/index.html", course=course, bank=bank, filters=filters,
                            categories=categories, quiz_titles=dict(quizzes),
-                           move_form=move_form, action_form=ActionForm())
+                           move_form=move_form, action_form=ActionForm(),
+                           locked=curricula_policy.is_locked(course))
 
 
 @bp.route("/courses/<int:course_id>/questions/move", methods=["POST"])
