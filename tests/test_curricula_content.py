@@ -90,7 +90,7 @@ def _right_response(version, content):
 def test_reading_times_match_the_lessons_and_the_hours_match_the_times(app_ctx, folder, academy):
     """At a careful study pace (120 words a minute) each page takes what it says, give or take
     rounding up to 5 minutes; the hours certificates print come from those times."""
-    from academy.authoring.checklist import hours_range
+    from academy.authoring.checklist import hours_range, study_minutes
     from academy.packages import operations as package_ops
 
     data = read_package(read_folder(folder))
@@ -100,5 +100,5 @@ def test_reading_times_match_the_lessons_and_the_hours_match_the_times(app_ctx, 
                 words = len(lesson.bodies[data.default_locale].split())
                 assert words / 120 <= lesson.minutes <= words / 120 + 5, (lesson.slug, words)
     course = package_ops.import_package(read_folder(folder), academy=academy)
-    low, high = hours_range(course)
+    low, high = hours_range(study_minutes(course))
     assert low <= course.hours <= high

@@ -217,7 +217,7 @@ def test_one_question_serves_two_quizzes(app_ctx, course, quiz):
     second = Lesson(slug="repaso", kind=QUIZ, position=9, module=course.modules[1])
     db.session.add(second)
     db.session.flush()
-    slots.add_questions(second, [question(course, "p-q2")], 5)
+    slots.add_questions(second, [question(course, "p-q2")])
     assert slots.quiz_ids_of_questions([question(course, "p-q2").id]) == {
         question(course, "p-q2").id: sorted([quiz.id, second.id])}
     bank_ops.delete_question(question(course, "p-q2"))
@@ -264,9 +264,9 @@ def test_marks_weigh_the_attempts_grade(app_ctx, course, quiz, learner):
 def test_random_slots_never_repeat_a_question_and_skip_an_empty_category(app_ctx, course, quiz):
     for n in range(3):
         new_bank_question(course, f"extra-{n}")
-    slots.add_random(quiz, "extra", 3, 5, ["extra"])
-    slots.add_random(quiz, "extra", 1, 5, ["extra"])  # a fourth draw: the category is spent
-    slots.add_questions(quiz, [question(course, "extra-0")], 5)  # and one is placed too
+    slots.add_random(quiz, "extra", 3, ["extra"])
+    slots.add_random(quiz, "extra", 1, ["extra"])  # a fourth draw: the category is spent
+    slots.add_questions(quiz, [question(course, "extra-0")])  # and one is placed too
     for seed in range(20):
         drawn = [entry.question.ident for entry in slots.draw(quiz, course.id,
                                                                random.Random(seed))]
@@ -329,11 +329,12 @@ def test_slots_marks_pages_random_draws_and_bank_questions_travel_in_packages(
     spare = new_bank_question(original, "spare-1", "extra")
     new_bank_question(original, "spare-2", "extra")
     second = Lesson(slug="repaso", kind=QUIZ, position=9, module=original.modules[1],
+                    settings={"questions_per_page": 1},
                     texts=[LessonText(locale="es", title="Repaso", body="Antes de **empezar**.")])
     db.session.add(second)
     db.session.flush()
-    slots.add_questions(second, [question(original, "p-q3"), spare], 1)
-    slots.add_random(second, "extra", 1, 1, ["extra"])
+    slots.add_questions(second, [question(original, "p-q3"), spare])
+    slots.add_random(second, "extra", 1, ["extra"])
     slots.set_marks(second, {slots.slots_of(second.id)[0].id: 2.5})
     slots.toggle_page_break(quiz, slots.slots_of(quiz.id)[0].id)
     files = export_course(original.id)

@@ -38,6 +38,8 @@ class Finding:
 class Checklist:
     findings: list[Finding] = field(default_factory=list)
     missing: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # locale -> links
+    minutes: int = 0  # the study time of the lessons and quizzes
+    hours: tuple[int, int] = (0, 1)  # the hours the course may state, from `minutes`
 
     @property
     def blockers(self) -> list[Finding]:
@@ -48,7 +50,7 @@ class Checklist:
         return not self.findings and not any(self.missing.values())
 
 
-def _name(item, course: Course) -> str:
+def readable_name(item, course: Course) -> str:
     """A module's or lesson's title in the reader's language (else the course's), or its slug."""
     found, _locale = best_text(item.texts, current_locale(), course.default_locale)
     return found.title if found else item.slug
@@ -66,14 +68,14 @@ def _missing_texts(course: Course, result: Checklist) -> None:
                           url_for("authoring.course_texts", course_id=course.id, locale=locale)))
         for module in course.modules:
             if not _title(module.texts, locale):
-                links.append((_name(module, course), url_for("authoring.module_texts", module_id=module.id,
-                                                   locale=locale)))
+                links.append((readable_name(module, course), url_for(
+                    "authoring.module_texts", module_id=module.id, locale=locale)))
             for lesson in module.lessons:
                 text = next((t for t in lesson.texts if t.locale == locale), None)
                 empty = text is None or not text.title.strip() or (
                     lesson.kind == PAGE and not text.body.strip())
                 if empty:
-                    links.append((_name(lesson, course), url_for("authoring.lesson_texts",
+                    links.append((readable_name(lesson, course), url_for("authoring.lesson_texts",
                                                        lesson_id=lesson.id, locale=locale)))
         result.missing[locale] = links
         if links and locale == course.default_locale:
@@ -86,12 +88,12 @@ def _outline(course: Course, result: Checklist) -> None:
     for module in course.modules:
         if not module.lessons:
             result.findings.append(Finding(
-                _l("The module “%(name)s” has no lessons.", name=_name(module, course)),
+                _l("The module “%(name)s” has no lessons.", name=readable_name(module, course)),
                 url_for("authoring.course", course_id=course.id, _anchor="outline"), True))
         for lesson in module.lessons:
             if not lesson.minutes:
                 result.findings.append(Finding(
-                    _l("“%(name)s” has no estimated time.", name=_name(lesson, course)),
+                    _l("“%(name)s” has no estimated time.", name=readable_name(lesson, course)),
                     url_for("authoring.lesson_texts", lesson_id=lesson.id,
                             locale=course.default_locale)))
 
@@ -112,7 +114,7 @@ def _quizzes(course: Course, result: Checklist) -> None:
         url = url_for("quiz_editor.questions", course_id=course.id, lesson_id=quiz.id)
         if not mine:
             result.findings.append(Finding(
-                _l("The quiz “%(name)s” has no questions.", name=_name(quiz, course)), url, True))
+                _l("The quiz “%(name)s” has no questions.", name=readable_name(quiz, course)), url, True))
         wanted = Counter(drawn for drawn, _placed in mine if drawn is not None)
         for category, count in sorted(wanted.items()):
             # a draw never repeats a question the quiz already shows
@@ -121,7 +123,7 @@ def _quizzes(course: Course, result: Checklist) -> None:
             if left < count:
                 result.findings.append(Finding(_l(
                     "The quiz “%(name)s” draws %(wanted)d random questions from “%(category)s”, "
-                    "which has %(held)d left to draw.", name=_name(quiz, course), wanted=count,
+                    "which has %(held)d left to draw.", name=readable_name(quiz, course), wanted=count,
                     category=category, held=max(left, 0)), url, True))
 
 
@@ -133,20 +135,21 @@ def study_minutes(course: Course) -> int:
                for module in course.modules for lesson in module.lessons)
 
 
-def hours_range(course: Course) -> tuple[int, int]:
-    """The hours a certificate may print: the study time rounded up to whole hours, and one
+def hours_range(minutes: int) -> tuple[int, int]:
+    """The hours a certificate may print for a study time: rounded up to whole hours, and one
     more (an author rounds up, never invents)."""
-    low = math.ceil(study_minutes(course) / 60)
+    low = math.ceil(minutes / 60)
     return low, low + 1
 
 
 def _hours(course: Course, result: Checklist) -> None:
-    low, high = hours_range(course)
+    result.minutes = study_minutes(course)
+    result.hours = low, high = hours_range(result.minutes)
     if not low <= course.hours <= high:
         result.findings.append(Finding(_l(
             "The course says %(hours)d hours, which certificates print, but its lessons and "
             "quizzes take %(minutes)d minutes: give from %(low)d to %(high)d hours.",
-            hours=course.hours, minutes=study_minutes(course), low=low, high=high),
+            hours=course.hours, minutes=result.minutes, low=low, high=high),
             url_for("authoring.course", course_id=course.id, _anchor="settings-title"), True))
 
 

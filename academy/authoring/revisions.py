@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.authoring.blueprint import bp
-from academy.authoring.checklist import refuse_unready
+from academy.authoring.checklist import readable_name, refuse_unready
 from academy.curricula import policy
 from academy.curricula.lookups import SharedCourseLocked, course_for_author
-from academy.curricula.models import Course, best_text
+from academy.curricula.models import Course
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.i18n import current_locale
 from academy.packages import diff, revisions
 from academy.packages.upstream import take_changes, upstream_of
 from academy.packages.data import PackageInvalid
@@ -49,7 +48,8 @@ def start_revision(course_id: int):
     return redirect(url_for("authoring.course", course_id=revision.id))
 
 
-def _package_problems(error: PackageInvalid) -> str:
+def package_problems(error: PackageInvalid) -> str:
+    """The first problems of a package that could not be read, as one line."""
     return " ".join(str(problem) for problem in error.problems[:5])
 
 
@@ -66,7 +66,7 @@ def request_revision_review(course_id: int):
         flash(str(error.message), "error")
     except PackageInvalid as error:
         db.session.rollback()
-        flash(_("Fix these first: %(problems)s", problems=_package_problems(error)), "error")
+        flash(_("Fix these first: %(problems)s", problems=package_problems(error)), "error")
     else:
         db.session.commit()
         flash(_("A network coordinator will review the changes before the network sees them."),
@@ -88,19 +88,20 @@ def readable_changes(revision: Course) -> tuple[list[diff.FileChange], dict[str,
     """What the revision changes in its shared course, and the titles of the modules and
     lessons they name (by short name), in the reader's language."""
     original = db.session.get(Course, revision.revision_of_id)
-    names: dict[str, str] = {}
-    for course in (original, revision):
-        for module in course.modules:
-            names[module.slug] = text_in(module.texts, course)
-            for lesson in module.lessons:
-                names[lesson.slug] = text_in(lesson.texts, course)
     return diff.changes(revisions.package_text(original.id),
-                        revisions.package_text(revision.id)), names
+                        revisions.package_text(revision.id)), _names(original, revision)
 
 
-def text_in(texts, course: Course) -> str:
-    found, _locale = best_text(texts, current_locale(), course.default_locale)
-    return found.title if found else ""
+def _names(*courses: Course) -> dict[str, str]:
+    """The readable names of the modules and lessons of these courses, by short name (the
+    later courses' names win)."""
+    names: dict[str, str] = {}
+    for course in courses:
+        for module in course.modules:
+            names[module.slug] = readable_name(module, course)
+            for lesson in module.lessons:
+                names[lesson.slug] = readable_name(lesson, course)
+    return names
 
 
 @bp.route("/authoring/courses/<int:course_id>/changes")
@@ -128,13 +129,8 @@ def upstream(course_id: int):
     found = upstream_of(course)
     if found is None:
         abort(404)
-    names = {}
-    for each in (found.source, course):
-        for module in each.modules:
-            names[module.slug] = text_in(module.texts, each)
-            for lesson in module.lessons:
-                names[lesson.slug] = text_in(lesson.texts, each)
-    return render_template("authoring/upstream.html", course=course, found=found, names=names,
+    return render_template("authoring/upstream.html", course=course, found=found,
+                           names=_names(found.source, course),
                            locked=policy.is_locked(course))
 
 
@@ -151,7 +147,7 @@ def take_upstream(course_id: int):
     except PackageInvalid as error:
         db.session.rollback()
         flash(_("The changes could not be merged: %(problems)s",
-                problems=_package_problems(error)), "error")
+                problems=package_problems(error)), "error")
         return redirect(url_for("authoring.course", course_id=course.id))
     db.session.commit()
     flash(_("Parts of your copy that now follow the new version: %(taken)s. Parts you had "

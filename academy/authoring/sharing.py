@@ -11,7 +11,7 @@ from academy.authoring.forms import PackageForm, ReviewForm
 from academy.curricula.lookups import course_for_author
 from academy.curricula import operations, policy, queries, topics
 from academy.authoring.checklist import refuse_unready
-from academy.authoring.revisions import readable_changes
+from academy.authoring.revisions import package_problems, readable_changes
 from academy.packages import operations as package_ops
 from academy.packages import revisions
 from academy.curricula.models import Course
@@ -150,7 +150,7 @@ def review(course_id: int):
             show_domain_error(form, error) or flash(str(error.message), "error")
         except PackageInvalid as error:
             db.session.rollback()
-            flash(" ".join(str(problem) for problem in error.problems[:5]), "error")
+            flash(package_problems(error), "error")
         else:
             db.session.commit()
             flash(message, "success")

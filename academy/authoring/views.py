@@ -17,7 +17,7 @@ from academy.curricula.files import files_base
 from academy.curricula.files import MAX_FILE_BYTES
 from academy.curricula.models import PAGE, QUIZ, Course, best_text
 from academy.curricula.rendering import render_markdown
-from academy.authoring.checklist import checklist, hours_range, study_minutes
+from academy.authoring.checklist import checklist
 from academy.packages import revisions
 from academy.packages.upstream import upstream_of
 from academy.domain import DomainError
@@ -66,14 +66,13 @@ def _course_page(course: Course, settings: CoverForm, status: int = 200):
     """The course editor: its state, checklist, outline, files and settings."""
     outline = queries.course_outline(course.id)
     original = db.session.get(Course, course.revision_of_id) if course.revision_of_id else None
-    low, high = hours_range(outline)
+    checks = checklist(outline)
     return render_template("authoring/course.html", course=outline, settings=settings,
                            status=queries.translation_status(outline), action_form=ActionForm(),
                            new_item=NewItemForm(formdata=None), reviews=queries.reviews_of(course.id),
                            upload=UploadForm(formdata=None), locked=policy.is_locked(course),
                            original=original, revision=revisions.revision_of(course.id),
-                           upstream=upstream_of(course), checks=checklist(outline),
-                           study_minutes=study_minutes(outline), hours=(low, high)), status
+                           upstream=upstream_of(course), checks=checks), status
 
 
 @bp.route("/authoring/courses/<int:course_id>")

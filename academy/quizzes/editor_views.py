@@ -51,14 +51,6 @@ def _back(course: Course, lesson, lang: str, unlocked: bool = False):
                             unlock=1 if unlocked else None, _anchor="slots"))
 
 
-def _categories(course: Course) -> list[str]:
-    return [name for name, _count in bank_queries.categories_of(course.id) if name]
-
-
-def _per_page(lesson) -> int:
-    return quiz_settings.read(lesson.settings).questions_per_page
-
-
 @bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/questions")
 @login_required
 def questions(course_id: int, lesson_id: int, layout_form=None, random_form=None,
@@ -73,7 +65,7 @@ def questions(course_id: int, lesson_id: int, layout_form=None, random_form=None
         layout_form = QuizLayoutForm(formdata=None)
         for slot in placed:
             layout_form.rows.append_entry({"slot_id": slot.id, "mark": slot.mark})
-    categories = _categories(course)
+    categories = queries.categories_of(course.id)
     filters = PickerFilterForm(request.args, categories=categories)
     picks = bank_queries.pick_list(course, lesson.id, lang, (filters.q.data or "")[:100],
                                    filters.value("category"), filters.value("qtype"))
@@ -155,7 +147,7 @@ def add_questions(course_id: int, lesson_id: int):
         return _back(course, lesson, _language(course), form.unlocked.data == "1")
     chosen.sort(key=lambda q: (form.question_ids.data or []).index(q.id))
     return _change(course, lesson, form,
-                   lambda: slots.add_questions(lesson, chosen, _per_page(lesson)),
+                   lambda: slots.add_questions(lesson, chosen),
                    ngettext("%(num)d question added to the quiz.",
                             "%(num)d questions added to the quiz.", len(chosen)))
 
@@ -165,37 +157,30 @@ def add_questions(course_id: int, lesson_id: int):
 @login_required
 def add_random(course_id: int, lesson_id: int):
     course, lesson = _quiz(course_id, lesson_id)
-    categories = _categories(course)
+    categories = queries.categories_of(course.id)
     form = AddRandomForm(categories=categories, prefix=RANDOM)
     if not form.validate_on_submit():
         return questions(course.id, lesson.id, random_form=form, status=422)
     return _change(course, lesson, form, lambda: slots.add_random(
-        lesson, form.category.data, form.count.data, _per_page(lesson), categories),
+        lesson, form.category.data, form.count.data, categories),
         ngettext("%(num)d random question added to the quiz.",
                  "%(num)d random questions added to the quiz.", form.count.data))
 
 
 # --- Preview -------------------------------------------------------------------------------------
 
-def _preview_slots(course: Course, lesson, seed: int, lang: str) -> list[AttemptSlot]:
+def _preview_slots(course: Course, lesson, seed: int) -> list[AttemptSlot]:
     """The slots of an attempt that is never stored: drawn and shuffled with `seed`, so every
     page of one preview shows the same quiz."""
     rng = random.Random(seed)
-    settings = quiz_settings.read(lesson.settings)
-    drawn = slots.draw(lesson, course.id, rng)
-    pages = [entry.page for entry in drawn]
-    if settings.shuffle_questions:
-        rng.shuffle(drawn)
-    made = []
-    for position, (entry, page) in enumerate(zip(drawn, pages), start=1):
-        question = entry.question
-        version = QuestionVersion(qtype=question.qtype, spec=question.spec, ident=question.ident,
-                                  texts={text.locale: text.content for text in question.texts})
-        made.append(AttemptSlot(
-            position=position, page=page, mark=entry.mark, question_id=question.id,
-            version=version,
-            choice_order=operations.choice_order(version, rng, settings.shuffle_choices)))
-    return made
+    return operations.lay_out(slots.draw(lesson, course.id, rng),
+                              quiz_settings.read(lesson.settings), rng, _unsaved_version)
+
+
+def _unsaved_version(question) -> QuestionVersion:
+    """The question as it stands, shaped as an attempt's frozen version (never stored)."""
+    return QuestionVersion(qtype=question.qtype, spec=question.spec, ident=question.ident,
+                           texts={text.locale: text.content for text in question.texts})
 
 
 @bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/preview")
@@ -206,7 +191,7 @@ def preview(course_id: int, lesson_id: int):
     seed = request.args.get("seed", type=int)
     if seed is None or not 0 <= seed < 2 ** 62:
         seed = secrets.randbits(62)
-    made = _preview_slots(course, lesson, seed, lang)
+    made = _preview_slots(course, lesson, seed)
     page_count = max((slot.page for slot in made), default=1)
     page = min(max(request.args.get("page", 1, type=int), 1), page_count)
     numbers = display.question_numbers(made)

@@ -8,6 +8,7 @@ click, a resubmitted form or a second tab records one submission, on SQLite and 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -116,20 +117,27 @@ def start_attempt(enrolment: Enrolment | None, lesson: Lesson, course: Course,
 
 
 def _lay_out(attempt: Attempt, drawn: list[slots.Drawn], settings: QuizSettings) -> None:
-    """The attempt's slots: the quiz's pages as laid out, its questions (with their marks)
-    shuffled among the positions when the quiz says so."""
-    rng = random.Random(secrets.randbits(64))
+    frozen = snapshots([entry.question for entry in drawn])
+    attempt.slots.extend(lay_out(drawn, settings, random.Random(secrets.randbits(64)),
+                                 lambda question: frozen[question.id]))
+    attempt.pages = max(entry.page for entry in drawn)
+
+
+def lay_out(drawn: list[slots.Drawn], settings: QuizSettings, rng: random.Random,
+            version_of: Callable[[Question], QuestionVersion]) -> list[AttemptSlot]:
+    """An attempt's slots: the quiz's pages as laid out, its questions (with their marks)
+    shuffled among the positions when the quiz says so, each shown as `version_of` gives it."""
     pages = [entry.page for entry in drawn]
     if settings.shuffle_questions:
         drawn = list(drawn)
         rng.shuffle(drawn)
-    versions = snapshots([entry.question for entry in drawn])
-    for index, (entry, page) in enumerate(zip(drawn, pages)):
-        version = versions[entry.question.id]
-        attempt.slots.append(AttemptSlot(
-            position=index + 1, page=page, question_id=entry.question.id, mark=entry.mark,
+    laid = []
+    for position, (entry, page) in enumerate(zip(drawn, pages), start=1):
+        version = version_of(entry.question)
+        laid.append(AttemptSlot(
+            position=position, page=page, question_id=entry.question.id, mark=entry.mark,
             version=version, choice_order=choice_order(version, rng, settings.shuffle_choices)))
-    attempt.pages = max(pages)
+    return laid
 
 
 # --- Answering ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from academy.curricula.models import Lesson
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import FINISHED, Attempt, Question, QuizSlot
 
 MAX_SLOTS = 200
@@ -106,7 +107,10 @@ def _next_page(slots: list[QuizSlot], per_page: int) -> int:
     return last + 1 if per_page and on_last >= per_page else last
 
 
-def _append(lesson: Lesson, slots: list[QuizSlot], per_page: int, **values) -> QuizSlot:
+def _append(lesson: Lesson, slots: list[QuizSlot], **values) -> QuizSlot:
+    """A slot at the end of the quiz, on a new page when the last one holds the quiz's
+    questions per page."""
+    per_page = quiz_settings.read(lesson.settings).questions_per_page
     slot = QuizSlot(lesson_id=lesson.id, position=len(slots) + 1,
                     page=_next_page(slots, per_page), mark=1.0, **values)
     db.session.add(slot)
@@ -114,36 +118,33 @@ def _append(lesson: Lesson, slots: list[QuizSlot], per_page: int, **values) -> Q
     return slot
 
 
-def _room(slots: list[QuizSlot], wanted: int) -> None:
-    if len(slots) + wanted > MAX_SLOTS:
+def _room(held: int, wanted: int) -> None:
+    if held + wanted > MAX_SLOTS:
         raise LayoutRefused(_l("A quiz holds at most %(max)d questions.", max=MAX_SLOTS))
 
 
 def check_room(lesson: Lesson, wanted: int) -> None:
     """Raise LayoutRefused when `wanted` more slots would make the quiz too long."""
-    held = db.session.scalar(select(func.count()).select_from(QuizSlot)
-                             .where(QuizSlot.lesson_id == lesson.id)) or 0
-    if held + wanted > MAX_SLOTS:
-        raise LayoutRefused(_l("A quiz holds at most %(max)d questions.", max=MAX_SLOTS))
+    _room(db.session.scalar(select(func.count()).select_from(QuizSlot)
+                            .where(QuizSlot.lesson_id == lesson.id)) or 0, wanted)
 
 
-def add_questions(lesson: Lesson, questions: list[Question], per_page: int) -> int:
+def add_questions(lesson: Lesson, questions: list[Question]) -> int:
     """Place bank questions at the end of the quiz (those already in it are left where they
     are). Returns how many were added. Raises LayoutRefused when the quiz would be too long."""
     slots = slots_of(lesson.id)
     placed = {slot.question_id for slot in slots}
     new = [q for q in dict.fromkeys(questions) if q.id not in placed]
-    _room(slots, len(new))
+    _room(len(slots), len(new))
     for question in new:
-        slot = _append(lesson, slots, per_page, question_id=question.id)
+        slot = _append(lesson, slots, question_id=question.id)
         if question.qtype == "description":
             slot.mark = 0.0  # information between questions earns nothing
     db.session.flush()
     return len(new)
 
 
-def add_random(lesson: Lesson, category: str, count: int, per_page: int,
-               categories: Iterable[str]) -> None:
+def add_random(lesson: Lesson, category: str, count: int, categories: Iterable[str]) -> None:
     """Add `count` slots that each draw a question of `category` at random. Raises
     LayoutRefused for an unknown category or a count out of range."""
     if category not in set(categories):
@@ -152,9 +153,9 @@ def add_random(lesson: Lesson, category: str, count: int, per_page: int,
         raise LayoutRefused(_l("Give a number of questions from 1 to %(max)d.", max=MAX_SLOTS),
                             "count")
     slots = slots_of(lesson.id)
-    _room(slots, count)
+    _room(len(slots), count)
     for _ in range(count):
-        _append(lesson, slots, per_page, category=category)
+        _append(lesson, slots, category=category)
     db.session.flush()
 
 

@@ -18,7 +18,6 @@ from academy.curricula.models import Course, Lesson
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.quizzes import queries as quiz_queries
-from academy.quizzes import settings as quiz_settings
 from academy.quizzes import slots, stored
 from academy.quizzes.bank import queries
 from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
@@ -91,7 +90,7 @@ def create_question(course: Course, question: GiftQuestion, lesson: Lesson | Non
     db.session.add(row)
     db.session.flush()
     if lesson is not None:
-        slots.add_questions(lesson, [row], quiz_settings.read(lesson.settings).questions_per_page)
+        slots.add_questions(lesson, [row])
     return row
 
 
@@ -340,7 +339,7 @@ def import_questions(course: Course, data: bytes, file_format: str, locale: str,
         position += 1
     db.session.flush()
     if lesson is not None:
-        slots.add_questions(lesson, added, quiz_settings.read(lesson.settings).questions_per_page)
+        slots.add_questions(lesson, added)
     audit.record("question_bank.import", actor_id=actor_id, target_type="course",
                  target_id=course.id, academy_id=course.academy_id, details={
                      "questions": len(plan.rows), "translations": plan.translations,

@@ -64,10 +64,6 @@ def _quizzes(course: Course) -> list[tuple[int, str]]:
     return titles
 
 
-def _categories(course: Course) -> list[str]:
-    return [name for name, _count in queries.categories_of(course.id) if name]
-
-
 def _lesson(course: Course, lesson_id: int | None):
     """The quiz a question goes in (None: in no quiz); 404 if it is not a quiz of the course."""
     if lesson_id is None:
@@ -116,7 +112,7 @@ def index(course_id: int):
 def move(course_id: int):
     course = _course(course_id, content=True)
     form = forms.MoveForm(question_ids=queries.question_ids_of(course.id),
-                          categories=_categories(course))
+                          categories=quiz_queries.categories_of(course.id))
     if form.validate_on_submit():
         moved = operations.move_questions(queries.questions_of(course.id, form.question_ids.data),
                                           form.category_value())
@@ -141,7 +137,7 @@ def choose_type(course_id: int):
 
 def _question_form(course: Course, qtype: str, stored: GiftQuestion | None = None,
                    is_new: bool = False):
-    return forms.QuestionForm(qtype=qtype, stored=stored, categories=_categories(course),
+    return forms.QuestionForm(qtype=qtype, stored=stored, categories=quiz_queries.categories_of(course.id),
                               quizzes=_quizzes(course), is_new=is_new)
 
 
@@ -312,7 +308,7 @@ def _languages(course: Course) -> list[tuple[str, str]]:
 
 
 def _import_form(course: Course, **kwargs) -> forms.ImportForm:
-    form = forms.ImportForm(locales=_languages(course), categories=_categories(course),
+    form = forms.ImportForm(locales=_languages(course), categories=quiz_queries.categories_of(course.id),
                             quizzes=_quizzes(course), **kwargs)
     form.locale.data = form.locale.data or course.default_locale
     return form
@@ -380,7 +376,7 @@ def apply_import(course_id: int):
 
 
 def _export_form(course: Course, formdata=None) -> forms.ExportForm:
-    form = forms.ExportForm(formdata, locales=_languages(course), categories=_categories(course),
+    form = forms.ExportForm(formdata, locales=_languages(course), categories=quiz_queries.categories_of(course.id),
                             quizzes=_quizzes(course))
     form.locale.data = form.locale.data or course.default_locale
     return form
