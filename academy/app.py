@@ -12,7 +12,7 @@ from academy.db import configure_sqlite, render_item, write_intent
 from academy.config import load_config
 from academy.extensions import babel, csrf, login_manager, migrate
 from academy.extensions import db as database
-from academy.i18n import compile_catalogues, is_locale, select_locale
+from academy.i18n import compile_catalogues, install_gettext, is_locale, select_locale
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
                      compare_type=True, render_item=render_item)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
         _translations_dir()))
+    install_gettext(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

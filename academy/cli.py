@@ -9,7 +9,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
-from werkzeug.serving import run_simple
 
 from academy.domain import DomainError
 from academy.extensions import db
@@ -255,8 +254,13 @@ def jobs_worker(burst: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data into an empty database.")
-def serve(host: str, port: int, no_demo: bool) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes (default: one per core, at least 2).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Threads per process.")
+def serve(host: str, port: int, no_demo: bool, workers: int | None, threads: int) -> None:
     from academy.demo import is_loaded, load_demo
+    from academy.server import default_workers, run
 
     app: Flask = current_app._get_current_object()
     upgrade()
@@ -264,9 +268,8 @@ def serve(host: str, port: int, no_demo: bool) -> None:
         load_demo()
         db.session.commit()
         click.echo("Demo data loaded (see README.md for the logins).")
-    db.session.remove()
     click.echo(f"Campus is running at http://{host}:{port}/ (Ctrl+C stops it).")
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    run(app, host, port, workers or default_workers(), threads)
 
 
 def register_cli(app: Flask) -> None:

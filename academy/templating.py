@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
 from academy.accounts.roles import ROLE_LABELS
@@ -12,8 +12,8 @@ from academy.audit.labels import AUDIT_ACTION_LABELS
 from academy.curricula.labels import REVIEW_LABELS, STATUS_LABELS
 from academy.curricula.models import best_text
 from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
-from academy.i18n import (LOCALES, country_name, current_locale, format_size, language_name,
-                          language_name_in)
+from academy.i18n import (LOCALES, country_name, current_locale, format_number, format_size,
+                          language_name, language_name_in)
 from academy.navigation import main_navigation
 from academy.quizzes.labels import GRADING_METHOD_LABELS, QTYPE_LABELS
 
@@ -47,9 +47,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["day"] = lambda value: format_date(value, "medium") if value else ""
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "medium") if value else ""
     # A grade stored as a fraction (0..1), shown as a percentage in the person's language.
-    app.jinja_env.filters["grade"] = lambda value: format_percent(value or 0, "#,##0.#%")
+    app.jinja_env.filters["grade"] = lambda value: format_number(value or 0, "#,##0.#%")
     # A count or a measure, grouped as the person's language groups digits (one decimal at most).
-    app.jinja_env.filters["decimal"] = lambda value: format_decimal(value, "#,##0.#")
+    app.jinja_env.filters["decimal"] = format_number
     app.jinja_env.filters["academy_name"] = lambda academy: academy.name_in(current_locale())
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -26,7 +26,7 @@ def database_url(tmp: Path) -> str:
     return fresh_database_url(tmp, base=base)
 
 
-def seed(app, courses: int, lessons: int) -> dict:
+def seed(app, courses: int, lessons: int, prefix: str = "bench") -> dict:
     """Academies, a reader, and `courses` shared courses of 4 modules with `lessons` lessons."""
     from academy.academies.operations import create_academy
     from academy.accounts.operations import create_user
@@ -38,16 +38,16 @@ def seed(app, courses: int, lessons: int) -> dict:
 
     body = ("## Sección\n\nTexto de la lección con **énfasis** y una lista:\n\n- uno\n- dos\n\n" * 6)
     with app.test_request_context():
-        academies = [create_academy(slug=f"bench-{i}", names={"es": f"Academia {i}"}, country="ES",
+        academies = [create_academy(slug=f"{prefix}-{i}", names={"es": f"Academia {i}"}, country="ES",
                                     default_locale="es") for i in range(20)]
-        reader, _ = create_user(username="bench.reader", display_name="Lector", academy=academies[0],
+        reader, _ = create_user(username=f"{prefix}.reader", display_name="Lector", academy=academies[0],
                                 roles=["trainee"], password="bench password 1")
         db.session.commit()
         now, per_module = utcnow(), max(1, lessons // 4)
         for c in range(courses):
             title = f"Curso {c} sobre seguridad dinámica y derechos"
             cid = db.session.execute(insert(Course).values(
-                academy_id=academies[c % 20].id, slug=f"curso-{c}", default_locale="es",
+                academy_id=academies[c % 20].id, slug=f"{prefix}-curso-{c}", default_locale="es",
                 locales=["es", "en"], status="published", visibility="network",
                 review_status="approved", version=1, approved_version=1, hours=10,
                 created_at=now, updated_at=now, published_at=now)).inserted_primary_key[0]

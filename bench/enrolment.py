@@ -21,7 +21,7 @@ from tests.support import (drop_fresh_database, fresh_database_url, make_app,  #
                            upgrade_schema)
 
 
-def seed(app, trainees: int, per_trainee: int, roster_size: int) -> dict:
+def seed(app, trainees: int, per_trainee: int, roster_size: int, prefix: str = "bench") -> dict:
     from academy.academies.operations import create_academy
     from academy.accounts.models import User
     from academy.accounts.operations import create_user, start_session
@@ -36,11 +36,11 @@ def seed(app, trainees: int, per_trainee: int, roster_size: int) -> dict:
     now = utcnow()
     courses_n = 400
     with app.test_request_context():
-        academies = [create_academy(slug=f"bench-{i}", names={"es": f"Academia {i}"}, country="ES",
+        academies = [create_academy(slug=f"{prefix}-{i}", names={"es": f"Academia {i}"}, country="ES",
                                     default_locale="es") for i in range(20)]
         db.session.flush()
         secret = hash_password("bench password 1")
-        users = [{"username": f"t{n:05d}", "display_name": f"Alumno {n:05d}", "sort_name": f"alumno {n:05d}",
+        users = [{"username": f"{prefix}.t{n:05d}", "display_name": f"Alumno {n:05d}", "sort_name": f"alumno {n:05d}",
                   "academy_id": academies[n % 20].id, "password_hash": secret, "is_active": True,
                   "must_change_password": False, "created_at": now} for n in range(trainees)]
         db.session.execute(insert(User), users)
@@ -51,7 +51,7 @@ def seed(app, trainees: int, per_trainee: int, roster_size: int) -> dict:
         lessons_of: dict[int, list[int]] = {}
         for c in range(courses_n):
             cid = db.session.execute(insert(Course).values(
-                academy_id=academies[c % 20].id, slug=f"c{c}", default_locale="es", locales=["es"],
+                academy_id=academies[c % 20].id, slug=f"{prefix}-c{c}", default_locale="es", locales=["es"],
                 status="published", visibility="network", review_status="approved", version=1,
                 approved_version=1, hours=10, created_at=now, updated_at=now)).inserted_primary_key[0]
             db.session.execute(insert(CourseText), [{"course_id": cid, "locale": "es",
@@ -89,7 +89,7 @@ def seed(app, trainees: int, per_trainee: int, roster_size: int) -> dict:
                     and not seen.add((p["user_id"], p["lesson_id"]))]
         for start in range(0, len(progress), 20_000):
             db.session.execute(insert(LessonProgress), progress[start:start + 20_000])
-        instructor, _ = create_user(username="bench.instructor", display_name="Instructora",
+        instructor, _ = create_user(username=f"{prefix}.instructor", display_name="Instructora",
                                     academy=academies[0], roles=["instructor"],
                                     password="bench password 1")
         reader = db.session.get(User, user_ids[0])

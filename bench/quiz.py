@@ -24,10 +24,7 @@ import re
 import resource
 import secrets
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,22 +40,14 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
 
 from bench.databases import create_database, drop_database  # noqa: E402
+from bench.harness import (BASELINE_APP, GunicornOptions, Server,  # noqa: E402
+                           app_env, session_cookie, start_server)
 from bench.measures import cpu_seconds, machine_busy, percentile  # noqa: E402
 from tests.support import CSRF_RE, make_app, upgrade_schema  # noqa: E402
 
 DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "campus_bench_quiz"
 COOKIE = "campus_session"
-ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"  # method, path, status, server time in µs
-BASELINE_APP = '''from flask import Flask
-
-app = Flask(__name__)
-
-
-@app.route("/", methods=["GET", "POST"])
-def hello():
-    return "<!doctype html><title>x</title><p>hello</p>"
-'''
 
 # --- The course: a package whose quiz cycles through the automatically graded types ----------
 
@@ -144,96 +133,6 @@ def seed(app, trainees: int, questions: int, per_page: int, warm: bool = False) 
         db.session.commit()
         return {"course": course.id, "lesson": lesson_id, "user_ids": [u.id for u in users],
                 "tokens": tokens}
-
-
-def session_cookie(app, token: str) -> str:
-    """The signed session cookie a signed-in browser holds (as tests' `login_as` makes it)."""
-    return app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": token, "_fresh": True})
-
-
-# --- gunicorn ----------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    port: int
-    access_log: Path
-    error_log: Path
-
-    def workers(self) -> list[int]:
-        """The worker processes' ids (children of the gunicorn master)."""
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                found.append(int(stat.parent.name))
-        return found
-
-    def stop(self) -> None:
-        """Stop the master and its workers (their own process group), even stuck ones."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # workers left waiting on a lock
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-
-
-def start_server(app_spec: str, cwd: Path, env: dict, args, logs: Path, name: str) -> Server:
-    """gunicorn serving `app_spec`, ready to answer."""
-    port = free_port()
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    if not gunicorn.exists():
-        sys.exit("gunicorn is missing: .venv/bin/pip install -e '.[prod]'")
-    access, errors = logs / f"{name}-access.log", logs / f"{name}-error.log"
-    command = [str(gunicorn), "-w", str(args.workers), "--threads", str(args.threads),
-               "-b", f"127.0.0.1:{port}", "--keep-alive", str(args.keep_alive),
-               "--backlog", "2048", "--timeout", "120", "--graceful-timeout", "10",
-               "--access-logfile", str(access),
-               "--access-logformat", ACCESS_FORMAT, "--error-logfile", str(errors), app_spec]
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    server = Server(process, port, access, errors)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn ({name}) stopped:\n{errors.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/")
-            conn.getresponse().read()
-            conn.close()
-            if len(server.workers()) >= args.workers:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    server.stop()
-    sys.exit(f"gunicorn ({name}) did not answer within 60 s")
-
-
-def app_env(url: str, secret: str, tmp: Path) -> dict:
-    """The environment of a production deployment (secrets only in the environment)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ACADEMY_")}
-    env.update(ACADEMY_ENV="production", ACADEMY_SECRET_KEY=secret, ACADEMY_DATABASE_URL=url,
-               ACADEMY_PUBLIC_URL="http://127.0.0.1",
-               ACADEMY_UPLOAD_DIR=str(tmp / "uploads"), PYTHONDONTWRITEBYTECODE="1")
-    return env
 
 
 # --- The client --------------------------------------------------------------------------------
@@ -847,6 +746,10 @@ def parse_args():
     return args
 
 
+def gunicorn_options(args) -> GunicornOptions:
+    return GunicornOptions(workers=args.workers, threads=args.threads, keep_alive=args.keep_alive)
+
+
 def main() -> None:
     args = parse_args()
     wall = time.perf_counter()
@@ -866,12 +769,12 @@ def main() -> None:
         (tmp / "baseline_app.py").write_text(BASELINE_APP)
         env = app_env(url, secret, tmp)
         print(f"Seeded in {seeded_in:.1f} s; bare baseline under the same crowd...", flush=True)
-        servers.append(start_server("baseline_app:app", tmp, env, args, tmp, "baseline"))
+        servers.append(start_server("baseline_app:app", tmp, env, gunicorn_options(args), tmp, "baseline"))
         baseline, _ = run_baseline(servers[-1].port, args)
         servers.pop().stop()
         print(f"{len(baseline)} baseline requests; {args.trainees} trainees take the quiz...",
               flush=True)
-        server = start_server("wsgi:app", ROOT, env, args, tmp, "campus")
+        server = start_server("wsgi:app", ROOT, env, gunicorn_options(args), tmp, "campus")
         servers.append(server)
         counters = Counters(url, server)
         before = counters.take()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from academy.accounts.models import User, UserSession
 from academy.db import utcnow
@@ -16,23 +17,27 @@ def token_hash(token: str) -> str:
 
 
 def user_for_session(token: str) -> User | None:
-    """The active user of a live (not ended, not expired) login session, or None."""
+    """The active user of a live (not ended, not expired) login session, or None.
+
+    Every signed-in request asks this: one statement brings the user with their academy, roles
+    and memberships (issue 14: three statements were a fifth of a page's cost).
+    """
     if not token or len(token) > 128:
         return None
     stmt = (
-        select(UserSession)
-        .join(UserSession.user)
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
         .where(
             UserSession.token_hash == token_hash(token),
             UserSession.revoked_at.is_(None),
             UserSession.expires_at > utcnow(),
             User.is_active.is_(True),
         )
+        .options(joinedload(User.memberships), joinedload(User.network_roles))
     )
-    login_session = db.session.scalar(stmt)
-    if login_session is None:
+    user = db.session.scalars(stmt).unique().first()
+    if user is None:
         return None
-    user = login_session.user
     user.session_token = token
     return user
 

@@ -10,6 +10,7 @@ from academy.catalog.forms import CatalogFilterForm
 from academy import images
 from academy.curricula import files, policy, queries, topics
 from academy.curricula.models import PAGE, Course, best_text
+from academy.curricula.outline import lesson_texts, outline_of
 from academy.curricula.rendering import render_markdown
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
@@ -45,7 +46,7 @@ def index():
 
 def _visible_course(course_id: int) -> Course:
     """The course, or 404 for anyone who may not see it (drafts are not even confirmed to exist)."""
-    course = queries.course_outline(course_id)
+    course = queries.course_for_reading(course_id)
     if course is None or not policy.can_view_course(current_user, course):
         abort(404)
     return course
@@ -60,7 +61,7 @@ def course(course_id: int):
     if current_user.is_authenticated and (enrolment is None or enrolment.status == "withdrawn"):
         refusal = enrolment_ops.refusal(current_user, course, rules, utcnow())
     return render_template(
-        "catalog/course.html", course=course, enrolment=enrolment, rules=rules, refusal=refusal,
+        "catalog/course.html", course=course, outline=outline_of(course.id), enrolment=enrolment, rules=rules, refusal=refusal,
         can_read=enrolment_policy.can_read_lessons(current_user, course, enrolment),
         can_adopt=policy.can_adopt(current_user, course), enrol_form=EnrolForm(formdata=None),
         places_left=enrolment_queries.places_left(course.id, rules),
@@ -79,14 +80,14 @@ def lesson(course_id: int, lesson_id: int):
     if not enrolment_policy.can_read_lessons(current_user, course, enrolment):
         abort(403)
     # Pages and quizzes in course order: "next" may lead to a quiz, whose page is the quiz's own.
-    lessons = [item for module in course.modules for item in module.lessons]
+    lessons = outline_of(course.id).lessons
     current = next((item for item in lessons if item.id == lesson_id), None)
     if current is None:
         abort(404)
     if current.kind != PAGE:
         return redirect(url_for("quizzes.quiz", course_id=course.id, lesson_id=current.id))
     index = lessons.index(current)
-    text, text_locale = best_text(current.texts, current_locale(), course.default_locale)
+    text, text_locale = best_text(lesson_texts(current.id), current_locale(), course.default_locale)
     body = render_markdown(text.body, files.files_base(course)) if text is not None else None
     return render_template(
         "catalog/lesson.html", course=course, lesson=current, text=text, text_locale=text_locale,

@@ -71,8 +71,9 @@ class Course(db.Model):
     academy: Mapped[Academy] = relationship(lazy="joined", innerjoin=True)
     texts: Mapped[list[CourseText]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", back_populates="course")
+    # Loaded when read: only a single course's pages show its topics (lists do not).
     tag_rows: Mapped[list[CourseTag]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="CourseTag.tag")
+        lazy="select", cascade="all, delete-orphan", order_by="CourseTag.tag")
     # The current modules; those an approved revision removed stay, hidden, for their history.
     modules: Mapped[list[Module]] = relationship(
         primaryjoin="and_(Course.id == Module.course_id, Module.removed_at.is_(None))",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from academy.academies.models import Academy
 from academy.curricula.models import (PUBLISHED, REVIEW_PENDING, Course,
@@ -98,6 +98,14 @@ def course_outline(course_id: int) -> Course | None:
     return db.session.scalar(
         select(Course).where(Course.id == course_id).options(
             selectinload(Course.modules).selectinload(Module.lessons)))
+
+
+def course_for_reading(course_id: int) -> Course | None:
+    """A course with its academy, texts and topics, in one statement (its outline is
+    `outline.outline_of`)."""
+    stmt = select(Course).where(Course.id == course_id).options(
+        joinedload(Course.texts), joinedload(Course.tag_rows))
+    return db.session.scalars(stmt).unique().first()
 
 
 def translation_status(course: Course) -> dict[str, tuple[int, int]]:

@@ -5,6 +5,8 @@ the Markdown could still produce that is unsafe: scripts, event handlers, javasc
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -35,9 +37,16 @@ def render_markdown(text: str, files_base: str | None = None) -> Markup:
 
     `files_base` is where the course's files are served; `files/x.png` in the text points there.
     """
-    html = _markdown.render(text or "")
+    return Markup(_rendered(text or "", files_base))
+
+
+@lru_cache(maxsize=512)
+def _rendered(text: str, files_base: str | None) -> str:
+    """The rendering, kept per process by the text itself: an edited text is a new key, so the
+    cache is never stale, in any worker (issue 14: rendering was 15 % of a lesson page)."""
+    html = _markdown.render(text)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    clean = nh3.clean(
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -45,7 +54,6 @@ def render_markdown(text: str, files_base: str | None = None) -> Markup:
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_files_under(files_base),
     )
-    return Markup(clean)
 
 
 def render_question_text(text: str, text_format: str, files_base: str | None = None) -> Markup:

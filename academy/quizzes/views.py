@@ -28,7 +28,7 @@ bp = Blueprint("quizzes", __name__, template_folder="templates")
 
 def _quiz(course_id: int, lesson_id: int):
     """(course outline, quiz lesson, enrolment), or 404 for anyone who may not open it."""
-    course = course_queries.course_outline(course_id)
+    course = course_queries.course_for_reading(course_id)
     lesson = queries.quiz_lesson(course_id, lesson_id) if course else None
     enrolment = enrolment_queries.enrolment_of(current_user, course_id)
     if lesson is None or not (policy.can_take_quiz(current_user, course, enrolment)

@@ -1,0 +1,125 @@
+"""What the HTTP benchmarks share: gunicorn started and stopped around a WSGI app, the
+environment of a production deployment, a signed-in browser's session cookie, and a bare Flask
+app to compare with."""
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GunicornOptions:
+    workers: int = 2
+    threads: int = 1
+    keep_alive: int = 5
+
+
+ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"  # method, path, status, server time in µs
+BASELINE_APP = '''from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/", methods=["GET", "POST"])
+def hello():
+    return "<!doctype html><title>x</title><p>hello</p>"
+'''
+
+
+def session_cookie(app, token: str) -> str:
+    """The signed session cookie a signed-in browser holds (as tests' `login_as` makes it)."""
+    return app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": token, "_fresh": True})
+
+
+# --- gunicorn ----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+    access_log: Path
+    error_log: Path
+
+    def workers(self) -> list[int]:
+        """The worker processes' ids (children of the gunicorn master)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
+
+    def stop(self) -> None:
+        """Stop the master and its workers (their own process group), even stuck ones."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # workers left waiting on a lock
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
+
+def start_server(app_spec: str, cwd: Path, env: dict, options: GunicornOptions, logs: Path,
+                 name: str, extra: list[str] | None = None) -> Server:
+    """gunicorn serving `app_spec`, ready to answer."""
+    port = free_port()
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    if not gunicorn.exists():
+        sys.exit("gunicorn is missing: .venv/bin/pip install -e '.[prod]'")
+    access, errors = logs / f"{name}-access.log", logs / f"{name}-error.log"
+    command = [str(gunicorn), "-w", str(options.workers), "--threads", str(options.threads),
+               "-b", f"127.0.0.1:{port}", "--keep-alive", str(options.keep_alive),
+               "--backlog", "2048", "--timeout", "120", "--graceful-timeout", "10",
+               "--access-logfile", str(access),
+               "--access-logformat", ACCESS_FORMAT, "--error-logfile", str(errors), *(extra or []),
+               app_spec]
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    server = Server(process, port, access, errors)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"gunicorn ({name}) stopped:\n{errors.read_text()[-3000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/")
+            conn.getresponse().read()
+            conn.close()
+            if len(server.workers()) >= options.workers:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    sys.exit(f"gunicorn ({name}) did not answer within 60 s")
+
+
+def app_env(url: str, secret: str, tmp: Path) -> dict:
+    """The environment of a production deployment (secrets only in the environment)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ACADEMY_")}
+    env.update(ACADEMY_ENV="production", ACADEMY_SECRET_KEY=secret, ACADEMY_DATABASE_URL=url,
+               ACADEMY_PUBLIC_URL="http://127.0.0.1",
+               ACADEMY_UPLOAD_DIR=str(tmp / "uploads"), PYTHONDONTWRITEBYTECODE="1")
+    return env
