@@ -72,9 +72,13 @@ def authenticate(login: str, password: str, address: str | None) -> User:
     account_key, address_key = _login_keys(login, address)
     # Count the attempt first, atomically, so parallel guesses cannot slip past the limit.
     now = ratelimit.now()
-    if ratelimit.record_hit(account_key, account_limit, now) > account_limit.hits:
+    with ratelimit.batch():
+        account_hits = ratelimit.record_hit(account_key, account_limit, now)
+        address_hits = ratelimit.record_hit(address_key, address_limit, now) \
+            if account_hits <= account_limit.hits else 0
+    if account_hits > account_limit.hits:
         raise LoginThrottled(account_limit.retry_after(now))
-    if ratelimit.record_hit(address_key, address_limit, now) > address_limit.hits:
+    if address_hits > address_limit.hits:
         raise LoginThrottled(address_limit.retry_after(now))
     user = queries.find_user_for_login(login) if len(login) <= 254 else None
     if not passwords.verify_password(user.password_hash if user else None, password[:1024]):
@@ -86,8 +90,9 @@ def authenticate(login: str, password: str, address: str | None) -> User:
             _l("This account has been deactivated. Please contact your academy.")
         )
     # A good login forgives this account's failures and this attempt from the address.
-    ratelimit.reset(account_key)
-    ratelimit.forgive(address_key, address_limit, now)
+    with ratelimit.batch():
+        ratelimit.reset(account_key)
+        ratelimit.forgive(address_key, address_limit, now)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     _record_about(user, "account.login", actor_id=user.id)

@@ -46,7 +46,8 @@ def find_user_for_login(login: str) -> User | None:
     """The user a login name designates: a username, or an e-mail address."""
     login = login.strip().lower()
     column = User.email if "@" in login else User.username
-    return db.session.scalar(select(User).where(column == login))
+    return db.session.scalars(select(User).where(column == login).options(
+        joinedload(User.memberships), joinedload(User.network_roles))).unique().first()
 
 
 def username_taken(username: str, except_id: int | None = None) -> bool:
