@@ -10,13 +10,13 @@ from academy.catalog.forms import CatalogFilterForm
 from academy import images
 from academy.curricula import files, policy, queries, topics
 from academy.curricula.models import PAGE, Course, best_text
-from academy.curricula.outline import lesson_texts, outline_of
 from academy.curricula.rendering import render_markdown
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment import policy as enrolment_policy
 from academy.enrolment import queries as enrolment_queries
 from academy.enrolment.forms import EnrolForm
+from academy.enrolment.outline import lesson_texts, outline_of
 from academy.extensions import db, login_manager
 from academy.forms import ActionForm
 from academy.i18n import current_locale, is_locale
@@ -44,30 +44,33 @@ def index():
     return render_template("catalog/index.html", form=form, listing=listing)
 
 
-def _visible_course(course_id: int) -> Course:
-    """The course, or 404 for anyone who may not see it (drafts are not even confirmed to exist)."""
-    course = queries.course_for_reading(course_id)
-    if course is None or not policy.can_view_course(current_user, course):
+def _visible_course(course_id: int, *, with_topics: bool = False) -> enrolment_queries.Reading:
+    """The course as this person reads it, or 404 for anyone who may not see it (drafts are not
+    even confirmed to exist)."""
+    reading = enrolment_queries.course_for_reader(current_user, course_id, with_topics=with_topics)
+    if reading is None or not policy.can_view_course(current_user, reading.course):
         abort(404)
-    return course
+    return reading
 
 
 @bp.route("/courses/<int:course_id>")
 def course(course_id: int):
-    course = _visible_course(course_id)
-    enrolment = enrolment_queries.enrolment_of(current_user, course.id)
-    rules = enrolment_ops.rules_of(course)
+    reading = _visible_course(course_id, with_topics=True)
+    course, enrolment = reading.course, reading.enrolment
+    rules = enrolment_ops.rules_read(reading)
     refusal = None
     if current_user.is_authenticated and (enrolment is None or enrolment.status == "withdrawn"):
         refusal = enrolment_ops.refusal(current_user, course, rules, utcnow())
+    outline = outline_of(course.id, current_user.id if current_user.is_authenticated else None)
     return render_template(
-        "catalog/course.html", course=course, outline=outline_of(course.id), enrolment=enrolment, rules=rules, refusal=refusal,
+        "catalog/course.html", course=course, outline=outline, enrolment=enrolment,
+        rules=rules, refusal=refusal,
         can_read=enrolment_policy.can_read_lessons(current_user, course, enrolment),
         can_adopt=policy.can_adopt(current_user, course), enrol_form=EnrolForm(formdata=None),
         places_left=enrolment_queries.places_left(course.id, rules),
         position=enrolment_queries.waiting_position(enrolment)
         if enrolment is not None and enrolment.status == "waitlisted" else None,
-        done=enrolment_queries.done_lessons(current_user.id, course.id) if enrolment else set(),
+        done=outline.done if enrolment else set(),
         course_topics=topics.sorted_by_name(course.tags, current_locale()))
 
 
@@ -75,12 +78,12 @@ def course(course_id: int):
 def lesson(course_id: int, lesson_id: int):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    course = _visible_course(course_id)
-    enrolment = enrolment_queries.enrolment_of(current_user, course.id)
+    reading = _visible_course(course_id)
+    course, enrolment = reading.course, reading.enrolment
     if not enrolment_policy.can_read_lessons(current_user, course, enrolment):
         abort(403)
     # Pages and quizzes in course order: "next" may lead to a quiz, whose page is the quiz's own.
-    lessons = outline_of(course.id).lessons
+    lessons = outline_of(course.id, current_user.id).lessons
     current = next((item for item in lessons if item.id == lesson_id), None)
     if current is None:
         abort(404)
@@ -91,9 +94,8 @@ def lesson(course_id: int, lesson_id: int):
     body = render_markdown(text.body, files.files_base(course)) if text is not None else None
     return render_template(
         "catalog/lesson.html", course=course, lesson=current, text=text, text_locale=text_locale,
-        enrolment=enrolment, rules=enrolment_ops.rules_of(course), action_form=ActionForm(),
-        is_done=enrolment is not None and current.id in enrolment_queries.done_lessons(
-            current_user.id, course.id),
+        enrolment=enrolment, rules=enrolment_ops.rules_read(reading), action_form=ActionForm(),
+        is_done=enrolment is not None and current.done,
         body=body, previous=lessons[index - 1] if index else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None)
 

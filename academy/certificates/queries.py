@@ -207,6 +207,12 @@ def of_job(job_id: str, limit: int | None = None) -> list[Certificate]:
                                    .order_by(Certificate.serial).limit(limit)))
 
 
+def academy_of_course(course_id: int) -> Academy:
+    """The academy a certificate's course belongs to (the public check names it)."""
+    return db.session.scalars(select(Academy).join(Course, Course.academy_id == Academy.id)
+                              .where(Course.id == course_id)).one()
+
+
 def replacement_of(certificate: Certificate) -> Certificate | None:
     if certificate.superseded_by_id is None:
         return None

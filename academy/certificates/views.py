@@ -17,7 +17,6 @@ from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, I
                                         VerifyFileForm, VerifyForm)
 from academy.certificates.labels import STATUS_LABELS
 from academy.certificates.models import Certificate
-from academy.curricula.models import Course
 from academy.db import utcnow, writes_on_get
 from academy.extensions import db
 from academy.forms import as_id, attempt
@@ -279,12 +278,12 @@ def _public_answer(certificate: Certificate | None) -> dict:
     """What the public check says: only what the certificate itself shows."""
     if certificate is None:
         return {"status": "unknown"}
-    course = db.session.get(Course, certificate.course_id)
+    academy = queries.academy_of_course(certificate.course_id)
     answer = {
         "status": certificate.status_at(utcnow()), "serial": certificate.serial,
         "name": certificate.name, "course": certificate.course_title,
         "language": certificate.locale,
-        "academy": course.academy.name_in(certificate.locale), "hours": certificate.hours,
+        "academy": academy.name_in(certificate.locale), "hours": certificate.hours,
         "grade": certificate.grade, "completed_on": certificate.completed_at.date().isoformat(),
         "issued_on": certificate.issued_at.date().isoformat(),
         "expires_on": certificate.expires_at.date().isoformat() if certificate.expires_at else None,

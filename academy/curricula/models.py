@@ -138,8 +138,13 @@ class Topic(db.Model):
 
     def name_in(self, locale: str) -> str:
         """The name in `locale`, else in English, else in any language, else the slug."""
-        return next((self.names[code] for code in (locale, "en", *sorted(self.names))
-                     if self.names.get(code)), self.slug)
+        return topic_name(self.slug, self.names, locale)
+
+
+def topic_name(slug: str, names: dict[str, str] | None, locale: str) -> str:
+    """A topic's name in `locale`, else in English, else in any language, else its slug."""
+    names = names or {}
+    return next((names[code] for code in (locale, "en", *sorted(names)) if names.get(code)), slug)
 
 
 class CourseText(db.Model):

@@ -71,15 +71,27 @@ def catalog(user, locale: str, *, search: str = "", academy_id: int | None = Non
                                          CourseText.locale == language, CourseText.title != ""))
     if tag:
         stmt = stmt.where(exists().where(CourseTag.course_id == Course.id, CourseTag.tag == tag))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
     title = (select(CourseText.search_text).where(CourseText.course_id == Course.id,
                                                   CourseText.locale == Course.default_locale)
              .correlate(Course).scalar_subquery())
-    rows = db.session.scalars(stmt.order_by(title, Course.id).limit(PAGE_SIZE)
-                              .offset((page - 1) * PAGE_SIZE))
-    return CatalogPage(list(rows), total, page, pages)
+    page = min(max(1, page), 100_000)  # a number typed in the URL stays a sane OFFSET
+
+    def rows_of(number: int):
+        # The page's courses and, on each row, how many match in all: one statement.
+        return db.session.execute(
+            stmt.add_columns(func.count().over()).order_by(title, Course.id).limit(PAGE_SIZE)
+            .offset((number - 1) * PAGE_SIZE)).all()
+
+    rows = rows_of(page)
+    if rows:
+        total = rows[0][1]
+    else:  # no course, or a page past the last: count, and show the last page
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        last = max(1, -(-total // PAGE_SIZE))
+        if total and page > last:
+            page, rows = last, rows_of(last)
+        page = min(page, last)
+    return CatalogPage([course for course, _ in rows], total, page, max(1, -(-total // PAGE_SIZE)))
 
 
 def catalog_facets(user) -> dict[str, list]:
@@ -101,10 +113,9 @@ def course_outline(course_id: int) -> Course | None:
 
 
 def course_for_reading(course_id: int) -> Course | None:
-    """A course with its academy, texts and topics, in one statement (its outline is
+    """A course with its academy and texts, in one statement (its outline is
     `outline.outline_of`)."""
-    stmt = select(Course).where(Course.id == course_id).options(
-        joinedload(Course.texts), joinedload(Course.tag_rows))
+    stmt = select(Course).where(Course.id == course_id).options(joinedload(Course.texts))
     return db.session.scalars(stmt).unique().first()
 
 

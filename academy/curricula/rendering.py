@@ -67,7 +67,14 @@ def render_question_text(text: str, text_format: str, files_base: str | None = N
     if text_format == "plain":
         return Markup("<br>").join(Markup.escape(line) for line in (text or "").split("\n"))
     html = (text or "").replace("\n", "<br>") if text_format == "moodle" else (text or "")
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                            url_schemes={"http", "https", "mailto"},
-                            link_rel="noopener noreferrer nofollow",
-                            attribute_filter=_files_under(files_base)))
+    return Markup(_sanitised(html, files_base))
+
+
+@lru_cache(maxsize=4096)
+def _sanitised(html: str, files_base: str | None) -> str:
+    """Sanitised question HTML, kept per process by the text itself as `_rendered` is (an
+    attempt page cleans every question and choice it shows)."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer nofollow",
+                     attribute_filter=_files_under(files_base))

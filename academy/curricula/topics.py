@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from academy.curricula.models import Topic
+from academy.curricula.models import Topic, topic_name
 from academy.domain import SLUG_RE, DomainError
 from academy.extensions import db
 from academy.i18n import LOCALES, sort_key
@@ -26,10 +26,14 @@ def topics_of(slugs: Iterable[str]) -> dict[str, Topic]:
 
 
 def names_of(slugs: Iterable[str], locale: str) -> dict[str, str]:
-    """A readable name for each slug in `locale` (the slug itself when nobody named it)."""
+    """A readable name for each slug in `locale` (the slug itself when nobody named it); plain
+    rows, no objects: the catalogue and course pages ask on every view."""
     slugs = list(slugs)
-    found = topics_of(slugs)
-    return {slug: found[slug].name_in(locale) if slug in found else slug for slug in slugs}
+    if not slugs:
+        return {}
+    names = dict(db.session.execute(
+        select(Topic.slug, Topic.names).where(Topic.slug.in_(sorted(set(slugs))))).all())
+    return {slug: topic_name(slug, names.get(slug), locale) for slug in slugs}
 
 
 def vocabulary() -> list[Topic]:

@@ -23,6 +23,7 @@ from academy.domain import DomainError
 from academy.enrolment.models import (ACTIVE, APPROVAL, CLOSED, COMPLETED, HOLDING_A_PLACE, KEY,
                                       MARKED, PENDING, POLICIES, VIEWED, WAITLISTED, WITHDRAWN,
                                       AllowedAcademy, Enrolment, EnrolmentRules, LessonProgress)
+from academy.enrolment.queries import Reading
 from academy.extensions import db
 
 
@@ -32,8 +33,18 @@ class EnrolmentRefused(DomainError):
 
 def rules_of(course: Course) -> EnrolmentRules:
     """The course's enrolment rules (defaults: open, no limits) — not added to the session."""
-    return db.session.get(EnrolmentRules, course.id) or EnrolmentRules(
-        course_id=course.id, policy="open", allow_withdrawal=True, completion_mode=VIEWED)
+    return db.session.get(EnrolmentRules, course.id) or default_rules(course)
+
+
+def rules_read(reading: Reading) -> EnrolmentRules:
+    """The rules of a course read with `queries.course_for_reader` (no statement more)."""
+    return reading.rules or default_rules(reading.course)
+
+
+def default_rules(course: Course) -> EnrolmentRules:
+    """The rules of a course that has set none: open, no limits (not added to the session)."""
+    return EnrolmentRules(course_id=course.id, policy="open", allow_withdrawal=True,
+                          completion_mode=VIEWED)
 
 
 def _lock(course: Course) -> None:

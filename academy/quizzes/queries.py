@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, tuple_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from academy.accounts.models import User
 from academy.cohorts.models import CohortMember
@@ -43,6 +43,12 @@ def words_of(version: QuestionVersion, locale: str, default_locale: str) -> tupl
 def content_of(version: QuestionVersion, locale: str, default_locale: str) -> dict:
     """A question version's words in `locale`, else in the course's default language."""
     return words_of(version, locale, default_locale)[0]
+
+
+def lesson_with_texts(lesson_id: int) -> Lesson | None:
+    """A quiz lesson with its texts, in one statement (the attempt pages show its title)."""
+    return db.session.scalars(select(Lesson).where(Lesson.id == lesson_id)
+                              .options(joinedload(Lesson.texts))).unique().first()
 
 
 def quiz_lesson(course_id: int, lesson_id: int) -> Lesson | None:

@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from academy.accounts import queries as account_queries
 from academy.curricula.files import files_base
 from academy.curricula import queries as course_queries
-from academy.curricula.models import Course, Lesson, best_text
+from academy.curricula.models import Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.db import utcnow
 from academy.enrolment import queries as enrolment_queries
@@ -28,9 +28,9 @@ bp = Blueprint("quizzes", __name__, template_folder="templates")
 
 def _quiz(course_id: int, lesson_id: int):
     """(course outline, quiz lesson, enrolment), or 404 for anyone who may not open it."""
-    course = course_queries.course_for_reading(course_id)
+    reading = enrolment_queries.course_for_reader(current_user, course_id)
+    course, enrolment = (reading.course, reading.enrolment) if reading else (None, None)
     lesson = queries.quiz_lesson(course_id, lesson_id) if course else None
-    enrolment = enrolment_queries.enrolment_of(current_user, course_id)
     if lesson is None or not (policy.can_take_quiz(current_user, course, enrolment)
                               or policy.can_manage_quizzes(current_user, course)):
         abort(404)
@@ -87,7 +87,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 
 def _course_of(attempt: Attempt) -> Course:
-    return db.session.get(Course, attempt.course_id)
+    return course_queries.course_for_reading(attempt.course_id)
 
 
 def _readable_attempt(attempt_id: int) -> tuple[Attempt, Course]:
@@ -130,7 +130,7 @@ def _shown(attempt: Attempt, course: Course, page: int | None, given=None, probl
 
 def _render_page(attempt: Attempt, course: Course, page: int, given=None, problems=None,
                  status: int = 200):
-    lesson = db.session.get(Lesson, attempt.lesson_id)
+    lesson = queries.lesson_with_texts(attempt.lesson_id)
     return render_template(
         "quizzes/attempt.html", attempt=attempt, course=course, lesson=lesson, page=page,
         questions=_shown(attempt, course, page, given, problems), action_form=ActionForm(),
@@ -259,7 +259,7 @@ def summary(attempt_id: int):
         return redirect(url_for(".review", attempt_id=attempt_id))
     course = _course_of(attempt)
     return render_template("quizzes/summary.html", attempt=attempt, course=course,
-                           lesson=db.session.get(Lesson, attempt.lesson_id),
+                           lesson=queries.lesson_with_texts(attempt.lesson_id),
                            questions=_shown(attempt, course, None), remaining=_remaining(attempt),
                            action_form=ActionForm())
 
@@ -284,7 +284,7 @@ def submit(attempt_id: int):
 @login_required
 def review(attempt_id: int):
     attempt, course = _readable_attempt(attempt_id)
-    lesson = db.session.get(Lesson, attempt.lesson_id)
+    lesson = queries.lesson_with_texts(attempt.lesson_id)
     is_staff = policy.can_manage_quizzes(current_user, course)
     if not attempt.is_finished:
         if not _closed_now(attempt):
