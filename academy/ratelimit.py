@@ -123,15 +123,16 @@ class DatabaseCounters:
 class RedisCounters:
     """Counters in Redis: INCR plus an expiry per window."""
 
-    @contextmanager
-    def batch(self):
-        yield
-
     def __init__(self, url: str, prefix: str = "campus:rl:") -> None:
         import redis  # imported here so the embedded mode never needs a Redis server
 
         self.client = redis.Redis.from_url(url)
         self.prefix = prefix
+
+    @contextmanager
+    def batch(self):
+        """Redis needs no transaction to count several keys."""
+        yield
 
     def _key(self, key: str, limit: Limit, now: float) -> str:
         return f"{self.prefix}{key}:{limit.window(now)}"

@@ -207,3 +207,27 @@ def count_queries(app):
         return len(statements)
 
     return _count
+
+
+@pytest.fixture
+def make_course(app_ctx):
+    """Factory: a course from the sample package, in `academy`, published/shared as asked."""
+    from academy.curricula import operations as course_ops
+    from academy.packages import operations as package_ops
+
+    def _make(academy, *, slug="searches-with-dignity", publish=True, share=False, reviewer=None,
+              **changes):
+        from tests.test_course_packages import sample_package
+
+        files = sample_package(**changes)
+        files["course.toml"] = files["course.toml"].replace(b'"searches-with-dignity"',
+                                                            f'"{slug}"'.encode())
+        course = package_ops.import_package(files, academy=academy)
+        if publish:
+            course_ops.publish_course(course)
+        if share:
+            course_ops.approve_sharing(course, reviewer)
+        db.session.commit()
+        return course
+
+    return _make

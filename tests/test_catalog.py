@@ -1,35 +1,11 @@
 """The catalogue: who sees which course, search and filters, lessons in one's language."""
 from __future__ import annotations
 
-import pytest
-
-from academy.curricula import operations
-from academy.packages import operations as package_ops
 from academy.curricula.models import Lesson, LessonText
 from academy.extensions import db
-from tests.test_course_packages import COURSE_TOML, sample_package
+from tests.test_course_packages import COURSE_TOML
 
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def make_course(app_ctx):
-    """Factory: a course from the sample package, in `academy`, published/shared as asked."""
-
-    def _make(academy, *, slug="searches-with-dignity", publish=True, share=False, reviewer=None,
-              **changes):
-        files = sample_package(**changes)
-        files["course.toml"] = files["course.toml"].replace(b'"searches-with-dignity"',
-                                                            f'"{slug}"'.encode())
-        course = package_ops.import_package(files, academy=academy)
-        if publish:
-            operations.publish_course(course)
-        if share:
-            operations.approve_sharing(course, reviewer)
-        db.session.commit()
-        return course
-
-    return _make
 
 
 def test_shared_course_is_in_everyones_catalogue(client, make_course, other_academy):

@@ -13,7 +13,6 @@ from sqlalchemy import event
 from academy.curricula.models import Lesson, LessonText
 from academy.extensions import db
 from tests.support import CSRF_RE
-from tests.test_catalog import make_course  # noqa: F401 - a fixture
 
 # Statements per request, counted on the second request (caches warm, as under load).
 BUDGETS = {

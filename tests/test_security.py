@@ -6,7 +6,9 @@ import re
 import pytest
 from werkzeug.exceptions import InternalServerError
 
-from tests.support import sign_in
+from academy.extensions import db
+from tests.support import (drop_fresh_database, fresh_database_url, is_postgres, make_app, sign_in,
+                           upgrade_schema)
 
 
 def test_every_response_carries_security_headers(client):
@@ -120,3 +122,39 @@ def test_a_rate_limit_holds_across_the_edge_of_a_window(app_ctx):
     assert ratelimit.record_hit("edge-test", limit, now=edge + 1) > limit.hits
     # Long after, the old hits fade out of the estimate.
     assert not ratelimit.is_limited("edge-test", limit, now=edge + 890)
+
+
+@pytest.mark.no_transaction
+def test_a_counted_sign_in_holds_no_lock_while_its_password_is_checked(tmp_path):
+    """On PostgreSQL the counter row is written in its own short transaction: another sign-in
+    from the same address can count itself while the first one is still hashing (issue 14),
+    and the count stays, exact, even if the first request then fails."""
+    if not is_postgres():
+        pytest.skip("SQLite serialises writers: its counters join the request's transaction")
+    from sqlalchemy import create_engine, text
+
+    from academy import ratelimit
+
+    url = fresh_database_url(tmp_path)
+    try:
+        app = make_app(url, tmp_path)
+        upgrade_schema(app)
+        limit = ratelimit.Limit(30, 900)
+        with app.test_request_context():
+            assert ratelimit.record_hit("login:addr:10.0.0.1", limit) == 1
+            db.session.execute(text("SELECT 1"))  # the request's own transaction is open
+            other = create_engine(url)
+            with other.connect() as conn:  # a second sign-in locks the row at once
+                conn.execute(text("SET lock_timeout = '1s'"))
+                hits = conn.execute(text(
+                    "UPDATE rate_counters SET hits = hits + 1 WHERE key = 'login:addr:10.0.0.1' "
+                    "RETURNING hits")).scalar_one()
+                conn.commit()
+            other.dispose()
+            assert hits == 2
+            db.session.rollback()  # the first request fails: its hit is still counted
+            assert ratelimit.record_hit("login:addr:10.0.0.1", limit) == 3
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        drop_fresh_database(url)

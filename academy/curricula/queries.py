@@ -113,8 +113,8 @@ def course_outline(course_id: int) -> Course | None:
 
 
 def course_for_reading(course_id: int) -> Course | None:
-    """A course with its academy and texts, in one statement (its outline is
-    `outline.outline_of`)."""
+    """A course with its academy and texts, in one statement (a reader's outline is
+    `enrolment.outline.outline_of`)."""
     stmt = select(Course).where(Course.id == course_id).options(joinedload(Course.texts))
     return db.session.scalars(stmt).unique().first()
 

@@ -1,9 +1,9 @@
 """A course's outline for one reader: modules and lessons with their titles and the lessons the
 reader has done, as plain rows.
 
-The course page, the lesson page and the quiz pages show titles, kinds and minutes, never the
-lessons' bodies. Loading the outline as ORM objects brought every lesson's Markdown in every
-language and cost 40 % of those pages (issue 14); one statement of plain rows costs a tenth of it.
+The course page and the lesson page show titles, kinds and minutes, never the lessons' bodies.
+Loading the outline as ORM objects brought every lesson's Markdown in every language and cost
+40 % of those pages (issue 14); one statement of plain rows costs a tenth of it.
 """
 from __future__ import annotations
 
@@ -53,9 +53,6 @@ class Outline:
     def lessons(self) -> list[OutlineLesson]:
         """Every current lesson, in course order (across modules)."""
         return [lesson for module in self.modules for lesson in module.lessons]
-
-    def lesson(self, lesson_id: int) -> OutlineLesson | None:
-        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
 
     @property
     def done(self) -> set[int]:

@@ -72,15 +72,6 @@ def _required_lessons(course_ids):
             .where(Module.course_id.in_(course_ids), is_current()))
 
 
-def done_lessons(user_id: int, course_id: int) -> set[int]:
-    """The lessons of one course this person has done."""
-    lessons = select(Lesson.id).join(Module, Module.id == Lesson.module_id).where(
-        Module.course_id == course_id, is_current())
-    stmt = select(LessonProgress.lesson_id).where(LessonProgress.user_id == user_id,
-                                                  LessonProgress.lesson_id.in_(lessons))
-    return set(db.session.scalars(stmt))
-
-
 @dataclass
 class DashboardRow:
     enrolment: Enrolment

@@ -27,7 +27,7 @@ bp = Blueprint("quizzes", __name__, template_folder="templates")
 
 
 def _quiz(course_id: int, lesson_id: int):
-    """(course outline, quiz lesson, enrolment), or 404 for anyone who may not open it."""
+    """(course, quiz lesson, enrolment), or 404 for anyone who may not open it."""
     reading = enrolment_queries.course_for_reader(current_user, course_id)
     course, enrolment = (reading.course, reading.enrolment) if reading else (None, None)
     lesson = queries.quiz_lesson(course_id, lesson_id) if course else None
