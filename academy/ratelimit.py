@@ -9,7 +9,6 @@ allowance.
 from __future__ import annotations
 
 import math
-import random
 import time
 from contextvars import ContextVar
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from academy.db import write_intent
 from academy.extensions import db
 
 
@@ -56,11 +56,12 @@ _batch: ContextVar = ContextVar("campus_rate_batch", default=None)
 class DatabaseCounters:
     """Counters in the rate_counters table.
 
-    On a server database each change is its own short transaction, committed at once: the
-    counter row's lock is not held while the request goes on (a sign-in hashes its password
-    for 50 ms after counting it, and a classroom behind one address signed in one at a time,
-    issue 14). On SQLite, whose writes take turns anyway, and inside a test's transaction,
-    they join the request's transaction.
+    Each change is its own short transaction, committed at once: the counter row's lock is not
+    held while the request goes on (a sign-in hashes its password for 50 ms after counting it,
+    and a classroom behind one address signed in one at a time, issue 14). On SQLite, when the
+    request already holds the write lock (a second writer would wait for it), and inside a
+    test's transaction, the changes join the request's transaction; a request that only reads
+    (the public check) keeps no lock at all.
     """
 
     @contextmanager
@@ -70,7 +71,8 @@ class DatabaseCounters:
             yield open_batch
             return
         bind = db.session.get_bind()
-        if isinstance(bind, Engine) and bind.dialect.name != "sqlite":
+        if isinstance(bind, Engine) and (bind.dialect.name != "sqlite" or not (
+                db.session().in_transaction() and write_intent.get())):
             with bind.begin() as connection:
                 yield connection
         else:
@@ -102,7 +104,7 @@ class DatabaseCounters:
         ).returning(RateCounter.hits)
         with self._writing() as writer:
             hits = writer.execute(stmt).scalar_one()
-            if random.random() < 0.02:  # now and then, not on every hit: rows of past windows
+            if hits == 1:  # a key's new window: sweep the rows of windows long past
                 writer.execute(delete(RateCounter).where(RateCounter.expires < int(now) - 3600))
         return hits
 

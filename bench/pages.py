@@ -178,6 +178,13 @@ def seed_large(app) -> None:
     enrolment.seed(app, 20_000, 10, 500, prefix="bench-net")
 
 
+class EmbeddedServer(Server):
+    def workers(self) -> list[int]:
+        """The server's worker processes, or the server itself when it has none (a threaded
+        server in one process, as `flask serve` was before issue 14)."""
+        return super().workers() or [self.process.pid]
+
+
 def start_embedded(env: dict, logs: Path) -> Server:
     """`flask --app wsgi serve`, the README's one command, on the benchmark's database."""
     port = free_port()
@@ -186,7 +193,7 @@ def start_embedded(env: dict, logs: Path) -> Server:
         [sys.executable, "-m", "flask", "--app", "wsgi", "serve", "--no-demo", "--port", str(port)],
         cwd=ROOT, env=env | {"ACADEMY_ENV": "development"}, stdout=subprocess.DEVNULL,
         stderr=errors.open("w"), start_new_session=True)
-    server = Server(process, port, logs / "campus-access.log", errors)
+    server = EmbeddedServer(process, port, logs / "campus-access.log", errors)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -288,7 +295,7 @@ def run_wrk(target: Target, port: int, server: Server, args, tmp: Path) -> Run:
     flat = [item for path, cookie, body in target.requests
             for item in (path, f"{COOKIE}={cookie}" if cookie else "x=1", body or "-")]
     command = ["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{args.duration}",
-               "--latency", "-s", str(script), f"http://127.0.0.1:{port}", "--",
+               "--timeout", "10s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}", "--",
                str(len(target.requests)), target.method, str(target.expect), *flat]
     before = cpu_seconds(server.workers())
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout

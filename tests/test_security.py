@@ -130,7 +130,8 @@ def test_a_counted_sign_in_holds_no_lock_while_its_password_is_checked(tmp_path)
     from the same address can count itself while the first one is still hashing (issue 14),
     and the count stays, exact, even if the first request then fails."""
     if not is_postgres():
-        pytest.skip("SQLite serialises writers: its counters join the request's transaction")
+        pytest.skip("SQLite has one writer at a time: a counter written while the request writes "
+                    "joins its transaction")
     from sqlalchemy import create_engine, text
 
     from academy import ratelimit

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Iterable
 
@@ -66,8 +67,22 @@ def _login_keys(login: str, address: str | None) -> tuple[str, str]:
     return f"login:acct:{digest}", f"login:addr:{address or 'unknown'}"
 
 
-def authenticate(login: str, password: str, address: str | None) -> User:
-    """The user these credentials open. Raises LoginThrottled, InvalidCredentials, AccountDeactivated."""
+@dataclass
+class LoginCheck:
+    """What checking a sign-in found, before anything about it is recorded."""
+
+    login: str
+    user: User | None
+    problem: DomainError | None  # None: the credentials open `user`
+    new_hash: str | None = None  # the password hashed anew, when the cost settings changed
+    limits: tuple = ()  # (account key, address key, address limit, now), to forgive on success
+
+
+def check_login(login: str, password: str, address: str | None) -> LoginCheck:
+    """Count the attempt and check the password; nothing is written in the request's transaction
+    (the counters are written on their own), so the caller may end its read before recording
+    the outcome with `record_login`: on SQLite no write lock is held while the password is
+    hashed, and sign-ins from one classroom do not queue behind each other (issue 14)."""
     account_limit, address_limit = _login_limits()
     account_key, address_key = _login_keys(login, address)
     # Count the attempt first, atomically, so parallel guesses cannot slip past the limit.
@@ -77,26 +92,45 @@ def authenticate(login: str, password: str, address: str | None) -> User:
         address_hits = ratelimit.record_hit(address_key, address_limit, now) \
             if account_hits <= account_limit.hits else 0
     if account_hits > account_limit.hits:
-        raise LoginThrottled(account_limit.retry_after(now))
+        return LoginCheck(login, None, LoginThrottled(account_limit.retry_after(now)))
     if address_hits > address_limit.hits:
-        raise LoginThrottled(address_limit.retry_after(now))
+        return LoginCheck(login, None, LoginThrottled(address_limit.retry_after(now)))
     user = queries.find_user_for_login(login) if len(login) <= 254 else None
     if not passwords.verify_password(user.password_hash if user else None, password[:1024]):
-        _record_failed_login(login, user, "wrong_password")
-        raise InvalidCredentials(_l("Wrong username or password."))
+        return LoginCheck(login, user, InvalidCredentials(_l("Wrong username or password.")))
     if not user.is_active:
-        _record_failed_login(login, user, "deactivated")
-        raise AccountDeactivated(
-            _l("This account has been deactivated. Please contact your academy.")
-        )
+        return LoginCheck(login, user, AccountDeactivated(
+            _l("This account has been deactivated. Please contact your academy.")))
+    new_hash = passwords.hash_password(password) \
+        if passwords.needs_rehash(user.password_hash) else None
+    return LoginCheck(login, user, None, new_hash, (account_key, address_key, address_limit, now))
+
+
+def record_login(check: LoginCheck) -> User:
+    """Record a checked sign-in: the user it opens, or raises the problem found (a wrong password
+    or a deactivated account is audited first; the caller commits either way)."""
+    if isinstance(check.problem, LoginThrottled):
+        raise check.problem
+    if check.problem is not None:
+        reason = "deactivated" if isinstance(check.problem, AccountDeactivated) else \
+            "wrong_password"
+        _record_failed_login(check.login, check.user, reason)
+        raise check.problem
+    user = check.user
     # A good login forgives this account's failures and this attempt from the address.
+    account_key, address_key, address_limit, now = check.limits
     with ratelimit.batch():
         ratelimit.reset(account_key)
         ratelimit.forgive(address_key, address_limit, now)
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    if check.new_hash:
+        user.password_hash = check.new_hash
     _record_about(user, "account.login", actor_id=user.id)
     return user
+
+
+def authenticate(login: str, password: str, address: str | None) -> User:
+    """The user these credentials open. Raises LoginThrottled, InvalidCredentials, AccountDeactivated."""
+    return record_login(check_login(login, password, address))
 
 
 def _record_failed_login(login: str, user: User | None, reason: str) -> None:

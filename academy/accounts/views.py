@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from academy.accounts import operations, policy
 from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
+from academy.db import reading
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import attempt, show_domain_error
@@ -36,7 +37,11 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = operations.authenticate(form.username.data, form.password.data, request.remote_addr)
+            with reading():  # no write lock while the password is hashed (SQLite)
+                check = operations.check_login(form.username.data, form.password.data,
+                                               request.remote_addr)
+            db.session.commit()  # the read ends: the writes below take their turn
+            user = operations.record_login(check)
         except operations.LoginThrottled as error:
             db.session.commit()  # keep the counted attempt
             form.form_errors.append(str(error.message))

@@ -17,7 +17,7 @@ from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, I
                                         VerifyFileForm, VerifyForm)
 from academy.certificates.labels import STATUS_LABELS
 from academy.certificates.models import Certificate
-from academy.db import utcnow, writes_on_get
+from academy.db import utcnow
 from academy.extensions import db
 from academy.forms import as_id, attempt
 from academy.i18n import current_locale
@@ -302,7 +302,6 @@ def _found(code: str) -> Certificate | None:
 
 
 @bp.route("/verify/<code>")
-@writes_on_get  # counts the check
 def verify_code(code: str):
     _count_lookup()
     certificate = _found(code)
@@ -310,7 +309,6 @@ def verify_code(code: str):
 
 
 @bp.route("/verify/<code>.json")
-@writes_on_get  # counts the check
 def verify_json(code: str):
     _count_lookup()
     answer = _public_answer(_found(code))
