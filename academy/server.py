@@ -16,7 +16,8 @@ from academy.extensions import db
 
 
 def default_workers() -> int:
-    """One process per core (at least two), as measured best on a small server (bench/pages.py)."""
+    """One process per core (at least two): more are no faster on a small server and each costs
+    its own memory (issue 14 measured 4 workers on 2 cores against 2)."""
     return max(2, os.cpu_count() or 1)
 
 
