@@ -53,11 +53,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, func, insert, select  # noqa: E402
 
-from bench.databases import create_database, drop_database  # noqa: E402
+from bench.databases import DEFAULT_BASE, create_database, drop_database  # noqa: E402
 from bench.measures import cpu_seconds, machine_busy, percentile  # noqa: E402
 from tests.support import CSRF_RE, make_app, upgrade_schema  # noqa: E402
 
-DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "campus_bench_certificates"
 COURSE_DIR = ROOT / "courses" / "mandela-rules-in-practice"
 PUBLIC_URL = "https://campus.example.org"

@@ -7,6 +7,9 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+# The PostgreSQL server the benchmarks create their databases on (ACADEMY_BENCH_DATABASE_URL).
+DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
 
 def create_database(base: str, tmp: Path, name: str) -> str:
     """A fresh database `name` on the PostgreSQL server of `base`, or an SQLite file in `tmp`."""

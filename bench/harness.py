@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+COOKIE = "campus_session"  # the name of Campus's session cookie
+
+
 @dataclass(frozen=True)
 class GunicornOptions:
     workers: int = 2

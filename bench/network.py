@@ -36,12 +36,11 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from werkzeug.exceptions import MethodNotAllowed, NotFound  # noqa: E402
 from werkzeug.routing import RequestRedirect  # noqa: E402
 
-from bench.databases import create_database, drop_database  # noqa: E402
+from bench.databases import DEFAULT_BASE, create_database, drop_database  # noqa: E402
 from bench.measures import cpu_seconds, machine_busy, percentile  # noqa: E402
 from bench.network_seed import Scale, seed, table_sizes, vacuum_analyze  # noqa: E402
 from tests.support import make_app, upgrade_schema  # noqa: E402
 
-DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "campus_bench_network"
 try:  # the exports the dashboards offer
     from academy.reports.views import ACADEMY_TABLES, NETWORK_TABLES  # noqa: E402

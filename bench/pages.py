@@ -39,15 +39,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, select  # noqa: E402
 
-from bench.databases import create_database, drop_database  # noqa: E402
-from bench.harness import (BASELINE_APP, GunicornOptions, Server, app_env,  # noqa: E402
+from bench.databases import DEFAULT_BASE, create_database, drop_database  # noqa: E402
+from bench.harness import (BASELINE_APP, COOKIE, GunicornOptions, Server, app_env,  # noqa: E402
                            free_port, session_cookie, start_server)
 from bench.measures import cpu_seconds  # noqa: E402
 from tests.support import CSRF_RE, make_app, upgrade_schema  # noqa: E402
 
-DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "campus_bench_pages"
-COOKIE = "campus_session"
 PASSWORD = "bench password 1"
 FIELD_RE = re.compile(r'<input[^>]*type="radio"[^>]*name="(q\d+)"[^>]*value="([^"]*)"')
 

@@ -39,15 +39,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
 
-from bench.databases import create_database, drop_database  # noqa: E402
-from bench.harness import (BASELINE_APP, GunicornOptions, Server,  # noqa: E402
+from bench.databases import DEFAULT_BASE, create_database, drop_database  # noqa: E402
+from bench.harness import (BASELINE_APP, COOKIE, GunicornOptions, Server,  # noqa: E402
                            app_env, session_cookie, start_server)
 from bench.measures import cpu_seconds, machine_busy, percentile  # noqa: E402
 from tests.support import CSRF_RE, make_app, upgrade_schema  # noqa: E402
 
-DEFAULT_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "campus_bench_quiz"
-COOKIE = "campus_session"
 
 # --- The course: a package whose quiz cycles through the automatically graded types ----------
 
