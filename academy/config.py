@@ -47,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
     "CERTIFICATE_WORKERS": None,
     "VERIFY_MAX_PER_ADDRESS": 60,
     "VERIFY_WINDOW_SECONDS": 15 * 60,
+    # Seconds the dashboards' figures are kept once computed (academy/cache.py; in Redis when
+    # REDIS_URL is set, else per process); 0 computes them for every request.
+    "REPORTS_KEPT_SECONDS": 60,
     "JOB_MODE": None,  # "rq" when REDIS_URL is set, else "thread"; tests use "inline"
     "JOB_QUEUE": "campus",  # the RQ queue `flask jobs worker` serves
 }

@@ -33,7 +33,9 @@ class FreshContextClient(FlaskClient):
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("campus")
     url = TEST_DATABASE_URL or f"sqlite:///{tmp / 'test.sqlite3'}"
-    application = make_app(url, tmp, JOB_MODE="inline")
+    # The tests share one app: dashboards are computed for each request, from each test's own
+    # data (test_dashboards.py and test_kept_parts.py check the figures kept when they are kept).
+    application = make_app(url, tmp, JOB_MODE="inline", REPORTS_KEPT_SECONDS=0)
     application.test_client_class = FreshContextClient
     if is_postgres():
         with application.app_context():

@@ -232,3 +232,41 @@ def test_the_final_grade_is_kept_with_the_completion_and_follows_regrades(course
     attempt.fraction = 0.95  # regraded
     quiz_ops.update_result(quiz.id, trainee.id)
     assert enrolment.final_grade == pytest.approx(95)
+
+
+def test_figures_are_kept_for_a_while_and_the_page_says_since_when(
+        network, app, client, login_as, count_queries, create_user, course, monkeypatch):
+    """Production keeps the computed figures for REPORTS_KEPT_SECONDS (academy/cache.py): the
+    next readers get them without a query, the page says when they were computed, and they are
+    computed again once that time is up, from the data as it is then."""
+    from academy import cache
+
+    monkeypatch.setitem(app.config, "REPORTS_KEPT_SECONDS", 120)
+    monkeypatch.setitem(app.extensions, "campus_kept", cache.ProcessStore())
+    login_as(network["coordinator"])
+    first = client.get(f"/reports?{PERIOD}").get_data(as_text=True)
+    assert "Figures as of" in first and "they may be up to 2 minutes old" in first
+    figures = first.split('aria-labelledby="total-title"', 1)[1]
+    enrol(create_user(academy=network["b"], roles=["trainee"]), course, "2026-02-03")
+    db.session.commit()
+    statements = count_queries(lambda: client.get(f"/reports?{PERIOD}"))
+    again = client.get(f"/reports?{PERIOD}").get_data(as_text=True)
+    assert again.split('aria-labelledby="total-title"', 1)[1] == figures
+    # Reading kept figures costs what any page costs: the person, the filter's countries.
+    assert statements <= 3
+    # Another language and another period are computed on their own.
+    spanish = client.get(f"/reports?{PERIOD}&lang=es").get_data(as_text=True)
+    assert "Cifras a fecha de" in spanish and "Inscripciones y finalizaciones por mes" in spanish
+    # Once the time is up, the figures are computed again and hold the new enrolment.
+    later = cache.time.monotonic() + 121
+    monkeypatch.setattr(cache.time, "monotonic", lambda: later)
+    fresh = client.get(f"/reports?{PERIOD}").get_data(as_text=True)
+    assert fresh.split('aria-labelledby="total-title"', 1)[1] != figures
+    assert tables_total(client) == 5
+
+
+def tables_total(client) -> int:
+    """The network's enrolments in the period, from the export (always computed afresh)."""
+    rows = list(csv.reader(io.StringIO(client.get(
+        f"/reports/academies.csv?{PERIOD}").get_data(as_text=True).lstrip("\ufeff"))))
+    return int(rows[-1][3])

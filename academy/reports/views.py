@@ -1,10 +1,12 @@
 """The network's dashboard (coordinators), each academy's (its admins) and their exports."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from academy import cache
 from academy.academies.models import Academy
 from academy.charts import grouped_chart
 from academy.extensions import db
@@ -29,11 +31,12 @@ def _network_filters():
         abort(403)
     form = NetworkFilterForm(request.args)
     form.offer(queries.countries(), current_locale())
-    period = form.period()
-    country = form.chosen_country()
+    return form, form.period(), form.chosen_country()
+
+
+def _network_scope(country: str | None) -> queries.Scope:
     prepare_for_reports()
-    scope = queries.country_scope(country) if country else queries.Scope()
-    return form, period, scope, country
+    return queries.country_scope(country) if country else queries.Scope()
 
 
 def _academy_filters(academy_id: int):
@@ -43,8 +46,12 @@ def _academy_filters(academy_id: int):
     if not policy.can_see_academy(current_user, academy):
         abort(403)
     form = PeriodForm(request.args)
+    return academy, form, form.period()
+
+
+def _academy_scope(academy: Academy) -> queries.Scope:
     prepare_for_reports()
-    return academy, form, form.period(), queries.Scope(frozenset({academy.id}))
+    return queries.Scope(frozenset({academy.id}))
 
 
 def _month_chart(months):
@@ -59,10 +66,27 @@ def _exchange_chart(rows):
                          [(_("Enrolments"), [row.enrolments for row in top])], horizontal=True)
 
 
+def _figures_part(key: str, compute) -> dict:
+    """The dashboard's figures, rendered by `compute()` or as kept by an earlier request, and
+    when they were computed (the page says so)."""
+    seconds = current_app.config["REPORTS_KEPT_SECONDS"]
+    part = cache.kept(f"{key}:{current_locale()}", seconds, compute)
+    return {"figures_part": Markup(part.text), "computed_at": part.computed_at,
+            "kept_seconds": seconds}
+
+
 @bp.route("/reports")
 @login_required
 def network():
-    form, period, scope, country = _network_filters()
+    form, period, country = _network_filters()
+    part = _figures_part(f"reports:network:{period.first}:{period.last}:{country or ''}",
+                         lambda: _network_figures(period, country))
+    return render_template("reports/network.html", form=form, period=period, country=country,
+                           **part)
+
+
+def _network_figures(period, country: str | None) -> str:
+    scope = _network_scope(country)
     locale = current_locale()
     figures = queries.figures(period, scope, locale)
     months = figures.months
@@ -81,25 +105,32 @@ def network():
         "exchange": _exchange_chart(exchange),
     }
     return render_template(
-        "reports/network.html", form=form, period=period, country=country, figures=figures,
-        months=months, courses=courses, exchange=exchange, charts=charts, export_args=_export_args(period, country),
-        columns=tables)
+        "reports/_network_figures.html", period=period, country=country, figures=figures,
+        months=months, courses=courses, exchange=exchange, charts=charts,
+        export_args=_export_args(period, country), columns=tables)
 
 
 @bp.route("/reports/academies/<int:academy_id>")
 @login_required
 def academy(academy_id: int):
-    academy, form, period, scope = _academy_filters(academy_id)
+    academy, form, period = _academy_filters(academy_id)
+    part = _figures_part(f"reports:academy:{academy.id}:{period.first}:{period.last}",
+                         lambda: _academy_figures(academy, period))
+    return render_template("reports/academy.html", academy=academy, form=form, period=period,
+                           can_see_network=policy.can_see_network(current_user), **part)
+
+
+def _academy_figures(academy: Academy, period) -> str:
+    scope = _academy_scope(academy)
     figures = queries.figures(period, scope, current_locale())
     months = figures.months
     courses, exchange = queries.courses_and_exchange(period, scope, shared_only=False,
                                                      limit=ACADEMY_COURSES)
     return render_template(
-        "reports/academy.html", academy=academy, form=form, period=period,
-        figures=figures, months=months, courses=courses, exchange=exchange, charts={"months": _month_chart(months),
-                                   "exchange": _exchange_chart(exchange)},
-        export_args=_export_args(period), columns=tables,
-        can_see_network=policy.can_see_network(current_user))
+        "reports/_academy_figures.html", academy=academy, period=period, figures=figures,
+        months=months, courses=courses, exchange=exchange,
+        charts={"months": _month_chart(months), "exchange": _exchange_chart(exchange)},
+        export_args=_export_args(period), columns=tables)
 
 
 def _export_args(period, country: str | None = None) -> dict[str, str]:
@@ -114,7 +145,8 @@ def _export_args(period, country: str | None = None) -> dict[str, str]:
 def network_export(table: str, fmt: str):
     if table not in NETWORK_TABLES or fmt not in FORMATS:
         abort(404)
-    _form, period, scope, country = _network_filters()
+    _form, period, country = _network_filters()
+    scope = _network_scope(country)
     locale = current_locale()
     if table in ("academies", "countries"):
         figures = queries.figures(period, scope, locale)
@@ -137,7 +169,8 @@ def network_export(table: str, fmt: str):
 def academy_export(academy_id: int, table: str, fmt: str):
     if table not in ACADEMY_TABLES or fmt not in FORMATS:
         abort(404)
-    academy, _form, period, scope = _academy_filters(academy_id)
+    academy, _form, period = _academy_filters(academy_id)
+    scope = _academy_scope(academy)
     locale = current_locale()
     if table == "figures":
         rows = tables.academies_table(queries.figures(period, scope, locale), locale)[:-1]
