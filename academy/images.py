@@ -9,7 +9,6 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 
 from academy.domain import DomainError
 from academy.i18n import format_size
@@ -24,6 +23,8 @@ def normalise_image(data: bytes, *, max_bytes: int, box: tuple[int, int], field:
         raise DomainError(_l("The image is too large: at most %(size)s.",
                              size=format_size(max_bytes)), field)
     not_an_image = DomainError(_l("The image must be a PNG, JPEG, GIF or WebP file."), field)
+    from PIL import Image, UnidentifiedImageError  # loaded on the first upload, not at start
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

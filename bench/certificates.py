@@ -808,7 +808,7 @@ def probe_start(mode: str, roots: tuple[str, ...]) -> None:
     """Set a fresh probe process up to render the way `mode` says."""
     import warnings
 
-    from academy.certificates import rendering
+    from academy.certificates import rendering, weasyprint_pdf
 
     if mode == "no-harfbuzz":
         import weasyprint.pdf.fonts
@@ -820,7 +820,7 @@ def probe_start(mode: str, roots: tuple[str, ...]) -> None:
         def render(html, css):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ResourceWarning)
-                fetcher = rendering.AppFilesFetcher(roots)
+                fetcher = weasyprint_pdf.AppFilesFetcher(roots)
                 return HTML(string=html, url_fetcher=fetcher,
                             base_url=f"file://{roots[0]}/").write_pdf(
                     stylesheets=[CSS(string=css, url_fetcher=fetcher)],

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from academy import storage
 from academy.audit.models import AuditEvent
-from academy.certificates import codes, css, operations, queries, rendering, serials
+from academy.certificates import codes, css, operations, queries, rendering, serials, weasyprint_pdf
 from academy.certificates.models import Certificate
 from academy.db import utcnow
 from academy.domain import DomainError
@@ -292,7 +292,7 @@ def test_the_renderer_fetches_nothing_outside_the_apps_own_files(app_ctx, tmp_pa
     root = tmp_path / "allowed"
     root.mkdir()
     (root / "logo.png").write_bytes(b"png")
-    fetcher = rendering.AppFilesFetcher((str(root),))
+    fetcher = weasyprint_pdf.AppFilesFetcher((str(root),))
     assert fetcher.fetch((root / "logo.png").as_uri()).read() == b"png"
     assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
     for url in ("http://127.0.0.1:6379/", "https://example.org/x.png", "file:///etc/passwd",

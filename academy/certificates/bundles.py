@@ -11,8 +11,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from pypdf import PdfWriter
-
 
 def _keep(tmp: Path, directory: Path, suffix: str) -> str:
     digest = hashlib.sha256()
@@ -33,6 +31,8 @@ def _temporary(folder: Path, suffix: str) -> Path:
 def write_bundles(entries: list[tuple[str, str]], directory: str) -> dict[str, str]:
     """Write the zip (PDFs stored as they are) and the merged PDF of (path, name in the zip)
     entries into `directory`, named by their SHA-256; return {"zip": digest, "pdf": digest}."""
+    from pypdf import PdfWriter  # loaded by the renderer process that merges, not at start
+
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     zip_tmp, pdf_tmp = _temporary(folder, ".zip"), _temporary(folder, ".pdf")

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import segno
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date, format_percent, ngettext
 from flask_babel import gettext as _
@@ -88,6 +87,8 @@ def _side(facts: Facts, template: CertificateTemplate, locale: str) -> dict:
 
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code of `url` (medium error correction survives a worn print)."""
+    import segno  # loaded on the first certificate, not at start
+
     return Markup(segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=False))
 
 

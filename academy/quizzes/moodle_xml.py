@@ -23,10 +23,14 @@ import codecs
 import math
 import re
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
-from lxml import etree
 
 from academy.quizzes.gift import DESCRIPTION, Answer, GiftError, GiftQuestion, category_path
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 FORMATS = {"html": "html", "markdown": "markdown", "plain_text": "plain", "moodle_auto_format": "moodle"}
 _SPACE = re.compile(r"\s*")
@@ -50,6 +54,8 @@ def parse_moodle_xml(data: bytes) -> list[GiftQuestion]:
 
 
 def _parser() -> etree.XMLParser:
+    from lxml import etree  # loaded on the first import of a file, not at start
+
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                            huge_tree=False, remove_comments=True)
 
@@ -59,6 +65,8 @@ def _root(data: bytes) -> etree._Element:
     line = _doctype_line(data)
     if line is not None:
         raise GiftError(line, _DOCTYPE)
+    from lxml import etree
+
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
