@@ -110,11 +110,23 @@ def _check_downloads(app, result: dict, n: int) -> None:
         assert len(serial_list) == len(set(serial_list)) == n
 
 
-def test_a_bulk_job_runs_in_a_thread_with_renderer_processes(committed_app):
+def test_a_bulk_job_runs_in_a_thread_with_renderer_processes(committed_app, monkeypatch):
     app = committed_app(JOB_MODE="thread", CERTIFICATE_WORKERS=2)
-    ids, owner = _graduates(app, 30)  # enough for the process pool (more than 12 a process)
+    # Two renderer processes from 20 certificates on (production: from 80), and two batches:
+    # the second is drafted while the first is drawn.
+    monkeypatch.setattr(bulk, "POOL_THRESHOLD", 10)
+    pools = []
+
+    class SeenPool(bulk.ProcessPoolExecutor):  # the real pool, noting how many processes
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "ProcessPoolExecutor", SeenPool)
+    ids, owner = _graduates(app, 30)
     status, result, error = _wait(app, _start(app, ids, owner))
     assert (status, error) == (FINISHED, None)
+    assert pools == [2]
     assert result["issued"] == 30 and result["skipped"] == 0
     _check_downloads(app, result, 30)
 

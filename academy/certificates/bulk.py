@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
 from multiprocessing import get_context
 from typing import Callable
 
@@ -42,9 +41,12 @@ def workers() -> int:
 
 @dataclass
 class Renderer:
-    """Renders PDFs and builds the downloads, in this process or in worker processes."""
+    """Renders PDFs and builds the downloads, in this process or in worker processes.
 
-    render_many: Callable[[list[tuple[str, str]]], list[bytes]]
+    `submit` hands a batch's (html, css) pairs over and returns at once with a function that
+    waits for their PDFs, so the job drafts the next batch while this one is drawn."""
+
+    submit: Callable[[list[tuple[str, str]]], Callable[[], list[bytes]]]
     bundle: Callable[[list[tuple[str, str]], str], dict]
 
 
@@ -55,51 +57,83 @@ def renderer(count: int) -> Iterator[Renderer]:
     roots = documents.file_roots()
     processes = min(workers(), count // POOL_THRESHOLD)
     if processes <= 1:
-        yield Renderer(lambda items: rendering.render_many(items, roots), bundles.write_bundles)
+        def render_now(items):
+            pdfs = rendering.render_many(items, roots)
+            return lambda: pdfs
+
+        yield Renderer(render_now, bundles.write_bundles)
         return
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-        def render_many(items):
-            htmls, styles = zip(*items, strict=True)
-            return list(pool.map(rendering.render_pdf, htmls, styles, repeat(roots)))
+        def submit(items):
+            futures = [pool.submit(rendering.render_pdf, html, css, roots) for html, css in items]
+            return lambda: [future.result() for future in futures]
 
-        yield Renderer(render_many,
-                       lambda entries, folder: pool.submit(bundles.write_bundles, entries,
-                                                           folder).result())
+        yield Renderer(submit, lambda entries, folder: pool.submit(bundles.write_bundles, entries,
+                                                                   folder).result())
 
 
-def _issue(job_id: str, payload: dict, ids: list[int], render_many) -> int:
-    """One batch; returns how many certificates it issued."""
+@dataclass
+class Batch:
+    """A batch drafted and handed to the renderer, waiting to be kept."""
+
+    drafts: list
+    pdfs: Callable[[], list[bytes]]
+    done: int  # enrolments of the job looked at once this batch is kept
+
+
+def _draft(job_id: str, payload: dict, ids: list[int]) -> list:
+    """The certificates of one batch, drafted with their serials (none if none is eligible)."""
     with reading():
         count = queries.count_candidates(ids)
         db.session.commit()
     if not count:
-        return 0
+        return []
     numbers = serials.next_serials(utcnow().year, count)
     db.session.commit()
     with reading():
         drafts = operations.draft_batch(ids, numbers, actor_id=payload["actor_id"],
                                         base_url=payload["base_url"], job_id=job_id)
         db.session.commit()
-    pdfs = render_many([(draft.html, draft.css) for draft in drafts])
-    return operations.keep_batch(drafts, pdfs, actor_id=payload["actor_id"], job_id=job_id)
+    return drafts
+
+
+def _keep(job_id: str, payload: dict, batch: Batch) -> int:
+    """Wait for a batch's PDFs and keep its certificates; returns how many were issued."""
+    if not batch.drafts:
+        return 0
+    return operations.keep_batch(batch.drafts, batch.pdfs(), actor_id=payload["actor_id"],
+                                 job_id=job_id)
 
 
 @handler(KIND)
 def bulk_issue(job: Job) -> None:
-    """Issue to every enrolment of the job that is still eligible, a batch per commit."""
+    """Issue to every enrolment of the job that is still eligible, a batch per commit. While
+    the renderers draw one batch the job drafts the next, so neither waits for the other."""
     # Read once: touching the job after a commit would reload it in a write transaction.
     job_id, payload = job.id, dict(job.payload)
     ids = list(payload["enrolment_ids"])
     issued = 0
     with renderer(len(ids)) as work:
+        waiting: Batch | None = None
         for start in range(0, len(ids), BATCH):
-            issued += _issue(job_id, payload, ids[start:start + BATCH], work.render_many)
-            done = min(start + BATCH, len(ids))
-            job.done, job.result = done, {"issued": issued, "skipped": done - issued}
-            db.session.commit()
+            drafts = _draft(job_id, payload, ids[start:start + BATCH])
+            batch = Batch(drafts, work.submit([(d.html, d.css) for d in drafts]),
+                          min(start + BATCH, len(ids)))
+            if waiting is not None:
+                issued = _kept(job, waiting, issued + _keep(job_id, payload, waiting))
+            waiting = batch
+        if waiting is not None:
+            issued = _kept(job, waiting, issued + _keep(job_id, payload, waiting))
         downloads = build_downloads(job_id, work.bundle)
     job.result = {**job.result, **downloads}
     db.session.commit()
+
+
+def _kept(job: Job, batch: Batch, issued: int) -> int:
+    """Record the job's progress once a batch is kept; returns the certificates issued so far."""
+    job.done, job.result = batch.done, {"issued": issued, "skipped": batch.done - issued}
+    db.session.commit()
+    return issued
 
 
 def _file_name(certificate) -> str:
