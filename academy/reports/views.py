@@ -1,6 +1,8 @@
 """The network's dashboard (coordinators), each academy's (its admins) and their exports."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -30,7 +32,10 @@ def _network_filters():
     if not policy.can_see_network(current_user):
         abort(403)
     form = NetworkFilterForm(request.args)
-    form.offer(queries.countries(), current_locale())
+    # The network's countries change when an academy joins: kept with the figures.
+    countries = cache.kept("reports:countries", current_app.config["REPORTS_KEPT_SECONDS"],
+                           lambda: json.dumps(queries.countries()))
+    form.offer(json.loads(countries.text), current_locale())
     return form, form.period(), form.chosen_country()
 
 
