@@ -407,7 +407,8 @@ def test_a_trainee_leaving_by_themselves_is_not_a_staff_withdrawal(client, cours
                                                                    login_as):
     login_as(trainee)
     post_form(client, f"/courses/{course.id}/enrol", token_from=f"/courses/{course.id}")
-    post_form(client, f"/courses/{course.id}/withdraw", token_from=f"/courses/{course.id}")
+    post_form(client, f"/courses/{course.id}/withdraw", {"confirmed": "1"},
+              token_from=f"/courses/{course.id}")
     assert _enrolment(course, trainee).status == "withdrawn"
     assert events("enrolment.withdraw_by_staff") == [] and events("enrolment.staff_enrol") == []
 

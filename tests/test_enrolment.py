@@ -151,8 +151,28 @@ def test_withdrawal_when_the_course_allows_it(client, course, trainee, login_as)
     response = post_form(client, f"/courses/{course.id}/withdraw", token_from=f"/courses/{course.id}")
     assert response.status_code == 403
     _rules(course, allow_withdrawal=True)
-    post_form(client, f"/courses/{course.id}/withdraw", token_from=f"/courses/{course.id}")
+    post_form(client, f"/courses/{course.id}/withdraw", {"confirmed": "1"},
+              token_from=f"/courses/{course.id}")
     assert _enrolments(course, "withdrawn") == 1
+
+
+def test_leaving_a_course_asks_first_and_changes_nothing_until_confirmed(client, course, trainee,
+                                                                         login_as):
+    _rules(course, allow_withdrawal=True, capacity=5)
+    login_as(trainee)
+    _enrol(client, course)
+    asked = post_form(client, f"/courses/{course.id}/withdraw", token_from=f"/courses/{course.id}",
+                      headers={"Accept-Language": "en"})
+    assert asked.status_code == 200 and "Leave the course?" in asked.text
+    assert "if the course is full by then you will join the waiting list" in asked.text
+    assert 'name="confirmed" value="1"' in asked.text
+    assert _enrolments(course, "active") == 1 and _enrolments(course, "withdrawn") == 0
+    spanish = post_form(client, f"/courses/{course.id}/withdraw?lang=es",
+                        token_from=f"/courses/{course.id}")
+    assert "¿Darse de baja del curso?" in spanish.text
+    done = post_form(client, f"/courses/{course.id}/withdraw", {"confirmed": "1"},
+                     token_from=f"/courses/{course.id}")
+    assert done.status_code == 302 and _enrolments(course, "withdrawn") == 1
 
 
 def test_trainee_completes_all_lessons_and_sees_the_course_completed(client, course, trainee,
@@ -183,6 +203,20 @@ def test_dashboard_shows_progress_and_where_to_continue(client, course, trainee,
     post_form(client, f"{url}/done", token_from=url)
     page = client.get("/learning", headers=EN).get_data(as_text=True)
     assert "1 of 3 lessons done" in page and url in page
+
+
+def test_the_course_page_offers_to_start_then_to_continue(client, course, trainee, login_as):
+    login_as(trainee)
+    _enrol(client, course)
+    first, second = [lesson for module in course.modules for lesson in module.lessons][:2]
+    page = client.get(f"/courses/{course.id}", headers=EN).text
+    start = f'<a class="button primary" href="/courses/{course.id}/lessons/{first.id}">'
+    assert start + "Start the course</a>" in page
+    url = f"/courses/{course.id}/lessons/{first.id}"
+    post_form(client, f"{url}/done", token_from=url)
+    page = client.get(f"/courses/{course.id}?lang=pt").text
+    kind = "lessons" if second.kind == "page" else "quizzes"  # a quiz opens on its own page
+    assert f'/courses/{course.id}/{kind}/{second.id}">Continuar de onde parou</a>' in page
 
 
 def test_rules_form_errors_are_next_to_their_fields(client, course, author, login_as):

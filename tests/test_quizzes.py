@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from academy.db import utcnow
@@ -596,3 +597,18 @@ def test_a_cleared_essay_is_not_waiting_to_be_graded(trainee, quiz, course):
     db.session.commit()
     assert queries.essays_to_grade(course.id) == []
     assert slot_of(attempt, "p-q7").fraction == 0.0 and attempt.fraction is not None
+
+
+def test_the_quiz_pages_are_titled_in_the_readers_language(client, login_as, trainee, quiz,
+                                                           course):
+    """The browser tab names the quiz in the language of the page, not in whichever language
+    its texts were written first."""
+    titles = {text.locale: text.title for text in quiz.texts if text.title}
+    assert len(titles) >= 2, titles  # the sample course's quiz is written in several languages
+    login_as(trainee)
+    attempt = start(trainee, quiz, course)
+    for locale, title in titles.items():
+        for path in (f"/courses/{course.id}/quizzes/{quiz.id}", f"/attempts/{attempt.id}"):
+            page = client.get(f"{path}?lang={locale}")
+            assert page.status_code == 200
+            assert f"<title>{escape(title)} · " in page.text, (locale, path)

@@ -59,6 +59,11 @@ class Outline:
         """The lessons the reader has done."""
         return {lesson.id for lesson in self.lessons if lesson.done}
 
+    @property
+    def next_lesson(self) -> OutlineLesson | None:
+        """Where the reader goes on: the first lesson, in course order, not done yet."""
+        return next((lesson for lesson in self.lessons if not lesson.done), None)
+
 
 def outline_of(course_id: int, reader_id: int | None = None) -> Outline:
     """The current modules and lessons of a course, in order, with their titles and which the

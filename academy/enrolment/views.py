@@ -25,7 +25,7 @@ from academy.enrolment.forms import EnrolForm, EnrolmentImportForm, RulesForm, S
 from academy.enrolment.importing import read_enrolment_csv
 from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
 from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, STATUSES as ENROLMENT_STATUSES
-from academy.enrolment.models import WAITLISTED, Enrolment
+from academy.enrolment.models import WAITLISTED, WITHDRAWN, Enrolment
 from academy.extensions import db
 from academy.forms import ActionForm, ConfirmImportForm, attempt
 from academy.i18n import current_locale
@@ -72,8 +72,14 @@ def withdraw(course_id: int):
     enrolment = queries.enrolment_of(current_user, course.id)
     if enrolment is None:
         abort(404)
-    if enrolment.status in (ACTIVE, COMPLETED) and not operations.rules_of(course).allow_withdrawal:
+    if enrolment.status == WITHDRAWN:  # left already (a second tab, the back button)
+        return redirect(url_for("catalog.course", course_id=course.id))
+    rules = operations.rules_of(course)
+    if enrolment.status in (ACTIVE, COMPLETED) and not rules.allow_withdrawal:
         abort(403)
+    if request.form.get("confirmed") != "1":  # the first press asks; nothing is written yet
+        return render_template("enrolment/confirm_withdraw.html", course=course,
+                               enrolment=enrolment, rules=rules)
     operations.withdraw(enrolment, course)
     db.session.commit()
     flash(_("You have left the course."), "success")

@@ -287,6 +287,9 @@ def test_a_place_freed_goes_to_the_first_person_waiting(new_page, cc, lang, loca
     if freed_by == "trainee":
         holder.reload()
         _leave_button(holder).click()  # "Leave the course"
+        expect(holder.locator("main h1")).to_be_visible()  # "Leave the course?": nothing yet
+        expect(holder.locator("form[action$='/withdraw'] a")).to_be_visible()  # "Stay"
+        holder.locator("form[action$='/withdraw'] button.danger").click()
         expect(holder.locator(".flash-success")).to_be_visible()
         expect(_lesson_links(holder)).to_have_count(0)
         expect(_enrol_button(holder)).to_be_visible()  # the place went to the person waiting
