@@ -120,16 +120,16 @@ def bulk_issue(job: Job) -> None:
             batch = Batch(drafts, work.submit([(d.html, d.css) for d in drafts]),
                           min(start + BATCH, len(ids)))
             if waiting is not None:
-                issued = _kept(job, waiting, issued + _keep(job_id, payload, waiting))
+                issued = _progress(job, waiting, issued + _keep(job_id, payload, waiting))
             waiting = batch
         if waiting is not None:
-            issued = _kept(job, waiting, issued + _keep(job_id, payload, waiting))
+            issued = _progress(job, waiting, issued + _keep(job_id, payload, waiting))
         downloads = build_downloads(job_id, work.bundle)
     job.result = {**job.result, **downloads}
     db.session.commit()
 
 
-def _kept(job: Job, batch: Batch, issued: int) -> int:
+def _progress(job: Job, batch: Batch, issued: int) -> int:
     """Record the job's progress once a batch is kept; returns the certificates issued so far."""
     job.done, job.result = batch.done, {"issued": issued, "skipped": batch.done - issued}
     db.session.commit()
