@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.quizzes.admin_views import bp as quiz_admin_bp
     from academy.quizzes.bank.views import bp as bank_bp
     from academy.quizzes.editor_views import bp as quiz_editor_bp
+    from academy.quizzes.grade_views import bp as grades_bp
     from academy.quizzes.views import bp as quizzes_bp
     from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
     from academy.certificates import bulk as _bulk  # noqa: F401 - registers the bulk job
@@ -127,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
                       enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, quiz_editor_bp, bank_bp,
-                      certificates_bp, audit_bp):
+                      grades_bp, certificates_bp, audit_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(course_reports_bp)
     app.register_blueprint(reports_bp)

@@ -183,6 +183,14 @@ ROUTES: dict[str, Access] = {
     **{f"certificates.{name}": Access({COORDINATOR}, "POST", {"certificate_id": "certificate"})
        for name in ("revoke", "renew", "reissue", "issue_again")},
     "certificates.mine": Access(SIGNED_IN),
+    # Grades: one's own; a trainee's for their academy's admins, coordinators and site admins,
+    # and in one course for its instructors.
+    "grades.mine": Access(SIGNED_IN),
+    "grades.my_course": Access({TRAINEE}, values={"course_id": "shared_course"}, denied=404),
+    "grades.person": Access({ADMIN_HERE, COORDINATOR, SITE_ADMIN}, values={"user_id": "person"},
+                            denied=404),
+    "grades.person_course": Access(AUTHORS | {COORDINATOR, SITE_ADMIN}, values={
+        "user_id": "enrolled_person", "course_id": "draft_course"}, denied=404),
     "certificates.verify": Access(PUBLIC),
     "certificates.verify_code": Access(PUBLIC, values={"code": "certificate_code"}),
     "certificates.verify_json": Access(PUBLIC, values={"code": "certificate_code"}),
@@ -295,7 +303,7 @@ def world(app_ctx, create_academy, create_user):
                "pending_course": pending.id, "cover": shared.cover_filename,
                "draft_enrolment": pending_enrolment.id, "cohort": cohort.id,
                "shared_here": shared_here.id, "revision": revision.id, "adopted": adopted.id,
-               "topic": "human-rights"}
+               "topic": "human-rights", "enrolled_person": pending_enrolment.user_id}
     objects.update(_quiz_objects(shared, draft, people[TRAINEE]))
     objects.update(_certificate_objects(here, shared, people))
     assert logos.logo_path(here.logo_filename) is not None

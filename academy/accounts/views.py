@@ -13,6 +13,7 @@ from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import attempt, show_domain_error
 from academy.i18n import is_locale
+from academy.navigation import landing_url
 from academy.security import safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -32,7 +33,7 @@ def _sign_in(user) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
+        return redirect(landing_url(current_user))
     form = LoginForm(next=request.args.get("next"))
     status = 200
     if form.validate_on_submit():
@@ -55,7 +56,7 @@ def login():
             if user.must_change_password:
                 flash(_("Welcome. Choose your own password before you continue."), "info")
                 return redirect(url_for("accounts.change_password"))
-            return redirect(safe_next(form.next.data) or url_for("home.index"))
+            return redirect(safe_next(form.next.data) or landing_url(user))
     return render_template("accounts/login.html", form=form), status
 
 

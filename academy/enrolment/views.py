@@ -12,6 +12,8 @@ from flask_login import current_user, login_required
 from academy.academies import queries as academy_queries
 from academy.accounts import queries as account_queries
 from academy.audit import operations as audit
+from academy.certificates import queries as certificate_queries
+from academy.certificates.models import EXPIRED, VALID
 from academy.curricula.lookups import course_for_author
 from academy.cohorts import policy as cohort_policy
 from academy.cohorts import queries as cohort_queries
@@ -29,6 +31,7 @@ from academy.enrolment.models import WAITLISTED, WITHDRAWN, Enrolment
 from academy.extensions import db
 from academy.forms import ActionForm, ConfirmImportForm, attempt
 from academy.i18n import current_locale
+from academy.quizzes import grades as grade_queries
 from academy.spreadsheets import table_response
 
 bp = Blueprint("enrolment", __name__, template_folder="templates")
@@ -115,7 +118,15 @@ def lesson_done(course_id: int, lesson_id: int):
 @login_required
 def dashboard():
     rows = queries.dashboard(current_user)
-    return render_template("enrolment/dashboard.html", rows=rows, now=datetime.now(timezone.utc))
+    now = datetime.now(timezone.utc)
+    taking = [row for row in rows if row.enrolment.status in (ACTIVE, COMPLETED)]
+    standings = grade_queries.standings(
+        current_user.id, {row.course.id for row in taking}, now,
+        ends_at={row.course.id: row.rules.ends_at if row.rules else None for row in taking})
+    current = {c.course_id: c for c in certificate_queries.of_holder(current_user.id)
+               if c.status_at(now) in (VALID, EXPIRED)}
+    return render_template("enrolment/dashboard.html", rows=rows, now=now, standings=standings,
+                           certificates=current)
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from academy.curricula import policy as course_policy
 from academy.enrolment import policy as enrolment_policy
-from academy.enrolment.models import ACTIVE, COMPLETED
+from academy.enrolment.models import ACTIVE, COMPLETED, WITHDRAWN
+from academy.people import policy as people_policy
 from academy.quizzes.settings import AFTER_CLOSE, IMMEDIATELY, QuizSettings
 
 
@@ -30,6 +31,27 @@ def can_view_attempt(user, attempt, course) -> bool:
 def can_answer(user, attempt) -> bool:
     """Only the trainee answers their own attempt (staff read it, never change it)."""
     return user.is_authenticated and attempt is not None and attempt.user_id == user.id
+
+
+def can_see_grades(user, person, course=None, enrolment=None) -> bool:
+    """A person's grades are theirs, their academy's admins', the network coordinators', and in
+    one course its instructors'; a course's grades exist once the person took it (enrolled, or
+    had been)."""
+    if not user.is_authenticated or person is None:
+        return False
+    if course is not None and (enrolment is None
+                               or enrolment.status not in (ACTIVE, COMPLETED, WITHDRAWN)):
+        return False
+    if user.id == person.id:
+        return True
+    if user.is_coordinator or people_policy.can_manage_person(user, person):
+        return True
+    return course is not None and can_manage_quizzes(user, course)
+
+
+def is_staff_reader(user, person) -> bool:
+    """Whether someone reads another person's grades as staff (every score shown)."""
+    return user.is_authenticated and person is not None and user.id != person.id
 
 
 class Review:

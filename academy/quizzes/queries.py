@@ -75,7 +75,7 @@ def categories_of(course_id: int) -> list[str]:
 
 # --- Settings and overrides --------------------------------------------------------------------
 
-def _most_generous(overrides: list[QuizOverride]) -> dict:
+def most_generous(overrides: list[QuizOverride]) -> dict:
     """Several cohorts' overrides together: the latest close, the longest time, most attempts."""
     merged: dict = {}
     for override in overrides:
@@ -97,7 +97,7 @@ def effective_settings(lesson: Lesson, user_id: int | None) -> quiz_settings.Qui
         QuizOverride.lesson_id == lesson.id,
         or_(QuizOverride.user_id == user_id, QuizOverride.cohort_id.in_(cohorts)))))
     own = [o for o in overrides if o.user_id == user_id]
-    return base.with_override(**_most_generous(own or overrides))
+    return base.with_override(**most_generous(own or overrides))
 
 
 def overrides_of(lesson_id: int) -> list[QuizOverride]:
