@@ -259,17 +259,33 @@ def jobs_worker(burst: bool) -> None:
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Threads per process.")
 def serve(host: str, port: int, no_demo: bool, workers: int | None, threads: int) -> None:
-    from academy.demo import is_loaded, load_demo
     from academy.server import default_workers, run
 
     app: Flask = current_app._get_current_object()
-    upgrade()
-    if not no_demo and not is_loaded():
-        load_demo()
-        db.session.commit()
+    if prepare_database(load=not no_demo):
         click.echo("Demo data loaded (see README.md for the logins).")
     click.echo(f"Campus is running at http://{host}:{port}/ (Ctrl+C stops it).")
     run(app, host, port, workers or default_workers(), threads)
+
+
+def prepare_database(load: bool) -> bool:
+    """Bring the schema up to date and, if asked and the database is empty, load the demo; True
+    if it loaded. Ends with no transaction and no connection open: the server's processes open
+    their own, and a transaction left open here held SQLite's write lock for as long as the
+    server ran (every sign-in then waited and failed)."""
+    from academy.demo import is_loaded, load_demo
+
+    upgrade()
+    loaded = False
+    try:
+        if load and not is_loaded():
+            load_demo()
+            db.session.commit()
+            loaded = True
+    finally:
+        db.session.remove()
+        db.engine.dispose()
+    return loaded
 
 
 def register_cli(app: Flask) -> None:

@@ -65,3 +65,31 @@ def test_demo_loads_real_academies_and_people_once(runner):
 def test_translations_compile(runner):
     result = runner.invoke(args=["translations", "compile"])
     assert result.exit_code == 0 and "Compiled 5 catalogues." in result.output
+
+
+@pytest.mark.no_transaction
+def test_serving_a_database_that_already_has_academies_leaves_it_free_to_write(tmp_path):
+    """`flask serve` on an existing database (a restart) checks whether to load the demo; that
+    check must not keep a transaction open while the server runs: on SQLite it held the write
+    lock, and every sign-in waited and failed with "database is locked"."""
+    import sqlite3
+
+    from academy.academies import operations as academy_ops
+    from academy.cli import prepare_database
+    from tests.support import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'campus.sqlite3'}", tmp_path)
+    with app.app_context():
+        prepare_database(load=False)
+        academy_ops.create_academy(slug="es-cep", names={"es": "CEP"}, country="ES",
+                                   default_locale="es")
+        db.session.commit()
+        db.session.remove()
+    with app.app_context():
+        assert prepare_database(load=True) is False  # academies exist: no demo
+        other = sqlite3.connect(tmp_path / "campus.sqlite3", timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # fails at once if anyone holds the write lock
+        other.execute("UPDATE academies SET country = 'PT'")
+        other.commit()
+        other.close()
+        db.engine.dispose()
