@@ -18,7 +18,7 @@ BUDGETS = {
     "catalogue": 6,
     "course page": 4,
     "lesson page": 4,
-    "my training": 4,
+    "my training": 6,  # + each course's quizzes with the grade and next deadline (issue 15)
     "quiz page": 8,
     "attempt page": 5,
     "autosave": 4,

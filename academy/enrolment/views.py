@@ -123,8 +123,9 @@ def dashboard():
     standings = grade_queries.standings(
         current_user.id, {row.course.id for row in taking}, now,
         ends_at={row.course.id: row.rules.ends_at if row.rules else None for row in taking})
+    completed = any(row.enrolment.status == COMPLETED for row in rows)
     current = {c.course_id: c for c in certificate_queries.of_holder(current_user.id)
-               if c.status_at(now) in (VALID, EXPIRED)}
+               if c.status_at(now) in (VALID, EXPIRED)} if completed else {}
     return render_template("enrolment/dashboard.html", rows=rows, now=now, standings=standings,
                            certificates=current)
 

@@ -42,6 +42,7 @@ class ShownQuestion:
     comment: str = ""
     mark: float = 1.0  # what the question is worth in the attempt's grade
     number: int = 0  # as trainees read it: descriptions between questions are not counted
+    flagged: bool = False
 
 
 def _html(text: str, fmt: str, files_base: str | None) -> Markup:
@@ -82,7 +83,8 @@ def show(slot: AttemptSlot, content: dict, lang: str, base: str | None,
     shown = ShownQuestion(slot.position, version.qtype,
                           _html(content.get("text", ""), content.get("format", "moodle"), base),
                           lang, is_answered=responses.is_answered(slot.response),
-                          mark=1.0 if slot.mark is None else slot.mark)
+                          mark=1.0 if slot.mark is None else slot.mark,
+                          flagged=bool(slot.flagged))
     if version.qtype in ("single", "multiple"):
         shown.choices = _choices(version, content, slot.choice_order, response, base)
     elif version.qtype == "matching":
@@ -175,3 +177,23 @@ def question_numbers(slots) -> dict[int, int]:
             count += 1
             numbers[slot.position] = count
     return numbers
+
+
+@dataclass(frozen=True)
+class PanelEntry:
+    """One button of the quiz navigation: a question's number, page and state."""
+
+    position: int
+    number: int
+    page: int
+    is_answered: bool
+    flagged: bool
+
+
+def panel(slots) -> list[PanelEntry]:
+    """Every question of the attempt, in order, for the navigation panel (descriptions take no
+    button: there is nothing to answer)."""
+    numbers = question_numbers(slots)
+    return [PanelEntry(slot.position, numbers[slot.position], slot.page,
+                       responses.is_answered(slot.response), bool(slot.flagged))
+            for slot in slots if slot.position in numbers]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from academy.cohorts.models import CohortMember
@@ -72,18 +72,33 @@ def standings(user_id: int, course_ids: set[int], now: datetime, *, is_staff: bo
               with_attempts: bool = False) -> dict[int, CourseStanding]:
     """Per course: each quiz with its settings for this person, their result and (if asked)
     their attempts, and the next deadline (a quiz closing, or the course's end, whichever comes
-    first and has not passed). Four or five statements."""
+    first and has not passed). Two statements (three with the attempts): the quizzes with the
+    person's results and overrides, and the quizzes' titles."""
     if not course_ids:
         return {}
+    cohorts = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
     rows = db.session.execute(
-        select(Lesson, Module.course_id).join(Module, Module.id == Lesson.module_id)
+        select(Lesson, Module.course_id, QuizResult, QuizOverride)
+        .join(Module, Module.id == Lesson.module_id)
+        .outerjoin(QuizResult, and_(QuizResult.lesson_id == Lesson.id,
+                                    QuizResult.user_id == user_id))
+        .outerjoin(QuizOverride, and_(QuizOverride.lesson_id == Lesson.id, or_(
+            QuizOverride.user_id == user_id, QuizOverride.cohort_id.in_(cohorts))))
         .where(Module.course_id.in_(course_ids), Lesson.kind == QUIZ, is_current())
         .order_by(Module.course_id, Module.position, Lesson.position)
         .options(selectinload(Lesson.texts))).all()
-    quiz_ids = [lesson.id for lesson, _ in rows]
-    overrides = _overrides_for(user_id, quiz_ids)
-    results = {r.lesson_id: r for r in db.session.scalars(select(QuizResult).where(
-        QuizResult.user_id == user_id, QuizResult.course_id.in_(course_ids)))}
+    quizzes: dict[int, tuple[Lesson, int]] = {}
+    results: dict[int, QuizResult] = {}
+    found: dict[int, list[QuizOverride]] = {}
+    for lesson, course_id, result, override in rows:  # a quiz's row once per override
+        quizzes[lesson.id] = (lesson, course_id)
+        if result is not None:
+            results[lesson.id] = result
+        if override is not None:
+            found.setdefault(lesson.id, []).append(override)
+    overrides = {lesson_id: [o for o in given if o.user_id == user_id] or given
+                 for lesson_id, given in found.items()}
+    quiz_ids = list(quizzes)
     attempts: dict[int, list[Attempt]] = {}
     if with_attempts and quiz_ids:
         for attempt in db.session.scalars(select(Attempt).where(
@@ -91,7 +106,7 @@ def standings(user_id: int, course_ids: set[int], now: datetime, *, is_staff: bo
                 .order_by(Attempt.number)):
             attempts.setdefault(attempt.lesson_id, []).append(attempt)
     per_course: dict[int, list[QuizGrade]] = {course_id: [] for course_id in course_ids}
-    for lesson, course_id in rows:
+    for lesson, course_id in quizzes.values():
         settings = quiz_settings.read(lesson.settings).with_override(
             **most_generous(overrides.get(lesson.id, [])))
         per_course[course_id].append(QuizGrade(
@@ -113,17 +128,3 @@ def _standing(grades: list[QuizGrade], course_ends_at: datetime | None,
         dates.append((course_ends_at, None))
     when, quiz = min(dates, key=lambda pair: pair[0]) if dates else (None, None)
     return CourseStanding(grades, when, quiz)
-
-
-def _overrides_for(user_id: int, quiz_ids: list[int]) -> dict[int, list[QuizOverride]]:
-    """Per quiz, the overrides that apply to the person: their own if any, else their cohorts'."""
-    if not quiz_ids:
-        return {}
-    cohorts = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
-    found: dict[int, list[QuizOverride]] = {}
-    for override in db.session.scalars(select(QuizOverride).where(
-            QuizOverride.lesson_id.in_(quiz_ids),
-            or_(QuizOverride.user_id == user_id, QuizOverride.cohort_id.in_(cohorts)))):
-        found.setdefault(override.lesson_id, []).append(override)
-    return {lesson_id: [o for o in found_ if o.user_id == user_id] or found_
-            for lesson_id, found_ in found.items()}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
+                        false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.curricula.models import Course
@@ -170,6 +171,8 @@ class AttemptSlot(db.Model):
     # The highest save number applied, so a late retry never overwrites a newer answer.
     saved_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Marked by the trainee to come back to (Moodle's flag); only they see it, during the attempt.
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
     fraction: Mapped[float | None] = mapped_column(Float)
     comment: Mapped[str] = mapped_column(Text, default="")
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -170,7 +170,7 @@ def read_page(attempt: Attempt, page: int, form) -> tuple[dict[int, object], dic
     if not named <= set(slots):
         raise responses.AnswerRejected(_l("The form holds answers to questions that are not on "
                                           "this page of your attempt. Nothing was saved."))
-    named |= {int(v) for v in form.getlist("shown") if v.isdigit() and int(v) in slots}
+    named |= shown_on(page, attempt, form)
     values, problems = {}, {}
     for position, slot in ((p, s) for p, s in slots.items() if p in named):
         items = len(slot.version.spec.get("answers", []))
@@ -180,6 +180,17 @@ def read_page(attempt: Attempt, page: int, form) -> tuple[dict[int, object], dic
         except responses.AnswerRejected as error:
             problems[position] = error.message
     return values, problems
+
+
+def shown_on(page: int, attempt: Attempt, form) -> set[int]:
+    """The questions of this page that a submitted form says it showed."""
+    slots = {slot.position for slot in attempt.slots if slot.page == page}
+    return {int(v) for v in form.getlist("shown") if v.isdigit() and int(v) in slots}
+
+
+def flags_in(form) -> set[int]:
+    """The questions a submitted form marks as flagged."""
+    return {int(v) for v in form.getlist("flagged") if v.isdigit() and len(v) < 6}
 
 
 def save_answers(attempt: Attempt, values: dict[int, object], seq: int, now: datetime) -> int:
@@ -201,6 +212,18 @@ def save_answers(attempt: Attempt, values: dict[int, object], seq: int, now: dat
         for position, value in values.items()])
     db.session.expire(attempt, ["slots"])
     return result.rowcount
+
+
+def save_flags(attempt: Attempt, positions: set[int], flagged: set[int], seq: int) -> None:
+    """Flag the questions `flagged` and unflag the other `positions` of a save (the questions
+    it names), unless a newer save already stored an answer there."""
+    slots = AttemptSlot.__table__
+    for value, chosen in ((True, positions & flagged), (False, positions - flagged)):
+        if chosen:
+            db.session.execute(update(slots).where(
+                slots.c.attempt_id == attempt.id, slots.c.position.in_(chosen),
+                slots.c.saved_seq <= seq).values(flagged=value))
+    db.session.expire(attempt, ["slots"])
 
 
 # --- Finishing and grading ---------------------------------------------------------------------

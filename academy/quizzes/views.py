@@ -134,6 +134,7 @@ def _render_page(attempt: Attempt, course: Course, page: int, given=None, proble
     return render_template(
         "quizzes/attempt.html", attempt=attempt, course=course, lesson=lesson, page=page,
         questions=_shown(attempt, course, page, given, problems), action_form=ActionForm(),
+        panel=display.panel(attempt.slots),
         remaining=_remaining(attempt), seq=_server_seq(), problems=problems or {},
         saved_seq=max((s.saved_seq for s in attempt.slots if s.page == page), default=0)), status
 
@@ -172,8 +173,10 @@ def _save(attempt: Attempt, page: int):
     Raises QuizRefused or AnswerRejected.
     """
     values, problems = operations.read_page(attempt, page, request.form)
+    shown, seq = operations.shown_on(page, attempt, request.form), _seq()
     operations.save_answers(attempt, {p: v for p, v in values.items() if p not in problems},
-                            _seq(), utcnow())
+                            seq, utcnow())
+    operations.save_flags(attempt, shown, operations.flags_in(request.form), seq)
     return values, problems
 
 
@@ -208,11 +211,12 @@ def _form_value(position: int):
 
 
 def _destination(attempt: Attempt) -> str:
-    go = request.form.get("go", "")
+    go, _sep, question = request.form.get("go", "").partition("-")  # "3", or "3-12": question 12
     if go == "summary":
         return url_for(".summary", attempt_id=attempt.id)
     page = int(go) if go.isdigit() and 1 <= int(go) <= attempt.pages else 1
-    return url_for(".attempt_page", attempt_id=attempt.id, page=page)
+    anchor = f"question-{question}" if question.isdigit() and len(question) < 6 else None
+    return url_for(".attempt_page", attempt_id=attempt.id, page=page, _anchor=anchor)
 
 
 @bp.route("/attempts/<int:attempt_id>/autosave", methods=["POST"])
@@ -261,7 +265,7 @@ def summary(attempt_id: int):
     return render_template("quizzes/summary.html", attempt=attempt, course=course,
                            lesson=queries.lesson_with_texts(attempt.lesson_id),
                            questions=_shown(attempt, course, None), remaining=_remaining(attempt),
-                           action_form=ActionForm())
+                           panel=display.panel(attempt.slots), action_form=ActionForm())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -125,6 +125,32 @@
     return { finalSave: function () { state.dirty = true; return sendNow(false); } };
   }
 
+  // --- The navigation panel follows the answers and flags given on this page. ---
+  var panel = document.querySelector(".quiz-panel");
+  function refreshPanel(question) {
+    var button = panel && question &&
+      panel.querySelector("[data-position='" + question.id.replace("question-", "") + "']");
+    if (!button) { return; }
+    var answered = false, flag = question.querySelector("input[name=flagged]");
+    question.querySelectorAll("input, textarea, select").forEach(function (field) {
+      if (field.name === "shown" || field.name === "flagged") { return; }
+      if (field.type === "radio" || field.type === "checkbox") { answered = answered || field.checked; }
+      else { answered = answered || field.value.trim() !== ""; }
+    });
+    var flagged = !!(flag && flag.checked);
+    button.classList.toggle("answered", answered);
+    button.classList.toggle("flagged", flagged);
+    button.querySelector(".qnav-state").textContent = (answered ? "\u2713" : "\u2013") + (flagged ? " \u2691" : "");
+    button.querySelector(".qnav-words").textContent = button.getAttribute("data-label") + ": " +
+      panel.getAttribute(answered ? "data-answered" : "data-not-answered") +
+      (flagged ? ", " + panel.getAttribute("data-flagged") : "");
+  }
+  if (form && panel) {
+    ["input", "change"].forEach(function (kind) {
+      form.addEventListener(kind, function (event) { refreshPanel(event.target.closest("fieldset.question")); });
+    });
+  }
+
   // --- The clock: the server's remaining seconds, counted down from when the page arrived. ---
   var timer = document.getElementById("timer");
   if (!timer) { return; }
