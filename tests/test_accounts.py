@@ -159,8 +159,9 @@ def test_wrong_current_password_is_refused_next_to_the_field(client, trainee):
 
 def test_sign_in_redirects_only_within_the_site(client, trainee):
     token = csrf_token(client, "/login")
-    for target, expected in (("/account", "/account"), ("https://evil.example/", "/"),
-                             ("//evil.example/", "/"), ("/\\evil.example", "/")):
+    # Refused targets lead where signing in leads a trainee: their courses.
+    for target, expected in (("/account", "/account"), ("https://evil.example/", "/learning"),
+                             ("//evil.example/", "/learning"), ("/\\evil.example", "/learning")):
         client = client.application.test_client()
         token = csrf_token(client, "/login")
         response = client.post("/login", data={"username": "maria.lopez", "password": PASSWORD,

@@ -91,7 +91,7 @@ def change_password():
             _sign_in(user)  # every other session has ended; this browser gets a new one
             flash(_("Your password has been changed. You were signed out everywhere else."),
                   "success")
-            return redirect(url_for("home.index"))
+            return redirect(landing_url(user))
     return render_template("accounts/change_password.html", form=form)
 
 

@@ -38,33 +38,93 @@
       try { localStorage.setItem(key, JSON.stringify(entries)); } catch (e) { /* full */ }
     }
 
+    // A save that failed (no network, or a server that did not answer) is tried again, waiting
+    // twice as long each time up to a minute, for as long as the page is open.
+    var retry = { timer: null, delay: 2000 };
+    function retryLater() {
+      if (retry.timer) { return; }
+      retry.timer = setTimeout(function () {
+        retry.timer = null;
+        var kept = null;
+        try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+        if (kept) { send(kept); }
+      }, retry.delay);
+      retry.delay = Math.min(retry.delay * 2, 60000);
+    }
+
     function send(entries, beacon) {
       var data = new FormData();
       entries.forEach(function (pair) { data.append(pair[0], pair[1]); });
-      if (beacon && navigator.sendBeacon) { navigator.sendBeacon(url, data); return Promise.resolve(); }
+      if (beacon) {
+        // The page is going away: the browser sends this even after it has closed the page.
+        if (navigator.sendBeacon && navigator.sendBeacon(url, data)) { return Promise.resolve(); }
+        fetch(url, { method: "POST", body: data, credentials: "same-origin", keepalive: true });
+        return Promise.resolve();
+      }
       state.sending = true;
       say(strings.saving, "");
       return fetch(url, { method: "POST", body: data, credentials: "same-origin" })
         .then(function (response) {
-          return response.json().then(function (body) { return { ok: response.ok, code: response.status, body: body }; });
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            return { ok: response.ok, code: response.status, body: body };
+          });
         })
         .then(function (result) {
           state.sending = false;
-          localStorage.removeItem(key);
-          if (result.ok) {
-            say(strings.saved, "ok");
-          } else if (result.code === 409 && result.body.review) {
+          if (result.code === 409 && result.body.review) {
+            localStorage.removeItem(key);
             window.location.href = result.body.review;
+          } else if (result.code >= 500 || result.code === 429 || result.code === 0) {
+            keep(entries);  // the server did not take them: keep them and try again
+            say(strings.retrying, "offline");
+            retryLater();
           } else {
-            say(result.body.error || strings.failed, "error");
+            localStorage.removeItem(key);
+            retry.delay = 2000;
+            var refused = markRefused(result.ok ? result.body.problems || {} : {});
+            if (!result.ok) { say(result.body.error || strings.failed, "error"); }
+            else if (refused) { say(strings.refused, "error"); }
+            else { say(strings.saved, "ok"); }
           }
         })
         .catch(function () {
-          // Offline: keep the answers in this browser and try again when the network returns.
+          // Offline: keep the answers in this browser and try again until the network returns.
           state.sending = false;
           keep(entries);
           say(strings.offline, "offline");
+          retryLater();
         });
+    }
+
+    // Each answer the server refused ("122 reglas" for a number) is marked at its question, as
+    // the page does without JavaScript; the others are saved and lose their marks.
+    function markRefused(problems) {
+      var count = 0;
+      form.querySelectorAll("fieldset.question").forEach(function (question) {
+        var position = question.id.replace("question-", "");
+        var message = problems[position];
+        var error = question.querySelector("p.error");
+        var fields = question.querySelectorAll("input[type=text], textarea");
+        if (message) {
+          count += 1;
+          if (!error) {
+            error = document.createElement("p");
+            error.className = "error";
+            error.id = "q" + position + "-error";
+            question.appendChild(error);
+          }
+          error.textContent = message;
+          question.classList.add("has-error");
+          question.setAttribute("aria-describedby", error.id);
+          fields.forEach(function (field) { field.setAttribute("aria-invalid", "true"); });
+        } else if (error) {
+          error.remove();
+          question.classList.remove("has-error");
+          question.removeAttribute("aria-describedby");
+          fields.forEach(function (field) { field.removeAttribute("aria-invalid"); });
+        }
+      });
+      return count;
     }
 
     function sendNow(beacon) {
@@ -115,11 +175,18 @@
     setInterval(function () { if (!state.sending) { sendNow(false); } }, 5000);
     window.addEventListener("online", function () {
       var kept = localStorage.getItem(key);
-      if (kept) { send(JSON.parse(kept)); }
+      if (kept) {
+        clearTimeout(retry.timer);
+        retry.timer = null;
+        send(JSON.parse(kept));
+      }
     });
-    window.addEventListener("pagehide", function () { if (state.dirty) { sendNow(true); } });
+    // Leaving the page (closing the tab, switching away on a phone): answers not yet sent, or
+    // kept after a failed save, go with the browser's beacon.
+    function unsent() { return state.dirty || !!localStorage.getItem(key); }
+    window.addEventListener("pagehide", function () { if (unsent()) { sendNow(true); } });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden" && state.dirty) { sendNow(true); }
+      if (document.visibilityState === "hidden" && unsent()) { sendNow(true); }
     });
     restore();
     return { finalSave: function () { state.dirty = true; return sendNow(false); } };

@@ -40,7 +40,7 @@ def attempt_page_with_errors(new_page) -> Page:
 
 def summary_page(new_page) -> Page:
     page = attempt_page(new_page, "co.trainee3")
-    page.locator("#attempt-form .attempt-pages button[value=summary]").click()
+    page.locator("#attempt-form .quiz-panel button[value=summary]").click()
     expect(page).to_have_url(re.compile(r"/summary$"))
     return page
 

@@ -77,7 +77,7 @@ def _answer_page(page: Page) -> dict[str, tuple[str, str]]:
     given: dict[str, tuple[str, str]] = {}
     for question in page.locator("#attempt-form fieldset.question").all():
         for kind in ("radio", "checkbox"):
-            choices = question.locator(f"input[type={kind}]")
+            choices = question.locator(f"input[type={kind}]:not([name=flagged])")
             if choices.count():
                 first = choices.first
                 first.check()
