@@ -1,0 +1,149 @@
+"""Phones: no page is wider than a 360 px screen, for any role.
+
+Each role signs in on a 360 px window and visits every page it can reach by following links
+(as a person would, so every id in an address is one that person may open), breadth first from
+its landing page. A page fails if the document scrolls sideways, or if a part of it scrolls
+sideways without being a labelled region one can reach with the keyboard (a wide table in a
+`role="region"` with a name and `tabindex="0"`). Then every page of the URL map that answers
+with HTML must have been seen by some role, so a page added later cannot go untested.
+"""
+from __future__ import annotations
+
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.steps import add_module, create_course, sign_in
+
+PHONE = {"width": 360, "height": 740}
+ROLES = {"trainee": "es.trainee5", "instructor": "es.instructor", "academy admin": "es.admin",
+         "coordinator": "coordinator", "site admin": "admin",
+         # An author of an academy no other browser test uses, with a draft course of their own:
+         # the demo's courses are all published, and an editor opens only on a draft.
+         "author of a draft": "pe.instructor"}
+PAGES_PER_ROLE = 400
+DOWNLOADS = (".csv", ".xlsx", ".zip", ".pdf", ".gift", ".json", ".xml", ".png", ".jpg")
+# Not pages: files, exports, JSON, and what only answers a form (they are POST in the URL map).
+NOT_PAGES = ("static", "academies.logo", "catalog.cover", "catalog.course_file",
+             "course_reports.export", "enrolment.export", "quiz_admin.export_gradebook",
+             "quiz_admin.statistics_export", "reports.academy_export", "reports.network_export",
+             "certificates.pdf", "certificates.specimen", "certificates.signature",
+             "certificates.job_download", "certificates.verify_json", "home.health",
+             "audit.export", "question_bank.download", "authoring.export_package",
+             "people.import_template")
+# Pages reached only through a form (a search, a start button) or one person's own object;
+# their width is checked by the tests of those journeys.
+REACHED_BY_FORMS = ("certificates.verify_code", "quizzes.attempt_page", "quizzes.summary",
+                    "quiz_admin.confirm_regrade", "question_bank.delete", "accounts.login",
+                    "accounts.change_password", "people.create_staff", "authoring.changes",
+                    # Only after a bulk issue, a sharing request, an upstream change or an essay
+                    # answered and not graded, none of which the demo leaves waiting.
+                    "certificates.job", "authoring.review", "authoring.upstream",
+                    "quiz_admin.essay")
+
+WIDTH_CHECK = """() => {
+  const page = document.documentElement;
+  const problems = [];
+  if (page.scrollWidth > page.clientWidth + 1) {
+    const wide = [...document.querySelectorAll('body *')].filter(e => {
+      const box = e.getBoundingClientRect();
+      return box.right > page.clientWidth + 1 && !e.closest('.visually-hidden');
+    }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+    problems.push('the page is ' + page.scrollWidth + ' px wide: ' + wide.join(', '));
+  }
+  for (const e of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(e);
+    if (!['auto', 'scroll'].includes(style.overflowX) || e.scrollWidth <= e.clientWidth + 1) continue;
+    const named = e.getAttribute('aria-label') || e.getAttribute('aria-labelledby');
+    if (e.getAttribute('role') !== 'region' || !named || e.getAttribute('tabindex') !== '0') {
+      problems.push('a part scrolls sideways without being a labelled region: ' +
+                    e.tagName.toLowerCase() + '.' + e.className);
+    }
+  }
+  return problems;
+}"""
+
+
+def _endpoint(adapter, path: str) -> str | None:
+    from werkzeug.exceptions import HTTPException
+
+    try:
+        return adapter.match(path, method="GET")[0]
+    except HTTPException:
+        return None
+
+
+def _crawl(page, adapter, live_server: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The pages one person reaches by links: {endpoint: a path seen}, {path: its problems}."""
+    seen_endpoints: dict[str, str] = {}
+    problems: dict[str, list[str]] = {}
+    queue, visited = deque([urlsplit(page.url).path]), set()
+    while queue and len(visited) < PAGES_PER_ROLE:
+        path = queue.popleft()
+        endpoint = _endpoint(adapter, urlsplit(path).path)
+        if endpoint is None or endpoint in NOT_PAGES or path in visited:
+            continue
+        # One or two addresses per endpoint are enough to judge its layout.
+        if sum(1 for p in visited if _endpoint(adapter, urlsplit(p).path) == endpoint) >= 2:
+            continue
+        visited.add(path)
+        if urlsplit(path).path.endswith(DOWNLOADS):
+            continue
+        try:
+            response = page.goto(live_server + path)
+        except PlaywrightError:  # a download the address does not announce
+            continue
+        if response is None or response.status != 200 or \
+                "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        seen_endpoints.setdefault(endpoint, path)
+        found = page.evaluate(WIDTH_CHECK)
+        if found:
+            problems[path] = found
+        for href in page.eval_on_selector_all(
+                "main a[href], nav a[href], footer a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            parts = urlsplit(href)
+            if parts.netloc or not parts.path.startswith("/") or parts.path == "/logout":
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if target not in visited:
+                queue.append(target)
+    return seen_endpoints, problems
+
+
+@pytest.fixture(scope="module")
+def url_map(tmp_path_factory):
+    from tests.support import make_app
+
+    tmp = tmp_path_factory.mktemp("urlmap")
+    app = make_app(f"sqlite:///{tmp / 'unused.sqlite3'}", tmp)
+    return app.url_map.bind("localhost")
+
+
+def test_no_page_is_wider_than_a_phone_for_any_role(new_page, live_server, url_map):
+    seen: dict[str, str] = {}
+    problems: dict[str, list[str]] = {}
+    anonymous = new_page(viewport=PHONE)
+    anonymous.goto("/")
+    found, wrong = _crawl(anonymous, url_map, live_server)
+    seen.update(found)
+    problems.update({f"(signed out) {path}": p for path, p in wrong.items()})
+    for role, username in ROLES.items():
+        page = new_page(viewport=PHONE)
+        page.goto("/")
+        sign_in(page, username)
+        if role == "author of a draft":
+            create_course(page, "Curso en preparación", "curso-en-preparacion")
+            add_module(page, "Primer módulo")
+        found, wrong = _crawl(page, url_map, live_server)
+        seen.update(found)
+        problems.update({f"({role}) {path}": p for path, p in wrong.items()})
+        page.context.close()
+    assert not problems, "\n".join(f"{path}: {'; '.join(p)}" for path, p in problems.items())
+
+    pages = {rule.endpoint for rule in url_map.map.iter_rules()
+             if "GET" in rule.methods and rule.endpoint not in NOT_PAGES}
+    missing = pages - set(seen) - set(REACHED_BY_FORMS)
+    assert not missing, f"pages no role reached by a link: {sorted(missing)}"
