@@ -2,9 +2,10 @@
 
 Each role signs in on a 360 px window and visits every page it can reach by following links
 (as a person would, so every id in an address is one that person may open), breadth first from
-its landing page. A page fails if the document scrolls sideways, or if a part of it scrolls
+its landing page. A page fails if the document scrolls sideways, if a part of it scrolls
 sideways without being a labelled region one can reach with the keyboard (a wide table in a
-`role="region"` with a name and `tabindex="0"`). Then every page of the URL map that answers
+`role="region"` with a name and `tabindex="0"`), or if it draws a chart too narrow to read (on a
+phone the chart's table, always beside it, says the same). Then every page of the URL map that answers
 with HTML must have been seen by some role, so a page added later cannot go untested.
 """
 from __future__ import annotations
@@ -52,6 +53,12 @@ WIDTH_CHECK = """() => {
       return box.right > page.clientWidth + 1 && !e.closest('.visually-hidden');
     }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
     problems.push('the page is ' + page.scrollWidth + ' px wide: ' + wide.join(', '));
+  }
+  for (const chart of document.querySelectorAll('figure.chart')) {
+    const width = chart.getBoundingClientRect().width;
+    if (chart.offsetParent !== null && width < 480) {
+      problems.push('a chart is drawn ' + Math.round(width) + ' px wide, too narrow to read its labels');
+    }
   }
   for (const e of document.querySelectorAll('body *')) {
     const style = getComputedStyle(e);
