@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.authoring.blueprint import bp as authoring_bp
     from academy.catalog.views import bp as catalog_bp
     from academy.cohorts.views import bp as cohorts_bp
+    from academy.enrolment.partner_views import bp as partner_enrolment_bp
     from academy.enrolment.views import bp as enrolment_bp
     from academy.accounts.views import bp as accounts_bp
     from academy.home.views import bp as home_bp
@@ -127,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.quizzes.operations import record_final_grade
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
-                      enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, quiz_editor_bp, bank_bp,
+                      enrolment_bp, partner_enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, quiz_editor_bp, bank_bp,
                       grades_bp, certificates_bp, audit_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(course_reports_bp)

@@ -183,6 +183,11 @@ ROUTES: dict[str, Access] = {
     **{f"certificates.{name}": Access({COORDINATOR}, "POST", {"certificate_id": "certificate"})
        for name in ("revoke", "renew", "reissue", "issue_again")},
     "certificates.mine": Access(SIGNED_IN),
+    # A partner academy's staff enrol their own people in another academy's shared course.
+    "partner_enrolment.choose": Access(AUTHORS, values={"course_id": "shared_course"},
+                                       denied=404),
+    **{f"partner_enrolment.{name}": Access(AUTHORS, "POST", {"course_id": "shared_course"},
+                                           denied=404) for name in ("confirm", "apply")},
     # Grades: one's own; a trainee's for their academy's admins, coordinators and site admins,
     # and in one course for its instructors.
     "grades.mine": Access(SIGNED_IN),

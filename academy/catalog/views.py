@@ -12,6 +12,7 @@ from academy.curricula import files, policy, queries, topics
 from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.db import utcnow
+from academy.academies import queries as academy_queries
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment import policy as enrolment_policy
 from academy.enrolment import queries as enrolment_queries
@@ -67,11 +68,18 @@ def course(course_id: int):
         rules=rules, refusal=refusal,
         can_read=enrolment_policy.can_read_lessons(current_user, course, enrolment),
         can_adopt=policy.can_adopt(current_user, course), enrol_form=EnrolForm(formdata=None),
+        partner_academies=_partner_academies(course),
         places_left=enrolment_queries.places_left(course.id, rules),
         position=enrolment_queries.waiting_position(enrolment)
         if enrolment is not None and enrolment.status == "waitlisted" else None,
         done=outline.done if enrolment else set(),
         course_topics=topics.sorted_by_name(course.tags, current_locale()))
+
+
+def _partner_academies(course) -> list:
+    """The academies whose people this person may enrol in another academy's shared course."""
+    ids = enrolment_policy.partner_academy_ids(current_user, course)
+    return [a for a in academy_queries.all_academies() if a.id in ids] if ids else []
 
 
 @bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>")

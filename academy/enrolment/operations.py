@@ -61,6 +61,11 @@ def _enrolment(course: Course, user) -> Enrolment | None:
                                                      Enrolment.user_id == user.id))
 
 
+def enrolment_in(course: Course, user) -> Enrolment | None:
+    """The person's enrolment in the course (in any status), if they ever had one."""
+    return _enrolment(course, user)
+
+
 def refusal(user, course: Course, rules: EnrolmentRules, now: datetime):
     """Why this person cannot enrol themselves now (a translated message), or None."""
     if course.status != PUBLISHED:

@@ -26,3 +26,11 @@ def can_manage_enrolments(user, course) -> bool:
 def can_enrol(user, course) -> bool:
     """Anyone signed in who can see the course may try (the rules then say yes or why not)."""
     return user.is_authenticated and course_policy.can_view_course(user, course)
+
+
+def partner_academy_ids(user, course) -> set[int]:
+    """The academies for which this person (their instructor or admin) may enrol people in
+    another academy's course shared with the network, without adopting it."""
+    if not user.is_authenticated or course is None or not course.is_shared:
+        return set()
+    return course_policy.authoring_academy_ids(user) - {course.academy_id}

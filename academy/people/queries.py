@@ -68,3 +68,11 @@ def network_staff() -> list[User]:
         .order_by(User.sort_name, User.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def people_by_ids(academy_id: int, ids: set[int]) -> list[User]:
+    """The academy's people among these ids, by name (ids of other academies are left out)."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(
+        User.academy_id == academy_id, User.id.in_(ids)).order_by(User.sort_name, User.id)))

@@ -575,3 +575,31 @@ def test_a_trainee_reads_every_lesson_and_passes_every_quiz_and_the_course_is_co
     finished.locator("h3 a").click()
     expect(page).to_have_url(re.compile(rf"/courses/{course_id}$"))
     expect(page.locator("ol.outline .done-mark")).to_have_count(12)
+
+
+def test_an_academy_admin_enrols_a_cohort_in_another_academys_shared_course(new_page):
+    """ESPEN (Brazil) enrols its group A in ENAP's shared course as it is, without adopting it:
+    a cohort, a confirmation with the count and the names, then each person's outcome."""
+    page = new_page(locale="pt-BR")
+    page.goto("/")
+    sign_in(page, "br.admin")
+    open_nav(page, "/courses")
+    search_catalogue(page, q="")
+    catalogue_links(page).filter(has_text=re.compile("[Ss]egurança dinâmica")).first.click()
+    expect(page).to_have_url(re.compile(r"/courses/\d+$"))
+    page.locator("section.panel a.button.primary[href*='/people?academy=']").click()
+    expect(page).to_have_url(re.compile(r"/courses/\d+/people\?academy=\d+$"))
+    group = page.locator("#cohort_id option", has_text="capacitação A").get_attribute("value")
+    page.locator("#cohort_id").select_option(group)
+    page.locator("form:has(#cohort_id) button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/courses/\d+/people/confirm$"))
+    names = page.locator("main ul li")
+    expect(names).to_have_count(8)  # eight people: every name shown before anything happens
+    expect(page.locator("main form button.primary")).to_contain_text("8")
+    page.locator("main form button.primary").click()
+    expect(page).to_have_url(re.compile(r"/courses/\d+/people/apply$"))
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(8)
+    expect(page.locator("ul.summary-counts li").first).to_contain_text(re.compile(r"\d+"))
+    for row in rows.all():
+        expect(row.locator("td")).not_to_be_empty()  # an outcome for each, with its reason
