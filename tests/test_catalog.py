@@ -108,6 +108,23 @@ def test_search_looks_at_titles_and_summaries_in_the_active_language(
     assert "No course matches" in client.get("/courses?q=zzzz", headers=EN).get_data(as_text=True)
 
 
+def test_search_finds_every_word_in_any_order_whatever_the_accents_and_case(
+        client, make_course, other_academy):
+    make_course(other_academy, slug="alternativas", share=True, **{"course.toml": COURSE_TOML
+                .replace("searches-with-dignity", "alternativas")
+                .replace("Registros con dignidad", "Penas y medidas alternativas en la práctica")
+                .encode()})
+    make_course(other_academy, share=True)
+    es = {"Accept-Language": "es"}
+    for query in ("penas alternativas", "ALTERNATIVAS  penas", "práctica, medidas",
+                  "alternatívas"):
+        page = client.get("/courses", query_string={"q": query}, headers=es).text
+        assert "Penas y medidas alternativas" in page, query
+        assert "Registros con dignidad" not in page, query
+    page = client.get("/courses", query_string={"q": "penas privativas"}, headers=es).text
+    assert "Ningún curso coincide con su búsqueda." in page
+
+
 def test_filters_by_academy_country_language_and_topic(client, make_course, academy,
                                                        other_academy):
     make_course(other_academy, share=True)

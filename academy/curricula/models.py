@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -149,6 +149,10 @@ def topic_name(slug: str, names: dict[str, str] | None, locale: str) -> str:
 
 class CourseText(db.Model):
     __tablename__ = "course_texts"
+    # On PostgreSQL a trigram index serves the catalogue's "contains this word" searches
+    # (LIKE '%word%'); SQLite keeps a plain index it does not use for them.
+    __table_args__ = (Index("ix_course_texts_search_text", "search_text", postgresql_using="gin",
+                            postgresql_ops={"search_text": "gin_trgm_ops"}),)
 
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
                                            primary_key=True)

@@ -1,6 +1,7 @@
 """Reads about courses, shaped for the pages that need them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -51,17 +52,29 @@ def visible_to(user):
     return or_(shared, and_(Course.status == PUBLISHED, Course.academy_id.in_(own)))
 
 
+MAX_WORDS = 8
+
+
+def search_words(search: str) -> list[str]:
+    """The words of a search, without accents or case; one-letter words only if alone."""
+    words = [w for w in re.split(r"[^\w]+", sort_key(search or "")) if w]
+    longer = [w for w in words if len(w) > 1]
+    return (longer or words)[:MAX_WORDS]
+
+
 def catalog(user, locale: str, *, search: str = "", academy_id: int | None = None,
             country: str | None = None, language: str | None = None, tag: str | None = None,
             page: int = 1) -> CatalogPage:
     """One page of the catalogue for this person, filtered and searched in `locale`."""
     stmt = select(Course).where(visible_to(user))
-    if search:
-        pattern = f"%{escape_like(sort_key(search))}%"
+    words = search_words(search)
+    if words:
+        # Every word, in any order, in the reader's language or else the course's default.
         stmt = stmt.where(exists().where(
             CourseText.course_id == Course.id,
             or_(CourseText.locale == locale, CourseText.locale == Course.default_locale),
-            CourseText.search_text.like(pattern, escape="\\")))
+            *(CourseText.search_text.like(f"%{escape_like(word)}%", escape="\\")
+              for word in words)))
     if academy_id:
         stmt = stmt.where(Course.academy_id == academy_id)
     if country:
