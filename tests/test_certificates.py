@@ -331,8 +331,15 @@ def test_a_coordinator_bulk_issues_and_downloads_a_zip_and_a_merged_pdf(
     page = client.get("/certificates/eligible").get_data(as_text=True)
     assert all(f'name="enrolments" value="{e.id}"' in page for e in enrolments)
     token = CSRF_RE.search(page).group(1)
+    chosen = [str(e.id) for e in enrolments[:2]]
+    confirm = client.post("/certificates/issue", data={"csrf_token": token, "enrolments": chosen})
+    assert confirm.status_code == 200  # nothing goes out before the coordinator has seen it
+    assert "You are about to issue 2 certificates" in confirm.text
+    assert "Añil Ñoño 0" in confirm.text and "Añil Ñoño 1" in confirm.text
+    assert "Añil Ñoño 2" not in confirm.text
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
     response = client.post("/certificates/issue", data={
-        "csrf_token": token, "enrolments": [str(e.id) for e in enrolments[:2]]})
+        "csrf_token": token, "enrolments": chosen, "confirmed": "1"})
     assert response.status_code == 302
     job_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "2 certificates issued." in job_page
@@ -362,9 +369,14 @@ def test_issue_all_takes_everyone_matching_the_filters(app, client, login_as, co
     text = page.get_data(as_text=True)
     assert "2 trainees can receive a certificate." in text
     token = CSRF_RE.search(text).group(1)
-    response = client.post("/certificates/issue-all", data={
+    confirm = client.post("/certificates/issue-all", data={
         "csrf_token": token, "academy": "", "country": "ES", "course": str(course.id),
         "cohort": ""})
+    assert "You are about to issue 2 certificates" in confirm.text
+    chosen = re.findall(r'name="enrolments" value="(\d+)"', confirm.text)
+    assert sorted(int(i) for i in chosen) == sorted(e.id for e in here)
+    response = client.post("/certificates/issue", data={
+        "csrf_token": token, "enrolments": chosen, "confirmed": "1"})
     assert response.status_code == 302
     issued = db.session.scalars(select(Certificate.user_id)).all()
     assert sorted(issued) == sorted(e.user_id for e in here) and there.user_id not in issued
@@ -622,7 +634,7 @@ def test_a_former_coordinator_cannot_follow_their_old_job(app, client, login_as,
     token = CSRF_RE.search(page).group(1)
     enrolment_id = re.search(r'name="enrolments" value="(\d+)"', page).group(1)
     job_url = client.post("/certificates/issue", data={
-        "csrf_token": token, "enrolments": [enrolment_id]}).headers["Location"]
+        "csrf_token": token, "enrolments": [enrolment_id], "confirmed": "1"}).headers["Location"]
     assert client.get(job_url).status_code == 200
     db.session.execute(db.delete(NetworkRole).where(NetworkRole.user_id == coordinator.id))
     db.session.commit()

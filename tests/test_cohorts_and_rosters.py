@@ -62,8 +62,11 @@ def test_instructor_enrols_a_cohort_with_places_then_a_waiting_list(app, client,
     db.session.commit()
     login_as(author)
     page = f"/authoring/courses/{course.id}/enrolment"
-    response = post_form(client, f"{page}/cohort", {"cohort_id": cohort.id}, token_from=page,
-                         headers=EN)
+    asked = post_form(client, f"{page}/cohort", {"cohort_id": cohort.id}, token_from=page,
+                      headers=EN)
+    assert f"You are about to enrol {len(intake)} people" in asked.text  # first who, then do it
+    response = post_form(client, f"{page}/cohort", {"cohort_id": cohort.id, "confirmed": "1"},
+                         token_from=page, headers=EN)
     text = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
     assert "3 people of the cohort are enrolled or were already." in text
     assert "1 person is on the waiting list." in text
@@ -152,8 +155,8 @@ def test_staff_cannot_enrol_someone_whose_academy_cannot_see_the_course(
     cohort = cohort_ops.create_cohort(academy, "Con baja")
     cohort_ops.add_members(cohort, [intake[0].username, intake[1].username])
     db.session.commit()
-    response = post_form(client, f"{page}/cohort", {"cohort_id": cohort.id}, token_from=page,
-                         headers=EN)
+    response = post_form(client, f"{page}/cohort", {"cohort_id": cohort.id, "confirmed": "1"},
+                         token_from=page, headers=EN)
     text = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
     assert "Not enrolled (deactivated" in text and intake[1].display_name in text
     assert _count(course, "active") == 1

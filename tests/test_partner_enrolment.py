@@ -118,3 +118,18 @@ def test_only_a_partner_academys_staff_enrol_and_only_their_own_people(
                      token_from=f"/courses/{shared.id}/people", headers=EN)
     assert done.status_code == 422 and "tick at least one person" in done.text
     assert stranger.id not in enrolled_ids(shared)
+
+
+def test_enrolling_a_cohort_in_ones_own_course_asks_first(
+        client, login_as, academy, academy_admin, course, intake):
+    cohort, people = intake
+    login_as(academy_admin)
+    path = f"/authoring/courses/{course.id}/enrolment/cohort"
+    asked = post_form(client, path, {"cohort_id": str(cohort.id)},
+                      token_from=f"/authoring/courses/{course.id}/enrolment", headers=EN)
+    assert asked.status_code == 200 and "You are about to enrol 3 people" in asked.text
+    assert enrolled_ids(course) == set()
+    done = post_form(client, path, {"cohort_id": str(cohort.id), "confirmed": "1"},
+                     token_from=f"/authoring/courses/{course.id}/enrolment")
+    assert done.status_code == 302
+    assert enrolled_ids(course) == {people[0].id, people[1].id}  # the deactivated one is not

@@ -168,8 +168,10 @@ class CertificateFilterForm(FlaskForm):
             ((str(a.id), a.name_in(locale)) for a in academies), _l("All academies"))
         self.country.choices = by_label(
             {(a.country, country_name(a.country, locale)) for a in academies}, _l("All countries"))
+        # An adopted copy keeps its original's title: the academy tells them apart.
         self.course.choices = by_label(
-            ((str(c.id), c.title_in(locale)) for c in courses), _l("All courses"))
+            ((str(c.id), f"{c.title_in(locale)} ({c.academy.name_in(locale)})") for c in courses),
+            _l("All courses"))
         self.cohort.choices = by_label(
             ((str(cohort.id), f"{cohort.name} ({academy.name_in(locale)})")
              for cohort, academy in cohorts), _l("All cohorts"))

@@ -129,6 +129,23 @@ def eligible_ids(filters: Filters) -> list[int]:
     return [row[0] for row in db.session.execute(stmt)]
 
 
+def eligible_among(enrolment_ids: list[int]) -> list[int]:
+    """Those of these enrolments that may still be given a certificate, in order."""
+    if not enrolment_ids:
+        return []
+    stmt = _eligible(Filters(), Enrolment.id).where(Enrolment.id.in_(enrolment_ids))
+    return sorted(row[0] for row in db.session.execute(stmt))
+
+
+def people_and_courses(enrolment_ids: list[int], limit: int) -> list[tuple[User, Course]]:
+    """The trainee and course of the first `limit` of these enrolments (a confirmation names
+    them)."""
+    stmt = (select(User, Course).join(Enrolment, Enrolment.user_id == User.id)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(Enrolment.id.in_(enrolment_ids[:limit])).order_by(User.sort_name, User.id))
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
 def batch_candidates(enrolment_ids: list[int]) -> list[Candidate]:
     """The eligible enrolments among these ids, with their people and courses, in id order."""
     stmt = _eligible(Filters(), Enrolment, User, Course).where(Enrolment.id.in_(enrolment_ids))

@@ -98,7 +98,23 @@ def issue():
     if not form.validate_on_submit():
         flash(_("Tick at least one trainee."), "error")
         return redirect(url_for("certificates.eligible"))
-    return _start_bulk(sorted(set(form.enrolments.data)))
+    return _confirm_or_start(sorted(set(form.enrolments.data)))
+
+
+CONFIRM_NAMES = 10
+
+
+def _confirm_or_start(enrolment_ids: list[int]):
+    """Many certificates go out only once the coordinator has seen how many and to whom."""
+    ids = queries.eligible_among(enrolment_ids)
+    if not ids:
+        flash(_("Nobody matching these filters can be given a certificate now."), "warning")
+        return redirect(url_for("certificates.eligible"))
+    if request.form.get("confirmed") != "1":
+        named = queries.people_and_courses(ids, CONFIRM_NAMES)
+        return render_template("certificates/confirm_issue.html", ids=ids, named=named,
+                               issue_form=IssueForm(formdata=None))
+    return _start_bulk(ids)
 
 
 @bp.route("/certificates/issue-all", methods=["POST"])
@@ -111,10 +127,7 @@ def issue_all():
     ids = queries.eligible_ids(queries.Filters(
         academy_id=as_id(form.academy.data), country=form.country.data or None,
         course_id=as_id(form.course.data), cohort_id=as_id(form.cohort.data)))
-    if not ids:
-        flash(_("Nobody matching these filters can be given a certificate now."), "warning")
-        return redirect(url_for("certificates.eligible"))
-    return _start_bulk(ids)
+    return _confirm_or_start(ids)
 
 
 def _job(job_id: str):

@@ -260,8 +260,12 @@ def enrol_cohort(course_id: int):
     if cohort is None or not cohort_policy.can_use_cohorts_of(current_user, cohort.academy_id):
         flash(_("Choose one of your academy's cohorts."), "error")
         return redirect(url_for("enrolment.manage", course_id=course.id))
-    enrolments, refused = operations.enrol_people(course, cohort_queries.members_of(cohort.id),
-                                                  actor_id=current_user.id)
+    members = cohort_queries.members_of(cohort.id)
+    if request.form.get("confirmed") != "1" or not ActionForm().validate_on_submit():
+        # Many people at once: first how many and who, then the enrolment.
+        return render_template("enrolment/confirm_cohort.html", course=course, cohort=cohort,
+                               people=members, shown=10, action_form=ActionForm())
+    enrolments, refused = operations.enrol_people(course, members, actor_id=current_user.id)
     db.session.commit()
     if refused:
         flash(_("Not enrolled (deactivated, or their academy cannot see the course): %(names)s",

@@ -69,6 +69,7 @@ def _issue_to(page, username: str) -> None:
     row = page.locator("tr", has_text=username)
     row.locator("input[name=enrolments]").check()
     page.locator("form[action$='/certificates/issue'] button[type=submit]").click()
+    page.locator("main form:has(input[name=confirmed]) button.primary").click()  # confirm
     expect(page.locator("main table a[href^='/certificates/']")).to_be_visible(timeout=30_000)
     page.locator("main table a[href^='/certificates/']").first.click()
     expect(page.locator("#revoke-reason")).to_be_visible()

@@ -124,6 +124,13 @@ def _open_eligible(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/certificates/eligible$"))
 
 
+def _confirm_issue(staff: Page, count: int) -> None:
+    """The confirmation of a bulk issue: the count and the names, then the button."""
+    expect(staff.locator("main form input[name=confirmed]")).to_have_count(1)
+    expect(staff.locator("main form input[name=enrolments]")).to_have_count(count)
+    staff.locator("main form button.primary[type=submit]").click()
+
+
 def _eligible_rows(page: Page) -> Locator:
     return page.locator("form[action$='/certificates/issue'] tbody tr:has(input[name=enrolments])")
 
@@ -194,6 +201,7 @@ def test_coordinator_issues_a_cohorts_certificates_a_stranger_checks_one_then_it
         "Issue 3 certificates to everyone listed")
     _shot(staff, "eligible")
     issue_all.locator("button[type=submit]").click()
+    _confirm_issue(staff, 3)
 
     job_path = _wait_for_job(staff)
     expect(staff.locator("main [role=status]")).to_have_text("3 certificates issued.")
@@ -305,6 +313,7 @@ def test_a_graduate_who_reads_english_downloads_the_same_pdf_twice_and_shares_it
         staff.get_by_label(name, exact=True).check()
     expect(_eligible_rows(staff).locator("input[name=enrolments]:checked")).to_have_count(4)
     staff.locator("form[action$='/certificates/issue'] button[type=submit]").click()
+    _confirm_issue(staff, 4)
     _wait_for_job(staff)
     expect(staff.locator("main [role=status]")).to_have_text("4 certificates issued.")
     expect(staff.locator("main table tbody tr")).to_have_count(4)

@@ -383,6 +383,8 @@ def test_an_academy_enrols_people_from_a_file_and_a_cohort_then_exports_progress
     expect(cohort_select.locator(f"option[value='{cohort_id}']")).to_contain_text(f"Corso {tag} (2)")
     cohort_select.select_option(str(cohort_id))
     staff.locator("form[action$='/enrolment/cohort'] button[type=submit]").click()
+    expect(staff.locator("main ul li")).to_have_count(2)  # first who, then the enrolment
+    staff.locator("main form:has(input[name=confirmed]) button.primary").click()
     expect(_roster(staff)).to_have_count(3)  # the page came back (same address as before)
     expect(staff.locator(".flash-success")).to_have_count(1)
     expect(staff.locator(".flash-info")).to_have_count(0)  # nobody waits: no limit of places
