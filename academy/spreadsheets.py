@@ -59,11 +59,6 @@ def read_csv(data: bytes, *, max_bytes: int, max_rows: int
     return records, []
 
 
-def header_names(record: list[str]) -> list[str]:
-    """Column names as compared: lower case, spaces as underscores."""
-    return [cell.strip().lower().replace(" ", "_") for cell in record]
-
-
 def _safe_cell(value) -> object:
     # A cell starting with = + - @ would run as a formula in a spreadsheet: keep it text.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):

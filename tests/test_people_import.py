@@ -66,7 +66,7 @@ def test_every_bad_row_is_listed_with_its_line_and_reason(app_ctx, academy, trai
 
 
 @pytest.mark.parametrize("data, message", [
-    ("name,display_name\nx,y\n".encode(), "Line 1: unknown columns: name."),
+    ("apodo,username,display_name\nx,y,z\n".encode(), "Line 1: unknown columns: apodo."),
     ("display_name\nAna\n".encode(), "Line 1: missing columns: username."),
     ("username,display_name\nana.perez,Ana P\xe9rez\n".encode("latin-1"),
      "Line 2: the file is not in UTF-8."),
@@ -83,6 +83,24 @@ def test_a_utf8_file_with_bom_from_a_spreadsheet_is_read(app_ctx, academy):
     data = "\ufeffUsername;Display Name\r\nana.perez;Ana Pérez\r\n".encode("utf-8")
     preview = read_people_csv(data, academy)
     assert preview.is_valid and preview.rows[0].display_name == "Ana Pérez"
+
+
+@pytest.mark.parametrize("header, role", [
+    ("usuario;nombre;correo;rol;idioma;número de personal", "Alumno"),
+    ("nome de utilizador;nome;e-mail;papel;língua;matrícula", "Formando"),
+    ("identifiant;nom;courriel;rôle;langue;matricule", "Stagiaire"),
+    ("nome utente;nome e cognome;posta elettronica;ruolo;lingua;matricola", "Allievo"),
+    ("username;display_name;email;role;locale;staff_number", "trainee"),
+])
+def test_columns_and_roles_may_be_named_in_the_academys_language(app_ctx, academy, header, role):
+    data = f"{header}\r\nana.perez;Ana Pérez;ana@example.org;{role};es;2026-7\r\n" \
+        f"luis.gil;Luis Gil;;Formador;;\r\n".encode()
+    preview = read_people_csv(data, academy)
+    assert preview.is_valid, (preview.file_problems, [r.problems for r in preview.rows])
+    first, second = preview.rows
+    assert (first.username, first.display_name, first.email, first.role, first.staff_number) == (
+        "ana.perez", "Ana Pérez", "ana@example.org", "trainee", "2026-7")
+    assert second.role == "instructor"
 
 
 def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:

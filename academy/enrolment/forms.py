@@ -55,5 +55,6 @@ class StaffEnrolForm(FlaskForm):
 
 class EnrolmentImportForm(FlaskForm):
     csv_file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a file."))],
-                         description=_l("One person per row, in a column named username or email."),
+                         description=_l("One person per row, in a column named username or email "
+                                         "(or so in your language: usuario, utilizador, courriel…)."),
                          render_kw={"accept": ".csv,text/csv,text/plain"})

@@ -14,7 +14,8 @@ from academy.curricula import policy as course_policy
 from academy.enrolment.models import HOLDING_A_PLACE, WITHDRAWN, Enrolment
 from academy.enrolment.operations import rules_of
 from academy.extensions import db
-from academy.spreadsheets import header_names, read_csv
+from academy.accounts.columns import column_key
+from academy.spreadsheets import read_csv
 
 ENROL, WAIT, ALREADY = "enrol", "wait", "already"
 
@@ -50,7 +51,7 @@ def read_enrolment_csv(data: bytes, course) -> EnrolmentPreview:
     if problems:
         preview.file_problems.extend(problems)
         return preview
-    columns = header_names(records[0][1])
+    columns = [column_key(cell) for cell in records[0][1]]  # "usuario", "courriel"…
     column = next((i for i, name in enumerate(columns) if name in ("username", "email")), None)
     if column is None:
         preview.file_problems.append(_l("Line 1: the file needs a column named username or email."))

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from academy.accounts import queries as account_queries
 from academy.accounts import validation
 from academy.accounts.roles import ACADEMY_ROLES, TRAINEE
-from academy.spreadsheets import header_names, read_csv
+from academy.accounts.columns import column_key, role_key
+from academy.spreadsheets import read_csv
 
 REQUIRED_COLUMNS = ("username", "display_name")
 OPTIONAL_COLUMNS = ("email", "role", "locale", "staff_number")
@@ -67,7 +68,7 @@ def read_people_csv(data: bytes, academy) -> ImportPreview:
 
 
 def _header(record: list[str], preview: ImportPreview) -> list[str] | None:
-    columns = header_names(record)
+    columns = [column_key(cell) for cell in record]  # "Nombre de usuario" is "username"
     unknown = [c for c in columns if c not in ALL_COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
@@ -94,7 +95,7 @@ def _row(line: int, record: list[str], columns: list[str]) -> PersonRow:
         username=validation.normalize_username(values.get("username")),
         display_name=values.get("display_name", ""),
         email=validation.normalize_email(values.get("email")),
-        role=(values.get("role") or TRAINEE).lower(),
+        role=role_key(values.get("role") or TRAINEE),  # "formando" is "trainee"
         locale=(values.get("locale") or "").lower() or None,
         staff_number=values.get("staff_number") or None,
     )
