@@ -12,7 +12,8 @@ from academy.db import configure_sqlite, render_item, write_intent
 from academy.config import load_config
 from academy.extensions import babel, csrf, login_manager, migrate
 from academy.extensions import db as database
-from academy.i18n import compile_catalogues, install_gettext, is_locale, select_locale
+from academy.i18n import (compile_catalogues, install_gettext, is_locale, select_locale,
+                          select_timezone)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -69,8 +70,8 @@ def _init_extensions(app: Flask) -> None:
             configure_sqlite(database.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, database, directory=str(_migrations_dir()), render_as_batch=True,
                      compare_type=True, render_item=render_item)
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
-        _translations_dir()))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(_translations_dir()))
     install_gettext(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -53,6 +53,15 @@ def select_locale() -> str:
     return current_app.config["DEFAULT_LOCALE"]
 
 
+def select_timezone() -> str:
+    """The time zone dates are shown in: the reader's (academy/zones.py)."""
+    from academy.zones import UTC, zone_of
+
+    if not has_request_context():
+        return UTC
+    return zone_of(current_user)
+
+
 def current_locale() -> str:
     """The active locale code as a plain string."""
     return str(get_locale() or current_app.config["DEFAULT_LOCALE"])

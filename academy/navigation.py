@@ -30,19 +30,12 @@ def _item(label, endpoint: str, **values) -> NavItem:
     return NavItem(label, url, request.path == url or inside)
 
 
-def landing_url(user) -> str:
-    """Where signing in leads: a trainee to their courses; staff to the home page, whose
-    shortcuts name their work."""
-    roles = {m.role for m in user.memberships} | user.network_role_names
-    return url_for("enrolment.dashboard") if roles == {TRAINEE} else url_for("home.index")
-
-
 def main_navigation(user) -> list[NavItem]:
     """Links for the pages this person may open."""
     items = [_item(_l("Home"), "home.index"), _item(_l("Courses"), "catalog.index")]
     if not user.is_authenticated:
         return items
-    items.append(_item(_l("My learning"), "enrolment.dashboard"))
+    items.append(_item(_l("My learning"), "home.learning"))
     if user.has_role(TRAINEE):
         items.append(_item(_l("My grades"), "grades.mine"))
         items.append(_item(_l("My certificates"), "certificates.mine"))

@@ -7,6 +7,7 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
+from academy import zones
 from academy.accounts.roles import ROLE_LABELS
 from academy.audit.labels import AUDIT_ACTION_LABELS
 from academy.curricula.labels import REVIEW_LABELS, STATUS_LABELS
@@ -14,6 +15,7 @@ from academy.curricula.models import best_text
 from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
 from academy.i18n import (LOCALES, country_name, current_locale, format_number, format_size,
                           language_name, language_name_in)
+from academy.i18n import select_timezone as reader_zone
 from academy.navigation import main_navigation
 from academy.quizzes.labels import GRADING_METHOD_LABELS, QTYPE_LABELS
 
@@ -41,11 +43,18 @@ def register_template_helpers(app: Flask) -> None:
             "audit_action_label": lambda action: AUDIT_ACTION_LABELS.get(action, action),
         }
 
+    # A global, not a context variable: macros imported without context (the quiz timer) use it.
+    app.jinja_env.globals["reader_zone_place"] = lambda: zones.place(reader_zone(),
+                                                                      current_locale())
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["isodate"] = lambda value: format_date(
         date.fromisoformat(value), "long") if value else ""
     app.jinja_env.filters["day"] = lambda value: format_date(value, "medium") if value else ""
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "medium") if value else ""
+    # A date and time that matters (a deadline, a quiz closing), with the zone it is read in.
+    app.jinja_env.filters["zoned"] = lambda value: (
+        f"{format_datetime(value, 'medium')} ({zones.place(reader_zone(), current_locale())})"
+        if value else "")
     # A grade stored as a fraction (0..1), shown as a percentage in the person's language.
     app.jinja_env.filters["grade"] = lambda value: format_number(value or 0, "#,##0.#%")
     # A count or a measure, grouped as the person's language groups digits (one decimal at most).

@@ -105,7 +105,7 @@ ROUTES: dict[str, Access] = {
     "enrolment.withdraw": Access({TRAINEE}, "POST", {"course_id": "shared_course"}, denied=404),
     "enrolment.lesson_done": Access({TRAINEE}, "POST", {"course_id": "shared_course",
                                                         "lesson_id": "shared_lesson"}, denied=404),
-    "enrolment.dashboard": Access(SIGNED_IN),
+    "home.learning": Access(SIGNED_IN),
     **{f"enrolment.{name}": Access(AUTHORS, method, {"course_id": "draft_course"}, denied=404)
        for name, method in (("manage", "GET"), ("save_rules", "POST"), ("staff_enrol", "POST"))},
     **{f"enrolment.{name}": Access(AUTHORS, "POST", {"enrolment_id": "draft_enrolment"}, denied=404)

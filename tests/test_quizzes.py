@@ -1,6 +1,7 @@
 """Taking quizzes: attempts the server owns, answers that are never lost, grading and review."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -414,7 +415,11 @@ def test_staff_save_settings_and_see_errors_next_to_fields(
     settings = queries.effective_settings(quiz, None)
     assert (settings.time_limit_minutes, settings.pass_mark, settings.grading_method) == (
         90, 80, "average")
-    assert settings.closes_at.isoformat() == "2026-12-20T18:00:00+00:00"
+    # Typed in the instructor's zone (their academy's: Madrid, UTC+1 in December), kept in UTC,
+    # and shown back as typed.
+    assert settings.closes_at.isoformat() == "2026-12-20T17:00:00+00:00"
+    shown = client.get(url, headers=EN).text
+    assert 'value="2026-12-20T18:00"' in shown, re.findall(r"<input[^>]*closes_at[^>]*>", shown)
     wrong = post_form(client, url, {**fields, "pass_mark": "120", "closes_at": "2026-11-01T08:00"},
                       headers=EN)
     assert wrong.status_code == 400 and "Give a percentage from 0 to 100." in wrong.text

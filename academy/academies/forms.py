@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from academy import zones
 from academy.forms import REQUIRED, choices
 from academy.i18n import LOCALES, country_choices, current_locale, locale_choices
 
@@ -31,6 +32,13 @@ class AcademyForm(FlaskForm):
     )
     default_locale = SelectField(_l("Default language"), choices=choices(locale_choices()),
                                  validators=[DataRequired(REQUIRED)])
+    timezone = SelectField(
+        _l("Time zone"), default="",
+        description=_l("Its people read dates and times in it, unless they choose their own. "
+                       "Empty: the country's."),
+        choices=lambda: choices([("", _l("The country's time zone")),
+                                 *zones.choices(current_locale())]),
+    )
     logo = FileField(
         _l("Logo (optional)"),
         description=_l("PNG, JPEG, GIF or WebP, at most 1 MB. It is resized to fit 600 × 300 pixels."),

@@ -25,6 +25,8 @@ class Academy(db.Model):
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     country: Mapped[str] = mapped_column(String(2))
     default_locale: Mapped[str] = mapped_column(String(8))
+    # Where the academy is (IANA name): its people read dates in it unless they chose another.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     logo_filename: Mapped[str | None] = mapped_column(String(128))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,6 +6,7 @@ from typing import Iterable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from academy import zones
 from academy.academies import logos
 from academy.academies.models import Academy, Membership
 from academy.accounts.roles import ACADEMY_ROLES
@@ -45,10 +46,11 @@ def _validate(slug: str, names: dict[str, str], country: str, default_locale: st
 
 
 def create_academy(*, slug: str, names: dict[str, str], country: str, default_locale: str,
-                   logo: bytes | None = None) -> Academy:
+                   logo: bytes | None = None, zone: str | None = None) -> Academy:
     """Create a member academy. Raises DomainError naming the field at fault."""
     clean = _validate(slug, names, country, default_locale, None)
-    academy = Academy(slug=slug, names=clean, country=country, default_locale=default_locale)
+    academy = Academy(slug=slug, names=clean, country=country, default_locale=default_locale,
+                      timezone=zone if zone and zones.is_zone(zone) else zones.default_zone(country))
     if logo:
         academy.logo_filename = logos.store_logo(logos.normalise_logo(logo))
     db.session.add(academy)
@@ -57,14 +59,19 @@ def create_academy(*, slug: str, names: dict[str, str], country: str, default_lo
 
 
 def update_academy(academy: Academy, *, slug: str, names: dict[str, str], country: str,
-                   default_locale: str, logo: bytes | None = None, remove_logo: bool = False) -> None:
-    """Change an academy's names, country, language or logo. Raises DomainError."""
+                   default_locale: str, logo: bytes | None = None, remove_logo: bool = False,
+                   zone: str | None = None) -> None:
+    """Change an academy's names, country, language, time zone or logo. Raises DomainError."""
     clean = _validate(slug, names, country, default_locale, academy.id)
+    if zone is not None and not zones.is_zone(zone):
+        raise DomainError(_l("Choose a time zone from the list."), "timezone")
     new_logo = logos.store_logo(logos.normalise_logo(logo)) if logo else None
     academy.slug = slug
     academy.names = clean
     academy.country = country
     academy.default_locale = default_locale
+    if zone is not None:
+        academy.timezone = zone
     if new_logo:
         academy.logo_filename = new_logo
     elif remove_logo:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.academies import logos, operations, policy, queries
+from academy import zones
 from academy.academies.forms import AcademyForm
 from academy.academies.models import Academy
 from academy.extensions import db
@@ -35,7 +36,7 @@ def _save(form: AcademyForm, academy: Academy | None):
     data = upload.read() if upload else None
     fields = dict(slug=(form.slug.data or "").strip(), names=form.names(),
                   country=form.country.data, default_locale=form.default_locale.data,
-                  logo=data or None)
+                  logo=data or None, zone=form.timezone.data or zones.default_zone(form.country.data))
     if academy is None:
         return operations.create_academy(**fields)
     operations.update_academy(academy, remove_logo=form.remove_logo.data, **fields)

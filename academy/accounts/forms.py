@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from academy.accounts import validation
 from academy.forms import REQUIRED, choices, rule
-from academy.i18n import locale_choices
+from academy import zones
+from academy.i18n import current_locale, locale_choices
 
 
 class LoginForm(FlaskForm):
@@ -63,6 +64,12 @@ class ProfileForm(FlaskForm):
         render_kw={"autocomplete": "email"},
     )
     locale = _locale_field(_l("Language"))
+    timezone = SelectField(
+        _l("Time zone"), default="",
+        description=_l("Dates and times are shown in it."),
+        choices=lambda: choices([("", _l("My academy's time zone")),
+                                 *zones.choices(current_locale())]),
+    )
 
 
 class LanguageForm(FlaskForm):

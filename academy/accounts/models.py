@@ -33,6 +33,8 @@ class User(db.Model):
         ForeignKey("academies.id", ondelete="RESTRICT"), index=True
     )
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Their own time zone (IANA name); None: their academy's.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import update
 
-from academy import ratelimit
+from academy import ratelimit, zones
 from academy.accounts import passwords, queries, validation
 from academy.accounts.models import NetworkRole, User, UserSession
 from academy.accounts.roles import NETWORK_ROLES
@@ -282,11 +282,16 @@ def update_person(
     db.session.flush()
 
 
-def update_profile(user: User, *, display_name: str, email: str | None, locale: str | None) -> None:
-    """A person changes their own details (not their staff number, which the academy keeps)."""
+def update_profile(user: User, *, display_name: str, email: str | None, locale: str | None,
+                   zone: str | None = None) -> None:
+    """A person changes their own details (not their staff number, which the academy keeps);
+    `zone` None: their academy's time zone. Raises DomainError."""
+    if zone is not None and not zones.is_zone(zone):
+        raise DomainError(_l("Choose a time zone from the list."), "timezone")
     update_person(
         user, display_name=display_name, email=email, staff_number=user.staff_number, locale=locale
     )
+    user.timezone = zone
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from academy.accounts import operations, policy
+from academy.accounts.roles import TRAINEE
 from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
 from academy.db import reading
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import attempt, show_domain_error
 from academy.i18n import is_locale
-from academy.navigation import landing_url
 from academy.security import safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -30,10 +30,17 @@ def _sign_in(user) -> None:
     login_user(user)
 
 
+def _landing_url(user) -> str:
+    """Where signing in leads: a trainee to their courses; staff to the home page, whose
+    shortcuts name their work."""
+    roles = {m.role for m in user.memberships} | user.network_role_names
+    return url_for("home.learning") if roles == {TRAINEE} else url_for("home.index")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(landing_url(current_user))
+        return redirect(_landing_url(current_user))
     form = LoginForm(next=request.args.get("next"))
     status = 200
     if form.validate_on_submit():
@@ -56,7 +63,7 @@ def login():
             if user.must_change_password:
                 flash(_("Welcome. Choose your own password before you continue."), "info")
                 return redirect(url_for("accounts.change_password"))
-            return redirect(safe_next(form.next.data) or landing_url(user))
+            return redirect(safe_next(form.next.data) or _landing_url(user))
     return render_template("accounts/login.html", form=form), status
 
 
@@ -91,7 +98,7 @@ def change_password():
             _sign_in(user)  # every other session has ended; this browser gets a new one
             flash(_("Your password has been changed. You were signed out everywhere else."),
                   "success")
-            return redirect(landing_url(user))
+            return redirect(_landing_url(user))
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -104,9 +111,10 @@ def profile():
     form = ProfileForm(obj=user) if request.method == "GET" else ProfileForm()
     if request.method == "GET":
         form.locale.data = user.locale or ""
+        form.timezone.data = user.timezone or ""
     if attempt(form, lambda: operations.update_profile(
             user, display_name=form.display_name.data, email=form.email.data,
-            locale=form.locale.data or None)):
+            locale=form.locale.data or None, zone=form.timezone.data or None)):
         db.session.commit()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))

@@ -1,7 +1,6 @@
 """Enrolling, withdrawing, marking lessons done, the trainee's dashboard, and staff's roster."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
@@ -12,8 +11,6 @@ from flask_login import current_user, login_required
 from academy.academies import queries as academy_queries
 from academy.accounts import queries as account_queries
 from academy.audit import operations as audit
-from academy.certificates import queries as certificate_queries
-from academy.certificates.models import EXPIRED, VALID
 from academy.curricula.lookups import course_for_author
 from academy.cohorts import policy as cohort_policy
 from academy.cohorts import queries as cohort_queries
@@ -30,8 +27,8 @@ from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, STATUSES as ENR
 from academy.enrolment.models import WAITLISTED, WITHDRAWN, Enrolment
 from academy.extensions import db
 from academy.forms import ActionForm, ConfirmImportForm, attempt
-from academy.i18n import current_locale
-from academy.quizzes import grades as grade_queries
+from academy import zones
+from academy.i18n import current_locale, select_timezone
 from academy.spreadsheets import table_response
 
 bp = Blueprint("enrolment", __name__, template_folder="templates")
@@ -114,22 +111,6 @@ def lesson_done(course_id: int, lesson_id: int):
     return redirect(url_for("catalog.course", course_id=course.id))
 
 
-@bp.route("/learning")
-@login_required
-def dashboard():
-    rows = queries.dashboard(current_user)
-    now = datetime.now(timezone.utc)
-    taking = [row for row in rows if row.enrolment.status in (ACTIVE, COMPLETED)]
-    standings = grade_queries.standings(
-        current_user.id, {row.course.id for row in taking}, now,
-        ends_at={row.course.id: row.rules.ends_at if row.rules else None for row in taking})
-    completed = any(row.enrolment.status == COMPLETED for row in rows)
-    current = {c.course_id: c for c in certificate_queries.of_holder(current_user.id)
-               if c.status_at(now) in (VALID, EXPIRED)} if completed else {}
-    return render_template("enrolment/dashboard.html", rows=rows, now=now, standings=standings,
-                           certificates=current)
-
-
 # --- Staff ------------------------------------------------------------------------------------
 
 def _managed_course(course_id: int) -> Course:
@@ -146,7 +127,8 @@ def _rules_form(course: Course, formdata=None) -> RulesForm:
     if formdata is None:
         for name in ("opens_at", "closes_at", "starts_at", "ends_at"):
             value = getattr(rules, name)
-            getattr(form, name).data = value.date() if value else None
+            getattr(form, name).data = zones.to_local(value, select_timezone()).date() \
+                if value else None
         form.allowed_academies.data = sorted(rules.allowed_academy_ids)
     return form
 
@@ -172,9 +154,8 @@ def manage(course_id: int):
 
 
 def _day(value, end: bool = False):
-    if value is None:
-        return None
-    return datetime.combine(value, time.max if end else time.min, tzinfo=timezone.utc)
+    """A day typed in the form: from its first (or to its last) instant in the reader's zone."""
+    return zones.day_bound(value, select_timezone(), end=end)
 
 
 @bp.route("/authoring/courses/<int:course_id>/enrolment/rules", methods=["POST"])
@@ -341,7 +322,8 @@ def export(course_id: int, kind: str):
     status = status if status in ENROLMENT_STATUSES else None
     course, lessons, roster, done = _grid_rows(course.id, status)
     locale = current_locale()
-    header = [_("Name"), _("Username"), _("Status"), _("Progress"), _("Completed on"),
+    header = [_("Name"), _("Username"), _("Status"), _("Progress"),
+              _("Completed on (%(zone)s)", zone=select_timezone()),
               *[best_text(l.texts, locale, course.default_locale)[0].title for l in lessons]]
     rows = [header] + [
         [row.person.display_name, row.person.username,

@@ -1,13 +1,21 @@
-"""The home page: what the network is, and for a signed-in person, where to go next."""
+"""The home page: what the network is, and for a signed-in person, where to go next; and a
+person's own courses ("My learning")."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, render_template
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from academy.academies import queries as academy_queries
+from academy.certificates import queries as certificate_queries
+from academy.certificates.models import EXPIRED, VALID
+from academy.enrolment import queries as enrolment_queries
+from academy.enrolment.models import ACTIVE, COMPLETED
 from academy.extensions import db
 from academy.i18n import current_locale, sort_key
 from academy.navigation import main_navigation
+from academy.quizzes import grades as grade_queries
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -21,6 +29,23 @@ def index():
     shortcuts = main_navigation(current_user)[1:] if current_user.is_authenticated else []
     return render_template("home/index.html", academies=academies, country_count=len(countries),
                            shortcuts=shortcuts)
+
+
+@bp.route("/learning")
+@login_required
+def learning():
+    """A person's own courses: where signing in leads a trainee (issue 15)."""
+    rows = enrolment_queries.dashboard(current_user)
+    now = datetime.now(timezone.utc)
+    taking = [row for row in rows if row.enrolment.status in (ACTIVE, COMPLETED)]
+    standings = grade_queries.standings(
+        current_user.id, {row.course.id for row in taking}, now,
+        ends_at={row.course.id: row.rules.ends_at if row.rules else None for row in taking})
+    completed = any(row.enrolment.status == COMPLETED for row in rows)
+    current = {c.course_id: c for c in certificate_queries.of_holder(current_user.id)
+               if c.status_at(now) in (VALID, EXPIRED)} if completed else {}
+    return render_template("home/learning.html", rows=rows, now=now, standings=standings,
+                           certificates=current)
 
 
 @bp.route("/healthz")

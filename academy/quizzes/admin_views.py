@@ -18,7 +18,8 @@ from academy.db import utcnow, writes_on_get
 from academy.enrolment import queries as enrolment_queries
 from academy.extensions import db
 from academy.forms import ActionForm, attempt as run
-from academy.i18n import current_locale
+from academy import zones
+from academy.i18n import current_locale, select_timezone
 from academy.quizzes.statistics import quiz_statistics
 from academy.charts import bar_chart
 from academy.quizzes import display, operations, policy, queries, statistics_tables
@@ -47,7 +48,7 @@ def _settings_form(course: Course, lesson, formdata=None) -> QuizDatesForm:
     if formdata is None:
         for name in ("opens_at", "closes_at"):
             value = getattr(settings, name)
-            getattr(form, name).data = value.replace(tzinfo=None) if value else None
+            getattr(form, name).data = zones.to_local(value, select_timezone())
     return form
 
 

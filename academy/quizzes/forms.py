@@ -1,19 +1,24 @@
 """Forms of a quiz's staff pages: settings, overrides and grading an essay."""
 from __future__ import annotations
 
-from datetime import timezone
-
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from academy import zones
 from academy.forms import REQUIRED, choices
+from academy.i18n import current_locale, select_timezone
 from academy.quizzes.labels import GRADING_METHOD_LABELS, REVIEW_TIME_LABELS
 from academy.quizzes.settings import LIMITS, QuizSettings
 
-UTC_HINT = _l("Date and time in UTC, as the platform shows them.")
+
+
+# The first is how a browser's date-and-time field reads a value (WTForms would write a space and
+# seconds, which Chromium shows as an empty field); the others are accepted as typed.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
 def _whole(label, key: str, message, **kwargs) -> IntegerField:
@@ -22,14 +27,27 @@ def _whole(label, key: str, message, **kwargs) -> IntegerField:
 
 
 def _when(field):
-    return field.data.replace(tzinfo=timezone.utc) if field.data else None
+    """A date and time typed in the reader's time zone, as the UTC instant it names."""
+    return zones.to_utc(field.data, select_timezone()) if field.data else None
+
+
+def _zone_hint(*fields) -> None:
+    """Say in which zone dates are typed (the reader's: their own, or their academy's)."""
+    hint = _("Date and time in %(zone)s time.",
+             zone=zones.place(select_timezone(), current_locale()))
+    for field in fields:
+        field.description = hint
 
 
 class QuizDatesForm(FlaskForm):
     """When the quiz opens and closes: the course's run, not its content."""
 
-    opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], description=UTC_HINT)
-    closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], description=UTC_HINT)
+    opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], format=LOCAL_FORMATS)
+    closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], format=LOCAL_FORMATS)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _zone_hint(self.opens_at, self.closes_at)
 
     def dates(self) -> dict:
         return {"opens_at": _when(self.opens_at), "closes_at": _when(self.closes_at)}
@@ -71,8 +89,8 @@ class QuizSettingsForm(QuizDatesForm):
 class OverrideForm(FlaskForm):
     username = StringField(_l("Trainee (username)"), validators=[Length(max=254)])
     cohort = SelectField(_l("or cohort"), coerce=int, validate_choice=False)
-    opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], description=UTC_HINT)
-    closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], description=UTC_HINT)
+    opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], format=LOCAL_FORMATS)
+    closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], format=LOCAL_FORMATS)
     time_limit_minutes = IntegerField(_l("Time limit in minutes"), validators=[
         Optional(), NumberRange(1, LIMITS["time_limit_minutes"],
                                 message=_l("Give a number of minutes from 1 to 1440."))])
@@ -81,6 +99,7 @@ class OverrideForm(FlaskForm):
 
     def __init__(self, *args, cohorts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        _zone_hint(self.opens_at, self.closes_at)
         self.cohort.choices = [(0, _l("(none)"))] + [(c.id, c.name) for c in cohorts]
 
     def values(self) -> dict:
