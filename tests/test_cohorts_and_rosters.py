@@ -50,6 +50,24 @@ def test_academy_admin_builds_a_cohort(client, academy, academy_admin, intake, l
     assert "The academy already has a cohort with this name." in duplicate.get_data(as_text=True)
 
 
+def test_people_are_added_to_a_cohort_by_searching_ticking_and_pasting(
+        client, academy, academy_admin, intake, login_as):
+    login_as(academy_admin)
+    post_form(client, f"/academies/{academy.id}/cohorts", {"name": "Promoción 2027"})
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == "Promoción 2027"))
+    found = client.get(f"/cohorts/{cohort.id}?q=numero", headers=EN).text  # accents aside
+    assert "4 people found" in found
+    ids = re.findall(r'name="person" value="(\d+)"', found)
+    assert len(ids) == 4
+    added = post_form(client, f"/cohorts/{cohort.id}/members",
+                      {"person": ids[:2], "people": "cadete3, cadete4@example.org;\tcadete1"},
+                      token_from=f"/cohorts/{cohort.id}", headers=EN)
+    page = client.get(added.headers["Location"], headers=EN).text
+    assert "4 people added." in page
+    again = client.get(f"/cohorts/{cohort.id}?q=numero", headers=EN).text
+    assert 'name="person"' not in again  # those already in are not offered again
+
+
 def test_instructor_enrols_a_cohort_with_places_then_a_waiting_list(app, client, academy, course,
                                                                     author, intake, login_as):
     from academy.cohorts import operations as cohort_ops

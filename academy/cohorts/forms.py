@@ -15,5 +15,7 @@ class CohortForm(FlaskForm):
 
 
 class MembersForm(FlaskForm):
-    people = TextAreaField(_l("Usernames or e-mails, one per line"), render_kw={"rows": 6},
+    people = TextAreaField(_l("Or paste usernames or e-mails"), render_kw={"rows": 6},
+                           description=_l("One per line, or separated by commas or spaces: a "
+                                          "spreadsheet's column pastes as it is."),
                            validators=[Length(max=100_000, message=_MAX)])

@@ -1,7 +1,9 @@
 """Academy admins group their people into cohorts (e.g. a year's intake)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -12,6 +14,7 @@ from academy.cohorts.forms import CohortForm, MembersForm
 from academy.cohorts.models import Cohort
 from academy.extensions import db
 from academy.forms import ActionForm, attempt
+from academy.people import queries as people_queries
 
 bp = Blueprint("cohorts", __name__, template_folder="templates")
 
@@ -52,10 +55,17 @@ def show(cohort_id: int):
         db.session.commit()
         flash(_("The cohort has been renamed."), "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    members = queries.members_of(cohort.id)
+    search = (request.args.get("q") or "").strip()[:100]
+    found = people_queries.people_of_academy(cohort.academy_id, search=search, status="active") \
+        if search else None
+    inside = {person.id for person in members}
     return render_template("cohorts/show.html", cohort=cohort, form=form,
                            academy=db.session.get(Academy, cohort.academy_id),
-                           members=queries.members_of(cohort.id), members_form=MembersForm(formdata=None),
-                           action_form=ActionForm())
+                           members=members, members_form=MembersForm(formdata=None),
+                           action_form=ActionForm(), search=search,
+                           candidates=[p for p in found.people if p.id not in inside]
+                           if found else [], found_total=found.total if found else 0)
 
 
 @bp.route("/cohorts/<int:cohort_id>/members", methods=["POST"])
@@ -63,8 +73,11 @@ def show(cohort_id: int):
 def add_members(cohort_id: int):
     cohort = _cohort(cohort_id)
     form = MembersForm()
-    done = attempt(form, lambda: operations.add_members(cohort, (form.people.data or "").splitlines(),
-                                                            actor_id=current_user.id))
+    # Pasted from anywhere (a column of a spreadsheet, a list in an e-mail), and ticked by name.
+    logins = [login for login in re.split(r"[\s,;]+", form.people.data or "") if login]
+    ticked = {int(v) for v in request.form.getlist("person")[:2000] if v.isdigit() and len(v) < 12}
+    logins += [p.username for p in people_queries.people_by_ids(cohort.academy_id, ticked)]
+    done = attempt(form, lambda: operations.add_members(cohort, logins, actor_id=current_user.id))
     if done:
         added, unknown = done.value
         db.session.commit()
