@@ -71,13 +71,94 @@ def _stylesheet(css: str, fetcher):
 
 
 def render_pdf(html: str, css: str, roots: tuple[str, ...]) -> bytes:
-    """The PDF/A-3b bytes of one certificate's HTML with `css` (files only from `roots`)."""
+    """The PDF/A-3b bytes of one certificate's HTML with `css` (files only from `roots`).
+
+    Texts too long for their frame (the longest heading, statement and closing line the design
+    form allows, a 70-letter name, two languages) are shrunk to fit it, so they never run over
+    the signatures and the QR code: a second layout, only for those certificates.
+    """
     fetcher = AppFilesFetcher(roots)
     with _LOCK, warnings.catch_warnings():  # one font configuration: one render at a time
         # WeasyPrint 70 opens its sRGB profile for every PDF/A and leaves the closing to the
         # garbage collector (a ResourceWarning, nothing more): not ours to fix, not worth noise.
         warnings.filterwarnings("ignore", category=ResourceWarning, message=r".*sRGB2014\.icc")
-        document = HTML(string=html, url_fetcher=fetcher, base_url=f"file://{roots[0]}/")
-        return document.write_pdf(stylesheets=[_stylesheet(css, fetcher)],
-                                  font_config=_font_config(), pdf_variant=PDF_VARIANT,
-                                  uncompressed_pdf=False)
+        sheets, base = [_stylesheet(css, fetcher)], f"file://{roots[0]}/"
+        document = _layout(html, sheets, fetcher, base)
+        room = _room_left(document)
+        if room is not None:  # too long: measure it laid out freely, then set it smaller
+            natural = _content_height(_layout(html, [*sheets, CSS(string=_FREE)], fetcher, base))
+            for step in range(4):  # smaller type also wraps shorter: usually one step
+                fitting = fitting_css(room, natural / (0.9 ** step))
+                document = _layout(html, [*sheets, CSS(string=fitting)], fetcher, base)
+                if _room_left(document) is None:
+                    break
+        return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+
+
+# The texts laid out without their frame's limits, to measure how tall they are.
+_FREE = (".sheet { height: auto !important; } .frame { position: static !important; "
+         "overflow: visible !important; height: auto !important; }")
+
+
+def _layout(html: str, sheets: list, fetcher, base: str):
+    document = HTML(string=html, url_fetcher=fetcher, base_url=base)
+    return document.render(stylesheets=sheets, font_config=_font_config(),
+                           pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+
+
+def _room_left(document) -> float | None:
+    """None when the .content fits its .frame; else the frame's height."""
+    page = document.pages[0]._page_box  # WeasyPrint's laid-out boxes (stable since v53)
+    frame, content = _block(page, "frame"), _block(page, "content")
+    if frame is None or content is None or len(content.element) == 0:
+        return None
+    last = _block_of(page, content.element[-1])
+    bottom = frame.position_y + frame.padding_height()
+    if last is not None and last.position_y + last.margin_height() <= bottom + 0.5:
+        return None
+    return frame.height
+
+
+def _content_height(document) -> float:
+    """The height of .content laid out freely, over every page it took."""
+    return sum(box.margin_height() for page in document.pages
+               for box in [_block(page._page_box, "content")] if box is not None)
+
+
+def fitting_css(room: float, natural: float, base_pt: float = 11.0) -> str:
+    """CSS that sets .content's type smaller (every size of it is in em) so that texts
+    `natural` pixels tall fit a frame `room` pixels tall; smaller type wraps into fewer lines,
+    so this errs on the side of room."""
+    scale = max(0.3, min(1.0, room / max(natural, 1.0)))
+    return f".frame > .content {{ font-size: {base_pt * scale:.2f}pt; }}"
+
+
+def _block_of(box, element):
+    """The first block-level box (depth first) laid out for `element`, if any."""
+    from weasyprint.formatting_structure import boxes
+
+    box = getattr(box, "_box", box)
+    if getattr(box, "element", None) is element and isinstance(
+            box, (boxes.BlockBox, boxes.InlineBlockBox)):
+        return box
+    for child in getattr(box, "children", ()):
+        found = _block_of(child, element)
+        if found is not None:
+            return found
+    return None
+
+
+def _block(box, name: str):
+    """The first block box (depth first) of an element with class `name`."""
+    from weasyprint.formatting_structure import boxes
+
+    box = getattr(box, "_box", box)  # an absolutely positioned box sits in a placeholder
+    element = getattr(box, "element", None)
+    if isinstance(box, boxes.BlockBox) and element is not None \
+            and name in (element.get("class") or "").split():
+        return box
+    for child in getattr(box, "children", ()):
+        found = _block(child, name)
+        if found is not None:
+            return found
+    return None

@@ -11,14 +11,17 @@ with HTML must have been seen by some role, so a page added later cannot go unte
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.steps import add_module, create_course, sign_in
+from tests.browser.steps import add_module, create_course, import_questions, sign_in
 
 PHONE = {"width": 360, "height": 740}
+GIFT = (Path(__file__).resolve().parents[2] / "courses" / "mandela-rules-in-practice"
+        / "01-foundations" / "quiz-foundations.es.gift")
 ROLES = {"trainee": "es.trainee5", "instructor": "es.instructor", "academy admin": "es.admin",
          "coordinator": "coordinator", "site admin": "admin",
          # An author of an academy no other browser test uses, with a draft course of their own:
@@ -142,8 +145,10 @@ def test_no_page_is_wider_than_a_phone_for_any_role(new_page, live_server, url_m
         page.goto("/")
         sign_in(page, username)
         if role == "author of a draft":
-            create_course(page, "Curso en preparación", "curso-en-preparacion")
+            course_id = create_course(page, "Curso en preparación", "curso-en-preparacion")
             add_module(page, "Primer módulo")
+            import_questions(page, course_id, GIFT, "es")  # a bank to edit and preview
+            page.goto(f"{live_server}/authoring/courses/{course_id}")
         found, wrong = _crawl(page, url_map, live_server)
         seen.update(found)
         problems.update({f"({role}) {path}": p for path, p in wrong.items()})
