@@ -72,12 +72,18 @@ def refusal(user, course: Course, rules: EnrolmentRules, now: datetime):
         return _l("This course is not open for enrolment.")
     if rules.policy == CLOSED:
         return _l("Enrolment in this course is closed: your academy enrols its participants.")
+    return rules_refusal(rules, user.academy_id, now)
+
+
+def rules_refusal(rules: EnrolmentRules, academy_id: int | None, now: datetime):
+    """Why the course's enrolment window or admitted academies keep people of this academy out
+    now (a translated message), or None."""
     if rules.opens_at and now < rules.opens_at:
         return _l("Enrolment has not opened yet.")
     if rules.closes_at and now > rules.closes_at:
         return _l("Enrolment has closed.")
     allowed = rules.allowed_academy_ids
-    if allowed and user.academy_id not in allowed:
+    if allowed and academy_id not in allowed:
         return _l("This course is not open to people of your academy.")
     return None
 

@@ -31,14 +31,7 @@ def course_refusal(course: Course, rules: EnrolmentRules, academy_id: int,
     """Why nobody of this academy can be enrolled in the course now, or None."""
     if course.status != PUBLISHED or not course.is_shared:
         return _l("This course is not shared with the network.")
-    if rules.opens_at and now < rules.opens_at:
-        return _l("Enrolment has not opened yet.")
-    if rules.closes_at and now > rules.closes_at:
-        return _l("Enrolment has closed.")
-    allowed = rules.allowed_academy_ids
-    if allowed and academy_id not in allowed:
-        return _l("This course is not open to people of your academy.")
-    return None
+    return operations.rules_refusal(rules, academy_id, now)
 
 
 def enrol_for_academy(course: Course, academy_id: int, people, now: datetime, *,
