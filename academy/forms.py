@@ -122,3 +122,18 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> bool:
     field.errors = [*field.errors, str(error.message)] if isinstance(field.errors, list) else [
         str(error.message)]
     return True
+
+
+CONFIRM_NAMES = 10
+
+
+def ask_first(question: str, *, button: str, back: str, names: list[str] = ()):
+    """A deletion asks first: the page that says what goes with it (the first names, then how
+    many more) and posts again with `confirmed=1`; None once the person has confirmed."""
+    from flask import render_template, request
+
+    if request.form.get("confirmed") == "1":
+        return None
+    return render_template("confirm.html", question=question, button=button, back=back,
+                           names=list(names)[:CONFIRM_NAMES],
+                           more=max(0, len(names) - CONFIRM_NAMES), action=request.path)

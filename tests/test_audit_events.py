@@ -459,6 +459,6 @@ def test_cohort_membership_changes_are_recorded_once_each(client, trainee, acade
     post_form(client, f"/cohorts/{cohort.id}/members/{trainee.id}/remove", token_from=page)
     removed = the_event("cohort.member_remove", cohort.id)
     assert removed.details["username"] == "maria.lopez" and removed.actor_id == academy_admin.id
-    post_form(client, f"/cohorts/{cohort.id}/delete", token_from=page)
+    post_form(client, f"/cohorts/{cohort.id}/delete", {"confirmed": "1"}, token_from=page)
     deleted = the_event("cohort.delete", cohort.id)
     assert deleted.details == {"name": "Promoción 2026", "members": 0}

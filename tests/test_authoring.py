@@ -97,7 +97,12 @@ def test_modules_and_lessons_can_be_reordered_and_deleted(client, instructor, lo
     second = _course().modules[1]
     post_form(client, f"/authoring/modules/{second.id}/move", {"direction": "up"}, token_from=page)
     assert [m.texts[0].title for m in _course().modules] == ["Dos", "Uno", "Tres"]
-    post_form(client, f"/authoring/modules/{second.id}/delete", token_from=page)
+    asked = post_form(client, f"/authoring/modules/{second.id}/delete", token_from=page,
+                      headers={"Accept-Language": "en"})
+    assert asked.status_code == 200 and "Delete the module “Dos”?" in asked.text
+    assert len(_course().modules) == 3  # nothing is deleted before the confirmation
+    post_form(client, f"/authoring/modules/{second.id}/delete", {"confirmed": "1"},
+              token_from=page)
     modules = _course().modules
     assert [m.texts[0].title for m in modules] == ["Uno", "Tres"] and [m.position for m in modules] == [1, 2]
 

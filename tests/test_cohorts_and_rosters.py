@@ -179,3 +179,22 @@ def test_staff_cannot_enrol_someone_whose_academy_cannot_see_the_course(
     assert "Not enrolled (deactivated" in text and intake[1].display_name in text
     assert _count(course, "active") == 1
     assert outsider.id not in set(db.session.scalars(select(Enrolment.user_id)))
+
+
+def test_deleting_a_cohort_asks_first_and_names_its_people(
+        client, academy, academy_admin, intake, login_as):
+    from academy.cohorts import operations as cohort_ops
+
+    cohort = cohort_ops.create_cohort(academy, "Para borrar")
+    cohort_ops.add_members(cohort, [p.username for p in intake])
+    db.session.commit()
+    login_as(academy_admin)
+    cohort_id, page = cohort.id, f"/cohorts/{cohort.id}"
+    asked = post_form(client, f"{page}/delete", token_from=page, headers=EN)
+    assert asked.status_code == 200 and "Its 4 people stay in the academy" in asked.text
+    assert all(p.display_name in asked.text for p in intake)
+    assert db.session.get(Cohort, cohort_id) is not None
+    done = post_form(client, f"{page}/delete", {"confirmed": "1"}, token_from=page)
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Cohort, cohort_id) is None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
@@ -22,7 +23,8 @@ from academy.packages import revisions
 from academy.packages.upstream import upstream_of
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.forms import ActionForm, attempt, show_domain_error
+from academy.forms import ActionForm, ask_first, attempt, show_domain_error
+from academy.i18n import current_locale
 
 
 def _author_academy() -> Academy:
@@ -170,11 +172,26 @@ def move_module(module_id: int):
     return redirect(url_for("authoring.course", course_id=module.course_id) + "#outline")
 
 
+def _title(texts, locale: str, default: str) -> str:
+    found = best_text(texts, locale, default)[0]
+    return found.title if found else ""
+
+
 @bp.route("/authoring/modules/<int:module_id>/delete", methods=["POST"])
 @login_required
 def delete_module(module_id: int):
     module = module_for_author(module_id)
     course_id = module.course_id
+    locale, default = current_locale(), module.course.default_locale
+    lessons = [best_text(lesson.texts, locale, default)[0] for lesson in module.lessons]
+    asked = ask_first(
+        ngettext("Delete the module “%(title)s”? Its %(num)d lesson goes with it:",
+                 "Delete the module “%(title)s”? Its %(num)d lessons go with it:", len(lessons),
+                 title=_title(module.texts, locale, default)),
+        button=_("Delete the module"), names=[t.title if t else "" for t in lessons],
+        back=url_for("authoring.course", course_id=course_id) + "#outline")
+    if asked:
+        return asked
     operations.delete_module(module)
     db.session.commit()
     flash(_("The module and its lessons have been deleted."), "success")
@@ -248,6 +265,13 @@ def move_lesson(lesson_id: int):
 def delete_lesson(lesson_id: int):
     lesson = lesson_for_author(lesson_id)
     course_id = lesson.module.course_id
+    asked = ask_first(
+        _("Delete the lesson “%(title)s”, with its texts in every language?",
+          title=_title(lesson.texts, current_locale(), lesson.module.course.default_locale)),
+        button=_("Delete the lesson"),
+        back=url_for("authoring.course", course_id=course_id) + "#outline")
+    if asked:
+        return asked
     operations.delete_lesson(lesson)
     db.session.commit()
     flash(_("The lesson has been deleted."), "success")

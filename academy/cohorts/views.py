@@ -13,7 +13,7 @@ from academy.cohorts import operations, policy, queries
 from academy.cohorts.forms import CohortForm, MembersForm
 from academy.cohorts.models import Cohort
 from academy.extensions import db
-from academy.forms import ActionForm, attempt
+from academy.forms import ActionForm, ask_first, attempt
 from academy.people import queries as people_queries
 
 bp = Blueprint("cohorts", __name__, template_folder="templates")
@@ -104,6 +104,16 @@ def remove_member(cohort_id: int, user_id: int):
 def delete(cohort_id: int):
     cohort = _cohort(cohort_id)
     academy_id = cohort.academy_id
+    members = queries.members_of(cohort.id)
+    asked = ask_first(
+        ngettext("Delete the cohort “%(name)s”? Its %(num)d person stays in the academy, and "
+                 "their enrolments stay as they are:",
+                 "Delete the cohort “%(name)s”? Its %(num)d people stay in the academy, and "
+                 "their enrolments stay as they are:", len(members), name=cohort.name),
+        button=_("Delete the cohort"), names=[p.display_name for p in members],
+        back=url_for("cohorts.show", cohort_id=cohort.id))
+    if asked:
+        return asked
     operations.delete_cohort(cohort, actor_id=current_user.id)
     db.session.commit()
     flash(_("The cohort has been deleted; its people are unchanged."), "success")
