@@ -53,7 +53,7 @@ def reader(client, course, trainee, login_as):
         "attempt page": ("GET", f"/attempts/{attempt}", None),
         "autosave": ("POST", f"/attempts/{attempt}/autosave", {
             "csrf_token": CSRF_RE.search(form).group(1), "page": "1",
-            answer[0]: answer[1]}),
+            answer[0]: answer[1], "shown": answer[0][1:]}),  # as quiz.js sends it
     }
 
 

@@ -214,16 +214,20 @@ def save_answers(attempt: Attempt, values: dict[int, object], seq: int, now: dat
     return result.rowcount
 
 
-def save_flags(attempt: Attempt, positions: set[int], flagged: set[int], seq: int) -> None:
+def save_flags(attempt: Attempt, positions: set[int], flagged: set[int], seq: int, *,
+               before: set[int]) -> None:
     """Flag the questions `flagged` and unflag the other `positions` of a save (the questions
-    it names), unless a newer save already stored an answer there."""
+    it names), unless a newer save already stored an answer there. `before`: the questions
+    flagged when the save was read; only changes are written (most saves change no flag)."""
     slots = AttemptSlot.__table__
-    for value, chosen in ((True, positions & flagged), (False, positions - flagged)):
+    changes = ((True, (positions & flagged) - before), (False, (positions - flagged) & before))
+    for value, chosen in changes:
         if chosen:
             db.session.execute(update(slots).where(
                 slots.c.attempt_id == attempt.id, slots.c.position.in_(chosen),
                 slots.c.saved_seq <= seq).values(flagged=value))
-    db.session.expire(attempt, ["slots"])
+    if any(chosen for _value, chosen in changes):
+        db.session.expire(attempt, ["slots"])
 
 
 # --- Finishing and grading ---------------------------------------------------------------------

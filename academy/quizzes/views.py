@@ -174,9 +174,10 @@ def _save(attempt: Attempt, page: int):
     """
     values, problems = operations.read_page(attempt, page, request.form)
     shown, seq = operations.shown_on(page, attempt, request.form), _seq()
+    before = {slot.position for slot in attempt.slots if slot.flagged}  # read before the save
     operations.save_answers(attempt, {p: v for p, v in values.items() if p not in problems},
                             seq, utcnow())
-    operations.save_flags(attempt, shown, operations.flags_in(request.form), seq)
+    operations.save_flags(attempt, shown, operations.flags_in(request.form), seq, before=before)
     return values, problems
 
 
