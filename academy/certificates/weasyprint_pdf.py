@@ -133,32 +133,27 @@ def fitting_css(room: float, natural: float, base_pt: float = 11.0) -> str:
     return f".frame > .content {{ font-size: {base_pt * scale:.2f}pt; }}"
 
 
-def _block_of(box, element):
-    """The first block-level box (depth first) laid out for `element`, if any."""
-    from weasyprint.formatting_structure import boxes
-
-    box = getattr(box, "_box", box)
-    if getattr(box, "element", None) is element and isinstance(
-            box, (boxes.BlockBox, boxes.InlineBlockBox)):
-        return box
-    for child in getattr(box, "children", ()):
-        found = _block_of(child, element)
-        if found is not None:
-            return found
-    return None
-
-
 def _block(box, name: str):
     """The first block box (depth first) of an element with class `name`."""
+    return _first(box, lambda element: name in (element.get("class") or "").split())
+
+
+def _block_of(box, element):
+    """The first block-level box (depth first) laid out for `element`, if any."""
+    return _first(box, lambda found: found is element)
+
+
+def _first(box, wanted):
+    """Depth first, the first block-level box whose element is `wanted`."""
     from weasyprint.formatting_structure import boxes
 
     box = getattr(box, "_box", box)  # an absolutely positioned box sits in a placeholder
     element = getattr(box, "element", None)
-    if isinstance(box, boxes.BlockBox) and element is not None \
-            and name in (element.get("class") or "").split():
+    if element is not None and isinstance(box, (boxes.BlockBox, boxes.InlineBlockBox)) \
+            and wanted(element):
         return box
     for child in getattr(box, "children", ()):
-        found = _block(child, name)
+        found = _first(child, wanted)
         if found is not None:
             return found
     return None
