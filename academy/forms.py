@@ -124,6 +124,7 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> bool:
     return True
 
 
+# How many people a mass action's confirmation names before "and N more".
 CONFIRM_NAMES = 10
 
 

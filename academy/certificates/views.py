@@ -19,7 +19,7 @@ from academy.certificates.labels import STATUS_LABELS
 from academy.certificates.models import Certificate
 from academy.db import utcnow
 from academy.extensions import db
-from academy.forms import as_id, attempt
+from academy.forms import CONFIRM_NAMES, as_id, attempt
 from academy.i18n import current_locale
 from academy.jobs import queries as job_queries
 from academy.jobs import runner
@@ -99,9 +99,6 @@ def issue():
         flash(_("Tick at least one trainee."), "error")
         return redirect(url_for("certificates.eligible"))
     return _confirm_or_start(sorted(set(form.enrolments.data)))
-
-
-CONFIRM_NAMES = 10
 
 
 def _confirm_or_start(enrolment_ids: list[int]):

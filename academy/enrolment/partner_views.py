@@ -14,12 +14,11 @@ from academy.curricula.models import Course
 from academy.db import utcnow
 from academy.enrolment import operations, partners, policy, queries
 from academy.extensions import db
-from academy.forms import ActionForm
+from academy.forms import CONFIRM_NAMES, ActionForm
 from academy.people import queries as people_queries
 
 bp = Blueprint("partner_enrolment", __name__, template_folder="templates")
 MAX_PEOPLE = 2000  # a bigger intake is enrolled by file (the enrolment import)
-SHOWN_NAMES = 10
 
 
 def _course_and_academy(course_id: int, academy_id: int | None) -> tuple[Course, int]:
@@ -79,7 +78,7 @@ def confirm(course_id: int):
         return _choose_page(course, academy_id, _("Choose a cohort, or tick at least one person."),
                             422)
     return render_template("enrolment/partner_confirm.html", course=course,
-                           academy=_academy(academy_id), people=people, shown=SHOWN_NAMES,
+                           academy=_academy(academy_id), people=people, shown=CONFIRM_NAMES,
                            action_form=ActionForm())
 
 

@@ -26,7 +26,7 @@ from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
 from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, STATUSES as ENROLMENT_STATUSES
 from academy.enrolment.models import WAITLISTED, WITHDRAWN, Enrolment
 from academy.extensions import db
-from academy.forms import ActionForm, ConfirmImportForm, attempt
+from academy.forms import CONFIRM_NAMES, ActionForm, ConfirmImportForm, attempt
 from academy import zones
 from academy.i18n import current_locale, select_timezone
 from academy.spreadsheets import table_response
@@ -245,7 +245,7 @@ def enrol_cohort(course_id: int):
     if request.form.get("confirmed") != "1" or not ActionForm().validate_on_submit():
         # Many people at once: first how many and who, then the enrolment.
         return render_template("enrolment/confirm_cohort.html", course=course, cohort=cohort,
-                               people=members, shown=10, action_form=ActionForm())
+                               people=members, shown=CONFIRM_NAMES, action_form=ActionForm())
     enrolments, refused = operations.enrol_people(course, members, actor_id=current_user.id)
     db.session.commit()
     if refused:
