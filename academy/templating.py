@@ -20,6 +20,11 @@ from academy.navigation import main_navigation
 from academy.quizzes.labels import GRADING_METHOD_LABELS, QTYPE_LABELS
 
 
+def _reader_place() -> str:
+    """The reader's time zone as people name it ("Madrid"), in their language."""
+    return zones.place(reader_zone(), current_locale())
+
+
 def register_template_helpers(app: Flask) -> None:
     """Globals and filters for the Jinja environment."""
 
@@ -44,8 +49,7 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     # A global, not a context variable: macros imported without context (the quiz timer) use it.
-    app.jinja_env.globals["reader_zone_place"] = lambda: zones.place(reader_zone(),
-                                                                      current_locale())
+    app.jinja_env.globals["reader_zone_place"] = _reader_place
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["isodate"] = lambda value: format_date(
         date.fromisoformat(value), "long") if value else ""
@@ -53,7 +57,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "medium") if value else ""
     # A date and time that matters (a deadline, a quiz closing), with the zone it is read in.
     app.jinja_env.filters["zoned"] = lambda value: (
-        f"{format_datetime(value, 'medium')} ({zones.place(reader_zone(), current_locale())})"
+        f"{format_datetime(value, 'medium')} ({_reader_place()})"
         if value else "")
     # A grade stored as a fraction (0..1), shown as a percentage in the person's language.
     app.jinja_env.filters["grade"] = lambda value: format_number(value or 0, "#,##0.#%")

@@ -2,8 +2,6 @@
 person's own courses ("My learning")."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
@@ -12,6 +10,7 @@ from academy.certificates import queries as certificate_queries
 from academy.certificates.models import EXPIRED, VALID
 from academy.enrolment import queries as enrolment_queries
 from academy.enrolment.models import ACTIVE, COMPLETED
+from academy.db import utcnow
 from academy.extensions import db
 from academy.i18n import current_locale, sort_key
 from academy.navigation import main_navigation
@@ -36,11 +35,9 @@ def index():
 def learning():
     """A person's own courses: where signing in leads a trainee (issue 15)."""
     rows = enrolment_queries.dashboard(current_user)
-    now = datetime.now(timezone.utc)
-    taking = [row for row in rows if row.enrolment.status in (ACTIVE, COMPLETED)]
-    standings = grade_queries.standings(
-        current_user.id, {row.course.id for row in taking}, now,
-        ends_at={row.course.id: row.rules.ends_at if row.rules else None for row in taking})
+    now = utcnow()
+    standings = grade_queries.standings_of_rows(current_user.id, [
+        row for row in rows if row.enrolment.status in (ACTIVE, COMPLETED)], now)
     completed = any(row.enrolment.status == COMPLETED for row in rows)
     current = {c.course_id: c for c in certificate_queries.of_holder(current_user.id)
                if c.status_at(now) in (VALID, EXPIRED)} if completed else {}

@@ -54,10 +54,8 @@ def _overview(person):
     if not rows and not policy.can_see_grades(current_user, person):
         abort(404)
     now = utcnow()
-    standings = grades.standings(
-        person.id, {row.course.id for row in rows}, now,
-        is_staff=policy.is_staff_reader(current_user, person),
-        ends_at={row.course.id: row.rules.ends_at if row.rules else None for row in rows})
+    standings = grades.standings_of_rows(person.id, rows, now,
+                                         is_staff=policy.is_staff_reader(current_user, person))
     return render_template("quizzes/grades.html", person=person, rows=rows,
                            standings=standings, now=now,
                            is_own=person.id == current_user.id)

@@ -117,6 +117,15 @@ def standings(user_id: int, course_ids: set[int], now: datetime, *, is_staff: bo
             for course_id, grades in per_course.items()}
 
 
+def standings_of_rows(user_id: int, rows, now: datetime, *,
+                      is_staff: bool = False) -> dict[int, CourseStanding]:
+    """`standings` for a person's rows of enrolment.queries.dashboard: their courses, each
+    ending when its rules say."""
+    return standings(user_id, {row.course.id for row in rows}, now, is_staff=is_staff,
+                     ends_at={row.course.id: row.rules.ends_at if row.rules else None
+                              for row in rows})
+
+
 def _standing(grades: list[QuizGrade], course_ends_at: datetime | None,
               now: datetime) -> CourseStanding:
     """The next date a person must keep: a quiz they have not passed closing, or the course
