@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, flash, g, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -12,8 +11,8 @@ from academy.db import configure_sqlite, render_item, write_intent
 from academy.config import load_config
 from academy.extensions import babel, csrf, login_manager, migrate
 from academy.extensions import db as database
-from academy.i18n import (compile_catalogues, install_gettext, is_locale, select_locale,
-                          select_timezone)
+from academy.i18n import (compile_catalogues, install_gettext, is_locale, lazy_gettext as _l,
+                          select_locale, select_timezone)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -29,8 +28,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_request_hooks(app)
     from academy.errors import register_error_handlers
     from academy.cli import register_cli
+    from academy.monitoring import init_app as init_monitoring
     from academy.templating import register_template_helpers
 
+    init_monitoring(app)  # probes, /metrics, request ids and the request log
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)
@@ -59,6 +60,7 @@ def import_models() -> None:
     from academy.audit import models as _audit  # noqa: F401
     from academy.jobs import models as _jobs  # noqa: F401
     from academy.certificates import models as _certificates  # noqa: F401
+    from academy.maintenance import models as _maintenance  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -119,7 +121,6 @@ def _register_blueprints(app: Flask) -> None:
     from academy.quizzes.grade_views import bp as grades_bp
     from academy.quizzes.views import bp as quizzes_bp
     from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
-    from academy.certificates import bulk as _bulk  # noqa: F401 - registers the bulk job
     from academy.certificates.views import bp as certificates_bp
     from academy.audit.views import bp as audit_bp
     from academy.reports.course_views import bp as course_reports_bp
@@ -136,17 +137,38 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     on_completion(record_final_grade)  # before the certificate, which may print the grade
     on_completion(issue_on_completion)
+    _register_jobs()
+
+
+def _register_jobs() -> None:
+    """Every kind of background job and what it does."""
+    from academy.certificates import bulk
+    from academy.jobs import runner, sweeper
+
+    runner.register(bulk.KIND, bulk.bulk_issue, expire=bulk.remove_downloads)
+    sweeper.pause_while(_under_maintenance)
+
+
+def _under_maintenance(app: Flask) -> bool:
+    from academy.maintenance import state as maintenance
+
+    return maintenance.current(app) is not None
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from academy.jobs import sweeper
     from academy.security import add_security_headers
 
     @app.before_request
+    def _sweeper():
+        # This process's job sweeper (once per process, after a server forks it).
+        sweeper.ensure_started(app)
+
+    @app.before_request
     def _write_intent():
-        # Reads never take SQLite's write lock; everything else takes it up front.
-        view = app.view_functions.get(request.endpoint)
-        g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS
-                                                or getattr(view, "writes_on_get", False))
+        # Reads never take SQLite's write lock (a GET writes nothing: tests/test_reads_do_not_
+        # write.py); everything else takes it up front.
+        g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS)
 
     @app.before_request
     def _url_locale():
@@ -185,3 +207,7 @@ def _register_request_hooks(app: Flask) -> None:
         token = g.pop("write_intent_token", None)
         if token is not None:
             write_intent.reset(token)
+
+    from academy.maintenance.views import register as register_maintenance
+
+    register_maintenance(app)  # last: the maintenance page needs the hooks above (language, locks)

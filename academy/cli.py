@@ -10,8 +10,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from academy.backups.commands import backup_cli
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.maintenance.commands import maintenance_cli
 from academy.i18n import LOCALES, TRANSLATIONS_DIR, compile_catalogues, extract_argv
 
 demo_cli = AppGroup("demo", help="The demo data set.")
@@ -170,12 +172,18 @@ def courses_export(slug: str, path: Path, academy_slug: str | None) -> None:
 
 
 @quizzes_cli.command("close-overdue", help="Submit every attempt past its deadline and grace "
-                     "period, graded with the answers saved (pages also do it as they are opened; "
-                     "run this from cron so results are complete without anyone looking).")
+                     "period, graded with the answers saved. Pages only read (an overdue attempt "
+                     "shows as over): run this every minute (cron, a systemd timer) so grades and "
+                     "essays to grade follow without anyone saving.")
 def quizzes_close_overdue() -> None:
     from academy.db import utcnow
+    from academy.maintenance.queries import open_window
     from academy.quizzes.operations import close_overdue
 
+    if open_window() is not None:
+        # The trainees could not answer: their deadlines move when maintenance ends.
+        click.echo("Maintenance mode is on: overdue attempts are closed after it ends.")
+        return
     closed = close_overdue(utcnow())
     db.session.commit()
     click.echo(f"Closed {closed} overdue attempt(s).")
@@ -240,14 +248,27 @@ def audit_verify(anchors: tuple[str, ...]) -> None:
 def jobs_worker(burst: bool) -> None:
     from rq import SimpleWorker
 
-    from academy.jobs import runner
+    from academy.jobs import runner, sweeper
 
     app: Flask = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
         raise click.ClickException("ACADEMY_REDIS_URL is not set: jobs run in the web process.")
     queue = runner.queue(app)
+    if not burst:
+        sweeper.ensure_started(app)  # takes up the jobs of workers that died
     # SimpleWorker runs each job in this process (no fork): the job starts its own renderers.
     SimpleWorker([queue], connection=queue.connection).work(burst=burst)
+
+
+@jobs_cli.command("sweep", help="Take up jobs whose runner stopped and retries that are due, "
+                                "and remove old downloads, once.")
+def jobs_sweep() -> None:
+    from academy.jobs import runner
+
+    app: Flask = current_app._get_current_object()
+    taken = runner.sweep()
+    removed = runner.expire(int(app.config["JOB_DOWNLOADS_KEPT_DAYS"]))
+    click.echo(f"Jobs taken up again: {len(taken)}; old downloads removed: {removed}.")
 
 
 @click.command("serve", help="Upgrade the database, load the demo if it is empty, and serve.")
@@ -291,5 +312,5 @@ def prepare_database(load: bool) -> bool:
 def register_cli(app: Flask) -> None:
     """Attach the command groups to `flask --app wsgi`."""
     for command in (demo_cli, users_cli, academies_cli, courses_cli, translations_cli, quizzes_cli,
-                    jobs_cli, audit_cli, serve):
+                    jobs_cli, audit_cli, backup_cli, maintenance_cli, serve):
         app.cli.add_command(command)

@@ -39,7 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_PARALLELISM": 1,
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "PROXY_FIX": False,  # trust one X-Forwarded-* hop (behind a load balancer)
-    "SESSION_COOKIE_SECURE": False,  # forced on; otherwise Secure whenever the request is HTTPS
+    # Cookies are always Secure in production (a proxy may forward plain HTTP); elsewhere
+    # whenever the request is HTTPS, or always when this is set.
+    "SESSION_COOKIE_SECURE": False,
     # Certificates: the address printed on them and in their QR codes (default: the address of
     # the request that issues them), the processes a bulk job renders with (default: one per
     # core), and how many public checks one address may make per window.
@@ -51,7 +53,32 @@ DEFAULTS: dict[str, Any] = {
     # REDIS_URL is set, else per process); 0 computes them for every request.
     "REPORTS_KEPT_SECONDS": 60,
     "JOB_MODE": None,  # "rq" when REDIS_URL is set, else "thread"; tests use "inline"
+    # Seconds each process keeps what it read of maintenance mode (academy/maintenance/state.py):
+    # `flask maintenance on|off` reaches every process and node within this time, and pages pay
+    # no statement for it in between.
+    "MAINTENANCE_CHECK_SECONDS": 5,
     "JOB_QUEUE": "campus",  # the RQ queue `flask jobs worker` serves
+    # Jobs that finish (academy/jobs/runner.py): a running job beats a heartbeat every
+    # JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_SECONDS is taken up again by the sweep
+    # every web process and worker runs every JOB_SWEEP_SECONDS (0: never); a job that fails is
+    # retried after JOB_RETRY_SECONDS, then twice as long each time, JOB_MAX_ATTEMPTS in all;
+    # the downloads of jobs over JOB_DOWNLOADS_KEPT_DAYS days old are removed.
+    "JOB_HEARTBEAT_SECONDS": 10,
+    "JOB_STALE_SECONDS": 60,
+    "JOB_SWEEP_SECONDS": 15,
+    "JOB_RETRY_SECONDS": 30,
+    "JOB_MAX_ATTEMPTS": 3,
+    "JOB_DOWNLOADS_KEPT_DAYS": 7,
+    # Health, metrics and logs (academy/monitoring; docs/operations.md). /health/ready gives
+    # each of its checks this many seconds (Redis sockets, PostgreSQL statements). /metrics
+    # answers the networks of METRICS_ALLOW (a list of CIDR blocks, or one string of them
+    # separated by commas) and anyone sending `Authorization: Bearer <METRICS_TOKEN>`; 404
+    # otherwise. REQUEST_LOG writes one JSON line per request to the logger `campus.requests`
+    # (stderr unless logging is configured); None: on in production, off in development.
+    "HEALTH_CHECK_TIMEOUT_SECONDS": 1.0,
+    "METRICS_ALLOW": ["127.0.0.1/32", "::1/128"],
+    "METRICS_TOKEN": None,
+    "REQUEST_LOG": None,
 }
 
 FIXED: dict[str, Any] = {
@@ -90,10 +117,21 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             instance.mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{instance / 'campus.sqlite3'}"
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A connection is checked before each use, so a restarted server costs no request.
+        # A server that accepts nothing (a cut network) fails the attempt in 3 s, not minutes.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_pre_ping", True)
+        if "connect_timeout" not in app.config["SQLALCHEMY_DATABASE_URI"]:
+            options.setdefault("connect_args", {}).setdefault("connect_timeout", 3)
     if production and not app.config.get("PUBLIC_URL"):
         # Certificates print it in their QR codes: never take it from a request's Host header.
         raise ConfigError("ACADEMY_PUBLIC_URL must be set in production")
+    if production:  # even when TLS ends at a proxy that forwards plain HTTP (issue 16)
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["UPLOAD_DIR"] = str(app.config.get("UPLOAD_DIR") or instance / "uploads")
+    if app.config.get("REQUEST_LOG") is None:
+        app.config["REQUEST_LOG"] = production
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
 
 

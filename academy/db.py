@@ -61,13 +61,6 @@ def utcnow() -> datetime:
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
 
 
-def writes_on_get(view):
-    """Mark a view that writes although it answers GET (a counter): its transaction takes
-    SQLite's write lock up front, like a POST's, instead of failing to upgrade a read."""
-    view.writes_on_get = True
-    return view
-
-
 @contextmanager
 def reading():
     """Transactions begun inside are reads: on SQLite they take no write lock (long jobs read,
@@ -123,6 +116,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         if write_intent.get():
             queue.enter(connection.info)
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.info["campus_writing"] = True
         else:
             connection.exec_driver_sql("BEGIN")
 
@@ -130,6 +124,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "rollback")
     def _on_end(connection):
         queue.leave(connection.info)
+        connection.info.pop("campus_writing", None)
 
     @event.listens_for(engine.pool, "checkin")
     def _on_checkin(_dbapi_connection, record):

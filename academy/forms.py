@@ -6,7 +6,6 @@ import binascii
 import re
 from typing import Callable
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, ValidationError, widgets
 from wtforms.validators import DataRequired
@@ -14,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.i18n import sort_key
+from academy.i18n import lazy_gettext as _l, sort_key
 
 # i18n: WTForms' own messages, marked here so they are extracted and translated with ours.
 _WTFORMS_MESSAGES = (

@@ -11,8 +11,9 @@ from babel.numbers import NumberPattern, parse_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import get_locale, get_translations
+from flask_babel import LazyString, get_locale, get_translations, gettext, ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 LOCALES: tuple[str, ...] = ("es", "pt", "fr", "en", "it")
 
@@ -26,6 +27,30 @@ LANGUAGE_NAMES: dict[str, str] = {
 }
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+
+class LazyText(LazyString):
+    """A message translated when it is shown, and plain text wherever it lands.
+
+    Flask-Babel's LazyString claims to be safe HTML (`__html__` gives the text as it is), so a
+    value put into it (`_l("Quiz %(title)s", title=...)`, a file's line in an import error) was
+    printed as markup: a title could redirect its readers (issue 16). This one is escaped where
+    HTML is written (Jinja, WTForms labels and options, Markup.format) and reads the same as
+    plain text (the CLI, CSV, logs): pass values as they are, never escaped.
+    """
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    """`_l`: a message translated when shown, its values kept as plain text."""
+    return LazyText(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyText:
+    """The plural form of `lazy_gettext`."""
+    return LazyText(ngettext, singular, plural, num, **variables)
 
 
 def is_locale(value: object) -> bool:

@@ -8,10 +8,9 @@ import warnings
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from academy.domain import DomainError
-from academy.i18n import format_size
+from academy.i18n import format_size, lazy_gettext as _l
 
 ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 MAX_PIXELS = 4096 * 4096

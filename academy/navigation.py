@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from flask import request, url_for
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from academy.academies import policy as academy_policy
 from academy.academies.queries import academies_administered_by
@@ -13,6 +12,7 @@ from academy.audit import policy as audit_policy
 from academy.accounts.roles import TRAINEE
 from academy.certificates import policy as certificate_policy
 from academy.curricula import policy as curricula_policy
+from academy.i18n import lazy_gettext as _l
 from academy.people import policy as people_policy
 from academy.reports import policy as report_policy
 

@@ -8,6 +8,7 @@ allowance.
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 from contextvars import ContextVar
@@ -50,6 +51,7 @@ class Limit:
         return int((self.window(now) + 1) * self.seconds - now) + 1
 
 
+log = logging.getLogger(__name__)
 _batch: ContextVar = ContextVar("campus_rate_batch", default=None)
 
 
@@ -72,7 +74,8 @@ class DatabaseCounters:
             return
         bind = db.session.get_bind()
         if isinstance(bind, Engine) and (bind.dialect.name != "sqlite" or not (
-                db.session().in_transaction() and write_intent.get())):
+                db.session().in_transaction()
+                and (write_intent.get() or _holds_sqlite_write_lock()))):
             with bind.begin() as connection:
                 yield connection
         else:
@@ -122,39 +125,81 @@ class DatabaseCounters:
             writer.execute(delete(RateCounter).where(RateCounter.key == key))
 
 
+def _holds_sqlite_write_lock() -> bool:
+    """Whether the session's open transaction holds SQLite's write lock (a second connection
+    writing now would wait for this very request)."""
+    return bool(db.session.connection().info.get("campus_writing"))
+
+
 class RedisCounters:
-    """Counters in Redis: INCR plus an expiry per window."""
+    """Counters in Redis: INCR plus an expiry per window.
+
+    While Redis cannot be reached the counters go on in the database (a sign-in or a public
+    check must neither fail nor go uncounted because Redis stopped); Redis is tried again a few
+    seconds later, and the hits counted meanwhile stay in the database, where they expire."""
+
+    RETRY_AFTER = 5.0  # seconds before an unreachable Redis is tried again
 
     def __init__(self, url: str, prefix: str = "campus:rl:") -> None:
         import redis  # imported here so the embedded mode never needs a Redis server
 
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.errors = (redis.RedisError, OSError)
         self.prefix = prefix
+        self.fallback = DatabaseCounters()
+        self.down_until = 0.0
+
+    def _use(self, call, *args):
+        """Run `call` on Redis, or the same on the database while Redis is unreachable."""
+        if time.monotonic() >= self.down_until:
+            try:
+                return call(*args)
+            except self.errors as error:
+                self.down_until = time.monotonic() + self.RETRY_AFTER
+                log.warning("rate limits: Redis unreachable, counting in the database (%s)",
+                            error)
+        return getattr(self.fallback, call.__name__.lstrip("_"))(*args)
 
     @contextmanager
     def batch(self):
-        """Redis needs no transaction to count several keys."""
-        yield
+        """Redis needs no transaction to count several keys (the fallback, one of its own)."""
+        if time.monotonic() < self.down_until:
+            with self.fallback.batch():
+                yield
+        else:
+            yield
 
     def _key(self, key: str, limit: Limit, now: float) -> str:
         return f"{self.prefix}{key}:{limit.window(now)}"
 
     def count(self, key: str, limit: Limit, now: float) -> int:
-        return int(self.client.get(self._key(key, limit, now)) or 0)
+        return self._use(self._count, key, limit, now)
 
     def hit(self, key: str, limit: Limit, now: float) -> int:
+        return self._use(self._hit, key, limit, now)
+
+    def forgive(self, key: str, limit: Limit, now: float) -> None:
+        self._use(self._forgive, key, limit, now)
+
+    def reset(self, key: str) -> None:
+        self._use(self._reset, key)
+
+    def _count(self, key: str, limit: Limit, now: float) -> int:
+        return int(self.client.get(self._key(key, limit, now)) or 0)
+
+    def _hit(self, key: str, limit: Limit, now: float) -> int:
         name = self._key(key, limit, now)
         pipe = self.client.pipeline()
         pipe.incr(name)
         pipe.expire(name, 2 * limit.seconds + 60)  # the next window still reads it
         return int(pipe.execute()[0])
 
-    def forgive(self, key: str, limit: Limit, now: float) -> None:
+    def _forgive(self, key: str, limit: Limit, now: float) -> None:
         name = self._key(key, limit, now)
         if int(self.client.get(name) or 0) > 0:
             self.client.decr(name)
 
-    def reset(self, key: str) -> None:
+    def _reset(self, key: str) -> None:
         for name in self.client.scan_iter(match=f"{self.prefix}{key}:*"):
             self.client.delete(name)
 

@@ -23,7 +23,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """The signed-cookie session, marked Secure whenever the request came over HTTPS."""
+    """The signed-cookie session, marked Secure whenever the request came over HTTPS, and always
+    in production (where the configuration sets SESSION_COOKIE_SECURE)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)

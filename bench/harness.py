@@ -85,21 +85,32 @@ class Server:
 
 
 def start_server(app_spec: str, cwd: Path, env: dict, options: GunicornOptions, logs: Path,
-                 name: str, extra: list[str] | None = None) -> Server:
-    """gunicorn serving `app_spec`, ready to answer."""
+                 name: str, extra: list[str] | None = None, *, config: Path | None = None,
+                 access_format: str = ACCESS_FORMAT) -> Server:
+    """gunicorn serving `app_spec`, ready to answer.
+
+    With `config` (a gunicorn.conf.py), that file sets the workers and timeouts; `options.workers`
+    is then only how many workers to wait for. The address and the logs are still the run's own.
+    The process's own output (what the app logs to stdout and stderr) goes to
+    `<name>-output.log`.
+    """
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     if not gunicorn.exists():
         sys.exit("gunicorn is missing: .venv/bin/pip install -e '.[prod]'")
     access, errors = logs / f"{name}-access.log", logs / f"{name}-error.log"
-    command = [str(gunicorn), "-w", str(options.workers), "--threads", str(options.threads),
-               "-b", f"127.0.0.1:{port}", "--keep-alive", str(options.keep_alive),
-               "--backlog", "2048", "--timeout", "120", "--graceful-timeout", "10",
-               "--access-logfile", str(access),
-               "--access-logformat", ACCESS_FORMAT, "--error-logfile", str(errors), *(extra or []),
+    if config is None:
+        settings = ["-w", str(options.workers), "--threads", str(options.threads),
+                    "--keep-alive", str(options.keep_alive), "--backlog", "2048",
+                    "--timeout", "120", "--graceful-timeout", "10"]
+    else:
+        settings = ["-c", str(config)]
+    command = [str(gunicorn), *settings, "-b", f"127.0.0.1:{port}", "--access-logfile", str(access),
+               "--access-logformat", access_format, "--error-logfile", str(errors), *(extra or []),
                app_spec]
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    with (logs / f"{name}-output.log").open("ab") as output:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(process, port, access, errors)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -73,6 +73,8 @@ def make_app(database_url: str, tmp_dir: Path, **overrides):
         "SECRET_KEY": "tests-only-" + secrets.token_hex(8),
         "UPLOAD_DIR": str(tmp_dir / "uploads"),
         "REDIS_URL": None,
+        # No background sweeper threads outliving their test's database (tests call the sweep).
+        "JOB_SWEEP_SECONDS": 0,
         **FAST_HASHING,
         **overrides,
     }

@@ -37,7 +37,12 @@ class Access:
 ROUTES: dict[str, Access] = {
     "static": Access(PUBLIC, values={"filename": "campus.css"}),
     "home.index": Access(PUBLIC),
-    "home.health": Access(PUBLIC),
+    # Probes and metrics: public to every role; /metrics is for the allowed networks (the test
+    # client's 127.0.0.1) or a token, and answers 404 elsewhere (tests/test_metrics.py).
+    "monitoring.live": Access(PUBLIC),
+    "monitoring.ready": Access(PUBLIC),
+    "monitoring.healthz": Access(PUBLIC),
+    "monitoring.prometheus": Access(PUBLIC),
     "accounts.login": Access(PUBLIC),
     "accounts.set_language": Access(PUBLIC, "POST"),
     "accounts.logout": Access(SIGNED_IN, "POST"),
@@ -113,7 +118,7 @@ ROUTES: dict[str, Access] = {
     **{f"enrolment.{name}": Access(AUTHORS, method, {"course_id": "draft_course"}, denied=404)
        for name, method in (("enrol_cohort", "POST"), ("import_enrolments", "POST"),
                             ("apply_enrolments", "POST"), ("grid", "GET"))},
-    "enrolment.export": Access(AUTHORS, values={"course_id": "draft_course", "kind": "xlsx"},
+    "enrolment.export": Access(AUTHORS, "POST", {"course_id": "draft_course", "kind": "xlsx"},
                                denied=404),
     "cohorts.index": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"}),
     **{f"cohorts.{name}": Access({ADMIN_HERE, SITE_ADMIN}, method, {"cohort_id": "cohort"})
@@ -151,8 +156,8 @@ ROUTES: dict[str, Access] = {
         denied=404),
     **{f"quiz_admin.{name}": Access(AUTHORS, values={"course_id": "draft_course"}, denied=404)
        for name in ("grading", "gradebook")},
-    "quiz_admin.export_gradebook": Access(AUTHORS, values={"course_id": "draft_course",
-                                                           "kind": "csv"}, denied=404),
+    "quiz_admin.export_gradebook": Access(AUTHORS, "POST", {"course_id": "draft_course",
+                                                            "kind": "csv"}, denied=404),
     **{f"quiz_admin.{name}": Access({ADMIN_ELSEWHERE}, method, {
         "attempt_id": "finished_attempt", "position": "essay_position"}, denied=404)
        for name, method in (("essay", "GET"), ("grade_essay", "POST"))},
@@ -178,6 +183,7 @@ ROUTES: dict[str, Access] = {
     "certificates.job": Access({COORDINATOR}, values={"job_id": "job"}, denied=404),
     "certificates.job_download": Access({COORDINATOR}, values={"job_id": "job", "kind": "zip"},
                                         denied=404),
+    "certificates.job_retry": Access({COORDINATOR}, "POST", {"job_id": "job"}, denied=404),
     **{f"certificates.{name}": Access({TRAINEE, ADMIN_HERE, ADMIN_ELSEWHERE, COORDINATOR}, values={
         "certificate_id": "certificate"}, denied=404) for name in ("show", "pdf")},
     **{f"certificates.{name}": Access({COORDINATOR}, "POST", {"certificate_id": "certificate"})
@@ -222,8 +228,8 @@ ROUTES: dict[str, Access] = {
         "academy_id": "academy", "table": "exchange", "fmt": "csv"}),
     # The audit log: site admins read all of it, academy admins their academies' events;
     # checking the chain is the site admin's.
-    **{f"audit.{name}": Access({ADMIN_HERE, ADMIN_ELSEWHERE, SITE_ADMIN}) for name in (
-        "index", "export")},
+    **{f"audit.{name}": Access({ADMIN_HERE, ADMIN_ELSEWHERE, SITE_ADMIN}, method) for name, method
+       in (("index", "GET"), ("export", "POST"))},
     "audit.verify": Access({SITE_ADMIN}),
 }
 

@@ -15,7 +15,7 @@ from academy.audit import operations as audit
 from academy.audit.models import AuditChainHead, AuditEvent
 from academy.extensions import db
 from tests.support import (drop_fresh_database, fresh_database_url, is_postgres, make_app,
-                           upgrade_schema)
+                           post_form, upgrade_schema)
 
 
 def _record(n: int, academy_id: int | None = None, action: str = "test.event"
@@ -160,7 +160,8 @@ def test_academy_admins_read_only_their_academys_entries(client, login_as, acade
     count = re.compile(r"<p>(\d+) entr")
     assert "Not a valid choice" in other
     assert count.search(other).group(1) == count.search(own).group(1)  # only their own
-    exported = client.get(f"/audit.csv?academy={other_academy.id}")
+    exported = post_form(client, "/audit.csv", {"academy": other_academy.id},
+                         token_from="/audit")
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert {row[5] for row in rows[1:]} <= {academy.slug, ""}
     assert all(row[4] != "certificate.issue" or row[5] == academy.slug for row in rows[1:])

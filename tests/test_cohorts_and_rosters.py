@@ -137,10 +137,13 @@ def test_progress_grid_and_exports(client, course, author, intake, login_as):
     login_as(author)
     grid = client.get(f"/authoring/courses/{course.id}/progress", headers=EN).get_data(as_text=True)
     assert "Cadete Número 1" in grid and "33 %" in grid
-    exported = client.get(f"/authoring/courses/{course.id}/progress.csv", headers=EN)
+    token = csrf_token(client, f"/authoring/courses/{course.id}/progress")
+    exported = client.post(f"/authoring/courses/{course.id}/progress.csv", headers=EN,
+                           data={"csrf_token": token})
     assert exported.data.startswith(b"\xef\xbb\xbfName,Username,Status")
     assert "Cadete Número 1,cadete1,Enrolled,33 %" in exported.data.decode("utf-8-sig")
-    xlsx = client.get(f"/authoring/courses/{course.id}/progress.xlsx", headers=EN)
+    xlsx = client.post(f"/authoring/courses/{course.id}/progress.xlsx", headers=EN,
+                       data={"csrf_token": token})
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.values)
     assert rows[0][:3] == ("Name", "Username", "Status") and len(rows) == 3
@@ -152,7 +155,9 @@ def test_exports_do_not_run_formulas(client, course, author, create_user, academ
     operations.enrol_by_staff(person, course)
     db.session.commit()
     login_as(author)
-    exported = client.get(f"/authoring/courses/{course.id}/progress.csv").data.decode("utf-8-sig")
+    exported = post_form(client, f"/authoring/courses/{course.id}/progress.csv",
+                         token_from=f"/authoring/courses/{course.id}/progress")
+    exported = exported.data.decode("utf-8-sig")
     assert "'=HYPERLINK" in exported
 
 

@@ -221,9 +221,19 @@ def test_zip_bombs_are_refused():
         read_zip(_zip({"course/course.toml": b"0" * (30 * 1024 * 1024)}))
 
 
+def test_a_zip_of_too_many_files_is_refused_in_the_persons_words(app_ctx, monkeypatch):
+    from academy.packages import archive
+
+    monkeypatch.setattr(archive, "MAX_FILES", 2)
+    with pytest.raises(ArchiveError, match="The package has more than 2 files."):
+        read_zip(_zip({"a.md": b"a", "b.md": b"b", "c.md": b"c"}))
+
+
 def test_something_that_is_not_a_zip_is_refused():
-    with pytest.raises(ArchiveError, match="Not a zip file|not a zip file"):
-        read_zip(b"PK\x03\x04 but not really")
+    with pytest.raises(ArchiveError, match="This is not a zip file."):
+        read_zip(b"<html>a page saved as .zip</html>")
+    with pytest.raises(ArchiveError, match="The zip file is damaged or incomplete"):
+        read_zip(b"PK\x03\x04 but not really")  # starts as a zip does: one cut short
 
 
 def test_optional_quiz_settings_are_read_and_checked(app_ctx):

@@ -51,7 +51,7 @@ def test_every_quiz_of_the_curriculum_is_playable_in_every_language(
     course_ops.publish_course(course)
     for locale in LOCALES:
         trainee = create_user(academy=academy, roles=["trainee"])
-        enrolment = enrolment_ops.enrol_self(trainee, course)
+        enrolment = enrolment_ops.enrol_self(trainee, course).enrolment
         for quiz in queries.quizzes_of(course.id):
             settings = queries.effective_settings(quiz, trainee.id)
             attempt = operations.start_attempt(enrolment, quiz, course, settings, locale,

@@ -122,8 +122,8 @@ def test_waiting_list_promotion_is_exactly_once(app, course, trainee, create_use
                                                 login_as):
     _rules(course, capacity=1)
     others = [create_user(academy=academy, roles=["trainee"]) for _ in range(2)]
-    first = operations.enrol_self(trainee, course)
-    waiting = [operations.enrol_self(person, course) for person in others]
+    first = operations.enrol_self(trainee, course).enrolment
+    waiting = [operations.enrol_self(person, course).enrolment for person in others]
     db.session.commit()
     assert first.status == "active" and [w.status for w in waiting] == ["waitlisted"] * 2
     operations.withdraw(first, course)
@@ -138,7 +138,8 @@ def test_waiting_list_promotion_is_exactly_once(app, course, trainee, create_use
 def test_a_larger_capacity_lets_people_in(course, trainee, create_user, academy):
     _rules(course, capacity=1)
     operations.enrol_self(trainee, course)
-    second = operations.enrol_self(create_user(academy=academy, roles=["trainee"]), course)
+    second = operations.enrol_self(create_user(academy=academy, roles=["trainee"]),
+                                course).enrolment
     db.session.commit()
     _rules(course, capacity=2)
     assert second.status == "active"

@@ -91,7 +91,7 @@ def add_question(course, ident: str, category: str = "", lesson=None, en: bool =
 
 def trainee_attempt(course, quiz, create_user, academy, submit: bool = True):
     person = create_user(academy=academy, roles=["trainee"])
-    enrolment = enrolment_ops.enrol_self(person, course)
+    enrolment = enrolment_ops.enrol_self(person, course).enrolment
     attempt = quiz_ops.start_attempt(enrolment, quiz, course,
                                      quiz_queries.effective_settings(quiz, person.id), "es", utcnow())
     if submit:

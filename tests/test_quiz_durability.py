@@ -54,7 +54,7 @@ def _seed(app) -> dict:
         course_ops.publish_course(course)
         trainee, _ = account_ops.create_user(username="cadete", display_name="Cadete",
                                              academy=academy, roles=["trainee"], password=PASSWORD)
-        enrolment = enrolment_ops.enrol_self(trainee, course)
+        enrolment = enrolment_ops.enrol_self(trainee, course).enrolment
         quiz = queries.quizzes_of(course.id)[0]
         quiz.settings = {**quiz.settings, "shuffle_questions": False, "questions_per_page": 0}
         slots.repaginate(quiz.id, 0)

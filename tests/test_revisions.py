@@ -41,7 +41,7 @@ def instructor(create_user, academy):
 def reader(shared, create_user, other_academy):
     """A trainee of another academy, enrolled in the shared course, with its first page read."""
     person = create_user(academy=other_academy, roles=["trainee"], locale="en")
-    enrolment = enrolment_ops.enrol_self(person, shared)
+    enrolment = enrolment_ops.enrol_self(person, shared).enrolment
     enrolment_ops.complete_lesson(enrolment, shared.modules[0].lessons[0])
     db.session.commit()
     return person

@@ -1,7 +1,6 @@
 """The form a site admin fills to create or edit an academy."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 from academy import zones
 from academy.forms import REQUIRED, choices
 from academy.i18n import LOCALES, country_choices, current_locale, locale_choices
+from academy.i18n import lazy_gettext as _l
 
 _MAX = _l("Use at most %(max)d characters.")
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy import zones
@@ -13,7 +12,7 @@ from academy.accounts.roles import ACADEMY_ROLES
 from academy.audit import operations as audit
 from academy.domain import SLUG_RE, DomainError
 from academy.extensions import db
-from academy.i18n import LOCALES, is_locale
+from academy.i18n import LOCALES, is_locale, lazy_gettext as _l
 
 MAX_NAME = 200
 

@@ -1,7 +1,6 @@
 """Forms to sign in, change one's password and profile, and pick a language."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -9,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from academy.accounts import validation
 from academy.forms import REQUIRED, choices, rule
 from academy import zones
-from academy.i18n import current_locale, locale_choices
+from academy.i18n import current_locale, lazy_gettext as _l, locale_choices
 
 
 class LoginForm(FlaskForm):

@@ -1,18 +1,15 @@
-"""Every change to people, their passwords and their login sessions. Never commits."""
+"""Every change to people, their passwords and their login sessions (signing in itself:
+signin.py). Never commits."""
 from __future__ import annotations
 
-import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Iterable
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import update
 
-from academy import ratelimit, zones
+from academy import zones
 from academy.accounts import passwords, queries, validation
 from academy.accounts.models import NetworkRole, User, UserSession
 from academy.accounts.roles import NETWORK_ROLES
@@ -20,126 +17,12 @@ from academy.audit import operations as audit
 from academy.db import utcnow
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.i18n import sort_key
-
-
-class InvalidCredentials(DomainError):
-    """Unknown login name or wrong password (deliberately not told apart)."""
-
-
-class AccountDeactivated(DomainError):
-    """Right password, but the account was deactivated."""
-
-
-class LoginThrottled(DomainError):
-    """Too many failed attempts for this account or from this address."""
-
-    def __init__(self, retry_after: int) -> None:
-        minutes = max(1, (retry_after + 59) // 60)
-        super().__init__(
-            lazy_ngettext(
-                "Too many failed sign-in attempts. Wait %(num)d minute and try again.",
-                "Too many failed sign-in attempts. Wait %(num)d minutes and try again.",
-                minutes,
-            )
-        )
-        self.retry_after = retry_after
+from academy.i18n import lazy_gettext as _l, sort_key
 
 
 def _check(problem, field: str) -> None:
     if problem is not None:
         raise DomainError(problem, field)
-
-
-def _login_limits() -> tuple[ratelimit.Limit, ratelimit.Limit]:
-    cfg = current_app.config
-    window = cfg["LOGIN_FAILURE_WINDOW_SECONDS"]
-    return (
-        ratelimit.Limit(cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window),
-        ratelimit.Limit(cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"], window),
-    )
-
-
-def _login_keys(login: str, address: str | None) -> tuple[str, str]:
-    # The account key is derived from what was typed, existing account or not, so the limit
-    # behaves the same for every name and reveals nothing.
-    digest = hashlib.sha256(login.strip().lower().encode()).hexdigest()[:32]
-    return f"login:acct:{digest}", f"login:addr:{address or 'unknown'}"
-
-
-@dataclass
-class LoginCheck:
-    """What checking a sign-in found, before anything about it is recorded."""
-
-    login: str
-    user: User | None
-    problem: DomainError | None  # None: the credentials open `user`
-    new_hash: str | None = None  # the password hashed anew, when the cost settings changed
-    limits: tuple = ()  # (account key, address key, address limit, now), to forgive on success
-
-
-def check_login(login: str, password: str, address: str | None) -> LoginCheck:
-    """Count the attempt and check the password; nothing is written in the request's transaction
-    (the counters are written on their own), so the caller may end its read before recording
-    the outcome with `record_login`: on SQLite no write lock is held while the password is
-    hashed, and sign-ins from one classroom do not queue behind each other (issue 14)."""
-    account_limit, address_limit = _login_limits()
-    account_key, address_key = _login_keys(login, address)
-    # Count the attempt first, atomically, so parallel guesses cannot slip past the limit.
-    now = ratelimit.now()
-    with ratelimit.batch():
-        account_hits = ratelimit.record_hit(account_key, account_limit, now)
-        address_hits = ratelimit.record_hit(address_key, address_limit, now) \
-            if account_hits <= account_limit.hits else 0
-    if account_hits > account_limit.hits:
-        return LoginCheck(login, None, LoginThrottled(account_limit.retry_after(now)))
-    if address_hits > address_limit.hits:
-        return LoginCheck(login, None, LoginThrottled(address_limit.retry_after(now)))
-    user = queries.find_user_for_login(login) if len(login) <= 254 else None
-    if not passwords.verify_password(user.password_hash if user else None, password[:1024]):
-        return LoginCheck(login, user, InvalidCredentials(_l("Wrong username or password.")))
-    if not user.is_active:
-        return LoginCheck(login, user, AccountDeactivated(
-            _l("This account has been deactivated. Please contact your academy.")))
-    new_hash = passwords.hash_password(password) \
-        if passwords.needs_rehash(user.password_hash) else None
-    return LoginCheck(login, user, None, new_hash, (account_key, address_key, address_limit, now))
-
-
-def record_login(check: LoginCheck) -> User:
-    """Record a checked sign-in: the user it opens, or raises the problem found (a wrong password
-    or a deactivated account is audited first; the caller commits either way)."""
-    if isinstance(check.problem, LoginThrottled):
-        raise check.problem
-    if check.problem is not None:
-        reason = "deactivated" if isinstance(check.problem, AccountDeactivated) else \
-            "wrong_password"
-        _record_failed_login(check.login, check.user, reason)
-        raise check.problem
-    user = check.user
-    # A good login forgives this account's failures and this attempt from the address.
-    account_key, address_key, address_limit, now = check.limits
-    with ratelimit.batch():
-        ratelimit.reset(account_key)
-        ratelimit.forgive(address_key, address_limit, now)
-    if check.new_hash:
-        user.password_hash = check.new_hash
-    _record_about(user, "account.login", actor_id=user.id)
-    return user
-
-
-def authenticate(login: str, password: str, address: str | None) -> User:
-    """The user these credentials open. Raises LoginThrottled, InvalidCredentials, AccountDeactivated."""
-    return record_login(check_login(login, password, address))
-
-
-def _record_failed_login(login: str, user: User | None, reason: str) -> None:
-    # Throttled attempts are refused before this and not recorded: the limits bound how many
-    # rows an anonymous guesser can add to the log. The caller commits even though it fails.
-    audit.record("account.login_failed", actor_id=None, target_type="user",
-                 target_id=user.id if user else None,
-                 academy_id=user.academy_id if user else None,
-                 details={"login": login[:100], "reason": reason})
 
 
 def _record_about(user: User, action: str, *, actor_id: int | None,

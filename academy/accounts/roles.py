@@ -1,5 +1,5 @@
 """The platform's roles: held per academy or across the whole network (DESIGN.md section 1)."""
-from flask_babel import lazy_gettext as _l
+from academy.i18n import lazy_gettext as _l
 
 TRAINEE = "trainee"
 INSTRUCTOR = "instructor"

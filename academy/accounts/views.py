@@ -1,12 +1,13 @@
 """Signing in and out, one's own password and profile, and the language switcher."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from academy.accounts import operations, policy
+from academy.accounts import operations, policy, signin
+from academy.accounts.signals import sign_in_failed, signed_in
 from academy.accounts.roles import TRAINEE
 from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
 from academy.db import reading
@@ -37,34 +38,43 @@ def _landing_url(user) -> str:
     return url_for("home.learning") if roles == {TRAINEE} else url_for("home.index")
 
 
+def _refused(form: LoginForm, problem: DomainError):
+    """The sign-in page again, saying why (after the caller's commit)."""
+    form.form_errors.append(str(problem.message))
+    if isinstance(problem, signin.LoginThrottled):
+        status, reason = 429, "throttled"
+    elif isinstance(problem, signin.InvalidCredentials):
+        status, reason = 401, "invalid"
+    else:
+        status, reason = 403, "refused"
+    sign_in_failed.send(current_app._get_current_object(), reason=reason)
+    return render_template("accounts/login.html", form=form), status
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(_landing_url(current_user))
     form = LoginForm(next=request.args.get("next"))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            with reading():  # no write lock while the password is hashed (SQLite)
-                check = operations.check_login(form.username.data, form.password.data,
-                                               request.remote_addr)
-            db.session.commit()  # the read ends: the writes below take their turn
-            user = operations.record_login(check)
-        except operations.LoginThrottled as error:
-            db.session.commit()  # keep the counted attempt
-            form.form_errors.append(str(error.message))
-            status = 429
-        except DomainError as error:
-            db.session.commit()
-            form.form_errors.append(str(error.message))
-            status = 401 if isinstance(error, operations.InvalidCredentials) else 403
-        else:
-            _sign_in(user)
-            if user.must_change_password:
-                flash(_("Welcome. Choose your own password before you continue."), "info")
-                return redirect(url_for("accounts.change_password"))
-            return redirect(safe_next(form.next.data) or _landing_url(user))
-    return render_template("accounts/login.html", form=form), status
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form)
+    # The request's hooks may have read already (maintenance mode), taking SQLite's write lock
+    # as a POST does: end that first, or the counters, written on their own, would wait on it.
+    db.session.commit()
+    with reading():  # no write lock while the password is hashed (SQLite)
+        check = signin.check_login(form.username.data, form.password.data, request.remote_addr)
+    db.session.commit()  # the read ends (the attempt is counted): the writes below take turns
+    outcome = signin.record_login(check)
+    if outcome.problem is not None:
+        db.session.commit()  # a wrong password or a deactivated account is audited
+        return _refused(form, outcome.problem)
+    user = outcome.user
+    _sign_in(user)
+    signed_in.send(current_app._get_current_object())
+    if user.must_change_password:
+        flash(_("Welcome. Choose your own password before you continue."), "info")
+        return redirect(url_for("accounts.change_password"))
+    return redirect(safe_next(form.next.data) or _landing_url(user))
 
 
 @bp.route("/logout", methods=["POST"])

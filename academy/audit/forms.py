@@ -1,13 +1,13 @@
 """The audit log's filters (a GET form: it changes nothing)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from academy.audit.labels import AUDIT_ACTION_LABELS
 from academy.forms import by_label
+from academy.i18n import lazy_gettext as _l
 
 
 class AuditFilterForm(FlaskForm):

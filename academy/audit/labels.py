@@ -1,5 +1,5 @@
 """Translated names of the audited actions (the stored events stay untranslated data)."""
-from flask_babel import lazy_gettext as _l
+from academy.i18n import lazy_gettext as _l
 
 AUDIT_ACTION_LABELS = {
     # i18n: audited actions, as listed in the audit log and a certificate's history.
@@ -38,6 +38,9 @@ AUDIT_ACTION_LABELS = {
     "quiz.essay_grade": _l("Essay graded"),
     "quiz.override_add": _l("Quiz exception added"),
     "quiz.override_delete": _l("Quiz exception removed"),
+    "quiz.downtime_extension": _l("Quiz deadlines moved after maintenance"),
+    "maintenance.start": _l("Maintenance mode turned on"),
+    "maintenance.end": _l("Maintenance mode turned off"),
     "export.gradebook": _l("Gradebook exported"),
     "export.enrolments": _l("Participants exported"),
     "export.people": _l("People exported"),

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 
 from flask import flash, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy.curricula.models import PAGE, Course, best_text
 from academy.extensions import db
-from academy.i18n import current_locale
+from academy.i18n import current_locale, lazy_gettext as _l
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import Question, QuizSlot
 

@@ -1,14 +1,13 @@
 """Forms of the course editor."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from academy.forms import REQUIRED, CheckboxesField, choices
-from academy.i18n import locale_choices
+from academy.i18n import lazy_gettext as _l, locale_choices
 
 _MAX = _l("Use at most %(max)d characters.")
 

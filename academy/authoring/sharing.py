@@ -92,21 +92,25 @@ def import_package():
         try:
             course = package_ops.import_package(read_zip(form.package.data.read()), academy=academy,
                                                actor_id=current_user.id)
-        except ArchiveError as error:
-            problems = package_ops.archive_problem(error).problems
+        except ArchiveError as error:  # a damaged zip or not a zip: said next to the field
+            form.package.errors.append(str(error))
         except PackageInvalid as error:
             db.session.rollback()
             problems = error.problems
         else:
-            suggested = topics.suggest_topics(course.tags, current_user.id)
-            db.session.commit()
-            flash(_("The course has been imported as a draft."), "success")
-            if suggested:
-                flash(_("Topics the network's vocabulary did not have yet, suggested to the "
-                        "coordinators: %(topics)s", topics=", ".join(suggested)), "info")
-            return redirect(url_for("authoring.course", course_id=course.id))
+            return _imported(course)
     return render_template("authoring/import.html", form=form, problems=problems,
-                           academy=academy), 422 if problems else 200
+                           academy=academy), 422 if problems or form.errors else 200
+
+
+def _imported(course: Course):
+    suggested = topics.suggest_topics(course.tags, current_user.id)
+    db.session.commit()
+    flash(_("The course has been imported as a draft."), "success")
+    if suggested:
+        flash(_("Topics the network's vocabulary did not have yet, suggested to the "
+                "coordinators: %(topics)s", topics=", ".join(suggested)), "info")
+    return redirect(url_for("authoring.course", course_id=course.id))
 
 
 @bp.route("/courses/<int:course_id>/adopt", methods=["POST"])

@@ -64,7 +64,8 @@ def create_course():
     return render_template("authoring/course_new.html", form=form, academy=academy)
 
 
-def _course_page(course: Course, settings: CoverForm, status: int = 200):
+def _course_page(course: Course, settings: CoverForm, status: int = 200,
+                 upload: UploadForm | None = None):
     """The course editor: its state, checklist, outline, files and settings."""
     outline = queries.course_outline(course.id)
     original = db.session.get(Course, course.revision_of_id) if course.revision_of_id else None
@@ -72,7 +73,8 @@ def _course_page(course: Course, settings: CoverForm, status: int = 200):
     return render_template("authoring/course.html", course=outline, settings=settings,
                            status=queries.translation_status(outline), action_form=ActionForm(),
                            new_item=NewItemForm(formdata=None), reviews=queries.reviews_of(course.id),
-                           upload=UploadForm(formdata=None), locked=policy.is_locked(course),
+                           upload=upload or UploadForm(formdata=None),
+                           locked=policy.is_locked(course),
                            original=original, revision=revisions.revision_of(course.id),
                            upstream=upstream_of(course), checks=checks), status
 
@@ -81,9 +83,14 @@ def _course_page(course: Course, settings: CoverForm, status: int = 200):
 @login_required
 def course(course_id: int):
     course = course_for_author(course_id)
+    return _course_page(course, _settings_form(course))
+
+
+def _settings_form(course: Course) -> CoverForm:
+    """The settings form as the course has them (nothing submitted)."""
     settings = CoverForm(obj=course, formdata=None)
     settings.tags.data = ", ".join(course.tags)
-    return _course_page(course, settings)
+    return settings
 
 
 @bp.route("/authoring/courses/<int:course_id>/settings", methods=["POST"])
@@ -295,20 +302,13 @@ def preview():
 def upload_file(course_id: int):
     course = course_for_author(course_id, content=True)
     form = UploadForm()
-    if form.validate_on_submit():
-        upload = form.upload.data
-        try:
-            added = operations.add_course_file(course, upload.filename or "",
-                                               upload.read(MAX_FILE_BYTES + 1))
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added. In a lesson, write files/%(name)s to use it.",
-                    name=added.name), "success")
-    else:
-        flash(_("Choose a file."), "error")
+    done = attempt(form, lambda: operations.add_course_file(
+        course, form.upload.data.filename or "", form.upload.data.read(MAX_FILE_BYTES + 1)))
+    if not done:  # refused (a damaged document, a wrong type): said next to the field
+        return _course_page(course, _settings_form(course), 422, upload=form)
+    db.session.commit()
+    flash(_("%(name)s has been added. In a lesson, write files/%(name)s to use it.",
+            name=done.value.name), "success")
     return redirect(url_for("authoring.course", course_id=course.id) + "#files")
 
 

@@ -1,13 +1,12 @@
 """The catalogue's search and filters (a GET form: it changes nothing)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from academy.curricula import topics
 from academy.forms import by_label, choices
-from academy.i18n import country_name, locale_choices
+from academy.i18n import country_name, lazy_gettext as _l, locale_choices
 
 
 class CatalogFilterForm(FlaskForm):

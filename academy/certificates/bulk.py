@@ -25,7 +25,6 @@ from academy.db import reading, utcnow
 from academy.extensions import db
 from academy.i18n import sort_key
 from academy.jobs.models import Job
-from academy.jobs.runner import handler
 
 KIND = "certificates.bulk_issue"
 BATCH = 24
@@ -65,8 +64,9 @@ def renderer(count: int) -> Iterator[Renderer]:
         return
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
         def submit(items):
-            futures = [pool.submit(rendering.render_pdf, html, css, roots) for html, css in items]
-            return lambda: [future.result() for future in futures]
+            futures = [pool.submit(rendering.render_timed, html, css, roots)
+                       for html, css in items]
+            return lambda: rendering.collect(futures)
 
         yield Renderer(submit, lambda entries, folder: pool.submit(bundles.write_bundles, entries,
                                                                    folder).result())
@@ -105,17 +105,20 @@ def _keep(job_id: str, payload: dict, batch: Batch) -> int:
                                  job_id=job_id)
 
 
-@handler(KIND)
 def bulk_issue(job: Job) -> None:
     """Issue to every enrolment of the job that is still eligible, a batch per commit. While
-    the renderers draw one batch the job drafts the next, so neither waits for the other."""
+    the renderers draw one batch the job drafts the next, so neither waits for the other.
+
+    A job taken up again after its runner died goes on after the last batch it kept (`done`):
+    nobody is issued twice (and the partial unique index would refuse it), nobody is missed.
+    The serials the lost batch had reserved are a gap."""
     # Read once: touching the job after a commit would reload it in a write transaction.
     job_id, payload = job.id, dict(job.payload)
     ids = list(payload["enrolment_ids"])
-    issued = 0
-    with renderer(len(ids)) as work:
+    first, issued = job.done, int((job.result or {}).get("issued", 0))
+    with renderer(len(ids) - first) as work:
         waiting: Batch | None = None
-        for start in range(0, len(ids), BATCH):
+        for start in range(first, len(ids), BATCH):
             drafts = _draft(job_id, payload, ids[start:start + BATCH])
             batch = Batch(drafts, work.submit([(d.html, d.css) for d in drafts]),
                           min(start + BATCH, len(ids)))
@@ -134,6 +137,14 @@ def _progress(job: Job, batch: Batch, issued: int) -> int:
     job.done, job.result = batch.done, {"issued": issued, "skipped": batch.done - issued}
     db.session.commit()
     return issued
+
+
+def remove_downloads(job: Job) -> None:
+    """Remove an old job's zip and merged PDF (each certificate's own PDF stays)."""
+    for kind in ("zip", "pdf"):
+        path = storage.stored_path(DOWNLOADS, (job.result or {}).get(kind), f".{kind}")
+        if path is not None:
+            path.unlink(missing_ok=True)
 
 
 def _file_name(certificate) -> str:

@@ -3,9 +3,9 @@ when it could reach outside the page (url(), @import, @font-face, image function
 from __future__ import annotations
 
 import tinycss2
-from flask_babel import lazy_gettext as _l
 
 from academy.domain import DomainError
+from academy.i18n import lazy_gettext as _l
 
 MAX_LENGTH = 10_000
 _FORBIDDEN_AT_RULES = {"import", "font-face", "namespace", "charset"}

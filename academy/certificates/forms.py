@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, FormField, IntegerField, RadioField, SelectField,
@@ -15,7 +14,7 @@ from academy.certificates.css import clean_extra_css
 from academy.certificates.labels import ISSUANCE_LABELS, PAGE_SIZE_LABELS, STATUS_LABELS
 from academy.domain import DomainError
 from academy.forms import REQUIRED, by_label, choices
-from academy.i18n import LOCALES, country_name, language_name
+from academy.i18n import LOCALES, country_name, language_name, lazy_gettext as _l
 
 _MAX = _l("Use at most %(max)d characters.")
 

@@ -1,8 +1,7 @@
 """Translated names of certificate statuses, issuance modes and page sizes."""
-from flask_babel import lazy_gettext as _l
-
 from academy.certificates.models import (APPROVAL, AUTOMATIC, EXPIRED, NONE, REVOKED, SUPERSEDED,
                                          VALID)
+from academy.i18n import lazy_gettext as _l
 
 ISSUANCE_LABELS = {
     AUTOMATIC: _l("Automatically, when a trainee completes the course"),

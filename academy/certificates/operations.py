@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, has_request_context, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,7 +22,7 @@ from academy.db import utcnow
 from academy.domain import DomainError
 from academy.enrolment.models import COMPLETED, Enrolment
 from academy.extensions import db
-from academy.i18n import is_locale
+from academy.i18n import is_locale, lazy_gettext as _l
 from academy.quizzes import queries as quiz_queries
 
 PDF_KIND = "certificates"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,7 +19,7 @@ from academy.certificates.labels import STATUS_LABELS
 from academy.certificates.models import Certificate
 from academy.db import utcnow
 from academy.extensions import db
-from academy.forms import CONFIRM_NAMES, as_id, attempt
+from academy.forms import CONFIRM_NAMES, ActionForm, as_id, attempt
 from academy.i18n import current_locale
 from academy.jobs import queries as job_queries
 from academy.jobs import runner
@@ -139,7 +139,22 @@ def _job(job_id: str):
 def job(job_id: str):
     found = _job(job_id)
     issued = queries.of_job(found.id, limit=queries.PAGE_SIZE) if found.is_over else []
-    return render_template("certificates/job.html", job=found, issued=issued)
+    return render_template("certificates/job.html", job=found, issued=issued,
+                           stalled=runner.is_stalled(found, utcnow()),
+                           retry_form=ActionForm(formdata=None),
+                           kept_days=current_app.config["JOB_DOWNLOADS_KEPT_DAYS"])
+
+
+@bp.route("/certificates/jobs/<job_id>/retry", methods=["POST"])
+@login_required
+def job_retry(job_id: str):
+    """Start a failed job again: its batches kept before are skipped."""
+    found = _job(job_id)
+    if ActionForm().validate_on_submit() and runner.retry(found):
+        db.session.commit()
+        runner.start(found.id)
+        flash(_("The job was started again; certificates already issued are skipped."), "success")
+    return redirect(url_for("certificates.job", job_id=found.id))
 
 
 @bp.route("/certificates/jobs/<job_id>/certificates.<any(zip, pdf):kind>")
@@ -264,7 +279,10 @@ def mine():
 # --- Public checks ------------------------------------------------------------------------------
 
 def _count_lookup() -> None:
-    """One more check from this address; 429 past the limit (the count is kept either way)."""
+    """One more check from this address; 429 past the limit (the count is kept either way).
+    The count is the rate-limit store's, the only write a GET may make: written on its own, or
+    joined to the request's transaction (an SQLite POST, a test's transaction), which the commit
+    keeps; the check itself writes nothing."""
     allowed = operations.count_lookup(request.remote_addr or "unknown")
     db.session.commit()
     if not allowed:

@@ -1,10 +1,11 @@
 """Forms to manage cohorts."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
+
+from academy.i18n import lazy_gettext as _l
 
 _MAX = _l("Use at most %(max)d characters.")
 

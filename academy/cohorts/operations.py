@@ -1,7 +1,6 @@
 """Changes to cohorts. Never commits."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy.accounts.models import User
@@ -9,6 +8,7 @@ from academy.audit import operations as audit
 from academy.cohorts.models import Cohort, CohortMember
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.i18n import lazy_gettext as _l
 
 
 def _check_name(academy_id: int, name: str, cohort_id: int | None = None) -> str:

@@ -6,20 +6,18 @@ Images are shown inline; every other file is always sent as a download.
 """
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from pathlib import Path
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
-from academy import storage
+from academy import storage, zips
 from academy.domain import DomainError
-from academy.i18n import format_size, sort_key
+from academy.i18n import format_size, lazy_gettext as _l, sort_key
 
 KIND = "course-files"
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_CHECKED_BYTES = 200 * 1024 * 1024  # what checking an office document may unpack
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 EXTENSIONS = {
@@ -35,6 +33,7 @@ EXTENSIONS = {
     "application/vnd.ms-powerpoint": {".ppt"},
 }
 _OOXML = {"word/": ".docx", "xl/": ".xlsx", "ppt/": ".pptx"}
+ZIPPED = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}  # office documents that are zips
 
 
 def sniff(data: bytes, name: str) -> str | None:
@@ -63,13 +62,14 @@ def sniff(data: bytes, name: str) -> str | None:
 
 def _zipped_office(data: bytes) -> str | None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zips.open_zip(data)
         names = archive.namelist()
-    except zipfile.BadZipFile:
+        if "mimetype" in names:
+            kind = zips.read_entry(archive, archive.getinfo("mimetype"), 200)
+            kind = kind.decode("ascii", "replace").strip()
+            return kind if kind in EXTENSIONS else None
+    except zips.DamagedZip:
         return None
-    if "mimetype" in names:
-        kind = archive.read("mimetype").decode("ascii", "replace").strip()
-        return kind if kind in EXTENSIONS else None
     if "[Content_Types].xml" in names:
         for prefix, suffix in _OOXML.items():
             if any(n.startswith(prefix) for n in names):
@@ -92,11 +92,22 @@ def check_file(name: str, data: bytes) -> tuple[str, str]:
     if not data:
         raise DomainError(_l("The file is empty."), "upload")
     cleaned = clean_name(name)
+    if zips.looks_like_zip(data) and Path(cleaned).suffix in ZIPPED:
+        _check_intact(data)
     kind = sniff(data, cleaned)
     if kind is None:
         raise DomainError(_l("Only images (PNG, JPEG, GIF, WebP), PDF and office documents can be "
                              "added, and the file's name must match its content."), "upload")
     return cleaned, kind
+
+
+def _check_intact(data: bytes) -> None:
+    """An office document (a zip) that its program could not open is refused, not kept."""
+    try:
+        zips.check_intact(data, MAX_CHECKED_BYTES)
+    except zips.DamagedZip:
+        raise DomainError(_l("The file is damaged and cannot be opened: save it again and "
+                             "upload the new copy."), "upload") from None
 
 
 def store(data: bytes) -> str:

@@ -1,5 +1,5 @@
 """Names of course states as people read them."""
-from flask_babel import lazy_gettext as _l
+from academy.i18n import lazy_gettext as _l
 
 STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "archived": _l("Archived")}
 REVIEW_LABELS = {

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy import images
@@ -16,7 +15,7 @@ from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PA
 from academy.db import utcnow
 from academy.domain import SLUG_RE, DomainError
 from academy.extensions import db
-from academy.i18n import is_locale, sort_key
+from academy.i18n import is_locale, lazy_gettext as _l, sort_key
 
 
 def record_course_event(action: str, course: Course, actor_id: int | None,

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from academy.curricula.models import Topic, topic_name
 from academy.domain import SLUG_RE, DomainError
 from academy.extensions import db
-from academy.i18n import LOCALES, sort_key
+from academy.i18n import LOCALES, lazy_gettext as _l, sort_key
 
 MAX_NAME = 80
 

@@ -163,7 +163,8 @@ def study(activity: Activity, spec: dict, academy: Academy, trainees: list[User]
             course = catalogue[slug]
             start = story.session_after(story.now - timedelta(days=start_days(course, rng)),
                                         learners[user.id], 0)
-            follow(activity, learners[user.id], enrolment_ops.enrol_self(user, course), start)
+            follow(activity, learners[user.id], enrolment_ops.enrol_self(user, course).enrolment,
+                   start)
 
 
 def enrol_cohort(activity: Activity, academy: Academy, cohort_spec: tuple,
@@ -234,7 +235,7 @@ def ask_for_places(story: Story, copy: Course, people: list[User]) -> list:
     days = sorted((story.rng.uniform(2, 20) for _ in people), reverse=True)
     requests = []
     for number, (person, ago) in enumerate(zip(people, days)):
-        enrolment = enrolment_ops.enrol_self(person, copy)
+        enrolment = enrolment_ops.enrol_self(person, copy).enrolment
         if number < len(people) // 2:
             enrolment_ops.approve(enrolment, copy, actor_id=admin.id)
         enrolment.requested_at = story.now - timedelta(days=ago)

@@ -1,7 +1,6 @@
 """Forms to enrol, and to set a course's enrolment rules."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
@@ -9,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from academy.enrolment.models import APPROVAL, CLOSED, KEY, MARKED, OPEN, VIEWED
 from academy.forms import REQUIRED, CheckboxesField, by_label, choices
+from academy.i18n import lazy_gettext as _l
 
 POLICY_LABELS = {
     OPEN: _l("Open: anyone who sees the course enrols"),

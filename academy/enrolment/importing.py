@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from academy.accounts.models import User
@@ -15,6 +14,7 @@ from academy.enrolment.models import HOLDING_A_PLACE, WITHDRAWN, Enrolment
 from academy.enrolment.operations import rules_of
 from academy.extensions import db
 from academy.accounts.columns import column_key
+from academy.i18n import lazy_gettext as _l
 from academy.spreadsheets import read_csv
 
 ENROL, WAIT, ALREADY = "enrol", "wait", "already"

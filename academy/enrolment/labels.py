@@ -1,5 +1,5 @@
 """Names of enrolment states as people read them."""
-from flask_babel import lazy_gettext as _l
+from academy.i18n import lazy_gettext as _l
 
 ENROLMENT_STATUS_LABELS = {
     "pending": _l("Requested"),

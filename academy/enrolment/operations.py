@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString
 from sqlalchemy import func, select
 
 from academy import ratelimit
@@ -25,6 +26,7 @@ from academy.enrolment.models import (ACTIVE, APPROVAL, CLOSED, COMPLETED, HOLDI
                                       AllowedAcademy, Enrolment, EnrolmentRules, LessonProgress)
 from academy.enrolment.queries import Reading
 from academy.extensions import db
+from academy.i18n import lazy_gettext as _l
 
 
 class EnrolmentRefused(DomainError):
@@ -92,14 +94,16 @@ def _key_limit() -> ratelimit.Limit:
     return ratelimit.Limit(current_app.config["ENROLMENT_KEY_ATTEMPTS"], 15 * 60)
 
 
-def _check_key(user, course: Course, rules: EnrolmentRules, key: str | None) -> None:
+def _key_refusal(user, course: Course, rules: EnrolmentRules, key: str | None):
+    """Why the key does not open the course (a wrong one is counted against its limit), or None."""
     limit, name = _key_limit(), f"enrol-key:{course.id}:{user.id}"
     if ratelimit.is_limited(name, limit):
-        raise EnrolmentRefused(_l("Too many wrong keys. Wait a few minutes and try again."), "key")
+        return _l("Too many wrong keys. Wait a few minutes and try again.")
     if not key or not rules.enrolment_key or not hmac.compare_digest(
             key.strip().encode(), rules.enrolment_key.encode()):
         ratelimit.record_hit(name, limit)
-        raise EnrolmentRefused(_l("This enrolment key is not right."), "key")
+        return _l("This enrolment key is not right.")
+    return None
 
 
 def _place_or_wait(enrolment: Enrolment, course: Course, rules: EnrolmentRules) -> None:
@@ -119,28 +123,35 @@ def _start(course: Course, user) -> Enrolment:
     return enrolment
 
 
-def enrol_self(user, course: Course, key: str | None = None) -> Enrolment:
-    """A person joins a course by themselves. Idempotent: asking twice changes nothing.
+@dataclass(frozen=True)
+class SelfEnrolment:
+    """What asking to join a course came to: the enrolment, or why not (a wrong key is counted
+    against its limit even then, so the caller commits either way)."""
 
-    Raises EnrolmentRefused with the reason when the course's rules do not allow it.
-    """
+    enrolment: Enrolment | None
+    refusal: LazyString | None = None
+
+
+def enrol_self(user, course: Course, key: str | None = None) -> SelfEnrolment:
+    """A person joins a course by themselves, as its rules allow. Idempotent: asking twice
+    changes nothing."""
     _lock(course)
     existing = _enrolment(course, user)
     if existing is not None and existing.status != WITHDRAWN:
-        return existing
+        return SelfEnrolment(existing)
     rules = rules_of(course)
     reason = refusal(user, course, rules, utcnow())
+    if reason is None and rules.policy == KEY:
+        reason = _key_refusal(user, course, rules, key)
     if reason is not None:
-        raise EnrolmentRefused(reason)
-    if rules.policy == KEY:
-        _check_key(user, course, rules, key)
+        return SelfEnrolment(None, reason)
     enrolment = _start(course, user)
     if rules.policy == APPROVAL:
         enrolment.status = PENDING
     else:
         _place_or_wait(enrolment, course, rules)
     db.session.flush()
-    return enrolment
+    return SelfEnrolment(enrolment)
 
 
 def _record(action: str, enrolment: Enrolment, course: Course, actor_id: int | None,

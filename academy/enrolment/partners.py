@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from academy.curricula.models import PUBLISHED, Course
 from academy.enrolment import operations
 from academy.enrolment.models import ACTIVE, COMPLETED, WAITLISTED, EnrolmentRules
+from academy.i18n import lazy_gettext as _l
 
 ENROLLED, WAITING, ALREADY, REFUSED = "enrolled", "waitlisted", "already", "refused"
 

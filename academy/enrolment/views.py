@@ -17,7 +17,6 @@ from academy.cohorts import queries as cohort_queries
 from academy.cohorts.models import Cohort
 from academy.curricula import queries as course_queries
 from academy.curricula.models import PAGE, Course, Lesson, best_text
-from academy.db import writes_on_get
 from academy.domain import DomainError
 from academy.enrolment import operations, policy, queries
 from academy.enrolment.forms import EnrolForm, EnrolmentImportForm, RulesForm, StaffEnrolForm
@@ -46,13 +45,12 @@ def _visible_course(course_id: int) -> Course:
 def enrol(course_id: int):
     course = _visible_course(course_id)
     form = EnrolForm()
-    try:
-        enrolment = operations.enrol_self(current_user, course, form.key.data)
-    except operations.EnrolmentRefused as error:
-        db.session.commit()  # a wrong key still counts against the limit
-        flash(str(error.message), "error")
+    outcome = operations.enrol_self(current_user, course, form.key.data)
+    db.session.commit()  # a wrong key counts against its limit too
+    if outcome.refusal is not None:
+        flash(str(outcome.refusal), "error")
     else:
-        db.session.commit()
+        enrolment = outcome.enrolment
         flash(_status_message(enrolment), "success" if enrolment.status == ACTIVE else "info")
     return redirect(url_for("catalog.course", course_id=course.id))
 
@@ -313,12 +311,12 @@ def grid(course_id: int):
                            done=done, filter_status=status)
 
 
-@bp.route("/authoring/courses/<int:course_id>/progress.<any(csv, xlsx):kind>")
-@writes_on_get  # records the export
+@bp.route("/authoring/courses/<int:course_id>/progress.<any(csv, xlsx):kind>", methods=["POST"])
 @login_required
 def export(course_id: int, kind: str):
+    """The progress grid as a file: a POST (a button), since the export is recorded."""
     course = _managed_course(course_id)
-    status = request.args.get("status") or None
+    status = request.form.get("status") or None
     status = status if status in ENROLMENT_STATUSES else None
     course, lessons, roster, done = _grid_rows(course.id, status)
     locale = current_locale()

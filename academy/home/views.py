@@ -11,7 +11,6 @@ from academy.certificates.models import EXPIRED, VALID
 from academy.enrolment import queries as enrolment_queries
 from academy.enrolment.models import ACTIVE, COMPLETED
 from academy.db import utcnow
-from academy.extensions import db
 from academy.i18n import current_locale, sort_key
 from academy.navigation import main_navigation
 from academy.quizzes import grades as grade_queries
@@ -43,10 +42,3 @@ def learning():
                if c.status_at(now) in (VALID, EXPIRED)} if completed else {}
     return render_template("home/learning.html", rows=rows, now=now, standings=standings,
                            certificates=current)
-
-
-@bp.route("/healthz")
-def health():
-    """For load balancers: the app answers and its database too."""
-    db.session.execute(db.select(1))
-    return {"status": "ok"}

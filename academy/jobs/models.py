@@ -22,7 +22,7 @@ class Job(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                  index=True)
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED, index=True)
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -31,6 +31,12 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last sign of life: set when the job is handed to a runner and every few seconds while
+    # one runs it. A job whose heartbeat stops is taken up again (academy/jobs/runner.py).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    runner: Mapped[str | None] = mapped_column(String(32))  # the run that holds the job
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a retry's earliest start
 
     @property
     def is_over(self) -> bool:

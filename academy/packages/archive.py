@@ -5,12 +5,15 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from flask_babel import lazy_gettext as _l
+from academy import zips
+from academy.i18n import lazy_gettext as _l
 
 MAX_FILES = 2000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_RATIO = 200  # a file that inflates more than this is a zip bomb, not a course
+DAMAGED = _l("The zip file is damaged or incomplete: make it again, or download it again, and "
+             "upload the new copy.")
 
 
 class ArchiveError(ValueError):
@@ -32,12 +35,13 @@ def _clean(name: str) -> str:
 def read_zip(data: bytes) -> dict[str, bytes]:
     """Files of a zipped package; a single top folder is taken as the package folder."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ArchiveError(_l("This is not a zip file.")) from None
+        archive = zips.open_zip(data)
+    except zips.DamagedZip:
+        raise ArchiveError(DAMAGED if zips.looks_like_zip(data)
+                           else _l("This is not a zip file.")) from None
     entries = [i for i in archive.infolist() if not i.is_dir()]
     if len(entries) > MAX_FILES:
-        raise ArchiveError(f"more than {MAX_FILES} files")
+        raise ArchiveError(_l("The package has more than %(n)d files.", n=MAX_FILES))
     total, files = 0, {}
     for info in entries:
         name = _clean(info.filename)
@@ -51,8 +55,10 @@ def read_zip(data: bytes) -> dict[str, bytes]:
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise ArchiveError(_l("The package is too large once unpacked."))
-        with archive.open(info) as handle:
-            content = handle.read(MAX_FILE_BYTES + 1)
+        try:
+            content = zips.read_entry(archive, info, MAX_FILE_BYTES)
+        except zips.DamagedZip:
+            raise ArchiveError(DAMAGED, name) from None
         if len(content) > MAX_FILE_BYTES or len(content) != info.file_size:
             raise ArchiveError(_l("The file's size does not match the archive's index."), name)
         files[name] = content

@@ -1,12 +1,12 @@
 """Turning a checked package into a course of an academy (all of it, or nothing)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from academy.curricula import files
 from academy.curricula.models import (Course, CourseFile, CourseText, Lesson, LessonText, Module,
                                       ModuleText)
+from academy.i18n import lazy_gettext as _l
 from academy.packages.data import CourseData, PackageInvalid, Problem, QuizData, SlotData
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import Question, QuestionText, QuizSlot

@@ -2,7 +2,6 @@
 its quizzes and question bank included). Never commits."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from academy.academies import queries as academy_queries
@@ -10,7 +9,7 @@ from academy.curricula.models import Course
 from academy.curricula.operations import record_course_event, slugify
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.packages.archive import ArchiveError
+from academy.i18n import lazy_gettext as _l
 from academy.packages.importer import create_course_from_package
 from academy.packages.data import PackageInvalid, Problem
 from academy.packages.reader import read_package
@@ -34,11 +33,6 @@ def import_package(files: dict[str, bytes], academy=None, *, actor_id: int | Non
     record_course_event("course.import", course, actor_id,
                         {"slug": course.slug, "version": course.version})
     return course
-
-
-def archive_problem(error: ArchiveError) -> PackageInvalid:
-    """An unreadable archive, reported like any other package problem."""
-    return PackageInvalid([Problem(error.path or "", None, error.reason)])
 
 
 def adopt_course(source: Course, academy, *, actor_id: int | None = None) -> Course:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
-
 from academy.curricula.models import QUIZ
+from academy.i18n import lazy_gettext as _l
 from academy.packages.data import LessonData, ModuleData, QuizData, SlotData
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift

@@ -4,12 +4,10 @@ from __future__ import annotations
 import re
 import tomllib
 
-from flask_babel import lazy_gettext as _l
-
 from academy.curricula.files import check_file
 from academy.curricula.models import PAGE, VISIBILITIES
 from academy.domain import SLUG_RE, DomainError
-from academy.i18n import LOCALES
+from academy.i18n import LOCALES, lazy_gettext as _l
 from academy.packages.data import CourseData, LessonData, ModuleData, PackageInvalid, Problem
 from academy.packages.quiz_files import (check_question_ids, read_bank, read_quiz,
                                          unknown_locale_files)

@@ -6,7 +6,6 @@ to. Every approved version's package text is kept (`CourseVersion`). Never commi
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from academy.curricula import files as course_files
@@ -18,6 +17,7 @@ from academy.curricula.operations import record_course_event, slugify
 from academy.db import utcnow
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.i18n import lazy_gettext as _l
 from academy.packages import importer
 from academy.packages.data import CourseData
 from academy.packages.reader import read_package

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from academy.curricula import policy
@@ -13,6 +12,7 @@ from academy.curricula.models import Course, CourseVersion
 from academy.curricula.operations import record_course_event
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.i18n import lazy_gettext as _l
 from academy.packages import diff
 from academy.packages.reader import read_package
 from academy.packages.revisions import apply_package, package_text

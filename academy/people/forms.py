@@ -1,7 +1,6 @@
 """Forms to create, edit and import the people of an academy, and the network's staff."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField
@@ -10,7 +9,7 @@ from wtforms.validators import DataRequired
 from academy.accounts import validation
 from academy.accounts.roles import ACADEMY_ROLES, NETWORK_ROLES, ROLE_LABELS
 from academy.forms import CheckboxesField, choices, rule
-from academy.i18n import locale_choices
+from academy.i18n import lazy_gettext as _l, locale_choices
 
 
 def _locale_choices():

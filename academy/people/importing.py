@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from academy.accounts import queries as account_queries
 from academy.accounts import validation
 from academy.accounts.roles import ACADEMY_ROLES, TRAINEE
 from academy.accounts.columns import column_key, role_key
+from academy.i18n import lazy_gettext as _l
 from academy.spreadsheets import read_csv
 
 REQUIRED_COLUMNS = ("username", "display_name")

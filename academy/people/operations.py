@@ -1,11 +1,10 @@
 """Changes to an academy's people that go beyond one account: the CSV import. Never commits."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from academy.accounts import operations as account_ops
 from academy.audit import operations as audit
 from academy.domain import DomainError
+from academy.i18n import lazy_gettext as _l
 from academy.people.importing import ImportPreview, read_people_csv
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
@@ -14,6 +13,7 @@ from academy.accounts.models import User
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import ActionForm, ConfirmImportForm, attempt
+from academy.i18n import lazy_gettext as _l
 from academy.people import importing, operations, policy, queries
 from academy.people.forms import (EditPersonForm, EditStaffForm, ImportForm,
                                   NetworkStaffForm, PeopleFilterForm, PersonForm)

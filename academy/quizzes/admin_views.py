@@ -14,7 +14,7 @@ from academy.curricula.files import files_base
 from academy.cohorts import queries as cohort_queries
 from academy.curricula.models import Course, Lesson, best_text
 from academy.quizzes.models import Question
-from academy.db import utcnow, writes_on_get
+from academy.db import utcnow
 from academy.enrolment import queries as enrolment_queries
 from academy.extensions import db
 from academy.forms import ActionForm, attempt as run
@@ -128,8 +128,6 @@ def delete_override(course_id: int, lesson_id: int, override_id: int):
 @login_required
 def results(course_id: int, lesson_id: int):
     course, lesson = _quiz(course_id, lesson_id)
-    if operations.close_overdue(utcnow(), lesson.id):
-        db.session.commit()
     return render_template("quizzes/results.html", course=course, lesson=lesson,
                            rows=queries.quiz_attempts(lesson.id),
                            settings=queries.effective_settings(lesson, None))
@@ -166,8 +164,6 @@ def statistics_export(course_id: int, lesson_id: int, table: str, fmt: str):
 @login_required
 def grading(course_id: int):
     course = course_for_author(course_id)
-    if operations.close_overdue(utcnow(), course_id=course.id):
-        db.session.commit()
     return render_template("quizzes/grading.html", course=course,
                            essays=queries.essays_to_grade(course.id))
 
@@ -266,10 +262,10 @@ def gradebook(course_id: int):
                            book=queries.gradebook(course.id))
 
 
-@bp.route("/courses/<int:course_id>/gradebook.<any(csv, xlsx):kind>")
-@writes_on_get  # records the export
+@bp.route("/courses/<int:course_id>/gradebook.<any(csv, xlsx):kind>", methods=["POST"])
 @login_required
 def export_gradebook(course_id: int, kind: str):
+    """The gradebook as a file: a POST (a button), since the export is recorded."""
     course = course_for_author(course_id)
     book = queries.gradebook(course.id)
     locale = current_locale()

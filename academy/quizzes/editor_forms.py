@@ -2,7 +2,6 @@
 draws, and the picker's filters."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_babel import format_decimal
 from wtforms import (FieldList, Form, FormField, HiddenField, IntegerField, SelectField,
@@ -10,6 +9,7 @@ from wtforms import (FieldList, Form, FormField, HiddenField, IntegerField, Sele
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 from academy.forms import REQUIRED, choices
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes.grading import parse_number
 from academy.quizzes.labels import QTYPE_LABELS
 from academy.quizzes.slots import MAX_MARK, MAX_SLOTS

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
 from wtforms import TextAreaField
@@ -10,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from academy import zones
 from academy.forms import REQUIRED, choices
-from academy.i18n import current_locale, select_timezone
+from academy.i18n import current_locale, lazy_gettext as _l, select_timezone
 from academy.quizzes.labels import GRADING_METHOD_LABELS, REVIEW_TIME_LABELS
 from academy.quizzes.settings import LIMITS, QuizSettings
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from academy.i18n import lazy_gettext as _l
 
 ESCAPABLE = "~=#{}:"
 _SENTINELS = {ch: chr(0xE000 + i) for i, ch in enumerate(ESCAPABLE)}

@@ -1,6 +1,5 @@
 """Translated labels of the quiz engine's stored values."""
-from flask_babel import lazy_gettext as _l
-
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes.settings import AFTER_CLOSE, AVERAGE, FIRST, HIGHEST, IMMEDIATELY, LAST, NEVER
 
 GRADING_METHOD_LABELS = {

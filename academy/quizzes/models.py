@@ -8,7 +8,7 @@ question later never changes what a trainee saw or how it was graded.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (JSON, BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
                         false)
@@ -144,6 +144,18 @@ class Attempt(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.status == FINISHED
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Past the deadline and its grace period: no answer is accepted any more."""
+        return self.deadline_at is not None and \
+            now > self.deadline_at + timedelta(seconds=self.grace_seconds)
+
+    @property
+    def is_time_up(self) -> bool:
+        """Still in progress but overdue: pages show it as over and take no answer; the next
+        write to it (a save, a submission, a new start) or `flask quizzes close-overdue` closes
+        it, since a page that is only read never writes."""
+        return self.status == IN_PROGRESS and self.is_overdue(utcnow())
 
     @property
     def needs_grading(self) -> bool:

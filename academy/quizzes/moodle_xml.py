@@ -25,8 +25,7 @@ import re
 
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
-
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes.gift import DESCRIPTION, Answer, GiftError, GiftQuestion, category_path
 
 if TYPE_CHECKING:

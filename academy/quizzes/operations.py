@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 import secrets
-from dataclasses import replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from academy.audit import operations as audit
 from academy.curricula import queries as course_queries
 from academy.curricula.models import Course, Lesson
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes.models import Question
 from academy.db import utcnow
 from academy.domain import DomainError
@@ -142,20 +143,40 @@ def lay_out(drawn: list[slots.Drawn], settings: QuizSettings, rng: random.Random
 
 # --- Answering ---------------------------------------------------------------------------------
 
-def is_overdue(attempt: Attempt, now: datetime) -> bool:
-    """Past the deadline and its grace period: no answer is accepted any more."""
-    return attempt.deadline_at is not None and \
-        now > attempt.deadline_at + timedelta(seconds=attempt.grace_seconds)
+@dataclass(frozen=True)
+class Refusal:
+    """Why an attempt takes no more answers; `closed`: the call that said so closed the attempt
+    (it was overdue), which the caller keeps by committing."""
+
+    message: LazyString
+    closed: bool = False
+
+
+def refusal_to_answer(attempt: Attempt, now: datetime) -> Refusal | None:
+    """Why the attempt takes no more answers now, or None (reads only)."""
+    if attempt.status != IN_PROGRESS:
+        return Refusal(_l("This attempt has been submitted; answers can no longer change."))
+    if attempt.is_overdue(now):
+        return Refusal(_l("The time for this attempt is over. It was submitted with the answers "
+                          "saved before the deadline."))
+    return None
 
 
 def check_answerable(attempt: Attempt, now: datetime) -> None:
-    """Raises QuizRefused if the attempt takes no more answers (closing it if it is overdue)."""
-    if attempt.status != IN_PROGRESS:
-        raise QuizRefused(_l("This attempt has been submitted; answers can no longer change."))
-    if is_overdue(attempt, now):
+    """Raises QuizRefused if the attempt takes no more answers (nothing is written)."""
+    refusal = refusal_to_answer(attempt, now)
+    if refusal is not None:
+        raise QuizRefused(refusal.message)
+
+
+def close_if_over(attempt: Attempt, now: datetime) -> Refusal | None:
+    """None while the attempt takes answers; else why not, an overdue attempt being closed first
+    (graded with the answers saved before the deadline: the refusal says `closed`)."""
+    refusal = refusal_to_answer(attempt, now)
+    if refusal is not None and attempt.status == IN_PROGRESS:
         finish_attempt(attempt, now)
-        raise QuizRefused(_l("The time for this attempt is over. It was submitted with the "
-                             "answers saved before the deadline."))
+        return replace(refusal, closed=True)
+    return refusal
 
 
 def read_page(attempt: Attempt, page: int, form) -> tuple[dict[int, object], dict[int, str]]:
@@ -255,7 +276,7 @@ def close_overdue(now: datetime, lesson_id: int | None = None, user_id: int | No
     """Finish every attempt past its deadline and grace (graded with what was saved)."""
     closed = 0
     for attempt in queries.overdue_candidates(now, lesson_id, user_id, course_id):
-        if is_overdue(attempt, now):
+        if attempt.is_overdue(now):
             closed += finish_attempt(attempt, now)
     return closed
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
 from academy.domain import DomainError
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes.grading import parse_number
 
 SHORT_ANSWER_MAX, NUMBER_MAX, ESSAY_MAX = 500, 50, 20_000

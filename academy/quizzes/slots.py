@@ -10,13 +10,13 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from academy.curricula.models import Lesson
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import FINISHED, Attempt, Question, QuizSlot
 

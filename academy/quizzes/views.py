@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import time
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -22,6 +22,7 @@ from academy.forms import ActionForm
 from academy.i18n import current_locale
 from academy.quizzes import display, operations, policy, queries, responses
 from academy.quizzes.models import Attempt
+from academy.quizzes.signals import answers_saved
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 
@@ -41,8 +42,6 @@ def _quiz(course_id: int, lesson_id: int):
 @login_required
 def quiz(course_id: int, lesson_id: int):
     course, lesson, enrolment = _quiz(course_id, lesson_id)
-    if operations.close_overdue(utcnow(), lesson.id, current_user.id):
-        db.session.commit()
     settings = queries.effective_settings(lesson, current_user.id)
     attempts = queries.attempts_of(lesson.id, current_user.id)
     text, text_lang = best_text(lesson.texts, current_locale(), course.default_locale)
@@ -66,11 +65,14 @@ def start(course_id: int, lesson_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     settings = queries.effective_settings(lesson, current_user.id)
+    now = utcnow()
+    closed = operations.close_overdue(now, lesson.id, current_user.id)  # time ran out: over
     try:
         attempt = operations.start_attempt(enrolment, lesson, course, settings, current_locale(),
-                                           utcnow())
-    except operations.QuizRefused as error:
-        db.session.rollback()
+                                           now)
+    except operations.QuizRefused as error:  # the refusal wrote nothing; a closing did
+        if closed:
+            db.session.commit()
         flash(str(error.message), "error")
         return redirect(url_for(".quiz", course_id=course.id, lesson_id=lesson.id))
     attempt_id = attempt.id
@@ -99,14 +101,13 @@ def _readable_attempt(attempt_id: int) -> tuple[Attempt, Course]:
     return attempt, course
 
 
-def _closed_now(attempt: Attempt) -> bool:
-    """Close an overdue attempt; True when the attempt no longer takes answers."""
-    if not attempt.is_finished and operations.is_overdue(attempt, utcnow()):
-        operations.finish_attempt(attempt, utcnow())
-        db.session.commit()
-        flash(_("The time for this attempt is over. It was submitted with the answers saved "
-                "before the deadline."), "info")
-    return attempt.is_finished
+def _time_up(attempt: Attempt, course: Course):
+    """An attempt whose time ran out, as a page that only reads shows it: over, taking no more
+    answers. Closing it (grading what was saved) is a write: the trainee's button does it, as
+    do their next save or start and `flask quizzes close-overdue`."""
+    return render_template("quizzes/time_up.html", attempt=attempt, course=course,
+                           lesson=queries.lesson_with_texts(attempt.lesson_id),
+                           questions=_shown(attempt, course, None), action_form=ActionForm())
 
 
 def _shown(attempt: Attempt, course: Course, page: int | None, given=None, problems=None,
@@ -154,8 +155,10 @@ def _server_seq() -> int:
 @login_required
 def attempt_page(attempt_id: int):
     attempt = _own_attempt(attempt_id)
-    if _closed_now(attempt):
+    if attempt.is_finished:
         return redirect(url_for(".review", attempt_id=attempt_id))
+    if attempt.is_time_up:
+        return _time_up(attempt, _course_of(attempt))
     page = request.args.get("page", 1, type=int) or 1
     if not 1 <= page <= attempt.pages:
         abort(404)
@@ -167,16 +170,16 @@ def _seq() -> int:
     return int(given) if given.isdigit() and len(given) < 16 else _server_seq()
 
 
-def _save(attempt: Attempt, page: int):
+def _save(attempt: Attempt, page: int, now):
     """Save a submitted page (the caller commits): (given values, problems).
 
-    Raises QuizRefused or AnswerRejected.
+    Raises AnswerRejected (nothing is saved then).
     """
     values, problems = operations.read_page(attempt, page, request.form)
     shown, seq = operations.shown_on(page, attempt, request.form), _seq()
     before = {slot.position for slot in attempt.slots if slot.flagged}  # read before the save
     operations.save_answers(attempt, {p: v for p, v in values.items() if p not in problems},
-                            seq, utcnow())
+                            seq, now)
     operations.save_flags(attempt, shown, operations.flags_in(request.form), seq, before=before)
     return values, problems
 
@@ -188,18 +191,21 @@ def save_page(attempt_id: int):
     page = request.form.get("page", type=int) or 0
     if not 1 <= page <= attempt.pages:
         abort(400)
-    try:
-        _, problems = _save(attempt, page)
-    except operations.QuizRefused as error:
-        db.session.commit()
-        flash(str(error.message), "info")
+    now = utcnow()
+    refusal = operations.close_if_over(attempt, now)
+    if refusal is not None:
+        db.session.commit()  # an overdue attempt was closed just now: keep it
+        flash(str(refusal.message), "info")
         return redirect(url_for(".review", attempt_id=attempt_id))
+    try:
+        _, problems = _save(attempt, page, now)
     except responses.AnswerRejected as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return _render_page(attempt, _course_of(attempt), page, status=400)
     destination = _destination(attempt)  # read before the commit expires the attempt
     db.session.commit()
+    answers_saved.send(current_app._get_current_object(), via="page")
     if problems:
         given = {p: _form_value(p) for p in problems}
         return _render_page(attempt, _course_of(attempt), page, given, problems, status=400)
@@ -228,17 +234,20 @@ def autosave(attempt_id: int):
     page = request.form.get("page", type=int) or 0
     if not 1 <= page <= attempt.pages:
         return jsonify(error=_("This page is not part of your attempt.")), 400
-    try:
-        values, problems = _save(attempt, page)
-    except operations.QuizRefused as error:
-        db.session.commit()
-        return jsonify(error=str(error.message), closed=True,
+    now = utcnow()
+    refusal = operations.close_if_over(attempt, now)
+    if refusal is not None:
+        db.session.commit()  # an overdue attempt was closed just now: keep it
+        return jsonify(error=str(refusal.message), closed=True,
                        review=url_for(".review", attempt_id=attempt_id)), 409
+    try:
+        values, problems = _save(attempt, page, now)
     except responses.AnswerRejected as error:
         db.session.rollback()
         return jsonify(error=str(error.message)), 400
     remaining = _remaining(attempt)  # read before the commit expires the attempt
     db.session.commit()
+    answers_saved.send(current_app._get_current_object(), via="autosave")
     return jsonify(saved=len(values) - len(problems), remaining=remaining,
                    problems={str(p): str(m) for p, m in problems.items()})
 
@@ -260,9 +269,11 @@ def too_large(_error):
 @login_required
 def summary(attempt_id: int):
     attempt = _own_attempt(attempt_id)
-    if _closed_now(attempt):
+    if attempt.is_finished:
         return redirect(url_for(".review", attempt_id=attempt_id))
     course = _course_of(attempt)
+    if attempt.is_time_up:
+        return _time_up(attempt, course)
     return render_template("quizzes/summary.html", attempt=attempt, course=course,
                            lesson=queries.lesson_with_texts(attempt.lesson_id),
                            questions=_shown(attempt, course, None), remaining=_remaining(attempt),
@@ -277,8 +288,13 @@ def submit(attempt_id: int):
         abort(400)
     enrolment = enrolment_queries.enrolment_of(current_user, attempt.course_id)
     was_completed = enrolment is not None and enrolment.status == COMPLETED
-    if operations.submit_attempt(attempt, utcnow()):
-        flash(_("Your attempt has been submitted."), "success")
+    now = utcnow()
+    refusal = operations.refusal_to_answer(attempt, now)  # read before the attempt is closed
+    if operations.submit_attempt(attempt, now):
+        if refusal is not None:
+            flash(str(refusal.message), "info")  # its time had run out: what was saved counts
+        else:
+            flash(_("Your attempt has been submitted."), "success")
     db.session.commit()
     if not was_completed and enrolment is not None and enrolment.status == COMPLETED:
         flash(_("Congratulations: you have completed the course."), "success")
@@ -292,10 +308,11 @@ def review(attempt_id: int):
     lesson = queries.lesson_with_texts(attempt.lesson_id)
     is_staff = policy.can_manage_quizzes(current_user, course)
     if not attempt.is_finished:
-        if not _closed_now(attempt):
-            if is_staff and attempt.user_id != current_user.id:
-                abort(404)  # staff read finished attempts; an attempt in progress is the trainee's
-            return redirect(url_for(".attempt_page", attempt_id=attempt.id))
+        if is_staff and attempt.user_id != current_user.id:
+            abort(404)  # staff read finished attempts; an attempt in progress is the trainee's
+        if attempt.is_time_up:
+            return _time_up(attempt, course)
+        return redirect(url_for(".attempt_page", attempt_id=attempt.id))
     settings = queries.effective_settings(lesson, attempt.user_id)
     rules = policy.Review(settings, utcnow(), is_staff=is_staff)
     questions = _shown(attempt, course, None, review=rules)

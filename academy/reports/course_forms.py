@@ -1,10 +1,10 @@
 """The filters of a course's report (a GET form: it changes nothing)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from academy.forms import as_id, by_label
+from academy.i18n import lazy_gettext as _l
 from academy.reports.period import PeriodForm
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from academy.charts import grouped_chart
@@ -14,7 +13,7 @@ from academy.curricula import policy as curricula_policy
 from academy.curricula.models import QUIZ, Course, Lesson, Module, best_text
 from academy.curricula.queries import course_outline
 from academy.db import utcnow
-from academy.i18n import current_locale, is_locale
+from academy.i18n import current_locale, is_locale, lazy_gettext as _l
 from academy.reports import course_queries as queries
 from academy.reports.course_forms import CourseReportForm
 from academy.reports.period import Period

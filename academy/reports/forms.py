@@ -1,11 +1,10 @@
 """The dashboards' filters (GET forms: they change nothing)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from academy.forms import by_label
-from academy.i18n import country_name
+from academy.i18n import country_name, lazy_gettext as _l
 from academy.reports.period import PeriodForm
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional
 
 from academy.db import utcnow
+from academy.i18n import lazy_gettext as _l
 
 LONGEST = timedelta(days=366 * 10)
 

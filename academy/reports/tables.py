@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
-from academy.i18n import country_name
+from academy.i18n import country_name, lazy_gettext as _l
 from academy.reports.queries import CourseRow, ExchangeRow, Figures, MonthRow
 from academy.spreadsheets import number_cell, percent_cell
 

@@ -34,7 +34,8 @@ NOT_PAGES = ("static", "academies.logo", "catalog.cover", "catalog.course_file",
              "course_reports.export", "enrolment.export", "quiz_admin.export_gradebook",
              "quiz_admin.statistics_export", "reports.academy_export", "reports.network_export",
              "certificates.pdf", "certificates.specimen", "certificates.signature",
-             "certificates.job_download", "certificates.verify_json", "home.health",
+             "certificates.job_download", "certificates.verify_json", "monitoring.healthz",
+             "monitoring.live", "monitoring.ready", "monitoring.prometheus",
              "audit.export", "question_bank.download", "authoring.export_package",
              "people.import_template")
 # Pages reached only through a form (a search, a start button) or one person's own object;

@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import copy
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, SelectField,
@@ -12,6 +11,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, Sele
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from academy.forms import REQUIRED, ConfirmImportForm, choices
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes.gift import Answer, GiftQuestion
 from academy.quizzes.grading import parse_number
 from academy.quizzes.labels import QTYPE_LABELS

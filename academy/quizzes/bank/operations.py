@@ -11,12 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from academy.audit import operations as audit
 from academy.curricula.models import Course, Lesson
 from academy.domain import DomainError
 from academy.extensions import db
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots, stored
 from academy.quizzes.bank import queries
