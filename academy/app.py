@@ -9,12 +9,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from academy.db import configure_sqlite, render_item, write_intent
 from academy.config import load_config
+from academy.errors import SAFE_METHODS
 from academy.extensions import babel, csrf, login_manager, migrate
 from academy.extensions import db as database
 from academy.i18n import (compile_catalogues, install_gettext, is_locale, lazy_gettext as _l,
                           select_locale, select_timezone)
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -147,6 +147,23 @@ def _register_jobs() -> None:
 
     runner.register(bulk.KIND, bulk.bulk_issue, expire=bulk.remove_downloads)
     sweeper.pause_while(_under_maintenance)
+    sweeper.also_do(_close_overdue_attempts)
+
+
+def _close_overdue_attempts(_app: Flask) -> None:
+    """Grade the attempts whose time ran out without anyone saving (the `close-overdue` timer
+    does the same; this keeps a node without it right). Reads first: no write lock otherwise."""
+    from academy.db import reading, utcnow
+    from academy.quizzes import operations, queries
+
+    now = utcnow()
+    with reading():
+        due = any(attempt.is_overdue(now)
+                  for attempt in queries.overdue_candidates(now, None, None, None))
+        database.session.commit()
+    if due:
+        operations.close_overdue(now)
+        database.session.commit()
 
 
 def _under_maintenance(app: Flask) -> bool:

@@ -38,7 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 19 * 1024,
     "ARGON2_PARALLELISM": 1,
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
-    "PROXY_FIX": False,  # trust one X-Forwarded-* hop (behind a load balancer)
+    # Trust one X-Forwarded-* hop: needed behind any reverse proxy or load balancer, on this host
+    # or another (else every request seems to come from the proxy's address).
+    "PROXY_FIX": False,
     # Cookies are always Secure in production (a proxy may forward plain HTTP); elsewhere
     # whenever the request is HTTPS, or always when this is set.
     "SESSION_COOKIE_SECURE": False,
@@ -73,8 +75,10 @@ DEFAULTS: dict[str, Any] = {
     # each of its checks this many seconds (Redis sockets, PostgreSQL statements). /metrics
     # answers the networks of METRICS_ALLOW (a list of CIDR blocks, or one string of them
     # separated by commas) and anyone sending `Authorization: Bearer <METRICS_TOKEN>`; 404
-    # otherwise. REQUEST_LOG writes one JSON line per request to the logger `campus.requests`
-    # (stderr unless logging is configured); None: on in production, off in development.
+    # otherwise. A request that carries a proxy's X-Forwarded-For, X-Real-IP or Forwarded while
+    # PROXY_FIX is off needs the token (its address is the proxy's). REQUEST_LOG writes one JSON
+    # line per request to the logger `campus.requests` (stderr unless logging is configured);
+    # None: on in production, off in development.
     "HEALTH_CHECK_TIMEOUT_SECONDS": 1.0,
     "METRICS_ALLOW": ["127.0.0.1/32", "::1/128"],
     "METRICS_TOKEN": None,

@@ -54,24 +54,31 @@ def database_unavailable(error: Exception):
     _forget_session(db)
     if request.method in SAFE_METHODS and not g.get("read_retried"):
         g.read_retried = True
+        # The person loaded before is detached from the session just dropped: load them again.
+        g.pop("_login_user", None)
         try:
             return current_app.make_response(current_app.dispatch_request())
         except UNAVAILABLE as again:
             error = again
             _forget_session(db)
         except Exception as other:  # noqa: BLE001 - a 404 or a bug: its usual page
+            _signed_out_layout()
             return current_app.handle_user_exception(other)
     log.warning("database unavailable: %s %s (%s)", request.method, request.path,
                 str(error).splitlines()[0] if str(error) else type(error).__name__)
-    # The layout must not ask the database who is signed in (or their language): it just failed,
-    # and the person loaded before is detached from the session dropped above.
-    from flask_login import AnonymousUserMixin
-
-    g._login_user = AnonymousUserMixin()
+    _signed_out_layout()
     body, code, *headers = render_error(503)
     response = current_app.make_response((body, code, *headers))
     response.headers["Retry-After"] = "5"
     return response
+
+
+def _signed_out_layout() -> None:
+    """The error page's layout must not ask the database who is signed in (or their language):
+    it just failed, and the person loaded before is detached from the session dropped."""
+    from flask_login import AnonymousUserMixin
+
+    g._login_user = AnonymousUserMixin()
 
 
 def _forget_session(db) -> None:

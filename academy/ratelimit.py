@@ -148,6 +148,7 @@ class RedisCounters:
         self.prefix = prefix
         self.fallback = DatabaseCounters()
         self.down_until = 0.0
+        self.fell_back_at: float | None = None  # when this process last counted in the database
 
     def _use(self, call, *args):
         """Run `call` on Redis, or the same on the database while Redis is unreachable."""
@@ -155,7 +156,7 @@ class RedisCounters:
             try:
                 return call(*args)
             except self.errors as error:
-                self.down_until = time.monotonic() + self.RETRY_AFTER
+                self.down_until = self.fell_back_at = time.monotonic() + self.RETRY_AFTER
                 log.warning("rate limits: Redis unreachable, counting in the database (%s)",
                             error)
         return getattr(self.fallback, call.__name__.lstrip("_"))(*args)
@@ -183,6 +184,10 @@ class RedisCounters:
 
     def reset(self, key: str) -> None:
         self._use(self._reset, key)
+        if self.fell_back_at is not None and time.monotonic() - self.fell_back_at < 24 * 3600:
+            # Failures counted in the database during a recent outage must not lock the
+            # account later, when Redis fails again within their window.
+            self.fallback.reset(key)
 
     def _count(self, key: str, limit: Limit, now: float) -> int:
         return int(self.client.get(self._key(key, limit, now)) or 0)

@@ -3,6 +3,7 @@ it, and a restore that goes only into an empty database and upload folder (the f
 load is tests/test_backup_drill.py)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -16,6 +17,7 @@ from academy import storage
 from academy.academies import operations as academy_ops
 from academy.academies.models import Academy
 from academy.backups import BackupError, databases
+from academy.backups import manifest as manifest_module
 from academy.backups.databases import find_tool
 from academy.extensions import db
 from tests.support import is_postgres, make_app, upgrade_schema
@@ -195,6 +197,116 @@ def test_a_failed_database_restore_takes_back_the_files_it_copied(snapshot, empt
     result = _run(empty_app, "backup", "restore", str(snapshot))
     assert result.exit_code == 1 and "out of disk space" in result.output
     assert not any(p.is_file() for p in Path(empty_app.config["UPLOAD_DIR"]).rglob("*"))
+
+
+def _plant(snapshot: Path, name: str, content: bytes = b"planted") -> dict:
+    """A file put into the snapshot folder, and its manifest entry."""
+    path = snapshot / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+
+
+def _list(snapshot: Path, *entries: dict, **fields) -> None:
+    manifest = _manifest(snapshot)
+    manifest["files"] += list(entries)
+    (snapshot / "manifest.json").write_text(json.dumps({**manifest, **fields}))
+
+
+def _nothing_restored(app, *outside: Path) -> None:
+    with app.app_context():
+        assert db.inspect(db.engine).get_table_names() == []
+    assert not any(p.is_file() for p in Path(app.config["UPLOAD_DIR"]).rglob("*"))
+    assert [path for path in outside if path.exists()] == []
+
+
+def _crafted(kind: str, snapshot: Path, upload_dir: Path, tmp_path: Path):
+    """A manifest entry that names a file outside the upload folder; where it would land."""
+    if kind == "double slash":  # listed twice: the file is there under both spellings
+        outside = tmp_path / "outside" / "planted.txt"
+        kept = _plant(snapshot, f"uploads{outside}")
+        return [kept, {**kept, "path": f"uploads/{outside}"}], f"uploads/{outside}", outside
+    if kind == "dot dot":
+        kept = _plant(snapshot, "planted.txt")
+        crafted = f"uploads/../{kept['path']}"
+        return [kept, {**kept, "path": crafted}], crafted, upload_dir.parent / kept["path"]
+    outside = tmp_path / "outside" / "planted.txt"
+    kept = _plant(snapshot, "planted.txt")
+    return [kept, {**kept, "path": str(outside)}], str(outside), outside
+
+
+@pytest.mark.parametrize("kind", ["double slash", "dot dot", "absolute"])
+def test_a_manifest_that_names_a_file_outside_the_upload_folder_is_refused(
+        source, snapshot, empty_app, tmp_path, kind):
+    upload_dir = Path(empty_app.config["UPLOAD_DIR"])
+    entries, crafted, outside = _crafted(kind, snapshot, upload_dir, tmp_path)
+    _list(snapshot, *entries)
+    verified = _run(source, "backup", "verify", str(snapshot))
+    assert verified.exit_code == 1
+    assert f"{crafted}: not a path inside the snapshot." in verified.output
+    assert "is not whole: 1 problem(s)." in verified.output
+    restored = _run(empty_app, "backup", "restore", str(snapshot))
+    assert restored.exit_code == 1
+    assert "The snapshot did not pass its check; nothing was restored:" in restored.output
+    assert f"{crafted}: not a path inside the snapshot." in restored.output
+    _nothing_restored(empty_app, outside)
+
+
+def test_restore_checks_every_target_itself_before_copying_anything(snapshot, empty_app, tmp_path,
+                                                                   monkeypatch):
+    """Were a crafted path to pass the snapshot's check, restore still refuses it, whole."""
+    outside = tmp_path / "outside" / "planted.txt"
+    kept = _plant(snapshot, f"uploads{outside}")
+    _list(snapshot, kept, {**kept, "path": f"uploads/{outside}"})
+    monkeypatch.setattr(manifest_module, "is_inside", lambda path: ".." not in path)
+    result = _run(empty_app, "backup", "restore", str(snapshot))
+    assert result.exit_code == 1
+    assert (f"uploads/{outside}: it would be written outside {empty_app.config['UPLOAD_DIR']}; "
+            f"nothing was restored.") in result.output
+    _nothing_restored(empty_app, outside)
+
+
+def test_restore_does_not_follow_a_link_in_the_upload_folder(snapshot, empty_app, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    upload_dir = Path(empty_app.config["UPLOAD_DIR"])
+    upload_dir.mkdir(parents=True)
+    (upload_dir / "certificates").symlink_to(outside, target_is_directory=True)
+    result = _run(empty_app, "backup", "restore", str(snapshot))
+    assert result.exit_code == 1
+    assert f"would be written outside {upload_dir}; nothing was restored." in result.output
+    assert list(outside.iterdir()) == []
+    _nothing_restored(empty_app)
+
+
+@pytest.mark.parametrize("linked", ["file", "folder"])
+def test_a_snapshot_that_holds_a_link_is_refused(source, snapshot, empty_app, tmp_path, linked):
+    notes = next(e["path"] for e in _manifest(snapshot)["files"]
+                 if e["path"].startswith("uploads/course-files/"))
+    link = snapshot / (notes if linked == "file" else "uploads/course-files")
+    moved = tmp_path / "elsewhere"
+    shutil.move(link, moved)
+    link.symlink_to(moved, target_is_directory=linked == "folder")
+    name = link.relative_to(snapshot).as_posix()
+    for app in (source, empty_app):
+        result = _run(app, "backup", "verify", str(snapshot))
+        assert result.exit_code == 1
+        assert f"{name}: a link, where the snapshot holds only files." in result.output
+        assert f"{notes}: reached through a link, where the snapshot holds only" in result.output
+    restored = _run(empty_app, "backup", "restore", str(snapshot))
+    assert restored.exit_code == 1
+    assert "The snapshot did not pass its check; nothing was restored:" in restored.output
+    _nothing_restored(empty_app)
+
+
+def test_restore_takes_the_uploads_from_their_own_folder_not_the_manifests_say(snapshot,
+                                                                              empty_app):
+    _list(snapshot, uploads="uploads/")
+    result = _run(empty_app, "backup", "restore", str(snapshot))
+    assert result.exit_code == 1
+    assert ("The snapshot keeps its uploaded files in 'uploads/'; this Campus reads them from "
+            "'uploads'. Nothing was restored.") in result.output
+    _nothing_restored(empty_app)
 
 
 def test_a_failed_snapshot_leaves_no_folder_behind(source, tmp_path, monkeypatch):

@@ -42,7 +42,7 @@ def _worker_env(app) -> dict:
 @pytest.mark.no_transaction
 def test_a_job_whose_runner_is_killed_is_taken_up_again_with_no_certificate_lost_or_doubled(
         committed_app):  # noqa: F811
-    app = committed_app(JOB_MODE="thread", CERTIFICATE_WORKERS=1, JOB_STALE_SECONDS=2)
+    app = committed_app(JOB_MODE="thread", CERTIFICATE_WORKERS=1, JOB_STALE_SECONDS=5)
     ids, owner = _graduates(app, 56)
     with app.test_request_context():
         job = runner.create_job(bulk.KIND, owner_id=owner, total=len(ids), payload={
@@ -68,13 +68,15 @@ def test_a_job_whose_runner_is_killed_is_taken_up_again_with_no_certificate_lost
     finally:
         if process.poll() is None:
             process.kill()
-    assert status == RUNNING and bulk.BATCH <= done < len(ids), "killed before the end"
-    with app.app_context():
+    with app.app_context():  # as the runner left it when it was killed
+        found = db.session.get(Job, job_id)
+        status, done = found.status, found.done
         kept_before = db.session.scalar(select(func.count()).select_from(Certificate))
-        assert kept_before == done
-        assert runner.sweep() == []  # its heartbeat is fresh: nobody takes it up yet
+        assert runner.sweep() == []  # its heartbeat is recent: nobody takes it up yet
         db.session.remove()
-    time.sleep(2.5)
+    assert status == RUNNING and bulk.BATCH <= done < len(ids), "killed before the end"
+    assert kept_before == done  # each batch was kept with the progress that counts it
+    time.sleep(5.5)
     with app.test_request_context():
         page_job = db.session.get(Job, job_id)
         assert runner.is_stalled(page_job, utcnow())
@@ -88,6 +90,29 @@ def test_a_job_whose_runner_is_killed_is_taken_up_again_with_no_certificate_lost
         archive = zipfile.ZipFile(storage.stored_path(bulk.DOWNLOADS, result["zip"], ".zip"))
         assert len(archive.namelist()) == 56
         assert db.session.get(Job, job_id).attempts == 2
+
+
+def test_a_run_that_lost_its_job_to_another_run_writes_nothing_more(app_ctx):
+    """A run thought dead (frozen past the stale time) comes back after another took its job."""
+    from sqlalchemy import update
+
+    def run(job):
+        token = job.runner
+        # Meanwhile the sweep handed the job out again and another run claimed it.
+        db.session.execute(update(Job).where(Job.id == job.id).values(runner="another-run"))
+        db.session.commit()
+        runner.keep_progress(job.id, token, done=1, result={"issued": 1})
+
+    runner.register("test.frozen", run)
+    try:
+        job = runner.create_job("test.frozen", owner_id=None, payload={}, total=1)
+        db.session.commit()
+        runner.start(job.id)
+        db.session.refresh(job)
+        assert (job.status, job.runner, job.done, job.result, job.error) == (
+            RUNNING, "another-run", 0, {}, None)
+    finally:
+        runner.KINDS.pop("test.frozen")
 
 
 @pytest.fixture
@@ -259,11 +284,15 @@ def test_a_job_left_waiting_on_a_queue_no_worker_serves_runs_here(committed_app)
                         JOB_QUEUE=f"campus-test-{secrets.token_hex(4)}")
     ids, owner = _graduates(app, 2)
     job_id = _start(app, ids, owner)
-    with app.app_context():
-        assert db.session.get(Job, job_id).status == QUEUED  # on the queue, for a worker
-        assert runner.sweep() == []  # a worker may yet come
-        assert runner.sweep(utcnow() + timedelta(seconds=61)) == [job_id]
-        db.session.remove()
-    status, result, error = _wait(app, job_id, 60)
-    assert (status, error, result["issued"]) == (FINISHED, None, 2)
-    runner.queue(app).delete(delete_jobs=True)
+    try:
+        with app.app_context():
+            assert db.session.get(Job, job_id).status == QUEUED  # on the queue, for a worker
+            db.session.remove()
+        with app.app_context():
+            assert runner.sweep() == []  # a worker may yet come
+            assert runner.sweep(utcnow() + timedelta(seconds=61)) == [job_id]
+            db.session.remove()
+        status, result, error = _wait(app, job_id, 60)
+        assert (status, error, result["issued"]) == (FINISHED, None, 2)
+    finally:
+        runner.queue(app).delete(delete_jobs=True)

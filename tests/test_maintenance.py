@@ -2,11 +2,14 @@
 deadlines that get the time back when it ends."""
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from academy.audit.models import AuditEvent
 from academy.db import utcnow
@@ -256,3 +259,126 @@ def test_two_nodes_on_one_database_follow_the_command_within_the_check_interval(
                 db.session.remove()
                 db.engine.dispose()
         drop_fresh_database(url)
+
+
+# --- Two commands at once ------------------------------------------------------------------------
+
+@contextmanager
+def committed_app(tmp_path):
+    """An app on a database of its own whose writes are committed (threads see each other's)."""
+    from tests.support import drop_fresh_database, fresh_database_url, make_app, upgrade_schema
+
+    url = fresh_database_url(tmp_path)
+    app = make_app(url, tmp_path)
+    try:
+        upgrade_schema(app)
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop_fresh_database(url)
+
+
+def _attempt_in_progress(app, started_at) -> tuple[int, object]:
+    """A trainee's attempt begun at `started_at` (committed): its id and deadline."""
+    from academy.academies import operations as academy_ops
+    from academy.accounts import operations as account_ops
+    from academy.curricula import operations as course_ops
+    from academy.packages import operations as package_ops
+    from tests.support import PASSWORD
+    from tests.test_course_packages import sample_package
+
+    with app.test_request_context():
+        academy = academy_ops.create_academy(slug="race", names={"en": "Race"}, country="ES",
+                                             default_locale="en")
+        course = package_ops.import_package(sample_package(), academy=academy)
+        course_ops.publish_course(course)
+        quiz = quiz_queries.quizzes_of(course.id)[0]
+        person, _ = account_ops.create_user(username="racer", display_name="Racer",
+                                            academy=academy, roles=["trainee"], password=PASSWORD)
+        enrolment = enrolment_ops.enrol_self(person, course).enrolment
+        attempt = quiz_ops.start_attempt(enrolment, quiz, course, quiz_queries.effective_settings(
+            quiz, person.id), "en", started_at)
+        db.session.commit()
+        return attempt.id, attempt.deadline_at
+
+
+def _twice_at_once(app, command) -> list:
+    """Run `command` in two threads that start together, each in its own transaction, which
+    stays open a moment after the command (the other one comes meanwhile); what each returned."""
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(command())
+                time.sleep(0.3)
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == [] and len(results) == 2
+    return results
+
+
+@pytest.mark.no_transaction
+def test_two_offs_at_once_give_the_time_back_once(tmp_path):
+    with committed_app(tmp_path) as app:
+        start = utcnow().replace(microsecond=0) - timedelta(minutes=3)
+        end = start + timedelta(minutes=3)
+        attempt_id, deadline = _attempt_in_progress(app, start - timedelta(minutes=1))
+        with app.app_context():
+            maintenance_ops.turn_on(start, None)
+            db.session.commit()
+        ended = _twice_at_once(app, lambda: maintenance_ops.turn_off(end) is not None)
+        assert sorted(ended) == [False, True]  # the second found maintenance already off
+        with app.app_context():
+            assert db.session.get(Attempt, attempt_id).deadline_at == deadline + (end - start)
+            assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.action == "maintenance.end")) == 1
+            db.session.remove()
+
+
+@pytest.mark.no_transaction
+def test_two_ons_at_once_open_one_window(tmp_path):
+    with committed_app(tmp_path) as app:
+        was_on = _twice_at_once(app, lambda: maintenance_ops.turn_on(utcnow(), "Back soon")
+                                .was_on)
+        assert sorted(was_on) == [False, True]
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(MaintenanceWindow)) == 1
+            assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.action == "maintenance.start")) == 1
+            db.session.remove()
+
+
+def test_on_finds_the_window_another_on_opened_meanwhile(app_ctx, monkeypatch):
+    first = maintenance_ops.turn_on(utcnow(), "first")
+    read, stale = maintenance_queries.open_window, [None]  # read before the other one opened
+
+    def open_window(**options):
+        return stale.pop() if stale else read(**options)
+
+    monkeypatch.setattr(maintenance_queries, "open_window", open_window)
+    second = maintenance_ops.turn_on(utcnow(), "second")
+    assert second.was_on and second.window.id == first.window.id
+    assert second.window.message == "second"
+    assert db.session.scalar(select(func.count()).select_from(MaintenanceWindow)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "maintenance.start")) == 1
+
+
+def test_the_database_holds_at_most_one_open_window(app_ctx):
+    maintenance_ops.turn_on(utcnow(), None)
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(MaintenanceWindow(started_at=utcnow(), message=""))
+    db.session.add(MaintenanceWindow(started_at=utcnow(), ended_at=utcnow(), message=""))
+    db.session.flush()  # ended windows: as many as there were

@@ -10,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from academy.config import ConfigError
 from academy.extensions import db
 from academy.jobs import runner
+from academy.monitoring import access
 from tests.support import make_app, sign_in
 
 METRICS_TOKEN = "metrics-token-of-the-tests"
@@ -75,6 +76,31 @@ def test_metrics_answer_the_configured_networks(app, client, monkeypatch, allowe
     monkeypatch.setitem(app.config, "METRICS_ALLOW", allowed)
     response = client.get("/metrics", environ_base={"REMOTE_ADDR": address})
     assert response.status_code == expected
+
+
+FORWARDED = [{"X-Forwarded-For": "203.0.113.5"}, {"X-Real-IP": "203.0.113.5"},
+             {"Forwarded": "for=203.0.113.5;proto=https"}]
+
+
+@pytest.mark.parametrize("forwarded", FORWARDED)
+def test_a_request_forwarded_by_a_proxy_on_the_same_host_needs_the_token(app, client,
+                                                                         monkeypatch, forwarded):
+    """nginx on the node itself and PROXY_FIX off: every visitor arrives from 127.0.0.1."""
+    monkeypatch.setitem(app.config, "METRICS_TOKEN", METRICS_TOKEN)
+    assert app.config["PROXY_FIX"] is False
+    loopback = {"environ_base": {"REMOTE_ADDR": "127.0.0.1"}}
+    assert client.get("/metrics", headers=forwarded, **loopback).status_code == 404
+    token = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    assert client.get("/metrics", headers={**forwarded, **token}, **loopback).status_code == 200
+    assert client.get("/metrics", **loopback).status_code == 200  # a scrape on the node itself
+
+
+def test_with_proxy_fix_the_forwarded_address_decides():
+    config = {"PROXY_FIX": True, "METRICS_ALLOW": ["127.0.0.1/32"], "METRICS_TOKEN": None}
+    headers = {"X-Forwarded-For": "203.0.113.5"}
+    # ProxyFix has made the forwarded address the request's: the visitor's, or the node's own.
+    assert not access.may_read_metrics(config, "203.0.113.5", headers)
+    assert access.may_read_metrics(config, "127.0.0.1", {"X-Forwarded-For": "127.0.0.1"})
 
 
 def test_a_mistyped_network_stops_the_start(tmp_path):

@@ -19,11 +19,9 @@ from tests.support import local_redis, make_app
 from tests.test_metrics import scrape
 
 
-def free_port() -> int:
-    """A port nobody listens on (bound, then let go)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# Nothing listens on the discard port: a port taken from the kernel and let go could be handed
+# to a server another test (or the suite on the other database, run alongside) starts meanwhile.
+CLOSED_PORT = 9
 
 
 # --- Probes -------------------------------------------------------------------------------------
@@ -64,7 +62,7 @@ def unreachable_database_app(request, tmp_path):
     if request.param.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'no-such-folder' / 'campus.sqlite3'}"
     else:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/campus"
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{CLOSED_PORT}/campus"
     app = make_app(url, tmp_path, JOB_MODE="inline")  # inline: no job sweeper thread
     yield app
     with app.app_context():
@@ -100,7 +98,7 @@ def test_metrics_still_answer_without_the_database(unreachable_database_app):
 
 
 def test_a_redis_on_a_closed_port_makes_the_app_not_ready(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{CLOSED_PORT}/0")
     monkeypatch.setitem(app.config, "JOB_MODE", None)  # RQ, as production runs with Redis
 
     response = client.get("/health/ready")

@@ -147,3 +147,60 @@ def test_a_signed_in_person_gets_the_503_page_in_their_language_too(database):
     with app.app_context():
         assert db.session.scalar(select(User.display_name).where(
             User.username == "ana.silva")) == "Ana Silva"
+
+
+@pytest.mark.skipif(not is_postgres(), reason="cutting a server connection needs PostgreSQL")
+def test_a_read_whose_connection_is_cut_mid_request_is_served_on_a_new_one(database):
+    """What a PostgreSQL restart does to a request in flight, after the person was loaded."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    app = database()
+    browser = app.test_client()
+    assert sign_in(browser, "ana.silva").status_code == 302
+    with app.app_context():
+        engine = db.engine
+    other = sa.create_engine(engine.url.set(query={}))
+    cut = []
+
+    def _cut(connection, _cursor, statement, *_args):
+        if not cut and "enrolments" in statement:
+            pid = connection.connection.dbapi_connection.info.backend_pid
+            with other.begin() as admin:
+                admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            cut.append(pid)
+
+    event.listen(engine, "before_cursor_execute", _cut)
+    try:
+        page = browser.get("/learning")
+    finally:
+        event.remove(engine, "before_cursor_execute", _cut)
+        other.dispose()
+    assert cut, "the page read no enrolment"
+    assert page.status_code == 200
+    assert "Ana Silva" in page.get_data(as_text=True)  # still signed in, on the retried read
+
+
+def test_counts_made_in_the_database_during_an_outage_are_cleared_with_redis_s(database):
+    """A person who signs in after Redis came back is not locked later by failures counted in
+    the database while it was down (should Redis fail again within their window)."""
+    import secrets
+    import time
+
+    import redis
+
+    from academy import ratelimit
+    from tests.support import local_redis
+
+    app = database(REDIS_URL=local_redis(11), REDIS_PREFIX=f"campus-test:{secrets.token_hex(4)}:")
+    limit, now = ratelimit.Limit(5, 900), time.time()
+    with app.test_request_context():
+        store = ratelimit.counters()
+        working = store.client
+        store.client = redis.Redis.from_url(CLOSED_REDIS, socket_connect_timeout=0.5)
+        for _ in range(3):
+            store.hit("login:account:7", limit, now)  # Redis down: counted in the database
+        store.client, store.down_until = working, 0.0  # Redis is back
+        assert store.count("login:account:7", limit, now) == 0  # Redis knows nothing of them
+        store.reset("login:account:7")  # the person signs in
+        assert store.fallback.count("login:account:7", limit, now) == 0

@@ -123,3 +123,16 @@ def test_an_overdue_attempt_refuses_answers_without_writing(trainee, quiz, cours
     closing = operations.close_if_over(attempt, utcnow())
     assert closing.closed and attempt.status == "finished"
     assert operations.close_if_over(attempt, utcnow()).closed is False  # said once, done once
+
+
+def test_the_background_sweep_closes_it_too_where_no_timer_runs(
+        app, trainee, quiz, course):  # noqa: F811
+    """Every web process and jobs worker sweeps every few seconds; its chores close overdue
+    attempts, so grades follow even on a node where nobody set up the timer."""
+    from academy.jobs import sweeper
+
+    attempt = _overdue(trainee, quiz, course)
+    assert sweeper.CHORES, "the app registers its chores"
+    for chore in sweeper.CHORES:
+        chore(app)
+    assert _status(attempt.id) == "finished"

@@ -44,7 +44,8 @@ def copy_file(source: Path, target: Path) -> tuple[str, int]:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     digest, size = hashlib.sha256(), 0
     try:
-        with source.open("rb") as reader, tmp.open("wb") as writer:
+        with _opened(source, os.O_RDONLY, "rb") as reader, \
+                _opened(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, "wb") as writer:
             for block in iter(lambda: reader.read(BLOCK), b""):
                 digest.update(block)
                 writer.write(block)
@@ -53,6 +54,11 @@ def copy_file(source: Path, target: Path) -> tuple[str, int]:
     finally:
         tmp.unlink(missing_ok=True)
     return digest.hexdigest(), size
+
+
+def _opened(path: Path, flags: int, mode: str):
+    """A file opened without following a link in its place (the open fails on one)."""
+    return os.fdopen(os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o666), mode)
 
 
 def write_manifest(folder: Path, fields: dict, entries: list[Entry]) -> None:
@@ -93,10 +99,12 @@ def problems(folder: Path) -> tuple[dict | None, list[str]]:
         return None, missing
     entries, found = _entries(document["files"])
     found += _database_problems(document["database"], {entry.path for entry in entries})
+    files, links = _contents(folder)
+    found += [f"{path}: a link, where the snapshot holds only files." for path in links]
     for entry in entries:
         found += _file_problems(folder, entry)
     listed = {entry.path for entry in entries}
-    found += [f"{path}: in the folder but not in the manifest." for path in _files_in(folder)
+    found += [f"{path}: in the folder but not in the manifest." for path in files
               if path not in listed]
     return document, found
 
@@ -126,8 +134,8 @@ def _database_problems(database, listed: set[str]) -> list[str]:
 
 def _file_problems(folder: Path, entry: Entry) -> list[str]:
     path = folder / entry.path
-    if path.is_symlink():
-        return [f"{entry.path}: a link, where the snapshot holds only files."]
+    if passes_a_link(folder, entry.path):
+        return [f"{entry.path}: reached through a link, where the snapshot holds only files."]
     if not path.is_file():
         return [f"{entry.path}: missing."]
     digest, size = hash_file(path)
@@ -138,17 +146,30 @@ def _file_problems(folder: Path, entry: Entry) -> list[str]:
     return []
 
 
-def _files_in(folder: Path) -> list[str]:
-    found = []
-    for path in folder.rglob("*"):
-        name = path.relative_to(folder).as_posix()
-        if name != MANIFEST and (path.is_file() or path.is_symlink()):
-            found.append(name)
-    return sorted(found)
+def _contents(folder: Path) -> tuple[list[str], list[str]]:
+    """The files of a snapshot folder but its manifest, and its links (to files or folders, which
+    are not followed), as sorted POSIX paths inside it."""
+    files, links = [], []
+    for top, folders, names in os.walk(folder):  # os.walk does not enter linked folders
+        for name in folders + names:
+            path = Path(top) / name
+            if path.is_symlink():
+                links.append(path.relative_to(folder).as_posix())
+        files += [(Path(top) / name).relative_to(folder).as_posix() for name in names
+                  if not (Path(top) / name).is_symlink()]
+    return sorted(set(files) - {MANIFEST}), sorted(links)
+
+
+def passes_a_link(folder: Path, path: str) -> bool:
+    """Whether a path inside the snapshot is, or goes through, a link."""
+    parts = PurePosixPath(path).parts
+    return any(folder.joinpath(*parts[:end]).is_symlink() for end in range(1, len(parts) + 1))
 
 
 def is_inside(path: str) -> bool:
-    """Whether a manifest path names a file inside the snapshot (never ../ nor absolute)."""
-    pure = PurePosixPath(path)
-    return (bool(path) and not pure.is_absolute() and ".." not in pure.parts
-            and "\\" not in path and path != MANIFEST)
+    """Whether a manifest path names a file inside the snapshot: relative and in its normal POSIX
+    form, so no empty, `.` or `..` part (`uploads//etc/x` is refused: it would be `/etc/x` once
+    its folder is taken off), and not the manifest itself."""
+    return (bool(path) and path == PurePosixPath(path).as_posix() and not path.startswith("/")
+            and not any(part in ("", ".", "..") for part in path.split("/"))
+            and "\\" not in path and "\0" not in path and path != MANIFEST)

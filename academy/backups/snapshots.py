@@ -16,7 +16,8 @@ from typing import Callable
 from sqlalchemy.engine import Engine
 
 from academy.backups import BackupError, databases
-from academy.backups.manifest import Entry, copy_file, hash_file, problems, write_manifest
+from academy.backups.manifest import (Entry, copy_file, hash_file, passes_a_link, problems,
+                                      write_manifest)
 
 UPLOADS = "uploads"
 
@@ -93,13 +94,12 @@ def restore(engine: Engine, upload_dir: Path, folder: Path,
     nothing if the snapshot is damaged or either is not empty. Raises BackupError."""
     manifest = _restorable(engine, upload_dir, folder, is_known_revision)
     database = manifest["database"]
-    prefix = f"{manifest.get('uploads', UPLOADS)}/"
-    uploads = [entry for entry in manifest["files"] if entry["path"].startswith(prefix)]
+    uploads = [entry for entry in manifest["files"] if entry["path"].startswith(f"{UPLOADS}/")]
+    plan = _copies(folder, upload_dir, [entry["path"] for entry in uploads])
     copied: list[Path] = []
     try:
-        for entry in uploads:
-            target = upload_dir / entry["path"][len(prefix):]
-            copy_file(folder / entry["path"], target)
+        for source, target in plan:
+            copy_file(source, target)
             copied.append(target)
         databases.restore(engine, folder / database["file"])
     except BaseException:
@@ -111,12 +111,31 @@ def restore(engine: Engine, upload_dir: Path, folder: Path,
                    sum(entry["size"] for entry in uploads), size)
 
 
+def _copies(folder: Path, upload_dir: Path, paths: list[str]) -> list[tuple[Path, Path]]:
+    """Where each uploaded file of the snapshot is read from and written to; raises BackupError,
+    before anything is copied, if one is read through a link or would land outside the upload
+    folder (a link there included)."""
+    plan, into = [], upload_dir.resolve()
+    for path in paths:
+        target = upload_dir / path[len(UPLOADS) + 1:]
+        if passes_a_link(folder, path):
+            raise BackupError(f"{path}: reached through a link; nothing was restored.")
+        if not target.resolve().is_relative_to(into) or target.resolve() == into:
+            raise BackupError(f"{path}: it would be written outside {upload_dir}; nothing was "
+                              f"restored.")
+        plan.append((folder / path, target))
+    return plan
+
+
 def _restorable(engine: Engine, upload_dir: Path, folder: Path,
                 is_known_revision: Callable[[str], bool]) -> dict:
     manifest, found = verify(folder)
     if found:
         raise BackupError("The snapshot did not pass its check; nothing was restored:\n"
                           + "\n".join(f"  {line}" for line in found))
+    if manifest.get("uploads", UPLOADS) != UPLOADS:
+        raise BackupError(f"The snapshot keeps its uploaded files in {manifest['uploads']!r}; "
+                          f"this Campus reads them from {UPLOADS!r}. Nothing was restored.")
     database = manifest["database"]
     if database["dialect"] != engine.dialect.name:
         raise BackupError(f"The snapshot holds a {database['dialect']} database; the configured "

@@ -25,6 +25,7 @@ from academy.db import reading, utcnow
 from academy.extensions import db
 from academy.i18n import sort_key
 from academy.jobs.models import Job
+from academy.jobs.runner import keep_progress
 
 KIND = "certificates.bulk_issue"
 BATCH = 24
@@ -111,9 +112,10 @@ def bulk_issue(job: Job) -> None:
 
     A job taken up again after its runner died goes on after the last batch it kept (`done`):
     nobody is issued twice (and the partial unique index would refuse it), nobody is missed.
-    The serials the lost batch had reserved are a gap."""
+    The serials the lost batch had reserved are a gap. Each batch is kept with the job's
+    progress only while this run still holds the job (`runner.keep_progress`)."""
     # Read once: touching the job after a commit would reload it in a write transaction.
-    job_id, payload = job.id, dict(job.payload)
+    job_id, token, payload = job.id, job.runner, dict(job.payload)
     ids = list(payload["enrolment_ids"])
     first, issued = job.done, int((job.result or {}).get("issued", 0))
     with renderer(len(ids) - first) as work:
@@ -123,18 +125,21 @@ def bulk_issue(job: Job) -> None:
             batch = Batch(drafts, work.submit([(d.html, d.css) for d in drafts]),
                           min(start + BATCH, len(ids)))
             if waiting is not None:
-                issued = _progress(job, waiting, issued + _keep(job_id, payload, waiting))
+                issued = _progress(job_id, token, waiting,
+                                   issued + _keep(job_id, payload, waiting))
             waiting = batch
         if waiting is not None:
-            issued = _progress(job, waiting, issued + _keep(job_id, payload, waiting))
+            issued = _progress(job_id, token, waiting, issued + _keep(job_id, payload, waiting))
         downloads = build_downloads(job_id, work.bundle)
-    job.result = {**job.result, **downloads}
+    keep_progress(job_id, token,
+                  result={"issued": issued, "skipped": len(ids) - issued, **downloads})
     db.session.commit()
 
 
-def _progress(job: Job, batch: Batch, issued: int) -> int:
-    """Record the job's progress once a batch is kept; returns the certificates issued so far."""
-    job.done, job.result = batch.done, {"issued": issued, "skipped": batch.done - issued}
+def _progress(job_id: str, token: str, batch: Batch, issued: int) -> int:
+    """Keep a batch's certificates with the job's progress; returns those issued so far."""
+    keep_progress(job_id, token, done=batch.done,
+                  result={"issued": issued, "skipped": batch.done - issued})
     db.session.commit()
     return issued
 

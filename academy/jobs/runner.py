@@ -161,6 +161,22 @@ def claim(job_id: str, token: str, now: datetime) -> bool:
     return taken.rowcount == 1
 
 
+class ClaimLost(Exception):
+    """Another run took the job over (this one went silent long enough to be thought dead):
+    what this run was about to record is rolled back, and it stops."""
+
+
+def keep_progress(job_id: str, token: str, **values) -> None:
+    """Record a job's progress (in the transaction of the work it reports), only while this
+    run (`token`: the job's `runner` when the handler began) still holds the job; raise
+    ClaimLost, writing nothing, when it does not."""
+    kept = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.runner == token)
+        .values(heartbeat_at=utcnow(), **values).execution_options(synchronize_session=False))
+    if kept.rowcount != 1:
+        raise ClaimLost(job_id)
+
+
 def run(job_id: str) -> None:
     """Run a queued job to its end; a failure is retried later or recorded, never raised."""
     token = secrets.token_hex(16)
@@ -168,28 +184,35 @@ def run(job_id: str) -> None:
         return
     job = db.session.get(Job, job_id)
     db.session.refresh(job)
+    kind = job.kind
     with heartbeat(job_id, token):
         try:
-            KINDS[job.kind].run(job)
-            job.status, job.finished_at, job.runner, job.error = FINISHED, utcnow(), None, None
+            KINDS[kind].run(job)
+            keep_progress(job_id, token, status=FINISHED, finished_at=utcnow(), runner=None, error=None)
             db.session.commit()
+        except ClaimLost:
+            db.session.rollback()
+            log.warning("job %s (%s): taken over by another run; this one stops", job_id, kind)
         except Exception as error:  # the job's page reports it; the log keeps the traceback
-            log.exception("job %s (%s) failed", job_id, job.kind)
+            log.exception("job %s (%s) failed", job_id, kind)
             db.session.rollback()
             _failed(job_id, token, f"{type(error).__name__}: {error}"[:2000])
 
 
 def _failed(job_id: str, token: str, reason: str) -> None:
-    """After a run raised: try again later while attempts are left, else mark the job failed."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.runner != token:
-        return  # the job was taken up by another run meanwhile
+    """After a run raised: try again later while attempts are left, else mark the job failed
+    (unless another run took the job over meanwhile)."""
     timing, now = Timing.of(current_app), utcnow()
-    job.error, job.runner = reason, None
-    if job.attempts >= timing.max_attempts:
-        job.status, job.finished_at = FAILED, now
-    else:
-        job.status, job.run_after = QUEUED, now + timing.pause(job.attempts)
+    attempts = db.session.scalar(select(Job.attempts).where(Job.id == job_id,
+                                                            Job.runner == token))
+    if attempts is None:
+        db.session.rollback()
+        return
+    values = ({"status": FAILED, "finished_at": now} if attempts >= timing.max_attempts else
+              {"status": QUEUED, "run_after": now + timing.pause(attempts)})
+    db.session.execute(update(Job).where(Job.id == job_id, Job.runner == token)
+                       .values(error=reason, runner=None, **values)
+                       .execution_options(synchronize_session=False))
     db.session.commit()
 
 
@@ -298,7 +321,11 @@ def expire(kept_days: int, now: datetime | None = None) -> int:
     for job in old:
         kind = KINDS.get(job.kind)
         if kind and kind.expire and (job.result or {}).get("expired") is None:
-            kind.expire(job)
+            try:
+                kind.expire(job)
+            except OSError as error:  # one unreadable file must not hold the others back
+                log.warning("job %s: old downloads not removed (%s)", job.id, error)
+                continue
             job.result = {**(job.result or {}), "expired": True}
             expired += 1
     db.session.commit()

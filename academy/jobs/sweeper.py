@@ -1,5 +1,6 @@
 """The sweep that takes up stopped jobs and due retries, run by a thread in every web process and
-every `jobs worker` (whichever comes first takes a job up; the claim lets only one run it).
+every `jobs worker` (whichever comes first takes a job up; the claim lets only one run it), with
+the periodic chores the app registers (closing overdue quiz attempts).
 
 A process starts its thread on its first request (after gunicorn forks it: a thread started
 before the fork would not exist in the worker). Old downloads are removed about once an hour.
@@ -24,6 +25,17 @@ _started: dict[int, int] = {}  # id(app) -> the pid that started its sweeper
 _lock = threading.Lock()
 # Checks that hold the sweep back while true (maintenance mode: no job taken up mid-upgrade).
 PAUSES: list[Callable[[Flask], bool]] = []
+
+
+# Other small periodic chores every sweep does, each in its own transaction (the app factory
+# registers them: closing overdue quiz attempts, so grades follow without anyone saving).
+CHORES: list[Callable[[Flask], None]] = []
+
+
+def also_do(chore: Callable[[Flask], None]) -> None:
+    """Run `chore(app)` at every sweep (inside the app context; it commits what it writes)."""
+    if chore not in CHORES:
+        CHORES.append(chore)
 
 
 def pause_while(check: Callable[[Flask], bool]) -> None:
@@ -59,6 +71,8 @@ def _loop(app: Flask, every: float) -> None:
                 if any(check(app) for check in PAUSES):
                     continue
                 runner.sweep()
+                for chore in CHORES:
+                    chore(app)
                 if time.monotonic() - last_expiry > EXPIRE_EVERY:
                     last_expiry = time.monotonic()
                     runner.expire(int(app.config["JOB_DOWNLOADS_KEPT_DAYS"]))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from academy.db import UTCDateTime
@@ -14,6 +14,11 @@ class MaintenanceWindow(db.Model):
     """One time the platform was closed; the window still open (maintenance on) has no end."""
 
     __tablename__ = "maintenance_windows"
+    __table_args__ = (
+        # At most one open window: two `flask maintenance on` at once cannot both open one.
+        Index("uq_maintenance_windows_open", text("(ended_at IS NULL)"), unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,15 +12,25 @@ from academy.config import ConfigError
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+# Headers a proxy adds to say whom it forwards for. Without PROXY_FIX the app reads none of them,
+# so a request that carries one came through a proxy (on this host, its address is loopback).
+FORWARDING_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
+
 def may_read_metrics(config: Mapping[str, Any], address: str | None,
-                     authorization: str | None) -> bool:
-    """Whether a request from `address` with this Authorization header may read /metrics.
+                     headers: Mapping[str, str]) -> bool:
+    """Whether a request from `address` with these headers may read /metrics.
 
     A request that presents credentials is judged by them alone: a wrong token is refused even
-    from an allowed network.
+    from an allowed network. A request forwarded by a proxy whose headers the app does not read
+    (PROXY_FIX off) is judged by the token alone: its address is the proxy's, not the sender's.
     """
+    authorization = headers.get("Authorization")
     if authorization:
         return _token_matches(config.get("METRICS_TOKEN"), authorization)
+    if not config.get("PROXY_FIX") and any(headers.get(name) is not None
+                                           for name in FORWARDING_HEADERS):
+        return False
     return is_allowed(address, config.get("METRICS_ALLOW"))
 
 

@@ -46,8 +46,7 @@ def healthz():
 def prometheus():
     """Every metric in Prometheus's text format, for the allowed networks or the token's
     holder; no page at all (404) for anyone else."""
-    if not access.may_read_metrics(current_app.config, request.remote_addr,
-                                   request.headers.get("Authorization")):
+    if not access.may_read_metrics(current_app.config, request.remote_addr, request.headers):
         abort(404)
     return Response(metrics.exposition(), content_type=metrics.CONTENT_TYPE,
                     headers={"Cache-Control": "no-store"})

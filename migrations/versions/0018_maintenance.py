@@ -23,7 +23,13 @@ def upgrade():
     sa.Column('message', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_maintenance_windows'))
     )
+    # At most one open window (maintenance on): the same expression for every open row.
+    op.create_index('uq_maintenance_windows_open', 'maintenance_windows',
+                    [sa.text('(ended_at IS NULL)')], unique=True,
+                    sqlite_where=sa.text('ended_at IS NULL'),
+                    postgresql_where=sa.text('ended_at IS NULL'))
 
 
 def downgrade():
+    op.drop_index('uq_maintenance_windows_open', table_name='maintenance_windows')
     op.drop_table('maintenance_windows')
