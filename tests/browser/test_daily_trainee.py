@@ -122,6 +122,8 @@ def test_a_failed_save_is_retried_without_typing_and_a_refused_answer_is_marked(
     expect(question.locator("p.error")).to_be_visible()
     expect(number).to_have_attribute("aria-invalid", "true")
     number.fill("122")
-    expect(status).to_have_text(SAVED, timeout=12_000)
+    # The refusal also says "the others are saved": wait for the save that takes the number.
+    expect(status).to_have_class(re.compile(r"\bsave-ok\b"), timeout=12_000)
+    expect(status).to_have_text(SAVED)
     expect(question.locator("p.error")).to_have_count(0)
     assert attempt_id
