@@ -109,6 +109,29 @@ def academies_create(slug, country, default_locale, names) -> None:
     click.echo(f"Created academy {academy.slug}.")
 
 
+def _require_upgraded_database() -> None:
+    """Stop with one clear line when the database's schema is missing or behind this Campus."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect, text
+
+    migrate = current_app.extensions["migrate"]
+    head = ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory)).get_current_head()
+    connection = db.session.connection()
+    current = (connection.scalar(text("SELECT version_num FROM alembic_version"))
+               if inspect(connection).has_table("alembic_version") else None)
+    if current is None:
+        raise click.ClickException(
+            "The database has no tables yet: run `flask --app wsgi db upgrade` first.")
+    if current != head:
+        raise click.ClickException(f"The database is at revision {current}, this Campus needs "
+                                   f"{head}: run `flask --app wsgi db upgrade` first.")
+
+
+def _no_academy(slug: str) -> str:
+    return (f"No academy with the short name {slug!r}. Create it first with `flask --app wsgi "
+            f"academies create {slug} --country CC --locale LL --name LL=NAME`.")
+
+
 @courses_cli.command("import", help="Import a course package (a folder or a .zip) as a draft.")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--academy", "academy_slug", default=None,
@@ -122,14 +145,18 @@ def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
     from academy.packages.archive import ArchiveError, read_folder, read_zip
     from academy.packages.data import PackageInvalid
 
+    _require_upgraded_database()
     academy = None
     if academy_slug:
         academy = academy_by_slug(academy_slug)
         if academy is None:
-            raise click.ClickException(f"No academy with the short name {academy_slug!r}.")
+            raise click.ClickException(_no_academy(academy_slug))
     try:
         files = read_folder(path) if path.is_dir() else read_zip(path.read_bytes())
         course = package_ops.import_package(files, academy)
+    except package_ops.OwnerMissing as error:
+        db.session.rollback()
+        raise click.ClickException(_no_academy(error.slug)) from None
     except ArchiveError as error:
         db.session.rollback()
         raise click.ClickException(f"{path}: {error}") from None

@@ -451,11 +451,13 @@ def test_a_gift_file_is_previewed_then_imported_into_a_quiz(author, course, quiz
     checked = upload(author, course, "nuevas.gift", NEW_GIFT, placement=str(quiz.id))
     page = checked.get_data(as_text=True)
     assert checked.status_code == 200 and "2 questions will be imported" in page
-    assert "<code>mandela-1</code>" in page and "<code>fundamentos-1</code>" in page and "(generated)" in page
+    # Named like Moodle names it: from the first words of its text.
+    assert "<code>mandela-1</code>" in page and "<code>cuantas-reglas-tienen</code>" in page
+    assert "(generated)" in page
     assert question(course, "mandela-1") is None  # nothing yet
     response = import_file(author, course, "nuevas.gift", NEW_GIFT, placement=str(quiz.id))
     assert response.status_code == 302
-    first, second = question(course, "mandela-1"), question(course, "fundamentos-1")
+    first, second = question(course, "mandela-1"), question(course, "cuantas-reglas-tienen")
     assert (first.qtype, first.category, first.position) == ("truefalse", "mandela/fundamentos", 8)
     assert (placed_in(first), placed_in(second)) == ([(quiz.id, 8)], [(quiz.id, 9)])
     assert (second.qtype, second.position, second.spec["answers"][0]["value"]) == ("numerical", 9, 122.0)

@@ -16,18 +16,27 @@ from academy.packages.reader import read_package
 from academy.packages.writer import export_course
 
 
+class OwnerMissing(PackageInvalid):
+    """The package's owner academy does not exist here; `slug` is its short name."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__([Problem("course.toml", None, _l(
+            "There is no academy with the short name “%(slug)s”.", slug=slug))])
+        self.slug = slug
+
+
 def import_package(files: dict[str, bytes], academy=None, *, actor_id: int | None = None) -> Course:
     """Create a draft course from package files, in `academy` or the package's owner academy
     (audited).
 
-    Raises PackageInvalid listing every problem; then nothing is written.
+    Raises PackageInvalid listing every problem (OwnerMissing when the owner academy is not
+    here); then nothing is written.
     """
     data = read_package(files)
     if academy is None:
         academy = academy_queries.academy_by_slug(data.owner)
         if academy is None:
-            raise PackageInvalid([Problem("course.toml", None, _l(
-                "There is no academy with the short name “%(slug)s”.", slug=data.owner))])
+            raise OwnerMissing(data.owner)
     course = create_course_from_package(data, academy)
     course.visibility = data.visibility
     record_course_event("course.import", course, actor_id,

@@ -11,7 +11,7 @@ from academy.curricula.models import QUIZ
 from academy.i18n import lazy_gettext as _l
 from academy.packages.data import LessonData, ModuleData, QuizData, SlotData
 from academy.quizzes import settings as quiz_settings
-from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
+from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift, unique_name
 
 if TYPE_CHECKING:
     from academy.packages.reader import _Reader
@@ -125,7 +125,8 @@ def read_gift_files(r: _Reader, stem: str, locales: list[str], default: str,
         try:
             questions[locale] = parse_gift(text)
         except GiftError as error:
-            r.problem(gift_path, _l("GIFT: %(reason)s", reason=error.reason), error.line)
+            for each in error.errors:
+                r.problem(gift_path, _l("GIFT: %(reason)s", reason=each.reason), each.line)
     _check_translations(r, stem, questions, default)
     return questions
 
@@ -153,15 +154,13 @@ def _check_translations(r: _Reader, stem: str, questions: dict, default: str) ->
         return
     path = f"{stem}.{default}.gift"
     ids = [q.ident for q in reference]
-    for q in reference:
-        if not q.ident:
-            r.problem(path, _l("Every question needs a ::title:: that is its id."), q.line)
     if len(set(ids)) != len(ids):
         r.problem(path, _l("Two questions have the same ::title::."))
     for locale, others in questions.items():
         if locale == default:
             continue
         other_path = f"{stem}.{locale}.gift"
+        _align_untitled(reference, others)
         if [q.ident for q in others] != ids:
             r.problem(other_path, _l("The questions' ::titles:: differ from the %(locale)s file.",
                                      locale=default))
@@ -172,16 +171,35 @@ def _check_translations(r: _Reader, stem: str, questions: dict, default: str) ->
                                          id=theirs.ident, locale=default), theirs.line)
 
 
+def _align_untitled(reference: list[GiftQuestion], others: list[GiftQuestion]) -> None:
+    """A translation's untitled question takes the id of the question at its place in the
+    default language's file (its words, and so the id made from them, differ)."""
+    if len(reference) != len(others):
+        return
+    for mine, theirs in zip(reference, others):
+        if theirs.is_named_from_text:
+            theirs.ident = mine.ident
+
+
+def _rename(by_locale: dict[str, list[GiftQuestion]], index: int, ident: str) -> None:
+    """Give the question at `index` of a file a new id, in every language's file."""
+    for questions in by_locale.values():
+        if index < len(questions):
+            questions[index].ident = ident
+
+
 def check_question_ids(r: _Reader, modules: list[ModuleData], bank: dict, default: str) -> None:
-    """Question ids are unique in the whole course (they identify questions in its bank), and
-    every slot names a question of the course."""
+    """Question ids are unique in the whole course (they identify questions in its bank; an
+    untitled question's id gets a number instead), and every slot names a question of the course."""
     seen: set[str] = set()
-    files = [(f"{lesson.slug}.{default}.gift", lesson.quiz.questions.get(default, []))
+    files = [(f"{lesson.slug}.{default}.gift", lesson.quiz.questions)
              for module in modules for lesson in module.lessons if lesson.quiz is not None]
-    files.append((f"{BANK}.{default}.gift", bank.get(default, [])))
-    for path, questions in files:
-        for question in questions:
-            if question.ident and question.ident in seen:
+    files.append((f"{BANK}.{default}.gift", bank))
+    for path, by_locale in files:
+        for index, question in enumerate(by_locale.get(default, [])):
+            if question.is_named_from_text and question.ident in seen:
+                _rename(by_locale, index, unique_name(question.ident, seen))
+            elif question.ident and question.ident in seen:
                 r.problem(path, _l("The question id “%(id)s” is used twice in the course.",
                                    id=question.ident), question.line)
             seen.add(question.ident)

@@ -10,6 +10,7 @@ answer block: information shown between questions). Problems carry their line nu
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from academy.i18n import lazy_gettext as _l
@@ -28,6 +29,18 @@ class GiftError(ValueError):
         super().__init__(f"line {line}: {reason}")
         self.line = line
         self.reason = reason
+        self.errors = [self]  # every problem of the text, in order (GiftErrors holds several)
+
+
+class GiftErrors(GiftError):
+    """Several problems of one GIFT text: `errors` lists them all, each with its line."""
+
+    def __init__(self, errors: list[GiftError]) -> None:
+        super().__init__(errors[0].line, errors[0].reason)
+        self.errors = list(errors)
+
+    def __str__(self) -> str:
+        return "; ".join(f"line {error.line}: {error.reason}" for error in self.errors)
 
 
 @dataclass
@@ -56,6 +69,7 @@ class GiftQuestion:
     feedback_true: str = ""
     feedback_false: str = ""
     case_sensitive: bool = False  # shortanswer; GIFT cannot say it, Moodle XML's <usecase> can
+    is_named_from_text: bool = False  # no ::title:: in the file: its id comes from its words
 
     def structure(self) -> tuple:
         """What must be equal in every translation: type, weights, numbers, right answer."""
@@ -93,21 +107,63 @@ def category_path(path: str) -> str:
 
 
 def parse_gift(source: str) -> list[GiftQuestion]:
-    """Every question of a GIFT text. Raises GiftError at the first problem."""
-    questions, category = [], ""
+    """Every question of a GIFT text, those without a ::title:: named from their words.
+    Raises GiftError (GiftErrors when there are several) listing every problem, each with its line."""
+    questions, errors, category = [], [], ""
     for line, block in _blocks(source):
         stripped = block.strip()
         if stripped.startswith("$CATEGORY:"):
             category = category_path(_restore(stripped[len("$CATEGORY:"):]))
             continue
-        questions.append(_question(line, block, category))
+        try:
+            questions.append(_question(line, block, category))
+        except GiftError as error:
+            errors.append(error)
+    if errors:
+        raise errors[0] if len(errors) == 1 else GiftErrors(errors)
+    name_untitled(questions)
     return questions
 
 
+NAME_WORDS, NAME_MAX = 6, 60
+
+
+def name_from_text(text: str) -> str:
+    """An id from the first words of a question's text, as Moodle names an untitled question:
+    `¿Cuántas reglas tienen? {#122}` -> `cuantas-reglas-tienen`."""
+    plain = re.sub(r"<[^>]*>", " ", text)
+    plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", plain)[:NAME_WORDS]
+    return "-".join(words)[:NAME_MAX].strip("-") or "question"
+
+
+def unique_name(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`... the first one not in `taken` (which it joins)."""
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base}-{number}"
+    taken.add(name)
+    return name
+
+
+def name_untitled(questions: list[GiftQuestion]) -> None:
+    """Give every question without a ::title:: an id from its words, unique within the file."""
+    taken = {q.ident for q in questions if q.ident}
+    for question in questions:
+        if not question.ident:
+            question.ident = unique_name(name_from_text(question.text), taken)
+            question.is_named_from_text = True
+
+
 def _blocks(source: str):
-    """(first line number, text) of each question, split on blank lines, comments dropped."""
+    """(first line number, text) of each question, split on blank lines, comments dropped. A
+    blank line inside { } does not split, unless a new question (`::title::` or `$CATEGORY:`)
+    follows it: an unclosed { then hides no other question's problems."""
     start, lines = None, []
-    for number, raw in enumerate(source.replace("\r\n", "\n").split("\n"), start=1):
+    raws = source.replace("\r\n", "\n").split("\n")
+    opens = _opens_question(raws)
+    for number, raw in enumerate(raws, start=1):
         if raw.lstrip().startswith("//"):
             continue
         if raw.strip():
@@ -115,11 +171,23 @@ def _blocks(source: str):
                 start = number
             lines.append(raw)
             continue
-        if lines and _balanced(lines):
+        if lines and (_balanced(lines) or opens[number]):
             yield start, _protect("\n".join(lines))
             start, lines = None, []
     if lines:
         yield start, _protect("\n".join(lines))
+
+
+def _opens_question(raws: list[str]) -> list[bool]:
+    """For each line index, whether the next line with words from there on (past comments)
+    opens a question or a category; one pass from the end."""
+    opens, following = [False] * (len(raws) + 1), False
+    for index in range(len(raws) - 1, -1, -1):
+        line = raws[index].strip()
+        if line and not line.startswith("//"):
+            following = line.startswith(("::", "$CATEGORY:"))
+        opens[index] = following
+    return opens
 
 
 def _balanced(lines: list[str]) -> bool:

@@ -44,7 +44,8 @@ def grade_truefalse(spec: dict, response: bool | None) -> float:
 
 
 def _normal(text: str, case_sensitive: bool) -> str:
-    text = unicodedata.normalize("NFC", " ".join((text or "").split()))
+    # Moodle trims only the ends: "regla  44" (two spaces) is not "regla 44".
+    text = unicodedata.normalize("NFC", (text or "").strip())
     return text if case_sensitive else text.casefold()
 
 

@@ -13,8 +13,14 @@ Choices made where Moodle XML says more than GIFT can hold:
   skipped. Worth marks, it cannot be graded here and is refused.
 - Matching distractors (a subquestion with an empty item, only an extra match to choose from) are
   ignored: grading counts every pair as an item to answer, so they cannot be stored.
-- Ignored: embedded `<file>`s (images), hidden, penalty, defaultgrade, shuffling, numbering,
-  units, combined feedback (correct/partially correct/incorrect) and hints.
+- `read_moodle_xml` (the bank's import) reports every problem with its line, lists the questions
+  of types Campus does not have (they are skipped), and names per question the settings Campus does
+  not keep: penalty, hidden, the essay's notes for graders (`graderinfo`) and the default mark
+  (`defaultgrade`: Campus has no mark on the question, only in a quiz's slot, so it becomes the
+  mark of the slot when the import places the questions in a quiz). `parse_moodle_xml` (the course
+  packages) still stops at the first problem.
+- Ignored without a note: embedded `<file>`s (images), shuffling, numbering, units, combined
+  feedback (correct/partially correct/incorrect) and hints.
 - A DOCTYPE is refused: Moodle never writes one, and it is how entity-expansion bombs come in.
 """
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
-
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from academy.i18n import lazy_gettext as _l
@@ -50,6 +56,78 @@ def parse_moodle_xml(data: bytes) -> list[GiftQuestion]:
             continue
         questions.append(_question(element, category))
     return questions
+
+
+@dataclass
+class MoodleFile:
+    """What the bank's import reads from a Moodle XML file (see `read_moodle_xml`)."""
+
+    questions: list[GiftQuestion] = field(default_factory=list)
+    notes: list[list[str]] = field(default_factory=list)  # per question: settings not kept
+    marks: list[float] = field(default_factory=list)  # per question: Moodle's defaultgrade
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message), all of them
+    skipped: dict[str, list[int]] = field(default_factory=dict)  # unsupported type -> lines
+
+
+def read_moodle_xml(data: bytes) -> MoodleFile:
+    """Every question of the file, every problem with its line, and the questions of types
+    Campus does not have (skipped), without stopping at the first problem."""
+    found, category = MoodleFile(), ""
+    try:
+        root = _root(data)
+    except GiftError as error:
+        found.problems.append((error.line, error.reason))
+        return found
+    for element in root.iterchildren("question"):
+        qtype = element.get("type", "")
+        if qtype == "category":
+            category = category_path(_text(element, "category/text"))
+        elif qtype and qtype not in _READERS:
+            found.skipped.setdefault(qtype, []).append(element.sourceline or 1)
+        else:
+            try:
+                question = _question(element, category)
+            except GiftError as error:
+                found.problems.append((error.line, error.reason))
+                continue
+            found.questions.append(question)
+            found.marks.append(_mark(element, qtype))
+            found.notes.append(_notes(element, qtype))
+    return found
+
+
+def _mark(element: etree._Element, qtype: str) -> float:
+    """Moodle's default mark (1 when absent or unreadable; a description is worth nothing)."""
+    try:
+        mark = float(_text(element, "defaultgrade") or "1")
+    except ValueError:
+        mark = 1.0
+    return 0.0 if qtype == DESCRIPTION or not math.isfinite(mark) or mark < 0 else mark
+
+
+def _notes(element: etree._Element, qtype: str) -> list[str]:
+    """What the question's Moodle settings become here, for those Campus does not keep."""
+    notes = []
+    mark = _mark(element, qtype)
+    if qtype != DESCRIPTION and mark != 1.0:
+        notes.append(_l("Default mark %(mark)s: Campus keeps marks in quizzes, not on the "
+                        "question; it becomes the mark in the quiz chosen for the import.",
+                        mark=format(mark, "g")))
+    penalty = _text(element, "penalty")
+    if penalty and _is_nonzero(penalty):
+        notes.append(_l("Penalty %(penalty)s is not used by Campus: ignored.", penalty=penalty))
+    if _text(element, "hidden") in ("1", "true"):
+        notes.append(_l("Hidden in Moodle: Campus has no hidden questions; it is imported visible."))
+    if _text(element, "graderinfo/text"):
+        notes.append(_l("The information for graders is not kept by Campus: ignored."))
+    return notes
+
+
+def _is_nonzero(text: str) -> bool:
+    try:
+        return float(text) != 0
+    except ValueError:
+        return True
 
 
 def _parser() -> etree.XMLParser:

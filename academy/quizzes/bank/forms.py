@@ -404,10 +404,12 @@ class ExportForm(FlaskForm):
 
     locale = SelectField(_l("Language"))
     scope = SelectField(_l("Questions"))
+    file_format = SelectField(_l("Format"), default="gift")
 
     def __init__(self, *args, locales=(), categories=(), quizzes=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.locale.choices = choices(locales)
+        self.file_format.choices = choices([("gift", _l("GIFT (text)")), ("xml", _l("Moodle XML"))])
         self.scope.choices = choices([
             ("all", _l("The whole bank")),
             *((f"category:{name}", _l("Category %(name)s", name=name)) for name in categories if name),

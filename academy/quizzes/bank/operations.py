@@ -7,8 +7,6 @@ words of a used version starts the next version, and past attempts keep what the
 from __future__ import annotations
 
 import copy
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from academy.audit import operations as audit
@@ -19,9 +17,9 @@ from academy.i18n import lazy_gettext as _l
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots, stored
 from academy.quizzes.bank import queries
-from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift
+from academy.quizzes.gift import GiftError, GiftQuestion, name_from_text, parse_gift, unique_name
 from academy.quizzes.models import Question, QuestionText
-from academy.quizzes.moodle_xml import parse_moodle_xml
+from academy.quizzes.moodle_xml import read_moodle_xml
 from academy.quizzes.stored import question_content, question_spec
 
 IDENT_MAX, CATEGORY_MAX = 100, 200
@@ -214,12 +212,15 @@ class PlannedQuestion:
     existing: Question | None = None  # set when the file translates this stored question
     is_generated_ident: bool = False
     problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # Moodle settings Campus does not keep, and what happens
+    mark: float = 1.0  # its mark in the quiz the import places it in (Moodle's defaultgrade)
 
 
 @dataclass
 class ImportPlan:
     rows: list[PlannedQuestion] = field(default_factory=list)
     file_problems: list[tuple[int | None, str]] = field(default_factory=list)  # (line, message)
+    skipped: dict[str, int] = field(default_factory=dict)  # a type Campus lacks -> how many
 
     @property
     def is_valid(self) -> bool:
@@ -231,9 +232,7 @@ class ImportPlan:
 
 
 def read_question_file(data: bytes, file_format: str) -> list[GiftQuestion]:
-    """The questions of a GIFT ("gift") or Moodle XML ("xml") file. Raises GiftError."""
-    if file_format == "xml":
-        return parse_moodle_xml(data)
+    """The questions of a GIFT file. Raises GiftError."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -245,20 +244,32 @@ def read_question_file(data: bytes, file_format: str) -> list[GiftQuestion]:
 def plan_import(course: Course, data: bytes, file_format: str, locale: str,
                 default_category: str) -> ImportPlan:
     """What importing the file would do, with every problem found (nothing is changed)."""
-    try:
-        questions = read_question_file(data, file_format)
-    except GiftError as error:
-        return ImportPlan(file_problems=[(error.line, error.reason)])
+    if file_format == "xml":
+        found = read_moodle_xml(data)
+        questions, notes, marks = found.questions, found.notes, found.marks
+        if found.problems:
+            return ImportPlan(file_problems=list(found.problems))
+        skipped = {qtype: len(lines) for qtype, lines in found.skipped.items()}
+    else:
+        try:
+            questions = read_question_file(data, file_format)
+        except GiftError as error:
+            return ImportPlan(file_problems=[(each.line, each.reason) for each in error.errors])
+        notes, marks, skipped = [[] for _ in questions], [1.0] * len(questions), {}
     if not questions:
-        return ImportPlan(file_problems=[(None, _l("The file holds no questions."))])
+        return ImportPlan(file_problems=[(None, _l("The file holds no questions."))],
+                          skipped=skipped)
     stored = queries.questions_by_ident(course.id, [q.ident for q in questions if q.ident])
-    taken = queries.idents_of(course.id) | {q.ident for q in questions if q.ident}
-    plan, seen = ImportPlan(), set()
-    for question in questions:
+    in_course = queries.idents_of(course.id)
+    taken = in_course | {q.ident for q in questions if q.ident}
+    plan, seen = ImportPlan(skipped=skipped), set()
+    for question, said, mark in zip(questions, notes, marks):
         question.category = question.category or default_category
-        row = PlannedQuestion(question)
-        if not question.ident:
-            question.ident, row.is_generated_ident = _generated_ident(question.category, taken), True
+        row = PlannedQuestion(question, notes=said, mark=mark)
+        if not question.ident or question.is_named_from_text:  # named from its words
+            row.is_generated_ident = True
+            if not question.ident or question.ident in in_course:
+                question.ident = unique_name(question.ident or name_from_text(question.text), taken)
         elif question.ident in seen:
             row.problems.append(_l("Another question of the file has this id."))
         seen.add(question.ident)
@@ -294,21 +305,6 @@ def same_structure(row: Question, question: GiftQuestion) -> bool:
         len(kept.answers) == len(question.answers)
 
 
-def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60]
-
-
-def _generated_ident(category: str, taken: set[str]) -> str:
-    """An id for a question without a ::title::, from its category's last level and a number."""
-    base = _slug(category.rsplit("/", 1)[-1]) or "question"
-    number = 1
-    while f"{base}-{number}" in taken:
-        number += 1
-    taken.add(f"{base}-{number}")
-    return f"{base}-{number}"
-
-
 def import_questions(course: Course, data: bytes, file_format: str, locale: str,
                      default_category: str, lesson: Lesson | None, *,
                      actor_id: int | None = None) -> ImportPlan:
@@ -339,8 +335,19 @@ def import_questions(course: Course, data: bytes, file_format: str, locale: str,
     db.session.flush()
     if lesson is not None:
         slots.add_questions(lesson, added)
+        _set_marks(lesson, {question.id: row.mark for question, row in
+                            zip(added, [row for row in plan.rows if row.existing is None])
+                            if question.qtype != "description"})  # information earns nothing
     audit.record("question_bank.import", actor_id=actor_id, target_type="course",
                  target_id=course.id, academy_id=course.academy_id, details={
                      "questions": len(plan.rows), "translations": plan.translations,
                      "format": file_format, "locale": locale, "lesson_id": lesson_id})
     return plan
+
+
+def _set_marks(lesson: Lesson, marks: dict[int, float]) -> None:
+    """The imported questions' marks in the quiz (Moodle's defaultgrade; 1 from GIFT)."""
+    for slot in slots.slots_of(lesson.id):
+        if slot.question_id in marks and marks[slot.question_id] != slot.mark:
+            slot.mark = marks[slot.question_id]
+    db.session.flush()

@@ -14,6 +14,8 @@ from academy.i18n import sort_key
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.gift_writer import gift_file
+from academy.quizzes.moodle_xml_writer import moodle_xml_file
+from academy.quizzes.stored import as_gift
 
 EXCERPT_LENGTH = 120
 
@@ -141,6 +143,22 @@ def gift_export(course: Course, locale: str, category: str | None = None,
     Questions not written in that language are left out, so the file can be imported back as
     that language's words. `$CATEGORY:` lines keep the categories.
     """
+    written = _written(course, locale, category, quiz)
+    return gift_file(written), len(written)
+
+
+def moodle_xml_export(course: Course, locale: str, category: str | None = None,
+                      quiz: int | None = None) -> tuple[bytes, int]:
+    """(Moodle XML document, number of questions), chosen as for `gift_export`; category
+    pseudo-questions keep the categories."""
+    written = _written(course, locale, category, quiz)
+    return moodle_xml_file([as_gift(question, content) for question, content in written]), \
+        len(written)
+
+
+def _written(course: Course, locale: str, category: str | None,
+             quiz: int | None) -> list[tuple[Question, dict]]:
+    """(question, its words in `locale`) of the bank, a category or a quiz, for an export."""
     if quiz is not None:  # the quiz's own questions, in its order
         questions = [slot.question for slot in slots.slots_of(quiz)
                      if slot.question is not None and category in (None, slot.question.category)]
@@ -152,7 +170,7 @@ def gift_export(course: Course, locale: str, category: str | None = None,
                         if text.locale == locale and text.content.get("text")), None)
         if content is not None:
             written.append((question, content))
-    return gift_file(written), len(written)
+    return written
 
 
 # --- Picking questions for a quiz --------------------------------------------------------------

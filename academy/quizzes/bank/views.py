@@ -1,5 +1,5 @@
 """The question bank of a course: list, create, edit and translate, preview, duplicate, move,
-delete, import (GIFT, Moodle XML) and export (GIFT). For the course's authors only; everyone else
+delete, import and export (GIFT, Moodle XML). For the course's authors only; everyone else
 gets a 404, as for the course's other authoring pages."""
 from __future__ import annotations
 
@@ -392,18 +392,23 @@ def export(course_id: int):
 @bp.route("/courses/<int:course_id>/questions/export.gift")
 @login_required
 def download(course_id: int):
-    """The chosen questions in GIFT, in one language, as a UTF-8 file."""
+    """The chosen questions in GIFT or Moodle XML, in one language, as a UTF-8 file."""
     course = _course(course_id)
     form = _export_form(course, request.args)
     if not form.validate():
         return render_template("bank/export.html", course=course, form=form), 422
     kind, _sep, value = form.scope.data.partition(":")
-    text, count = queries.gift_export(course, form.locale.data,
-                                      category=value if kind == "category" else None,
-                                      quiz=int(value) if kind == "quiz" else None)
+    chosen = {"category": value if kind == "category" else None,
+              "quiz": int(value) if kind == "quiz" else None}
+    if form.file_format.data == "xml":
+        data, count = queries.moodle_xml_export(course, form.locale.data, **chosen)
+        mimetype, extension = "application/xml", "xml"
+    else:
+        text, count = queries.gift_export(course, form.locale.data, **chosen)
+        data, mimetype, extension = text.encode("utf-8"), "text/plain", "gift"
     if not count:
         flash(_("None of these questions is written in that language yet."), "info")
         return redirect(url_for(".export", course_id=course.id))
-    filename = f"{course.slug}-{form.locale.data}.gift"
-    return Response(text.encode("utf-8"), mimetype="text/plain", headers={
+    filename = f"{course.slug}-{form.locale.data}.{extension}"
+    return Response(data, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename={filename}"})
