@@ -35,6 +35,7 @@ class QuizData:
     # The quiz's slots as written (None: the questions of its GIFT file in order, then any
     # draw_count questions drawn from draw_category, paged by questions_per_page).
     slots: list[SlotData] | None = None
+    source: str = ""  # the package path of its files without the ending: "01-intro/02-quiz"
 
 
 @dataclass

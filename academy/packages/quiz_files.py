@@ -1,5 +1,7 @@
 """Reading a package's quizzes and question bank: `<quiz>.toml` (settings, titles, introduction,
-slots), `<quiz>.<locale>.gift` and the course's `bank.<locale>.gift`.
+slots), `<quiz>.<locale>.gift` and the course's `bank.<locale>.gift`; where a file's questions
+include types GIFT cannot hold (embedded answers, select missing words), it is Moodle XML instead:
+`<quiz>.<locale>.xml`, `bank.<locale>.xml`.
 
 Every function takes the package reader `r` and reports problems through it, with file and line.
 """
@@ -12,11 +14,13 @@ from academy.i18n import lazy_gettext as _l
 from academy.packages.data import LessonData, ModuleData, QuizData, SlotData
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.gift import GiftError, GiftQuestion, parse_gift, unique_name
+from academy.quizzes.moodle_xml import read_moodle_xml
 
 if TYPE_CHECKING:
     from academy.packages.reader import _Reader
 
 BANK = "bank"  # bank.<locale>.gift at the package's top
+QUESTION_FILES = (".gift", ".xml")  # GIFT, or Moodle XML for the types GIFT cannot hold
 MAX_MARK = 100
 # Older packages name one group of random questions with these two keys.
 DRAW_CATEGORY, DRAW_COUNT = "draw_category", "draw_count"
@@ -33,13 +37,15 @@ def read_quiz(r: _Reader, folder: str, entry: str, slug: str, locales: list[str]
     introductions = r.texts(path, doc.get("introduction"), "introduction", locales, default,
                             required=False)
     slots = _slots(r, path, doc, settings.get("questions_per_page", 5))
-    unknown_locale_files(r, f"{folder}/{entry}.", ".gift", locales)
-    questions = read_gift_files(r, f"{folder}/{entry}", locales, default,
-                                required="slots" not in doc)
+    for suffix in QUESTION_FILES:
+        unknown_locale_files(r, f"{folder}/{entry}.", suffix, locales)
+    questions = read_question_files(r, f"{folder}/{entry}", locales, default,
+                                    required="slots" not in doc)
     if "slots" not in doc and not questions.get(default, [None]):
-        r.problem(f"{folder}/{entry}.{default}.gift", _l("The quiz has no questions."))
+        r.problem(question_file(r, f"{folder}/{entry}", default),
+                  _l("The quiz has no questions."))
     return LessonData(slug, QUIZ, titles, bodies=introductions,
-                      quiz=QuizData(settings, questions, slots))
+                      quiz=QuizData(settings, questions, slots, f"{folder}/{entry}"))
 
 
 def _settings(r: _Reader, path: str, doc: dict) -> dict:
@@ -108,35 +114,68 @@ def _listed_slots(r: _Reader, path: str, listed) -> list[SlotData]:
     return slots
 
 
-def read_gift_files(r: _Reader, stem: str, locales: list[str], default: str,
-                    required: bool = True) -> dict[str, list[GiftQuestion]]:
-    """The questions of `<stem>.<locale>.gift` by locale, translations checked against the
-    default language's file."""
+def question_file(r: _Reader, stem: str, locale: str) -> str:
+    """The file holding `stem`'s questions in `locale`: Moodle XML when the package has it,
+    else GIFT (also the name a missing file is reported by)."""
+    xml_path = f"{stem}.{locale}.xml"
+    return xml_path if xml_path in r.files else f"{stem}.{locale}.gift"
+
+
+def read_question_files(r: _Reader, stem: str, locales: list[str], default: str,
+                        required: bool = True) -> dict[str, list[GiftQuestion]]:
+    """The questions of `<stem>.<locale>.gift` (or `.xml`) by locale, translations checked
+    against the default language's file."""
     questions: dict[str, list[GiftQuestion]] = {}
     for locale in locales:
-        gift_path = f"{stem}.{locale}.gift"
-        if gift_path not in r.files:
+        path = question_file(r, stem, locale)
+        if path.endswith(".xml") and f"{stem}.{locale}.gift" in r.files:
+            r.problem(path, _l("Give a language's questions in one file: GIFT or Moodle XML, "
+                               "not both."))
+            continue
+        if path not in r.files:
             if locale == default and required:
-                r.problem(gift_path, _l("The file is missing."))
+                r.problem(path, _l("The file is missing."))
             continue
-        text = r.text(gift_path)
-        if text is None:
-            continue
-        try:
-            questions[locale] = parse_gift(text)
-        except GiftError as error:
-            for each in error.errors:
-                r.problem(gift_path, _l("GIFT: %(reason)s", reason=each.reason), each.line)
+        found = _xml_questions(r, path) if path.endswith(".xml") else _gift_questions(r, path)
+        if found is not None:
+            questions[locale] = found
     _check_translations(r, stem, questions, default)
     return questions
 
 
+def _gift_questions(r: _Reader, path: str) -> list[GiftQuestion] | None:
+    text = r.text(path)
+    if text is None:
+        return None
+    try:
+        return parse_gift(text)
+    except GiftError as error:
+        for each in error.errors:
+            r.problem(path, _l("GIFT: %(reason)s", reason=each.reason), each.line)
+    return None
+
+
+def _xml_questions(r: _Reader, path: str) -> list[GiftQuestion] | None:
+    """A package's Moodle XML file: every problem with its line; a type Campus does not have is
+    a problem here (a package is Campus's own), not a question skipped."""
+    found = read_moodle_xml(r.files[path])
+    for line, reason in found.problems:
+        r.problem(path, _l("Moodle XML: %(reason)s", reason=reason), line)
+    for qtype, lines in found.skipped.items():
+        for line in lines:
+            r.problem(path, _l("Moodle XML: Campus has no “%(type)s” questions.", type=qtype),
+                      line)
+    return None if found.problems or found.skipped else found.questions
+
+
 def read_bank(r: _Reader, locales: list[str], default: str) -> dict[str, list[GiftQuestion]]:
-    """The course's questions that no quiz file holds (bank.<locale>.gift, optional)."""
-    unknown_locale_files(r, f"{BANK}.", ".gift", locales)
-    if not any(f"{BANK}.{locale}.gift" in r.files for locale in locales):
+    """The course's questions that no quiz file holds (bank.<locale>.gift or .xml, optional)."""
+    for suffix in QUESTION_FILES:
+        unknown_locale_files(r, f"{BANK}.", suffix, locales)
+    if not any(f"{BANK}.{locale}{suffix}" in r.files
+               for locale in locales for suffix in QUESTION_FILES):
         return {}
-    return read_gift_files(r, BANK, locales, default)
+    return read_question_files(r, BANK, locales, default)
 
 
 def unknown_locale_files(r: _Reader, prefix: str, suffix: str, locales: list[str]) -> None:
@@ -152,14 +191,14 @@ def _check_translations(r: _Reader, stem: str, questions: dict, default: str) ->
     reference = questions.get(default)
     if reference is None:
         return
-    path = f"{stem}.{default}.gift"
+    path = question_file(r, stem, default)
     ids = [q.ident for q in reference]
     if len(set(ids)) != len(ids):
         r.problem(path, _l("Two questions have the same ::title::."))
     for locale, others in questions.items():
         if locale == default:
             continue
-        other_path = f"{stem}.{locale}.gift"
+        other_path = question_file(r, stem, locale)
         _align_untitled(reference, others)
         if [q.ident for q in others] != ids:
             r.problem(other_path, _l("The questions' ::titles:: differ from the %(locale)s file.",
@@ -192,9 +231,9 @@ def check_question_ids(r: _Reader, modules: list[ModuleData], bank: dict, defaul
     """Question ids are unique in the whole course (they identify questions in its bank; an
     untitled question's id gets a number instead), and every slot names a question of the course."""
     seen: set[str] = set()
-    files = [(f"{lesson.slug}.{default}.gift", lesson.quiz.questions)
+    files = [(question_file(r, lesson.quiz.source, default), lesson.quiz.questions)
              for module in modules for lesson in module.lessons if lesson.quiz is not None]
-    files.append((f"{BANK}.{default}.gift", bank))
+    files.append((question_file(r, BANK, default), bank))
     for path, by_locale in files:
         for index, question in enumerate(by_locale.get(default, [])):
             if question.is_named_from_text and question.ident in seen:

@@ -13,6 +13,13 @@ from academy.packages.reader import FORMAT
 from academy.extensions import db
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.gift_writer import gift_file
+from academy.quizzes.moodle_xml_writer import moodle_xml_file
+from academy.quizzes.stored import as_gift
+
+# The types a GIFT file holds; a file with any other (embedded answers, select missing words) is
+# written as Moodle XML, which holds them all.
+GIFT_TYPES = frozenset({"single", "multiple", "truefalse", "shortanswer", "numerical", "matching",
+                        "essay", "description"})
 
 
 def _toml_string(value: str) -> str:
@@ -142,11 +149,17 @@ def _slot_entry(slot: QuizSlot) -> dict:
 
 
 def _gift_files(files, stem: str, course: Course, questions: list[Question]) -> None:
-    """`<stem>.<locale>.gift` for every language all the questions are written in."""
+    """`<stem>.<locale>.gift` for every language all the questions are written in, or
+    `<stem>.<locale>.xml` (Moodle XML) when a question is of a type GIFT cannot hold."""
+    in_xml = any(q.qtype not in GIFT_TYPES for q in questions)
     for locale in course.locales:
         contents = [next((t.content for t in q.texts if t.locale == locale), None)
                     for q in questions]
-        if None in contents:  # a language the questions are not (fully) written in has no file
+        if None in contents or not questions:  # a language not (fully) written in: no file
+            continue
+        if in_xml:
+            files[f"{stem}.{locale}.xml"] = moodle_xml_file(
+                [as_gift(q, content) for q, content in zip(questions, contents)])
             continue
         text = gift_file(zip(questions, contents))
         if text:

@@ -17,8 +17,9 @@ Choices made where Moodle XML says more than GIFT can hold:
   of types Campus does not have (they are skipped), and names per question the settings Campus does
   not keep: penalty, hidden, the essay's notes for graders (`graderinfo`) and the default mark
   (`defaultgrade`: Campus has no mark on the question, only in a quiz's slot, so it becomes the
-  mark of the slot when the import places the questions in a quiz). `parse_moodle_xml` (the course
-  packages) still stops at the first problem.
+  mark of the slot when the import places the questions in a quiz). Course packages read their
+  `.xml` question files with it too (a type Campus lacks is a problem there, not skipped).
+  `parse_moodle_xml` stops at the first problem (for callers that want all or nothing at once).
 - Ignored without a note: embedded `<file>`s (images), shuffling, numbering, units, combined
   feedback (correct/partially correct/incorrect) and hints.
 - A DOCTYPE is refused: Moodle never writes one, and it is how entity-expansion bombs come in.
