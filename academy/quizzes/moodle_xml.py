@@ -20,8 +20,11 @@ Choices made where Moodle XML says more than GIFT can hold:
   mark of the slot when the import places the questions in a quiz). Course packages read their
   `.xml` question files with it too (a type Campus lacks is a problem there, not skipped).
   `parse_moodle_xml` stops at the first problem (for callers that want all or nothing at once).
-- Ignored without a note: embedded `<file>`s (images), shuffling, numbering, units, combined
-  feedback (correct/partially correct/incorrect) and hints.
+- Embedded `<file>`s (images, documents) become course files and their `@@PLUGINFILE@@` links
+  `files/<name>` (moodle_files.py); a file Campus does not keep is left out with a note.
+- Noted when they say something Campus does not keep: hints, units, combined feedback
+  (correct/partially correct/incorrect) where the type has none here. Ignored without a note:
+  choice shuffling (a quiz setting here) and answer numbering.
 - A DOCTYPE is refused: Moodle never writes one, and it is how entity-expansion bombs come in.
 """
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes.gift import DESCRIPTION, Answer, GiftError, GiftQuestion, category_path
+from academy.quizzes.moodle_files import Embedded, read_embedded, relink, to_course_links
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -68,12 +72,13 @@ class MoodleFile:
     marks: list[float] = field(default_factory=list)  # per question: Moodle's defaultgrade
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message), all of them
     skipped: dict[str, list[int]] = field(default_factory=dict)  # unsupported type -> lines
+    files: dict[str, bytes] = field(default_factory=dict)  # embedded images, by their clean name
 
 
 def read_moodle_xml(data: bytes) -> MoodleFile:
     """Every question of the file, every problem with its line, and the questions of types
     Campus does not have (skipped), without stopping at the first problem."""
-    found, category = MoodleFile(), ""
+    found, category, embedded = MoodleFile(), "", Embedded()
     try:
         root = _root(data)
     except GiftError as error:
@@ -91,10 +96,19 @@ def read_moodle_xml(data: bytes) -> MoodleFile:
             except GiftError as error:
                 found.problems.append((error.line, error.reason))
                 continue
+            names, file_notes = read_embedded(element, embedded)
+            _link_files(question, names)
             found.questions.append(question)
             found.marks.append(_mark(element, qtype))
-            found.notes.append(_notes(element, qtype))
+            found.notes.append(_notes(element, qtype) + file_notes)
+    found.files = embedded.files
     return found
+
+
+def _link_files(question: GiftQuestion, names: dict[str, str]) -> None:
+    """The question's links to its embedded files pointed at the course files they become."""
+    if names:
+        relink(question, lambda text: to_course_links(text, names))
 
 
 def _mark(element: etree._Element, qtype: str) -> float:
@@ -121,6 +135,29 @@ def _notes(element: etree._Element, qtype: str) -> list[str]:
         notes.append(_l("Hidden in Moodle: Campus has no hidden questions; it is imported visible."))
     if _text(element, "graderinfo/text"):
         notes.append(_l("The information for graders is not kept by Campus: ignored."))
+    return notes + _unkept_parts(element, qtype)
+
+
+_COMBINED = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+# The types whose combined feedback Campus has nowhere to keep.
+_NO_COMBINED = ("multichoice", "matching")
+
+
+def _unkept_parts(element: etree._Element, qtype: str) -> list:
+    """Notes on hints, units and combined feedback, which the question says and Campus drops."""
+    notes = []
+    hints = [hint for hint in element.findall("hint") if _text(hint, "text")]
+    if hints:
+        notes.append(_l("Hints for several tries (%(n)d) are not used by Campus, which grades "
+                        "each answer once: ignored.", n=len(hints)))
+    units = [_text(unit, "unit_name") for unit in element.findall("units/unit")]
+    if qtype == "numerical" and any(units):
+        notes.append(_l("Units (%(units)s) are not kept: only the number is graded, so the "
+                        "question should ask for the number alone.",
+                        units=", ".join(unit for unit in units if unit)))
+    if qtype in _NO_COMBINED and any(_text(element, f"{tag}/text") for tag in _COMBINED):
+        notes.append(_l("The feedback for right, partly right and wrong answers is not kept "
+                        "for this type: the general feedback and each answer's feedback are."))
     return notes
 
 

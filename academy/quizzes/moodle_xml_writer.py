@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from academy.quizzes.gift import DESCRIPTION, Answer, GiftQuestion
+from academy.quizzes.moodle_files import embed_files
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML 1.0 document holds them
 
@@ -22,8 +23,9 @@ _TYPES = {"single": "multichoice", "multiple": "multichoice", "truefalse": "true
           "essay": "essay", DESCRIPTION: "description"}
 
 
-def moodle_xml_file(questions: list[GiftQuestion]) -> bytes:
-    """A UTF-8 Moodle XML document with these questions, in order, and their categories."""
+def moodle_xml_file(questions: list[GiftQuestion], files: dict[str, bytes] | None = None) -> bytes:
+    """A UTF-8 Moodle XML document with these questions, in order, and their categories; the
+    course `files` their texts link to (`files/<name>`) embedded where Moodle expects them."""
     from lxml import etree  # loaded on the first export, not at start
 
     root, category = etree.Element("quiz"), None
@@ -32,6 +34,7 @@ def moodle_xml_file(questions: list[GiftQuestion]) -> bytes:
             category = question.category
             root.append(_category(etree, category))
         root.append(_question(etree, question))
+    embed_files(etree, root, files or {})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from academy.audit import operations as audit
 from academy.curricula.models import Course, Lesson
+from academy.curricula.operations import add_course_file
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
@@ -19,6 +20,7 @@ from academy.quizzes import slots, stored
 from academy.quizzes.bank import queries
 from academy.quizzes.gift import GiftError, GiftQuestion, name_from_text, parse_gift, unique_name
 from academy.quizzes.models import Question, QuestionText
+from academy.quizzes import moodle_files
 from academy.quizzes.moodle_xml import read_moodle_xml
 from academy.quizzes.stored import question_content, question_spec
 
@@ -221,6 +223,7 @@ class ImportPlan:
     rows: list[PlannedQuestion] = field(default_factory=list)
     file_problems: list[tuple[int | None, str]] = field(default_factory=list)  # (line, message)
     skipped: dict[str, int] = field(default_factory=dict)  # a type Campus lacks -> how many
+    files: dict[str, bytes] = field(default_factory=dict)  # embedded images the course will gain
 
     @property
     def is_valid(self) -> bool:
@@ -250,19 +253,20 @@ def plan_import(course: Course, data: bytes, file_format: str, locale: str,
         if found.problems:
             return ImportPlan(file_problems=list(found.problems))
         skipped = {qtype: len(lines) for qtype, lines in found.skipped.items()}
+        files = _placed_files(course, questions, found.files)
     else:
         try:
             questions = read_question_file(data, file_format)
         except GiftError as error:
             return ImportPlan(file_problems=[(each.line, each.reason) for each in error.errors])
-        notes, marks, skipped = [[] for _ in questions], [1.0] * len(questions), {}
+        notes, marks, skipped, files = [[] for _ in questions], [1.0] * len(questions), {}, {}
     if not questions:
         return ImportPlan(file_problems=[(None, _l("The file holds no questions."))],
                           skipped=skipped)
     stored = queries.questions_by_ident(course.id, [q.ident for q in questions if q.ident])
     in_course = queries.idents_of(course.id)
     taken = in_course | {q.ident for q in questions if q.ident}
-    plan, seen = ImportPlan(skipped=skipped), set()
+    plan, seen = ImportPlan(skipped=skipped, files=files), set()
     for question, said, mark in zip(questions, notes, marks):
         question.category = question.category or default_category
         row = PlannedQuestion(question, notes=said, mark=mark)
@@ -277,6 +281,17 @@ def plan_import(course: Course, data: bytes, file_format: str, locale: str,
                   locale, course.default_locale)
         plan.rows.append(row)
     return plan
+
+
+def _placed_files(course: Course, questions: list[GiftQuestion],
+                  incoming: dict[str, bytes]) -> dict[str, bytes]:
+    """The embedded files to add to the course; one named like a different file of the course
+    gets a new name, and the questions' links follow."""
+    added, renamed = moodle_files.placed(incoming, {f.name: f.sha256 for f in course.files})
+    if renamed:
+        for question in questions:
+            moodle_files.relink(question, lambda text: moodle_files.rename_links(text, renamed))
+    return added
 
 
 def _plan_one(row: PlannedQuestion, found: Question | None, locale: str,
@@ -332,6 +347,8 @@ def import_questions(course: Course, data: bytes, file_format: str, locale: str,
             texts=[QuestionText(locale=locale, content=question_content(question))]))
         db.session.add(added[-1])
         position += 1
+    for name, content in plan.files.items():
+        add_course_file(course, name, content)
     db.session.flush()
     if lesson is not None:
         slots.add_questions(lesson, added)
@@ -341,7 +358,8 @@ def import_questions(course: Course, data: bytes, file_format: str, locale: str,
     audit.record("question_bank.import", actor_id=actor_id, target_type="course",
                  target_id=course.id, academy_id=course.academy_id, details={
                      "questions": len(plan.rows), "translations": plan.translations,
-                     "format": file_format, "locale": locale, "lesson_id": lesson_id})
+                     "format": file_format, "locale": locale, "lesson_id": lesson_id,
+                     "files": sorted(plan.files)})
     return plan
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from academy.curricula import files
 from academy.curricula.models import Course
 from academy.quizzes.models import Question, QuizSlot
 from academy.extensions import db
@@ -14,6 +15,7 @@ from academy.i18n import sort_key
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.gift_writer import gift_file
+from academy.quizzes import moodle_files
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
 from academy.quizzes.stored import as_gift
 
@@ -152,8 +154,22 @@ def moodle_xml_export(course: Course, locale: str, category: str | None = None,
     """(Moodle XML document, number of questions), chosen as for `gift_export`; category
     pseudo-questions keep the categories."""
     written = _written(course, locale, category, quiz)
-    return moodle_xml_file([as_gift(question, content) for question, content in written]), \
-        len(written)
+    questions = [as_gift(question, content) for question, content in written]
+    return moodle_xml_file(questions, _linked_files(course, questions)), len(written)
+
+
+def _linked_files(course: Course, questions) -> dict[str, bytes]:
+    """The course files the questions' texts link to, read from storage (to embed them)."""
+    texts = [text for q in questions for text in
+             (q.text, q.general_feedback, q.feedback_true, q.feedback_false,
+              *(a.text for a in q.answers), *(a.feedback for a in q.answers))]
+    wanted = moodle_files.linked_names(texts)
+    found = {}
+    for row in course.files if wanted else ():
+        path = files.stored_path(row.sha256) if row.name in wanted else None
+        if path is not None and path.exists():
+            found[row.name] = path.read_bytes()
+    return found
 
 
 def _written(course: Course, locale: str, category: str | None,
