@@ -91,9 +91,9 @@ def test_settings_campus_does_not_keep_are_named_per_question(app_ctx):
         "Default mark 2.5: Campus keeps marks in quizzes, not on the question; it becomes the "
         "mark in the quiz chosen for the import.",
         "Penalty 0.3333333 is not used by Campus: ignored.",
-        "Hidden in Moodle: Campus has no hidden questions; it is imported visible.",
-        "The information for graders is not kept by Campus: ignored."]
+        "Hidden in Moodle: Campus has no hidden questions; it is imported visible."]
     assert found.notes[1:] == [[], []] and found.marks == [2.5, 1.0, 0.0]
+    assert found.questions[0].grader_info == "Look for rule 52."  # kept, so no note
 
 
 # --- The web import ----------------------------------------------------------------------------
@@ -129,7 +129,6 @@ def test_the_preview_says_what_becomes_of_each_setting_and_the_mark_goes_to_the_
     page = _text(upload(author, course, "moodle.xml", data, placement=str(quiz.id)))
     assert "Default mark 3: Campus keeps marks in quizzes" in page
     assert "Penalty 0.1 is not used by Campus: ignored." in page
-    assert "The information for graders is not kept by Campus: ignored." in page
     assert import_file(author, course, "moodle.xml", data,
                        placement=str(quiz.id)).status_code == 302
     marks = {ident: db.session.scalar(select(QuizSlot.mark).where(

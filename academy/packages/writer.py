@@ -148,10 +148,17 @@ def _slot_entry(slot: QuizSlot) -> dict:
     return entry
 
 
+def _needs_xml(question: Question) -> bool:
+    """Whether GIFT would lose something of the question: its type, or an essay's information
+    for graders."""
+    return question.qtype not in GIFT_TYPES or \
+        any(text.content.get("grader_info") for text in question.texts)
+
+
 def _gift_files(files, stem: str, course: Course, questions: list[Question]) -> None:
     """`<stem>.<locale>.gift` for every language all the questions are written in, or
     `<stem>.<locale>.xml` (Moodle XML) when a question is of a type GIFT cannot hold."""
-    in_xml = any(q.qtype not in GIFT_TYPES for q in questions)
+    in_xml = any(_needs_xml(q) for q in questions)
     for locale in course.locales:
         contents = [next((t.content for t in q.texts if t.locale == locale), None)
                     for q in questions]

@@ -11,6 +11,7 @@ from academy.audit import operations as audit
 from academy.curricula import policy as curricula_policy
 from academy.curricula.lookups import course_for_author
 from academy.curricula.files import files_base
+from academy.curricula.rendering import render_question_text
 from academy.cohorts import queries as cohort_queries
 from academy.curricula.models import Course, Lesson, best_text
 from academy.quizzes.models import Question
@@ -180,10 +181,13 @@ def _essay(attempt_id: int, position: int):
 
 def _essay_page(attempt, course, slot, form, status: int = 200):
     content, lang = queries.words_of(slot.version, attempt.locale, course.default_locale)
-    question = display.show(slot, content, lang, files_base(course))
+    base = files_base(course)
+    question = display.show(slot, content, lang, base)
+    notes = {key: render_question_text(content[key], "html", base)
+             for key in ("grader_info", "general_feedback") if content.get(key)}
     return render_template(
         "quizzes/grade_essay.html", course=course, attempt=attempt, slot=slot, form=form,
-        question=question, content=content, person=account_queries.user_by_id(attempt.user_id),
+        question=question, notes=notes, person=account_queries.user_by_id(attempt.user_id),
         lesson=db.session.get(Lesson, attempt.lesson_id)), status
 
 

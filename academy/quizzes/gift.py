@@ -70,6 +70,7 @@ class GiftQuestion:
     feedback_false: str = ""
     case_sensitive: bool = False  # shortanswer; GIFT cannot say it, Moodle XML's <usecase> can
     is_named_from_text: bool = False  # no ::title:: in the file: its id comes from its words
+    grader_info: str = ""  # essay: notes for whoever grades it (Moodle XML's graderinfo)
 
     def structure(self) -> tuple:
         """What must be equal in every translation: type, weights, numbers, right answer."""

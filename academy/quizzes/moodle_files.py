@@ -92,6 +92,7 @@ def relink(question, swap) -> None:
     question.general_feedback = swap(question.general_feedback)
     question.feedback_true = swap(question.feedback_true)
     question.feedback_false = swap(question.feedback_false)
+    question.grader_info = swap(question.grader_info)
     for answer in question.answers:
         answer.text, answer.feedback = swap(answer.text), swap(answer.feedback)
 

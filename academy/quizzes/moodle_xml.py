@@ -15,10 +15,11 @@ Choices made where Moodle XML says more than GIFT can hold:
   ignored: grading counts every pair as an item to answer, so they cannot be stored.
 - `read_moodle_xml` (the bank's import) reports every problem with its line, lists the questions
   of types Campus does not have (they are skipped), and names per question the settings Campus does
-  not keep: penalty, hidden, the essay's notes for graders (`graderinfo`) and the default mark
-  (`defaultgrade`: Campus has no mark on the question, only in a quiz's slot, so it becomes the
-  mark of the slot when the import places the questions in a quiz). Course packages read their
-  `.xml` question files with it too (a type Campus lacks is a problem there, not skipped).
+  not keep: penalty, hidden and the default mark (`defaultgrade`: Campus has no mark on the
+  question, only in a quiz's slot, so it becomes the mark of the slot when the import places the
+  questions in a quiz). An essay's information for graders (`graderinfo`) is kept, in each
+  language, and shown on the grading page. Course packages read their `.xml` question files with
+  it too (a type Campus lacks is a problem there, not skipped).
   `parse_moodle_xml` stops at the first problem (for callers that want all or nothing at once).
 - Embedded `<file>`s (images, documents) become course files and their `@@PLUGINFILE@@` links
   `files/<name>` (moodle_files.py); a file Campus does not keep is left out with a note.
@@ -133,8 +134,6 @@ def _notes(element: etree._Element, qtype: str) -> list[str]:
         notes.append(_l("Penalty %(penalty)s is not used by Campus: ignored.", penalty=penalty))
     if _text(element, "hidden") in ("1", "true"):
         notes.append(_l("Hidden in Moodle: Campus has no hidden questions; it is imported visible."))
-    if _text(element, "graderinfo/text"):
-        notes.append(_l("The information for graders is not kept by Campus: ignored."))
     return notes + _unkept_parts(element, qtype)
 
 
@@ -348,6 +347,7 @@ def _matching(line: int, element: etree._Element, question: GiftQuestion) -> Non
 
 def _essay(line: int, element: etree._Element, question: GiftQuestion) -> None:
     question.qtype = "essay"
+    question.grader_info = _text(element, "graderinfo/text")
 
 
 def _description(line: int, element: etree._Element, question: GiftQuestion) -> None:

@@ -139,7 +139,7 @@ def _essay(etree, element, question: GiftQuestion) -> None:
                        ("attachments", "0"), ("attachmentsrequired", "0"), ("maxbytes", "0"),
                        ("filetypeslist", "")):
         _value(etree, element, tag, value)
-    _text(etree, element, "graderinfo", "", "html")
+    _text(etree, element, "graderinfo", question.grader_info, "html")
     _text(etree, element, "responsetemplate", "", "html")
 
 

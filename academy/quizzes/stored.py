@@ -28,7 +28,9 @@ def question_content(q: GiftQuestion) -> dict:
     content = {"text": q.text, "format": q.text_format, "general_feedback": q.general_feedback}
     if q.qtype == "truefalse":
         content.update(feedback_true=q.feedback_true, feedback_false=q.feedback_false)
-    else:
+    elif q.qtype == "essay" and q.grader_info:
+        content["grader_info"] = q.grader_info
+    if q.qtype != "truefalse":
         content["answers"] = [{"text": a.text, "feedback": a.feedback, "match": a.match}
                               for a in q.answers]
     return content
@@ -40,7 +42,8 @@ def as_gift(question: Question, content: dict) -> GiftQuestion:
     gift = GiftQuestion(0, question.ident, question.category, question.qtype,
                         content.get("text", ""), content.get("format") or spec.get("format", "moodle"),
                         general_feedback=content.get("general_feedback", ""),
-                        case_sensitive=bool(spec.get("case_sensitive")))
+                        case_sensitive=bool(spec.get("case_sensitive")),
+                        grader_info=content.get("grader_info", ""))
     if question.qtype == "truefalse":
         gift.correct = bool(spec.get("correct"))
         gift.feedback_true = content.get("feedback_true", "")

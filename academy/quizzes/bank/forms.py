@@ -154,6 +154,10 @@ class QuestionForm(FlaskForm):
     general_feedback = TextAreaField(
         _l("General feedback"), render_kw={"rows": 3}, validators=[Length(max=5000, message=_MAX)],
         description=_l("Shown to everyone once they have answered, whatever the answer."))
+    grader_info = TextAreaField(
+        _l("Information for graders"), render_kw={"rows": 3},
+        validators=[Length(max=5000, message=_MAX)],
+        description=_l("Shown only to whoever grades the answers: what a good answer holds."))
 
     def __init__(self, *args, qtype: str, stored: GiftQuestion | None = None,
                  categories=(), quizzes=(), is_new: bool = False, **kwargs) -> None:
@@ -175,6 +179,8 @@ class QuestionForm(FlaskForm):
             unused |= {"correct", "feedback_true", "feedback_false"}
         if self.qtype != "shortanswer":
             unused.add("case_sensitive")
+        if self.qtype != "essay":
+            unused.add("grader_info")
         if self.qtype not in WITH_ROWS:
             unused.add("answers")
         if not self.is_structure:
@@ -211,6 +217,8 @@ class QuestionForm(FlaskForm):
         """Show a stored question (or a new, empty one) in the form."""
         self.text.data, self.text_format.data = question.text, question.text_format
         self.general_feedback.data = question.general_feedback
+        if "grader_info" in self:
+            self.grader_info.data = question.grader_info
         if self.qtype == "truefalse":
             self.feedback_true.data = question.feedback_true
             self.feedback_false.data = question.feedback_false
@@ -282,6 +290,8 @@ class QuestionForm(FlaskForm):
         question.text = (self.text.data or "").strip()
         question.text_format = self.text_format.data
         question.general_feedback = (self.general_feedback.data or "").strip()
+        if "grader_info" in self:
+            question.grader_info = (self.grader_info.data or "").strip()
         if self.qtype == "truefalse":
             question.feedback_true = (self.feedback_true.data or "").strip()
             question.feedback_false = (self.feedback_false.data or "").strip()
