@@ -217,6 +217,11 @@ class PlannedQuestion:
     notes: list = field(default_factory=list)  # Moodle settings Campus does not keep, and what happens
     mark: float = 1.0  # its mark in the quiz the import places it in (Moodle's defaultgrade)
 
+    @property
+    def excerpt(self) -> str:
+        """The start of its text as plain words (HTML tags out), for the preview."""
+        return queries.excerpt({"text": self.question.text, "format": self.question.text_format})
+
 
 @dataclass
 class ImportPlan:
