@@ -17,6 +17,7 @@ AUDIT_ACTION_LABELS = {
     "cohort.member_remove": _l("Removed from a cohort"),
     "cohort.delete": _l("Cohort deleted"),
     "course.import": _l("Course package imported"),
+    "course.import_moodle": _l("Moodle backup imported"),
     "course.publish": _l("Course published"),
     "course.unpublish": _l("Course back to draft"),
     "course.archive": _l("Course archived"),
