@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.enrolment.views import bp as enrolment_bp
     from academy.accounts.views import bp as accounts_bp
     from academy.home.views import bp as home_bp
+    from academy.moodle.views import bp as moodle_bp
     from academy.people.views import bp as people_bp
     from academy.quizzes.admin_views import bp as quiz_admin_bp
     from academy.quizzes.bank.views import bp as bank_bp
@@ -131,7 +132,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
                       enrolment_bp, partner_enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, quiz_editor_bp, bank_bp,
-                      grades_bp, certificates_bp, audit_bp):
+                      grades_bp, certificates_bp, audit_bp, moodle_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(course_reports_bp)
     app.register_blueprint(reports_bp)

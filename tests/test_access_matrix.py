@@ -231,6 +231,9 @@ ROUTES: dict[str, Access] = {
     **{f"audit.{name}": Access({ADMIN_HERE, ADMIN_ELSEWHERE, SITE_ADMIN}, method) for name, method
        in (("index", "GET"), ("export", "POST"))},
     "audit.verify": Access({SITE_ADMIN}),
+    # Moodle backups: whoever may import a course package, into their own academies.
+    "moodle.upload": Access(ANY_AUTHOR),
+    "moodle.confirm": Access(ANY_AUTHOR, "POST"),
 }
 
 
