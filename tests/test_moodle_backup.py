@@ -324,3 +324,33 @@ def test_another_academys_instructor_cannot_import_into_this_academy(
         "csrf_token": csrf_token(client, "/authoring/moodle-import"), "digest": digest,
         "academy": str(academy.id)})
     assert response.status_code == 403 and _courses(academy) == []
+
+
+def test_user_data_in_a_backup_is_never_imported(runner, tmp_path, academy):
+    from academy.accounts.models import User
+    from academy.quizzes.models import Attempt
+
+    people = db.session.scalar(select(func.count()).select_from(User))
+    b = sample_backup()
+    b.raw["users.xml"] = (b'<?xml version="1.0"?>\n<users><user id="5" contextid="30">'
+                          b"<username>student1</username><firstname>Stu</firstname></user></users>")
+    quiz = b.activities[-1]
+    quiz.body += ('<attempts><attempt id="1">' + tags(userid=5, attempt=1, sumgrades="7.0")
+                  + "</attempt></attempts><grades><grade id=\"1\">" + tags(userid=5, grade="7")
+                  + "</grade></grades>")
+    result = _cli_import(runner, tmp_path, b.build(), academy)
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == people
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
+
+
+@pytest.mark.parametrize("condition, expected", [
+    ('{"questioncategoryid":"5","includingsubcategories":"1"}', ("5", True)),  # Moodle 4.0-4.2
+    ('{"filter":{"category":{"jointype":1,"values":[7],"filteroptions":'
+     '{"includesubcategories":false}}},"cat":"7,20"}', ("7", False)),  # Moodle 4.3-4.5
+    ("not json", ("", False)),
+])
+def test_random_slots_read_both_ways_moodle_4_writes_their_category(condition, expected):
+    from academy.moodle.quiz import _filter
+
+    assert _filter(condition) == expected

@@ -41,12 +41,12 @@ def read_quiz(root, grades) -> MoodleQuiz:
     """The `<activity>` of quiz.xml (and grades.xml's root, or None) in Campus's terms."""
     quiz = root.find("quiz")
     settings = {
-        "time_limit_minutes": min(math.ceil(xml.number(quiz, "timelimit") / 60), 24 * 60),
-        "attempts": min(xml.whole(quiz, "attempts_number"), 100),
+        "time_limit_minutes": _within(math.ceil(xml.number(quiz, "timelimit") / 60), 24 * 60),
+        "attempts": _within(xml.whole(quiz, "attempts_number"), 100),
         "pass_mark": _pass_mark(grades),
         "grading_method": GRADE_METHODS.get(xml.whole(quiz, "grademethod", 1),
                                             quiz_settings.HIGHEST),
-        "questions_per_page": min(xml.whole(quiz, "questionsperpage", 1), 100),
+        "questions_per_page": _within(xml.whole(quiz, "questionsperpage", 1), 100),
         "shuffle_choices": xml.flag(quiz, "shuffleanswers"),
         "shuffle_questions": any(xml.flag(s, "shufflequestions")
                                  for s in quiz.iterfind("sections/section")),
@@ -63,6 +63,10 @@ def read_quiz(root, grades) -> MoodleQuiz:
         notes.append(_l("Opening and closing dates are not kept: set them on each run of the "
                         "course."))
     return MoodleQuiz(settings, _slots(quiz), notes)
+
+
+def _within(value: int, most: int) -> int:
+    return max(0, min(value, most))
 
 
 def _review(bits: int) -> str:

@@ -1,6 +1,7 @@
 """Reading a backup's XML files safely, and Moodle's way of writing values in them."""
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from academy.i18n import lazy_gettext as _l
@@ -50,10 +51,12 @@ def text(element, path: str, default: str = "") -> str:
 
 
 def number(element, path: str, default: float = 0.0) -> float:
+    """A finite number (`default` for anything else: empty, NULL, not a number, infinite)."""
     try:
-        return float(text(element, path) or default)
+        value = float(text(element, path) or default)
     except ValueError:
         return default
+    return value if math.isfinite(value) and abs(value) < 1e12 else default
 
 
 def whole(element, path: str, default: int = 0) -> int:
