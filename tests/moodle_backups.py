@@ -336,7 +336,9 @@ def add_questions(b: BackupBuilder) -> dict[str, Question]:
                                 "<p>The [[1]] sat on the [[2]].</p>", 2,
                                 answer(16, "cat", 0, "1") + answer(17, "mat", 0, "2")
                                 + answer(18, "dog", 0, "1") + '<gapselect id="1">'
-                                + tags(shuffleanswers=1) + "</gapselect>")
+                                + tags(shuffleanswers=1, correctfeedback="<p>Well done</p>",
+                                       partiallycorrectfeedback="<p>Partly</p>",
+                                       incorrectfeedback="<p>No</p>") + "</gapselect>")
     q["calculated"] = b.question(214, "calculated", "Formula", "<p>{a} + {b}?</p>", 2)
     q["ddwtos"] = b.question(215, "ddwtos", "Drag words", "<p>[[1]]</p>", 2)
     if b.version == V39:

@@ -261,6 +261,8 @@ def test_select_missing_words_keep_their_groups_and_shuffling(academy):
     assert question.qtype == "gapselect" and question.shuffle is True
     assert question.text == "<p>The [[1]] sat on the [[2]].</p>"
     assert [(a.text, a.group) for a in question.answers] == [("cat", 1), ("mat", 2), ("dog", 1)]
+    assert (question.correct_feedback, question.partial_feedback, question.incorrect_feedback) == (
+        "<p>Well done</p>", "<p>Partly</p>", "<p>No</p>")
 
 
 # -- the upload page --------------------------------------------------------------------------

@@ -21,6 +21,9 @@ from academy.quizzes import gift
 from academy.quizzes.gift import Answer, GiftError
 
 LAYOUTS = {0: "dropdown", 1: "vertical", 2: "horizontal"}
+COMBINED_FEEDBACK = {"correct_feedback": "correctfeedback",
+                     "partial_feedback": "partiallycorrectfeedback",
+                     "incorrect_feedback": "incorrectfeedback"}
 
 
 def _not_yet(qtype: str):
@@ -92,6 +95,10 @@ def gapselect(raw, texts: Texts, question, _bank) -> None:
             raise GiftError(raw.line, _l("An answer is empty."))
         question.answers.append(Answer(text=answer.text, fraction=0.0, group=int(group)))
     question.shuffle = xml.flag(plugin(raw), "gapselect/shuffleanswers")
+    for name, moodle in COMBINED_FEEDBACK.items():
+        if hasattr(question, name):  # the combined feedback, where this Campus keeps it
+            setattr(question, name, texts.question(
+                f"plugin_qtype_gapselect_question/gapselect/{moodle}", moodle))
     places = _places(question.text)
     if not places:
         raise GiftError(raw.line, _l("The question's text has no place [[1]] to fill."))
