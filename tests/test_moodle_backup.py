@@ -356,3 +356,20 @@ def test_random_slots_read_both_ways_moodle_4_writes_their_category(condition, e
     from academy.moodle.quiz import _filter
 
     assert _filter(condition) == expected
+
+
+def test_moodle_html_becomes_the_markdown_of_lessons():
+    from academy.curricula.rendering import render_markdown
+    from academy.moodle.markdown import to_markdown
+
+    html = ('<h1>Rules</h1><p>Keep <b>calm</b> &amp; <i>polite</i>: 1 * 2 [a]</p>'
+            '<ol><li>one</li><li>two<ul><li>inner</li></ul></li></ol>'
+            '<table><tr><th>Who</th><th>When</th></tr><tr><td>Staff</td><td>Daily</td></tr></table>'
+            '<p onclick="x()"><a href="javascript:alert(1)">bad</a><style>p{}</style></p>')
+    text = to_markdown(html)
+    assert text.startswith("## Rules\n\nKeep **calm** & *polite*: 1 \\* 2 \\[a\\]")
+    assert "1. one\n2. two\n   - inner" in text and "| Who | When |\n| --- | --- |" in text
+    shown = str(render_markdown(text))
+    assert "javascript" not in shown and "onclick" not in shown and "<table>" in shown
+    assert to_markdown("1. not a list\n*x*", 2) == "1\\. not a list\\\n\\*x\\*"
+    assert to_markdown("**kept**", 4) == "**kept**"

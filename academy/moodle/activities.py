@@ -98,7 +98,8 @@ class Lessons:
     def _files(self, activity, element, context, component):
         title = xml.text(element, "name") or activity.title
         links = []
-        for record in self.files.in_area(context, component, "content"):
+        for record in sorted(self.files.in_area(context, component, "content"),
+                             key=lambda r: r.path):
             name = self.files.take(record)
             if name:
                 links.append(f"- [{_escape_label(record.path.lstrip('/'))}](files/{name})")

@@ -72,12 +72,17 @@ def _inline_child(child) -> str:
     if tag == "code":
         return f"`{(child.text_content() or '').replace('`', '')}`"
     if tag == "a" and child.get("href"):
-        return f"[{inner.strip() or _escape(child.get('href'))}](<{child.get('href')}>)"
+        return f"[{inner.strip() or _escape(child.get('href'))}](<{_address(child.get('href'))}>)"
     if tag == "img" and child.get("src"):
-        return f"![{_escape(child.get('alt') or '')}](<{child.get('src')}>)"
+        return f"![{_escape(child.get('alt') or '')}](<{_address(child.get('src'))}>)"
     if tag in _BLOCK_TAGS:
         return " " + inner + " "
     return inner
+
+
+def _address(url: str) -> str:
+    """A link's address as a Markdown destination in <...> (which cannot hold <, > or a line end)."""
+    return re.sub(r"\s", "%20", url.strip()).replace("<", "%3C").replace(">", "%3E")
 
 
 def _spaces(text: str) -> str:
