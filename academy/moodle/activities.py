@@ -3,7 +3,7 @@ and folder files (course files, and a lesson linking them, as a course package s
 from __future__ import annotations
 
 from academy.curricula.models import PAGE
-from academy.i18n import lazy_gettext as _l, lazy_ngettext as _ln
+from academy.i18n import lazy_gettext as _l, lazy_ngettext
 from academy.moodle import xml
 from academy.moodle.backup import Activity, Backup
 from academy.moodle.files import CourseFiles
@@ -72,8 +72,8 @@ class Lessons:
             lessons.append(self._lesson(title, self._text(chapter, "content", context, "mod_book",
                                                           "chapter", chapter.get("id", ""))))
         self._mapped(activity, xml.text(element, "name") or activity.title,
-                     _ln("%(num)d lesson, one per chapter",
-                                                 "%(num)d lessons, one per chapter", len(lessons)))
+                     lazy_ngettext("%(num)d lesson, one per chapter",
+                                   "%(num)d lessons, one per chapter", len(lessons)))
         return lessons
 
     def _url(self, activity, element, context):
@@ -104,7 +104,7 @@ class Lessons:
             if name:
                 links.append(f"- [{_escape_label(record.path.lstrip('/'))}](files/{name})")
         intro = self._text(element, "intro", context, component, "intro")
-        self._mapped(activity, title, _ln(
+        self._mapped(activity, title, lazy_ngettext(
             "%(num)d course file and a lesson linking it",
             "%(num)d course files and a lesson linking them", len(links)))
         return [self._lesson(title, (intro + "\n" if intro else "") + "\n".join(links) + "\n")]

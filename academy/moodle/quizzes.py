@@ -3,7 +3,7 @@ Campus id, random draws by category)."""
 from __future__ import annotations
 
 from academy.curricula.models import QUIZ
-from academy.i18n import lazy_gettext as _l, lazy_ngettext as _ln
+from academy.i18n import lazy_gettext as _l, lazy_ngettext
 from academy.moodle import xml
 from academy.moodle.backup import Activity, Backup
 from academy.moodle.bank import MappedBank
@@ -35,9 +35,8 @@ def quiz_lesson(backup: Backup, activity: Activity, root, bank: QuestionBank,
         if made is not None:
             slots.append(made)
     intro = files.rewrite(xml.text(element, "intro"), root.get("contextid", ""), "mod_quiz", "intro")
-    preview.mapped.append(Item(activity.path, title, _ln("a quiz of %(num)d question",
-                                                              "a quiz of %(num)d questions",
-                                                              len(slots))))
+    preview.mapped.append(Item(activity.path, title, lazy_ngettext(
+        "a quiz of %(num)d question", "a quiz of %(num)d questions", len(slots))))
     return LessonData("", QUIZ, {locale: title[:300]},
                       {locale: to_markdown(intro, xml.whole(element, "introformat", 1))},
                       quiz=QuizData(moodle.settings, {}, slots))
