@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from academy.i18n import lazy_gettext as _l
-from academy.moodle import xml
 from academy.moodle.files import CourseFiles
 from academy.moodle.preview import Item, Preview
 from academy.moodle.qtypes import RANDOM, Unsupported, to_gift
@@ -55,8 +54,5 @@ def map_bank(backup: Backup, bank: QuestionBank, files: CourseFiles, preview: Pr
 
 def _notes(raw: RawQuestion, preview: Preview) -> None:
     where = f"{QUESTIONS_XML}:{raw.line}"
-    if raw.qtype == "essay" and xml.text(raw.element, "plugin_qtype_essay_question/essay/graderinfo"):
-        preview.notes.append(Item(where, raw.name, _l(
-            "The information for graders is not kept by Campus: ignored.")))
     if raw.element.find("question_hints/question_hint") is not None:
         preview.notes.append(Item(where, raw.name, _l("Hints are not kept by Campus: ignored.")))

@@ -171,6 +171,9 @@ def _matching(raw, texts, question, _bank) -> None:
 
 def _essay(raw, texts, question, _bank) -> None:
     question.qtype = "essay"
+    graderinfo = xml.text(raw.element, "plugin_qtype_essay_question/essay/graderinfo")
+    question.grader_info = texts.files.rewrite(graderinfo, texts.context, "qtype_essay",
+                                               "graderinfo", raw.id)
 
 
 def _description(raw, texts, question, _bank) -> None:
