@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from academy.curricula.rendering import render_question_text
-from academy.quizzes import grading, responses
+from academy.quizzes import gapselect, gapselect_display, grading, responses
 from academy.quizzes.models import AttemptSlot, QuestionVersion
 
 
@@ -89,6 +89,9 @@ def show(slot: AttemptSlot, content: dict, lang: str, base: str | None,
         shown.choices = _choices(version, content, slot.choice_order, response, base)
     elif version.qtype == "matching":
         _matching(content, slot.choice_order, response, base, shown)
+    elif version.qtype == gapselect.QTYPE:
+        shown.text = gapselect_display.render(shown.text, version.spec, content,
+                                              slot.choice_order, response, slot.position)
     else:
         shown.value = responses.shown_value(version.qtype, slot.choice_order, response)
     return shown
@@ -105,6 +108,11 @@ def add_review(shown: ShownQuestion, slot: AttemptSlot, content: dict, review,
                           if text]
     if review.answers:
         _mark_right(shown, version, content, slot.choice_order)
+    if version.qtype == gapselect.QTYPE:  # read-only drop-downs, ✓/✗ when marks are shown
+        shown.text = gapselect_display.render(
+            _html(content.get("text", ""), content.get("format", "moodle"), base), version.spec,
+            content, slot.choice_order, slot.response, slot.position, disabled=True,
+            marks=review.score)
 
 
 def _feedback(version: QuestionVersion, content: dict, slot: AttemptSlot) -> list[str]:
@@ -118,6 +126,8 @@ def _feedback(version: QuestionVersion, content: dict, slot: AttemptSlot) -> lis
         found.append(content.get("feedback_true" if response else "feedback_false", ""))
     elif version.qtype in ("shortanswer", "numerical") and response:
         found += _matched_feedback(version, content, response)
+    elif version.qtype == gapselect.QTYPE and responses.is_answered(response):
+        found.append(gapselect.combined_feedback(content, slot.fraction))
     found.append(content.get("general_feedback", ""))
     return found
 
@@ -152,6 +162,8 @@ def _mark_right(shown: ShownQuestion, version: QuestionVersion, content: dict, o
                               if float(s.get("fraction", 0)) >= 1]
     elif version.qtype == "numerical":
         shown.right_answer = [_numerical_text(s) for s in spec if float(s.get("fraction", 0)) >= 1]
+    elif version.qtype == gapselect.QTYPE:
+        shown.right_answer = [gapselect_display.right_answer(content)]
     elif version.qtype == "matching":
         shown.right_answer = [f"{_plain(a.get('text', ''))} → {a.get('match', '')}" for a in answers]
 

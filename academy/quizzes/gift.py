@@ -53,6 +53,7 @@ class Answer:
     minimum: float | None = None
     maximum: float | None = None
     match: str = ""  # matching: the item this one pairs with
+    group: int = 1  # gapselect: the choice's group (a place offers its right choice's group)
 
 
 @dataclass
@@ -71,6 +72,11 @@ class GiftQuestion:
     case_sensitive: bool = False  # shortanswer; GIFT cannot say it, Moodle XML's <usecase> can
     is_named_from_text: bool = False  # no ::title:: in the file: its id comes from its words
     grader_info: str = ""  # essay: notes for whoever grades it (Moodle XML's graderinfo)
+    shuffle: bool = False  # gapselect: shuffle the choices (Moodle XML's <shuffleanswers>)
+    # Moodle's combined feedback (for a right, partly right and wrong answer): gapselect
+    correct_feedback: str = ""
+    partial_feedback: str = ""
+    incorrect_feedback: str = ""
 
     def structure(self) -> tuple:
         """What must be equal in every translation: type, weights, numbers, right answer."""
@@ -78,6 +84,10 @@ class GiftQuestion:
             (round(a.fraction, 5), a.value, a.tolerance, a.minimum, a.maximum)
             for a in self.answers
         )
+        if self.qtype == "gapselect":
+            from academy.quizzes import gapselect
+
+            return (self.qtype, gapselect.structure(self))
         size = len(self.answers) if self.qtype in ("single", "multiple", "matching") else None
         return (self.qtype, self.correct, size,
                 answers if self.qtype in ("single", "multiple", "numerical") else None)

@@ -1,7 +1,26 @@
 """Writing questions back to GIFT, so that reading the output gives the same questions."""
 from __future__ import annotations
 
+from flask_babel import ngettext
+
 from academy.quizzes.gift import ESCAPABLE
+
+# Types GIFT has no syntax for: a GIFT file leaves them out (its export says how many: Moodle XML
+# carries them). Each type that GIFT cannot carry joins this set.
+NOT_IN_GIFT = frozenset({"cloze", "gapselect"})
+
+
+def can_carry(qtype: str) -> bool:
+    """Whether GIFT can write a question of this type."""
+    return qtype not in NOT_IN_GIFT
+
+
+def left_out_note(count: int) -> str:
+    """What a GIFT export says of the questions it left out (in the reader's language)."""
+    return ngettext("%(num)d question was left out of the GIFT file: GIFT cannot carry its type. "
+                    "Moodle XML carries it.",
+                    "%(num)d questions were left out of the GIFT file: GIFT cannot carry their "
+                    "type. Moodle XML carries them.", count)
 
 
 def escape(text: str) -> str:
@@ -81,9 +100,12 @@ def _answers(qtype: str, spec: dict, content: dict) -> str:
 
 def gift_file(entries) -> str:
     """A GIFT file of (question, its words in one language) pairs, in order, with a `$CATEGORY:`
-    line wherever the category changes; empty when there is nothing to write."""
+    line wherever the category changes; empty when there is nothing to write. Questions of
+    a type GIFT cannot carry (NOT_IN_GIFT) are left out."""
     blocks, category = [], None
     for question, content in entries:
+        if not can_carry(question.qtype):
+            continue
         if question.category != category:
             category = question.category
             blocks.append(f"$CATEGORY: {escape(category)}")

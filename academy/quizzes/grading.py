@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from academy.quizzes import gapselect
+
 
 def _fractions(spec: dict) -> list[float]:
     return [float(a.get("fraction", 0)) for a in spec.get("answers", [])]
@@ -138,6 +140,8 @@ def grade(qtype: str, spec: dict, content: dict, response) -> float | None:
         return grade_numerical(spec, response)
     if qtype == "matching":
         return grade_matching(content, response)
+    if qtype == gapselect.QTYPE:
+        return gapselect.grade(content, response)
     raise ValueError(f"unknown question type {qtype!r}")
 
 

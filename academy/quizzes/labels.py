@@ -15,4 +15,5 @@ QTYPE_LABELS = {
     "truefalse": _l("True/false"), "shortanswer": _l("Short answer"),
     "numerical": _l("Numerical"), "matching": _l("Matching"), "essay": _l("Essay"),
     "description": _l("Description (text, no answer)"),
+    "gapselect": _l("Select missing words"),
 }

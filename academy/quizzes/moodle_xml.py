@@ -2,8 +2,9 @@
 
 Both formats end as `GiftQuestion`s filled the way `parse_gift` fills them, so the rest of the app
 imports either through one path. Supported: multichoice (single or multiple), truefalse,
-shortanswer (`<usecase>` -> `case_sensitive`), numerical, matching, essay and description (text
-shown between questions); other types are refused. Problems carry the line where their `<question>` starts.
+shortanswer (`<usecase>` -> `case_sensitive`), numerical, matching, essay, description (text
+shown between questions) and gapselect (select missing words: choices with their groups,
+shuffling and the combined feedback); other types are refused. Problems carry the line where their `<question>` starts.
 
 Choices made where Moodle XML says more than GIFT can hold:
 - Categories: `$course$/top/Foo/Bar` is stored as `Foo/Bar`: the context (`$course$`, `$module$`,
@@ -25,7 +26,8 @@ Choices made where Moodle XML says more than GIFT can hold:
   `files/<name>` (moodle_files.py); a file Campus does not keep is left out with a note.
 - Noted when they say something Campus does not keep: hints, units, combined feedback
   (correct/partially correct/incorrect) where the type has none here. Ignored without a note:
-  choice shuffling (a quiz setting here) and answer numbering.
+  choice shuffling (a quiz setting here) and answer numbering. A gapselect question keeps its
+  own shuffling and combined feedback.
 - A DOCTYPE is refused: Moodle never writes one, and it is how entity-expansion bombs come in.
 """
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from academy.i18n import lazy_gettext as _l
+from academy.quizzes import gapselect
 from academy.quizzes.gift import DESCRIPTION, Answer, GiftError, GiftQuestion, category_path
 from academy.quizzes.moodle_files import Embedded, read_embedded, relink, to_course_links
 
@@ -354,6 +357,24 @@ def _description(line: int, element: etree._Element, question: GiftQuestion) -> 
     question.qtype = DESCRIPTION
 
 
+def _gapselect(line: int, element: etree._Element, question: GiftQuestion) -> None:
+    """gapselect: `<selectoption>`s (text, group), `<shuffleanswers>`, combined feedback;
+    checked as Moodle's editor checks it (gapselect.problems)."""
+    question.qtype = gapselect.QTYPE
+    question.shuffle = _text(element, "shuffleanswers").lower() in ("1", "true")
+    question.correct_feedback = _text(element, "correctfeedback/text")
+    question.partial_feedback = _text(element, "partiallycorrectfeedback/text")
+    question.incorrect_feedback = _text(element, "incorrectfeedback/text")
+    for option in element.findall("selectoption"):
+        group = _text(option, "group") or "1"
+        if not group.isdigit():
+            raise GiftError(line, _l("“%(text)s” is not a number.", text=group))
+        question.answers.append(Answer(text=_text(option, "text"), fraction=0.0,
+                                       group=int(group)))
+    for _field, message in gapselect.problems(question)[:1]:
+        raise GiftError(line, message)
+
+
 _READERS = {"multichoice": _choice, "truefalse": _truefalse, "shortanswer": _shortanswer,
             "numerical": _numerical, "matching": _matching, "essay": _essay,
-            "description": _description}
+            "description": _description, gapselect.QTYPE: _gapselect}

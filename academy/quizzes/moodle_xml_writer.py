@@ -20,7 +20,7 @@ _FORMAT_NAMES = {"html": "html", "markdown": "markdown", "plain": "plain_text",
                  "moodle": "moodle_auto_format"}
 _TYPES = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
           "shortanswer": "shortanswer", "numerical": "numerical", "matching": "matching",
-          "essay": "essay", DESCRIPTION: "description"}
+          "essay": "essay", DESCRIPTION: "description", "gapselect": "gapselect"}
 
 
 def moodle_xml_file(questions: list[GiftQuestion], files: dict[str, bytes] | None = None) -> bytes:
@@ -147,6 +147,19 @@ def _nothing(etree, element, question: GiftQuestion) -> None:
     """A description has no answer."""
 
 
+def _gapselect(etree, element, question: GiftQuestion) -> None:
+    """Moodle's order: shuffle, combined feedback, then the choices with their groups."""
+    _value(etree, element, "shuffleanswers", "1" if question.shuffle else "0")
+    for tag, text in (("correctfeedback", question.correct_feedback),
+                      ("partiallycorrectfeedback", question.partial_feedback),
+                      ("incorrectfeedback", question.incorrect_feedback)):
+        _text(etree, element, tag, text, "html")
+    for answer in question.answers:
+        option = etree.SubElement(element, "selectoption")
+        _set_text(etree, etree.SubElement(option, "text"), answer.text)
+        _value(etree, option, "group", str(answer.group))
+
+
 _WRITERS = {"single": _choice, "multiple": _choice, "truefalse": _truefalse,
             "shortanswer": _shortanswer, "numerical": _numerical, "matching": _matching,
-            "essay": _essay, DESCRIPTION: _nothing}
+            "essay": _essay, DESCRIPTION: _nothing, "gapselect": _gapselect}

@@ -29,7 +29,7 @@ from academy.domain import DomainError
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment
 from academy.extensions import db
-from academy.quizzes import grading, queries, responses, slots
+from academy.quizzes import gapselect, grading, queries, responses, slots
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import (FINISHED, IN_PROGRESS, Attempt, AttemptSlot, QuestionVersion,
                                     QuizOverride, QuizResult)
@@ -68,9 +68,11 @@ def snapshot(question: Question) -> QuestionVersion:
 
 def choice_order(version: QuestionVersion, rng: random.Random, shuffle: bool) -> list[int]:
     """The order a question's choices are shown in (matching items are always shuffled)."""
-    if version.qtype not in ("single", "multiple", "matching"):
+    if version.qtype not in ("single", "multiple", "matching", "gapselect"):
         return []
     order = list(range(len(version.spec.get("answers", []))))
+    if version.qtype == "gapselect":  # as Moodle: the question's and the quiz's shuffle both
+        shuffle = shuffle and bool(version.spec.get("shuffle"))
     if shuffle or version.qtype == "matching":  # matches in item order would give them away
         rng.shuffle(order)
     return order
@@ -195,12 +197,20 @@ def read_page(attempt: Attempt, page: int, form) -> tuple[dict[int, object], dic
     values, problems = {}, {}
     for position, slot in ((p, s) for p, s in slots.items() if p in named):
         items = len(slot.version.spec.get("answers", []))
+        if slot.version.qtype == gapselect.QTYPE:  # what each place offers, in its language
+            items = gapselect.allowed(slot.version.spec, _content(slot, attempt))
         try:
             values[position] = responses.read(slot.version.qtype, slot.choice_order, items, form,
                                               position)
         except responses.AnswerRejected as error:
             problems[position] = error.message
     return values, problems
+
+
+def _content(slot: AttemptSlot, attempt: Attempt) -> dict:
+    """The words the attempt shows for a slot (its language, else the course's default)."""
+    course = db.session.get(Course, attempt.course_id)
+    return queries.content_of(slot.version, attempt.locale, course.default_locale)
 
 
 def shown_on(page: int, attempt: Attempt, form) -> set[int]:

@@ -6,7 +6,8 @@ in the page would give it away. Stored responses use stored indices, so grading 
 the shuffle:
 
 single: int · multiple: sorted list of ints · truefalse: bool · shortanswer, numerical, essay: str ·
-matching: a list, per item, of the index of the pair whose match was chosen (or None).
+matching: a list, per item, of the index of the pair whose match was chosen (or None) ·
+gapselect: a list, per place, of the chosen choice's index (or None).
 """
 from __future__ import annotations
 
@@ -45,8 +46,10 @@ def _text(raw: str, limit: int) -> str | None:
     return raw.strip() or None
 
 
-def read(qtype: str, order: list, items: int, form, position: int):
-    """The stored response for one question from the submitted form. Raises AnswerRejected."""
+def read(qtype: str, order: list, items, form, position: int):
+    """The stored response for one question from the submitted form (`items`: a matching
+    question's number of items; for gapselect, per place the choices it offers, see
+    `gapselect.allowed`). Raises AnswerRejected."""
     name = field_name(position)
     if qtype == "description":
         return None
@@ -62,12 +65,25 @@ def read(qtype: str, order: list, items: int, form, position: int):
     if qtype == "matching":
         return [_shown_index(v, order) if (v := form.get(field_name(position, i)) or "") else None
                 for i in range(items)]
+    if qtype == "gapselect":
+        return [_place(form.get(field_name(position, i)) or "", order, offered)
+                for i, offered in enumerate(items)]
     if qtype == "numerical":
         value = _text(raw, NUMBER_MAX)
         if value is not None and parse_number(value) is None:
             raise AnswerRejected(_l("Write a number, for example 12.5."))
         return value
     return _text(raw, ESSAY_MAX if qtype == "essay" else SHORT_ANSWER_MAX)
+
+
+def _place(raw: str, order: list, offered: set[int]) -> int | None:
+    """A place's chosen choice; one its drop-down does not offer is refused."""
+    if not raw:
+        return None
+    chosen = _shown_index(raw, order)
+    if chosen not in offered:
+        raise AnswerRejected(_l("This choice is not one of the question’s choices."))
+    return chosen
 
 
 def is_answered(response) -> bool:

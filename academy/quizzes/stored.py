@@ -2,6 +2,7 @@
 words per language (`QuestionText.content`), made from a GIFT-shaped question and back."""
 from __future__ import annotations
 
+from academy.quizzes import gapselect
 from academy.quizzes.gift import Answer, GiftQuestion
 from academy.quizzes.models import Question
 
@@ -13,6 +14,8 @@ def question_spec(q: GiftQuestion) -> dict:
         spec["case_sensitive"] = True
     if q.qtype == "truefalse":
         spec["correct"] = bool(q.correct)
+    elif q.qtype == gapselect.QTYPE:
+        spec.update(gapselect.spec_of(q))
     else:
         spec["answers"] = [
             {k: v for k, v in (("fraction", a.fraction), ("value", a.value),
@@ -28,9 +31,11 @@ def question_content(q: GiftQuestion) -> dict:
     content = {"text": q.text, "format": q.text_format, "general_feedback": q.general_feedback}
     if q.qtype == "truefalse":
         content.update(feedback_true=q.feedback_true, feedback_false=q.feedback_false)
+    elif q.qtype == gapselect.QTYPE:
+        content.update(gapselect.content_of(q))
     elif q.qtype == "essay" and q.grader_info:
         content["grader_info"] = q.grader_info
-    if q.qtype != "truefalse":
+    if q.qtype not in ("truefalse", gapselect.QTYPE):
         content["answers"] = [{"text": a.text, "feedback": a.feedback, "match": a.match}
                               for a in q.answers]
     return content
@@ -56,4 +61,6 @@ def as_gift(question: Question, content: dict) -> GiftQuestion:
             feedback=said.get("feedback", ""), value=shape.get("value"),
             tolerance=shape.get("tolerance", 0.0), minimum=shape.get("minimum"),
             maximum=shape.get("maximum"), match=said.get("match", "")))
+    if question.qtype == gapselect.QTYPE:
+        gapselect.fill(gift, spec, content)
     return gift

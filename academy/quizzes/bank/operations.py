@@ -16,7 +16,7 @@ from academy.domain import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import queries as quiz_queries
-from academy.quizzes import slots, stored
+from academy.quizzes import gapselect, slots, stored
 from academy.quizzes.bank import queries
 from academy.quizzes.gift import GiftError, GiftQuestion, name_from_text, parse_gift, unique_name
 from academy.quizzes.models import Question, QuestionText
@@ -47,6 +47,10 @@ def check_question(question: GiftQuestion) -> None:
     Raises QuestionRejected (on the field "answers" for the rows' rules).
     """
     answers, qtype = question.answers, question.qtype
+    if qtype == gapselect.QTYPE:
+        for field_name, message in gapselect.problems(question)[:1]:
+            raise QuestionRejected(message, field_name)
+        return
     fractions = [a.fraction for a in answers]
     if any(not -1 <= f <= 1 for f in fractions):
         raise QuestionRejected(_l("Give grades from -100% to 100%."), "answers")
@@ -115,9 +119,20 @@ def update_question(row: Question, question: GiftQuestion,
 def update_words(row: Question, locale: str, question: GiftQuestion) -> bool:
     """Save a question's words in one language; the structure stays as it is.
 
-    Returns True when a used version was frozen and the next one started.
+    Returns True when a used version was frozen and the next one started. Raises
+    QuestionRejected when a select-missing-words text has other places than the others.
     """
+    if row.qtype == gapselect.QTYPE:
+        _check_places(row, locale, question.text)
     return _change(row, row.spec, {locale: question_content(question)})
+
+
+def _check_places(row: Question, locale: str, text: str) -> None:
+    other = next((t.content.get("text", "") for t in row.texts
+                  if t.locale != locale and t.content.get("text")), None)
+    problem = gapselect.translation_problem(other, text) if other is not None else None
+    if problem:
+        raise QuestionRejected(problem, "text")
 
 
 def _realigned(content: dict, default_words: dict, origins: list[int | None]) -> dict:

@@ -14,7 +14,7 @@ from academy.extensions import db
 from academy.i18n import sort_key
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
-from academy.quizzes.gift_writer import gift_file
+from academy.quizzes.gift_writer import NOT_IN_GIFT, can_carry, gift_file
 from academy.quizzes import moodle_files
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
 from academy.quizzes.stored import as_gift
@@ -139,14 +139,22 @@ def bank_of(course: Course, locale: str, category: str | None = None,
 # --- Export ------------------------------------------------------------------------------------
 
 def gift_export(course: Course, locale: str, category: str | None = None,
-                quiz: int | None = None) -> tuple[str, int]:
-    """(GIFT text, number of questions) of the bank, a category or a quiz, in one language.
+                quiz: int | None = None) -> tuple[str, int, int]:
+    """(GIFT text, number of questions written, number left out because GIFT cannot carry
+    their type) of the bank, a category or a quiz, in one language.
 
     Questions not written in that language are left out, so the file can be imported back as
     that language's words. `$CATEGORY:` lines keep the categories.
     """
     written = _written(course, locale, category, quiz)
-    return gift_file(written), len(written)
+    kept = [(question, content) for question, content in written if can_carry(question.qtype)]
+    return gift_file(kept), len(kept), len(written) - len(kept)
+
+
+def not_in_gift_count(course_id: int) -> int:
+    """How many of the course's questions are of a type GIFT cannot carry."""
+    return db.session.scalar(select(func.count()).select_from(Question).where(
+        Question.course_id == course_id, Question.qtype.in_(NOT_IN_GIFT))) or 0
 
 
 def moodle_xml_export(course: Course, locale: str, category: str | None = None,

@@ -17,11 +17,12 @@ from academy.curricula.models import Course, best_text
 from academy.extensions import db
 from academy.forms import ActionForm, attempt
 from academy.i18n import current_locale, language_name_in
-from academy.quizzes import display, grading, policy, responses
+from academy.quizzes import display, gapselect, grading, policy, responses
 from academy.quizzes.stored import as_gift
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import forms, operations, queries
 from academy.quizzes.gift import GiftQuestion
+from academy.quizzes.gift_writer import left_out_note
 from academy.quizzes.models import AttemptSlot, Question, QuestionVersion
 
 bp = Blueprint("question_bank", __name__, template_folder="templates")
@@ -235,9 +236,10 @@ def _stand_in(question: Question, content: dict, lang: str) -> AttemptSlot:
 
 def _check(question: Question, slot: AttemptSlot, content: dict):
     """Read and grade the submitted answer: (graded?, refusal message, answer as typed)."""
+    items = gapselect.allowed(question.spec, content) if question.qtype == gapselect.QTYPE \
+        else len(slot.choice_order)
     try:
-        slot.response = responses.read(question.qtype, slot.choice_order,
-                                       len(slot.choice_order), request.form, 1)
+        slot.response = responses.read(question.qtype, slot.choice_order, items, request.form, 1)
     except responses.AnswerRejected as rejected:
         typed = request.form.get(responses.field_name(1), "")[:responses.ESSAY_MAX] \
             if question.qtype in ("shortanswer", "numerical", "essay") else None
@@ -386,7 +388,8 @@ def _export_form(course: Course, formdata=None) -> forms.ExportForm:
 @login_required
 def export(course_id: int):
     course = _course(course_id)
-    return render_template("bank/export.html", course=course, form=_export_form(course))
+    return render_template("bank/export.html", course=course, form=_export_form(course),
+                           not_in_gift=queries.not_in_gift_count(course.id))
 
 
 @bp.route("/courses/<int:course_id>/questions/export.gift")
@@ -400,14 +403,19 @@ def download(course_id: int):
     kind, _sep, value = form.scope.data.partition(":")
     chosen = {"category": value if kind == "category" else None,
               "quiz": int(value) if kind == "quiz" else None}
+    left_out = 0
     if form.file_format.data == "xml":
         data, count = queries.moodle_xml_export(course, form.locale.data, **chosen)
         mimetype, extension = "application/xml", "xml"
     else:
-        text, count = queries.gift_export(course, form.locale.data, **chosen)
+        text, count, left_out = queries.gift_export(course, form.locale.data, **chosen)
+        if left_out:  # said on the next page and at the top of the file (a GIFT comment)
+            flash(left_out_note(left_out), "info")
+            text = f"// {left_out_note(left_out)}\n\n{text}"
         data, mimetype, extension = text.encode("utf-8"), "text/plain", "gift"
     if not count:
-        flash(_("None of these questions is written in that language yet."), "info")
+        if not left_out:
+            flash(_("None of these questions is written in that language yet."), "info")
         return redirect(url_for(".export", course_id=course.id))
     filename = f"{course.slug}-{form.locale.data}.{extension}"
     return Response(data, mimetype=mimetype, headers={
