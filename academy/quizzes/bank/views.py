@@ -21,6 +21,7 @@ from academy.quizzes import display, gapselect, grading, policy, responses
 from academy.quizzes.stored import as_gift
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import forms, operations, queries
+from academy.quizzes.bank.gapselect_form import GapselectForm
 from academy.quizzes.gift import GiftQuestion
 from academy.quizzes.gift_writer import left_out_note
 from academy.quizzes.models import AttemptSlot, Question, QuestionVersion
@@ -138,8 +139,9 @@ def choose_type(course_id: int):
 
 def _question_form(course: Course, qtype: str, stored: GiftQuestion | None = None,
                    is_new: bool = False):
-    return forms.QuestionForm(qtype=qtype, stored=stored, categories=quiz_queries.categories_of(course.id),
-                              quizzes=_quizzes(course), is_new=is_new)
+    form_class = GapselectForm if qtype == gapselect.QTYPE else forms.QuestionForm
+    return form_class(qtype=qtype, stored=stored, categories=quiz_queries.categories_of(course.id),
+                      quizzes=_quizzes(course), is_new=is_new)
 
 
 def _editor(course: Course, form: forms.QuestionForm, question: Question | None, locale: str):
