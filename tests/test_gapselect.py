@@ -468,3 +468,14 @@ def test_a_moodle_xml_file_imports_a_gapselect_question(app_ctx, course):
     row = stored_question(course, "gs-moodle")
     assert row.qtype == "gapselect" and row.spec["shuffle"] is True
     assert row.texts[0].content["incorrect_feedback"] == "Your answer is incorrect."
+
+
+def test_drop_downs_go_in_the_sanitised_text_never_inside_a_tag(app_ctx):
+    from academy.curricula.rendering import render_question_text
+    from academy.quizzes.gapselect_display import render
+
+    spec, content = spec_and_content(sample(text='<a title="[[2]]">The</a> [[1]] <script>x</script>'))
+    html = str(render(render_question_text(content["text"], "html"), spec, content,
+                      [0, 1, 2, 3], None, 1))
+    assert 'title="[[2]]"' in html and html.count("<select") == 1 and "<script" not in html
+    assert '<option value="0">cat</option><option value="2">dog</option>' in html

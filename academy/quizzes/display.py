@@ -90,8 +90,9 @@ def show(slot: AttemptSlot, content: dict, lang: str, base: str | None,
     elif version.qtype == "matching":
         _matching(content, slot.choice_order, response, base, shown)
     elif version.qtype == gapselect.QTYPE:
+        given = response if isinstance(response, list) else slot.response  # a refused page
         shown.text = gapselect_display.render(shown.text, version.spec, content,
-                                              slot.choice_order, response, slot.position)
+                                              slot.choice_order, given, slot.position)
     else:
         shown.value = responses.shown_value(version.qtype, slot.choice_order, response)
     return shown
