@@ -478,4 +478,28 @@ def test_drop_downs_go_in_the_sanitised_text_never_inside_a_tag(app_ctx):
     html = str(render(render_question_text(content["text"], "html"), spec, content,
                       [0, 1, 2, 3], None, 1))
     assert 'title="[[2]]"' in html and html.count("<select") == 1 and "<script" not in html
-    assert '<option value="0">cat</option><option value="2">dog</option>' in html
+    # The place in the attribute is the first of the source: the drop-down is still the second
+    # place's, [[1]], offering group 1.
+    assert '<select name="q1-1" id="q1-1" class="gap" aria-label="Gap 2"><option value="">' \
+           '</option><option value="0">cat</option><option value="2">dog</option>' in html
+    found = gapselect.problems(sample(text='<a title="[[2]]">The</a> [[1]]'))
+    assert [field for field, _message in found] == ["text"]
+
+
+def test_a_course_package_carries_it_in_moodle_xml(app_ctx, course, gap_question,
+                                                   other_academy):
+    from academy.packages import operations as package_ops
+    from academy.packages.archive import read_zip, write_zip
+    from academy.packages.writer import export_course
+
+    files = export_course(course.id)
+    quiz_files = sorted(name for name in files if "quiz" in name and not name.endswith(".toml"))
+    assert quiz_files and all(name.endswith(".xml") for name in quiz_files), quiz_files
+    copy = package_ops.import_package(read_zip(write_zip(files, course.slug)),
+                                      academy=other_academy)
+    db.session.expire_all()
+    twin = db.session.scalar(select(Question).where(Question.course_id == copy.id,
+                                                    Question.ident == "gs-cat"))
+    assert twin.spec == gap_question.spec
+    assert {t.locale: t.content for t in twin.texts} == \
+        {t.locale: t.content for t in gap_question.texts}

@@ -12,14 +12,12 @@ from academy.quizzes.models import Question, QuizSlot
 from academy.packages.reader import FORMAT
 from academy.extensions import db
 from academy.quizzes import settings as quiz_settings
-from academy.quizzes.gift_writer import gift_file
+from academy.quizzes.gift_writer import GIFT_TYPES, gift_file
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
 from academy.quizzes.stored import as_gift
 
-# The types a GIFT file holds; a file with any other (embedded answers, select missing words) is
-# written as Moodle XML, which holds them all.
-GIFT_TYPES = frozenset({"single", "multiple", "truefalse", "shortanswer", "numerical", "matching",
-                        "essay", "description"})
+# A file with a type GIFT does not hold (gift_writer.GIFT_TYPES: embedded answers, select missing
+# words) is written as Moodle XML, which holds them all.
 
 
 def _toml_string(value: str) -> str:

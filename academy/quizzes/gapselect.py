@@ -10,7 +10,8 @@ right answer of several places. The combined feedback (right, partly right, wron
 
 The checks mirror Moodle's own (qtype_gapselect_edit_form_base::validation): at least one place,
 every place names an existing choice, no blank choice in the middle, groups 1..20; and, so that a
-place never offers a single answer, every group a place uses holds at least two choices.
+place never offers a single answer, every group a place uses holds at least two choices, and no
+place hides inside an HTML tag (where no drop-down can go).
 """
 from __future__ import annotations
 
@@ -62,6 +63,10 @@ def problems(question: GiftQuestion) -> list[tuple[str, str]]:
         if not 1 <= n <= len(answers):
             found.append(("text", _l("The text has the place [[%(n)d]], but there is no "
                                      "choice %(n)d.", n=n)))
+    if question.text_format in ("html", "moodle") and \
+            places(re.sub(r"<[^>]*>", " ", question.text)) != numbers:
+        found.append(("text", _l("A place such as [[1]] is inside an HTML tag: write it in the "
+                                 "text itself.")))
     for index, answer in enumerate(answers, start=1):
         if not answer.text.strip():
             found.append(("answers", _l("Choice %(n)d is empty.", n=index)))

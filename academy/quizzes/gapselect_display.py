@@ -46,12 +46,15 @@ def render(text: Markup, spec: dict, content: dict, order: list, response, posit
     offered = gapselect.allowed(spec, content)
     rights = gapselect.places(content.get("text"))
     response = response if isinstance(response, list) else []
-    counter = iter(range(len(offered)))
+    pending = list(enumerate(rights))  # the source's places not met yet, in order
 
     def place(match: re.Match) -> str:
-        index = next(counter, None)
-        if index is None:  # a place the sanitised text has more of than the source (none)
+        # The sanitiser may have dropped a place (in a removed element): each place met is the
+        # first one not met yet with its number, so the others keep their own.
+        index = next((i for i, n in pending if n == int(match.group(1))), None)
+        if index is None:
             return match.group(0)
+        pending.remove((index, rights[index]))
         chosen = response[index] if index < len(response) else None
         options = [(str(shown), words[i] if i < len(words) else "")
                    for shown, i in enumerate(order) if i in offered[index]]

@@ -5,14 +5,15 @@ from flask_babel import ngettext
 
 from academy.quizzes.gift import ESCAPABLE
 
-# Types GIFT has no syntax for: a GIFT file leaves them out (its export says how many: Moodle XML
-# carries them). Each type that GIFT cannot carry joins this set.
-NOT_IN_GIFT = frozenset({"cloze", "gapselect"})
+# The types GIFT has a syntax for. Any other (embedded answers, select missing words) is left out
+# of a GIFT file, and its export says how many; Moodle XML carries them all.
+GIFT_TYPES = frozenset({"single", "multiple", "truefalse", "shortanswer", "numerical", "matching",
+                        "essay", "description"})
 
 
 def can_carry(qtype: str) -> bool:
     """Whether GIFT can write a question of this type."""
-    return qtype not in NOT_IN_GIFT
+    return qtype in GIFT_TYPES
 
 
 def left_out_note(count: int) -> str:
@@ -101,7 +102,7 @@ def _answers(qtype: str, spec: dict, content: dict) -> str:
 def gift_file(entries) -> str:
     """A GIFT file of (question, its words in one language) pairs, in order, with a `$CATEGORY:`
     line wherever the category changes; empty when there is nothing to write. Questions of
-    a type GIFT cannot carry (NOT_IN_GIFT) are left out."""
+    a type GIFT cannot carry (not in GIFT_TYPES) are left out."""
     blocks, category = [], None
     for question, content in entries:
         if not can_carry(question.qtype):

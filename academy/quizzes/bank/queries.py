@@ -14,7 +14,7 @@ from academy.extensions import db
 from academy.i18n import sort_key
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
-from academy.quizzes.gift_writer import NOT_IN_GIFT, can_carry, gift_file
+from academy.quizzes.gift_writer import GIFT_TYPES, can_carry, gift_file
 from academy.quizzes import moodle_files
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
 from academy.quizzes.stored import as_gift
@@ -154,7 +154,7 @@ def gift_export(course: Course, locale: str, category: str | None = None,
 def not_in_gift_count(course_id: int) -> int:
     """How many of the course's questions are of a type GIFT cannot carry."""
     return db.session.scalar(select(func.count()).select_from(Question).where(
-        Question.course_id == course_id, Question.qtype.in_(NOT_IN_GIFT))) or 0
+        Question.course_id == course_id, Question.qtype.not_in(GIFT_TYPES))) or 0
 
 
 def moodle_xml_export(course: Course, locale: str, category: str | None = None,
