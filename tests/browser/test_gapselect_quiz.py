@@ -8,6 +8,7 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_accessibility import assert_accessible
 from tests.browser.steps import (add_lesson, add_module, add_person, add_quiz, create_course, enrol,
                                  first_sign_in, id_in, open_nav, publish, save_lesson,
                                  search_catalogue, catalogue_links, sign_in)
@@ -63,7 +64,8 @@ def _new_trainee(new_page, tag: str, suffix: str) -> tuple[str, str]:
     return add_person(admin, f"gaps.{suffix}.{tag}", f"Aprendiz {suffix} {tag}")
 
 
-def _take_the_quiz(page: Page, username: str, one_time: str, tag: str, quiz_id: int) -> None:
+def _take_the_quiz(page: Page, username: str, one_time: str, tag: str, quiz_id: int,
+                   axe=None) -> None:
     first_sign_in(page, username, one_time, f"palabras-{tag}-secretas")
     open_nav(page, "/courses")
     search_catalogue(page, q=f"Palabras {tag}")
@@ -79,6 +81,8 @@ def _take_the_quiz(page: Page, username: str, one_time: str, tag: str, quiz_id: 
     # The first place offers the animals only; the second, the things.
     assert sorted(gaps.nth(0).locator("option").all_inner_texts()) == ["", "gato", "perro"]
     assert sorted(gaps.nth(1).locator("option").all_inner_texts()) == ["", "alfombra", "silla"]
+    if axe is not None:
+        assert_accessible(page, axe)
     gaps.nth(0).select_option(label="gato")
     gaps.nth(1).select_option(label="alfombra")
     gaps.nth(2).select_option(label="perro")  # wrong: the cat slept
@@ -93,12 +97,14 @@ def _take_the_quiz(page: Page, username: str, one_time: str, tag: str, quiz_id: 
     expect(question.locator("select.gap").nth(2)).to_have_value(re.compile(r"\d"))
     expect(question).to_contain_text("En parte correcto.")
     expect(question).to_contain_text("Los gatos se sientan en las alfombras.")
+    if axe is not None:
+        assert_accessible(page, axe)
 
 
-def test_trainees_fill_the_missing_words_with_and_without_javascript(new_page, tmp_path):
+def test_trainees_fill_the_missing_words_with_and_without_javascript(new_page, tmp_path, axe):
     tag = secrets.token_hex(3)
     _course_id, quiz_id = _course_with_a_gapselect_quiz(new_page, tmp_path, tag)
     for suffix, scripts in (("js", True), ("nojs", False)):
         username, one_time = _new_trainee(new_page, tag, suffix)
         page = new_page(locale="es-ES", java_script_enabled=scripts)
-        _take_the_quiz(page, username, one_time, tag, quiz_id)
+        _take_the_quiz(page, username, one_time, tag, quiz_id, axe if scripts else None)
