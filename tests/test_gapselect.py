@@ -336,17 +336,32 @@ def test_the_attempt_reads_places_in_the_trainees_language(learner, quiz, course
     assert slot.fraction == pytest.approx(2 / 3)
 
 
-def test_the_statistics_page_does_not_break(client, login_as, learner, quiz, course,
-                                             gap_question, instructor):
-    attempt = start(learner, quiz, course)
-    slot = gap_slot(attempt)
-    quiz_ops.save_answers(attempt, {slot.position: [0, 1, 0]}, 5, utcnow())
+def _finished(person, quiz, course, locale: str, response: list) -> None:
+    attempt = start(person, quiz, course, locale)
+    quiz_ops.save_answers(attempt, {gap_slot(attempt).position: response}, 5, utcnow())
     db.session.commit()
     quiz_ops.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
     db.session.commit()
+
+
+def test_the_statistics_count_each_place_in_the_attempts_own_language(
+        client, login_as, learner, quiz, course, gap_question, instructor, create_user,
+        academy):
+    _finished(learner, quiz, course, "en", [0, 1, 0])  # en: [[1]] [[2]] [[1]], all right
+    other = create_user(academy=academy, roles=["trainee"], locale="es")
+    enrolment_ops.enrol_self(other, course)
+    _finished(other, quiz, course, "es", [0, 2, 1])  # es: [[1]] [[1]] [[2]], the dog is wrong
     stats = quiz_statistics(quiz.id, "en", course.default_locale)
     row = next(q for q in stats.questions if q.qtype == "gapselect")
-    assert row.facility == 1.0 and row.answered == 1
+    assert row.facility == pytest.approx((1 + 2 / 3) / 2) and row.answered == 2
+    assert [(c.label, c.count, c.is_right) for c in row.choices] == [
+        ("Place [[1]]: cat", 3, True), ("Place [[1]]: dog", 1, False),
+        ("Place [[2]]: mat", 2, True)]
+    login_as(instructor)
+    page = client.get(f"/courses/{course.id}/quizzes/{quiz.id}/statistics?lang=en")
+    assert page.status_code == 200 and "Place [[1]]: dog" in page.text
+    table = client.get(f"/courses/{course.id}/quizzes/{quiz.id}/statistics/questions.csv?lang=en")
+    assert table.status_code == 200 and "Place [[2]]: mat (right): 2" in table.text
     login_as(instructor)
     page = client.get(f"/courses/{course.id}/quizzes/{quiz.id}/statistics?lang=en")
     assert page.status_code == 200 and "Select missing words" in page.text

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import Float, String, case, cast, func, select
 
+from academy.quizzes import gapselect_stats
 from academy.quizzes.gift import DESCRIPTION
 from academy.quizzes.models import Question
 from academy.extensions import db
@@ -158,6 +160,7 @@ def quiz_statistics(lesson_id: int, locale: str, default_locale: str) -> QuizSta
         select(Question.id, Question.position).where(
             Question.id.in_([row[0] for row in sums if row[0]])))} if sums else {}
     responses = _responses(lesson_id)
+    places = gapselect_stats.place_counts(lesson_id, default_locale)
     questions = []
     for question_id, version_id, n, sx, sxx, sy, syy, sxy, right in sums:
         version = versions[version_id]
@@ -168,7 +171,9 @@ def quiz_statistics(lesson_id: int, locale: str, default_locale: str) -> QuizSta
             fully_right=int(right or 0),
             discrimination=_correlation(n, sx or 0, sxx or 0, sy, syy, sxy),
             choices=_choices(version, content, responses.get(question_id, {}))
-            if version.qtype in CHOICE_TYPES else []))
+            if version.qtype in CHOICE_TYPES else
+            [ChoiceCount(*row) for row in gapselect_stats.choice_rows(
+                places.get(question_id, Counter()), content)]))
     questions.sort(key=lambda q: (positions.get(q.question_id, 0), q.ident))
     return QuizStatistics(attempts=attempts, mean=float(mean) if mean is not None else None,
                           histogram=_histogram(lesson_id), questions=questions)
