@@ -332,7 +332,8 @@ def add_questions(b: BackupBuilder) -> dict[str, Question]:
     q["gapselect"] = b.question(213, "gapselect", "Select words",
                                 "<p>The [[1]] sat on the [[2]].</p>", 2,
                                 answer(16, "cat", 0, "1") + answer(17, "mat", 0, "2")
-                                + answer(18, "dog", 0, "1") + '<gapselect id="1">'
+                                + answer(18, "dog", 0, "1") + answer(19, "sofa", 0, "2")
+                                + '<gapselect id="1">'
                                 + tags(shuffleanswers=1, correctfeedback="<p>Well done</p>",
                                        partiallycorrectfeedback="<p>Partly</p>",
                                        incorrectfeedback="<p>No</p>") + "</gapselect>")

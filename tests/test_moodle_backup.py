@@ -21,11 +21,8 @@ from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}
 HAS_CLOZE = hasattr(GiftQuestion(0, "", "", "", ""), "gaps")
-HAS_GAPSELECT = hasattr(GiftQuestion(0, "", "", "", ""), "shuffle")
 needs_cloze = pytest.mark.skipif(not HAS_CLOZE, reason=(
     "waits for the merge of the Cloze helper's branch (GiftQuestion.gaps, quizzes/cloze.py)"))
-needs_gapselect = pytest.mark.skipif(not HAS_GAPSELECT, reason=(
-    "waits for the merge of the gapselect helper's branch (Answer.group, GiftQuestion.shuffle)"))
 
 
 @pytest.fixture
@@ -116,8 +113,7 @@ def _check_quiz(course) -> None:
                 ("Explain", 5.0, 4), ("Intro text", 0.0, 4)]
     if HAS_CLOZE:
         expected.append(("Cloze one", 4.0, 5))
-    if HAS_GAPSELECT:
-        expected.append(("Select words", 2.0, 5))
+    expected.append(("Select words", 2.0, 5))
     expected.append(("random:Default for SAFE101/Numbers", 1.5, 6))
     assert shown == expected
 
@@ -254,14 +250,14 @@ def test_cloze_questions_become_cloze_with_their_gaps(academy):
     assert [(a.text, a.fraction) for a in cloze.gaps[2].answers] == [("red", 1.0), ("blue", 0.0)]
 
 
-@needs_gapselect
 def test_select_missing_words_keep_their_groups_and_shuffling(academy):
     preview = operations.preview_backup(sample_backup(V39).build(), academy)
     assert preview.is_valid, preview.problems
     [question] = [q for q in preview.course.bank["es"] if q.ident == "Select words"]
     assert question.qtype == "gapselect" and question.shuffle is True
     assert question.text == "<p>The [[1]] sat on the [[2]].</p>"
-    assert [(a.text, a.group) for a in question.answers] == [("cat", 1), ("mat", 2), ("dog", 1)]
+    assert [(a.text, a.group) for a in question.answers] == [
+        ("cat", 1), ("mat", 2), ("dog", 1), ("sofa", 2)]
     assert (question.correct_feedback, question.partial_feedback, question.incorrect_feedback) == (
         "<p>Well done</p>", "<p>Partly</p>", "<p>No</p>")
 

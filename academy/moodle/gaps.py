@@ -10,13 +10,13 @@ answers: multiresponse). A gap's mark (defaultmark) is its weight.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import fields
 
 from academy.i18n import lazy_gettext as _l
 from academy.moodle import xml
 from academy.moodle.qtypes import (Texts, Unsupported, answers, check_choices, numerical_answers,
                                    plugin)
+from academy.quizzes import gapselect as gapselect_rules
 from academy.quizzes import gift
 from academy.quizzes.gift import Answer, GiftError
 
@@ -83,9 +83,7 @@ def _gap(gap_class, child, texts: Texts):
 
 def gapselect(raw, texts: Texts, question, _bank) -> None:
     """A select-missing-words question: choices with their groups, places [[n]] in the text."""
-    if not _has(Answer, "group") or not _has(gift.GiftQuestion, "shuffle"):
-        raise Unsupported(_not_yet("gapselect"))
-    question.qtype = "gapselect"
+    question.qtype = gapselect_rules.QTYPE
     question.answers = []
     for element, answer in answers(raw, texts):
         group = xml.text(element, "feedback") or "1"  # Moodle keeps the group in `feedback`
@@ -96,15 +94,8 @@ def gapselect(raw, texts: Texts, question, _bank) -> None:
         question.answers.append(Answer(text=answer.text, fraction=0.0, group=int(group)))
     question.shuffle = xml.flag(plugin(raw), "gapselect/shuffleanswers")
     for name, moodle in COMBINED_FEEDBACK.items():
-        if hasattr(question, name):  # the combined feedback, where this Campus keeps it
-            setattr(question, name, texts.question(
-                f"plugin_qtype_gapselect_question/gapselect/{moodle}", moodle))
-    places = _places(question.text)
-    if not places:
-        raise GiftError(raw.line, _l("The question's text has no place [[1]] to fill."))
-    if any(n > len(question.answers) for n in places):
-        raise GiftError(raw.line, _l("A place [[n]] names a choice the question does not have."))
-
-
-def _places(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r"\[\[(\d+)\]\]", text)]
+        setattr(question, name, texts.question(
+            f"plugin_qtype_gapselect_question/gapselect/{moodle}", moodle))
+    found = gapselect_rules.problems(question)  # the bank editor's and Moodle XML's own checks
+    if found:
+        raise GiftError(raw.line, found[0][1])
