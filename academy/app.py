@@ -12,7 +12,8 @@ from academy.config import load_config
 from academy.errors import SAFE_METHODS
 from academy.extensions import babel, csrf, login_manager, migrate
 from academy.extensions import db as database
-from academy.i18n import (compile_catalogues, install_gettext, is_locale, lazy_gettext as _l,
+from academy.i18n import (as_interface_locale, compile_catalogues, install_gettext,
+                          lazy_gettext as _l,
                           select_locale, select_timezone)
 
 
@@ -193,8 +194,8 @@ def _register_request_hooks(app: Flask) -> None:
         wanted = request.args.get("lang")
         if wanted is None:
             return
-        if is_locale(wanted):
-            g.url_locale = wanted
+        if as_interface_locale(wanted):  # the seven, as pt_BR or pt-BR; "pt" alone is pt_PT
+            g.url_locale = as_interface_locale(wanted)
         else:
             flash(_l("That language is not available; the page is shown in your usual language."),
                   "warning")

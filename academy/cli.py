@@ -14,7 +14,7 @@ from academy.backups.commands import backup_cli
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.maintenance.commands import maintenance_cli
-from academy.i18n import LOCALES, TRANSLATIONS_DIR, compile_catalogues, extract_argv
+from academy.i18n import INTERFACE_LOCALES, LOCALES, TRANSLATIONS_DIR, compile_catalogues, extract_argv
 
 demo_cli = AppGroup("demo", help="The demo data set.")
 users_cli = AppGroup("users", help="People and their roles.")
@@ -56,7 +56,8 @@ def demo_load() -> None:
               help="Role in the home academy (repeatable).")
 @click.option("--network-role", "network_roles", multiple=True,
               type=click.Choice(["coordinator", "site_admin"]), help="Network-wide role (repeatable).")
-@click.option("--locale", default=None, type=click.Choice(LOCALES), help="Interface language.")
+@click.option("--locale", default=None, type=click.Choice(INTERFACE_LOCALES),
+              help="Interface language (es, es_419, pt_BR, pt_PT, fr, it, en).")
 @click.option("--password", is_flag=True, help="Ask for the password instead of generating one.")
 def users_create(username, display_name, email, staff_number, academy_slug, roles, network_roles,
                  locale, password) -> None:
@@ -86,8 +87,9 @@ def users_create(username, display_name, email, staff_number, academy_slug, role
 @academies_cli.command("create", help="Create a member academy.")
 @click.argument("slug")
 @click.option("--country", required=True, help="ISO 3166 country code, e.g. ES.")
-@click.option("--locale", "default_locale", required=True, type=click.Choice(LOCALES),
-              help="The academy's default language.")
+@click.option("--locale", "default_locale", default="", type=click.Choice(["", *INTERFACE_LOCALES]),
+              help="The academy's default interface language (default: its country's, e.g. "
+                   "pt_BR for BR).")
 @click.option("--name", "names", multiple=True, required=True, metavar="LOCALE=NAME",
               help="The name in one language, e.g. es='Centro de Estudios Penitenciarios'.")
 def academies_create(slug, country, default_locale, names) -> None:

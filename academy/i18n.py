@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -11,11 +12,19 @@ from babel.numbers import NumberPattern, parse_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import LazyString, get_locale, get_translations, gettext, ngettext
+from flask_babel import (Babel, Domain, LazyString, get_locale, get_translations, gettext, ngettext,
+                         pgettext)
+from jinja2 import pass_context
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-LOCALES: tuple[str, ...] = ("es", "pt", "fr", "en", "it")
+# Content languages: what authors write courses, questions and packages in (five).
+CONTENT_LANGUAGES: tuple[str, ...] = ("es", "pt", "fr", "en", "it")
+# `LOCALES` keeps its old meaning for content code (course locales, package files, texts).
+LOCALES: tuple[str, ...] = CONTENT_LANGUAGES
+
+# Interface locales: the varieties the network speaks (seven); each reads its language's content.
+INTERFACE_LOCALES: tuple[str, ...] = ("es", "es_419", "pt_BR", "pt_PT", "fr", "it", "en")
 
 # Each language is named in itself in the switcher, so anyone can find their own.
 LANGUAGE_NAMES: dict[str, str] = {
@@ -25,6 +34,24 @@ LANGUAGE_NAMES: dict[str, str] = {
     "en": "English",
     "it": "Italiano",
 }
+LOCALE_NAMES: dict[str, str] = {
+    "es": "Español (España)",
+    "es_419": "Español (Latinoamérica)",
+    "pt_BR": "Português (Brasil)",
+    "pt_PT": "Português (Portugal)",
+    "fr": "Français",
+    "it": "Italiano",
+    "en": "English",
+}
+
+# Spanish-speaking countries of Latin America (and the United States' Spanish): es_419.
+_LATIN_AMERICA = frozenset(
+    "AR BO CL CO CR CU DO EC GT HN MX NI PA PE PR PY SV US UY VE".split())
+# The variety an academy of a country speaks by default, when its language has two.
+_COUNTRY_VARIETY = {"BR": "pt_BR", "PT": "pt_PT", "AO": "pt_PT", "MZ": "pt_PT", "CV": "pt_PT",
+                    "GW": "pt_PT", "ST": "pt_PT", "TL": "pt_PT", "ES": "es", "GQ": "es",
+                    "FR": "fr", "IT": "it", "SM": "it", "VA": "it",
+                    **{code: "es_419" for code in _LATIN_AMERICA}}
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
@@ -53,9 +80,90 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyText
     return LazyText(ngettext, singular, plural, num, **variables)
 
 
+def lazy_pgettext(context: str, string: str, **variables) -> LazyText:
+    """`lazy_gettext` of a message with a context (msgctxt), for an English word that has two
+    meanings ("Summary": a course's summary, a quiz attempt's summary page)."""
+    return LazyText(pgettext, context, string, **variables)
+
+
 def is_locale(value: object) -> bool:
-    """Whether value is one of the platform's five interface locales."""
-    return isinstance(value, str) and value in LOCALES
+    """Whether value is one of the five content languages (a course's, a text's)."""
+    return isinstance(value, str) and value in CONTENT_LANGUAGES
+
+
+def is_interface_locale(value: object) -> bool:
+    """Whether value is one of the seven interface locales (es, es_419, pt_BR, pt_PT …)."""
+    return isinstance(value, str) and value in INTERFACE_LOCALES
+
+
+def content_language(locale: str | None) -> str:
+    """The content language a locale reads: "pt_BR" and "pt_PT" read "pt", "es_419" reads "es"."""
+    if not locale:
+        return locale or ""
+    language = locale.replace("-", "_").split("_")[0].lower()
+    return language if language in CONTENT_LANGUAGES else locale
+
+
+def bcp47(locale: str | None) -> str:
+    """A locale as HTML's `lang` wants it (BCP 47): "pt_BR" -> "pt-BR", "es_419" -> "es-419"."""
+    return (locale or "").replace("_", "-")
+
+
+def interface_locale(tag: str | None) -> str | None:
+    """The interface locale for a language tag of a browser or a URL, or None.
+
+    pt-BR -> pt_BR; pt, pt-PT (and Africa's Portuguese) -> pt_PT; es, es-ES -> es; es-419,
+    es-AR, es-MX … -> es_419; fr-CA -> fr.
+    """
+    if not tag:
+        return None
+    parts = tag.strip().replace("_", "-").split("-")
+    language, region = parts[0].lower(), (parts[1].upper() if len(parts) > 1 else "")
+    if language == "pt":
+        return "pt_BR" if region == "BR" else "pt_PT"
+    if language == "es":
+        return "es_419" if region == "419" or region in _LATIN_AMERICA else "es"
+    return language if language in ("fr", "it", "en") else None
+
+
+def variety_of(language: str, preferred: str | None = None) -> str:
+    """The interface locale to write content language `language` in: `preferred` when it is a
+    variety of that language (the academy's, the reader's), else the language's own default."""
+    if is_interface_locale(preferred) and content_language(preferred) == language:
+        return preferred
+    return interface_locale(language) or language
+
+
+def as_interface_locale(value: str | None, preferred: str | None = None) -> str | None:
+    """A language as a person or a CSV file writes it ("pt", "pt-BR", "es-419", "pt_PT") as one
+    of the seven interface locales, or None. A bare language takes `preferred`'s variety when it
+    is one of it (a Brazilian academy's "pt" is pt_BR), else the language's default."""
+    if not value:
+        return None
+    if is_interface_locale(value):
+        return value
+    tag = value.strip().replace("_", "-")
+    if "-" not in tag:
+        language = tag.lower()
+        return variety_of(language, preferred) if language in CONTENT_LANGUAGES else None
+    return interface_locale(tag)
+
+
+def locale_for_country(country: str | None, language: str | None = None) -> str:
+    """The interface locale an academy of `country` speaks by default (Brazil -> pt_BR)."""
+    variety = _COUNTRY_VARIETY.get((country or "").upper())
+    if language and (variety is None or content_language(variety) != content_language(language)):
+        return interface_locale(f"{language}-{country or ''}") or "en"
+    return variety or "en"
+
+
+def browser_locale() -> str | None:
+    """The first of the browser's Accept-Language tags (by preference) that we speak."""
+    for tag, _quality in request.accept_languages:
+        found = interface_locale(tag)
+        if found:
+            return found
+    return None
 
 
 def select_locale() -> str:
@@ -66,11 +174,11 @@ def select_locale() -> str:
     if chosen:
         return chosen
     user = current_user
-    if user and user.is_authenticated and is_locale(user.locale):
+    if user and user.is_authenticated and is_interface_locale(user.locale):
         return user.locale
-    if is_locale(session.get("locale")):
+    if is_interface_locale(session.get("locale")):
         return session["locale"]
-    best = request.accept_languages.best_match(LOCALES)
+    best = browser_locale()
     if best:
         return best
     if user and user.is_authenticated and user.academy is not None:
@@ -88,8 +196,13 @@ def select_timezone() -> str:
 
 
 def current_locale() -> str:
-    """The active locale code as a plain string."""
+    """The active interface locale code as a plain string ("pt_BR")."""
     return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+
+
+def content_locale() -> str:
+    """The content language the active locale reads ("pt" for pt_BR and pt_PT)."""
+    return content_language(current_locale())
 
 
 @lru_cache(maxsize=64)
@@ -106,9 +219,37 @@ def format_number(value, pattern: str = "#,##0.#") -> str:
     return _formatted(value, pattern, current_locale())
 
 
+# CLDR's es_419 writes 1,234.5 (Mexico's way); the network's Latin American academies (Colombia,
+# Argentina, Chile, Costa Rica) write 1.234,5, as Colombia's CLDR data does.
+NUMBER_LOCALES = {"es_419": "es_CO"}
+
+
 @lru_cache(maxsize=8192)
 def _formatted(value, pattern: str, locale: str) -> str:
+    locale = NUMBER_LOCALES.get(locale, locale)
+    if pattern.endswith("%"):
+        pattern = percent_pattern(locale, decimals=pattern.count("#", pattern.rfind(".")))
     return _number_pattern(pattern).apply(value, Locale.parse(locale))
+
+
+@lru_cache(maxsize=32)
+def percent_pattern(locale: str, decimals: int = 1) -> str:
+    """The locale's own percent pattern (CLDR), with up to `decimals` decimals.
+
+    "32.6%" in English, "32,6 %" in Spain, "32,6%" in Latin America; French typography wants a
+    narrow no-break space before the sign, where CLDR still gives a plain no-break space.
+    """
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    if decimals:
+        pattern = pattern.replace("0", "0." + "#" * decimals, 1) if "." not in pattern else pattern
+    if content_language(locale) == "fr":
+        pattern = pattern.replace("\xa0%", "%").replace("\u202f%", "%").replace("%", "\u202f%")
+    return pattern
+
+
+def format_percent(fraction, decimals: int = 1) -> str:
+    """A fraction (0..1) as a percentage in the active locale ("32,6 %" in French)."""
+    return format_number(fraction, "#,##0." + "#" * decimals + "%" if decimals else "#,##0%")
 
 
 def translations():
@@ -127,19 +268,85 @@ def translations():
     return cached[1]
 
 
+# Italian elides the article before a day or a number read with a vowel: "l'8 marzo", "dall'11".
+_ELISION = re.compile(r"\b(il|dal|al|del|nel|sul|tra il|fra il) (8|11)(?![\d,.])", re.IGNORECASE)
+_ELIDED = {"il": "l'", "dal": "dall'", "al": "all'", "del": "dell'", "nel": "nell'", "sul": "sull'",
+           "tra il": "tra l'", "fra il": "fra l'"}
+
+
+def elide(text, locale: str | None = None):
+    """A formatted message with Italian's elisions before 8 and 11 ("dal 8" -> "dall'8"); other
+    languages' messages as they are. Applied wherever a message takes values (a date, a count),
+    so no template or catalogue entry has to guess the day."""
+    if not text or ("8" not in text and "11" not in text):
+        return text
+    if content_language(locale or current_locale()) != "it":
+        return text
+    elided = _ELISION.sub(lambda m: _keep_case(m.group(1), _ELIDED[m.group(1).lower()]) + m.group(2),
+                          text)
+    return Markup(elided) if isinstance(text, Markup) else elided
+
+
+def _keep_case(source: str, replacement: str) -> str:
+    return replacement[:1].upper() + replacement[1:] if source[:1].isupper() else replacement
+
+
+class CampusDomain(Domain):
+    """Flask-Babel's messages, with Italian's elisions once the values are in (`elide`)."""
+
+    def gettext(self, string, **variables):
+        return elide(super().gettext(string, **variables)) if variables else \
+            super().gettext(string)
+
+    def ngettext(self, singular, plural, num, **variables):
+        return elide(super().ngettext(singular, plural, num, **variables))
+
+    def pgettext(self, context, string, **variables):
+        return elide(super().pgettext(context, string, **variables)) if variables else \
+            super().pgettext(context, string)
+
+    def npgettext(self, context, singular, plural, num, **variables):
+        return elide(super().npgettext(context, singular, plural, num, **variables))
+
+
+class CampusBabel(Babel):
+    """Flask-Babel with the Campus domain (Italian elisions)."""
+
+    @property
+    def domain_instance(self):
+        found = self.__dict__.get("_campus_domain")
+        if found is None:
+            found = self.__dict__["_campus_domain"] = CampusDomain(domain=self.domain)
+        return found
+
+
+def _eliding(func):
+    @pass_context
+    def call(__context, *args, **kwargs):
+        return elide(func(__context, *args, **kwargs))
+    return call
+
+
 def install_gettext(app) -> None:
-    """Templates' `_`, `ngettext` and friends, through `translations()`."""
+    """Templates' `_`, `ngettext` and friends, through `translations()`, with `elide`."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        app.jinja_env.globals[name] = _eliding(app.jinja_env.globals[name])
 
 
 def language_name(code: str) -> str:
-    """The name of a language in that language itself."""
-    return LANGUAGE_NAMES.get(code, code)
+    """The name of a content language in that language itself ("Português")."""
+    return LANGUAGE_NAMES.get(code) or LOCALE_NAMES.get(code, code)
+
+
+def locale_name(code: str) -> str:
+    """The name of an interface locale in itself ("Português (Brasil)")."""
+    return LOCALE_NAMES.get(code) or LANGUAGE_NAMES.get(code, code)
 
 
 def language_name_in(code: str, locale: str) -> str:
@@ -160,8 +367,13 @@ def country_choices(locale: str) -> list[tuple[str, str]]:
 
 
 def locale_choices() -> list[tuple[str, str]]:
-    """(code, native name) for the five interface locales."""
-    return [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
+    """(code, native name) for the seven interface locales."""
+    return [(code, LOCALE_NAMES[code]) for code in INTERFACE_LOCALES]
+
+
+def content_language_choices() -> list[tuple[str, str]]:
+    """(code, native name) for the five content languages."""
+    return [(code, LANGUAGE_NAMES[code]) for code in CONTENT_LANGUAGES]
 
 
 def sort_key(text: str) -> str:
@@ -185,7 +397,8 @@ def format_size(n_bytes: int) -> str:
 def pick_text(texts: dict[str, str] | None, locale: str, fallback: str) -> tuple[str, str]:
     """Return (text, locale it is in): `locale` if written, else `fallback`, else any."""
     texts = texts or {}
-    for code in (locale, fallback, *LOCALES):
+    locale, fallback = content_language(locale), content_language(fallback)
+    for code in (locale, fallback, *CONTENT_LANGUAGES):
         if texts.get(code):
             return texts[code], code
     return "", locale
@@ -213,6 +426,7 @@ def extract_argv(output: Path) -> list[str]:
     """The pybabel command that collects every marked string of academy/ into `output`."""
     return [
         "-q", "extract", "-F", str(TRANSLATIONS_DIR / "babel.cfg"),
-        "-k", "_l", "-k", "lazy_ngettext:1,2", "--no-location", "--sort-output",
+        "-k", "_l", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2", "-k", "_lp:1c,2",
+        "--no-location", "--sort-output",
         "--project", "Campus", "-o", str(output), str(TRANSLATIONS_DIR.parent / "academy"),
     ]

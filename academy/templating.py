@@ -13,8 +13,9 @@ from academy.audit.labels import AUDIT_ACTION_LABELS
 from academy.curricula.labels import REVIEW_LABELS, STATUS_LABELS
 from academy.curricula.models import best_text
 from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
-from academy.i18n import (LOCALES, country_name, current_locale, format_number, format_size,
-                          language_name, language_name_in)
+from academy.i18n import (INTERFACE_LOCALES, LOCALES, bcp47, content_locale, country_name,
+                          current_locale, format_number, format_size, language_name,
+                          language_name_in, locale_name)
 from academy.i18n import select_timezone as reader_zone
 from academy.navigation import main_navigation
 from academy.quizzes.labels import GRADING_METHOD_LABELS, QTYPE_LABELS
@@ -31,9 +32,12 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _globals():
         return {
-            "LOCALES": LOCALES,
+            "LOCALES": LOCALES,  # the content languages
+            "INTERFACE_LOCALES": INTERFACE_LOCALES,
             "language_name": language_name,
+            "locale_name": locale_name,
             "current_locale": current_locale,
+            "content_locale": content_locale,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "main_navigation": lambda: main_navigation(current_user),
             "current_path": lambda: request.full_path.rstrip("?") if request else "/",
@@ -51,6 +55,8 @@ def register_template_helpers(app: Flask) -> None:
     # A global, not a context variable: macros imported without context (the quiz timer) use it.
     app.jinja_env.globals["reader_zone_place"] = _reader_place
     app.jinja_env.filters["country"] = country_name
+    # A locale as HTML's lang attribute wants it: pt_BR -> pt-BR, es_419 -> es-419.
+    app.jinja_env.filters["bcp47"] = bcp47
     app.jinja_env.filters["isodate"] = lambda value: format_date(
         date.fromisoformat(value), "long") if value else ""
     app.jinja_env.filters["day"] = lambda value: format_date(value, "medium") if value else ""

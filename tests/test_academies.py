@@ -19,7 +19,7 @@ def png_bytes(size=(120, 60), color=(11, 79, 108)) -> bytes:
 
 def _form(client, path, **fields):
     data = {"csrf_token": csrf_token(client, path), "slug": "espen-brasil", "name_pt":
-            "Escola Nacional de Serviços Penais", "country": "BR", "default_locale": "pt", **fields}
+            "Escola Nacional de Serviços Penais", "country": "BR", "default_locale": "pt_BR", **fields}
     return client.post(path, data=data, content_type="multipart/form-data",
                        headers={"Accept-Language": "en"})
 
@@ -32,7 +32,7 @@ def test_site_admin_creates_an_academy_with_names_and_logo(client, site_admin, l
     academy = db.session.scalar(select(Academy).where(Academy.slug == "espen-brasil"))
     assert academy.names == {"pt": "Escola Nacional de Serviços Penais",
                              "en": "National School of Penal Services"}
-    assert academy.country == "BR" and academy.default_locale == "pt"
+    assert academy.country == "BR" and academy.default_locale == "pt_BR"
     logo = client.get(f"/academies/logos/{academy.logo_filename}")
     assert logo.status_code == 200 and logo.mimetype == "image/png"
     assert logo.headers["X-Content-Type-Options"] == "nosniff"

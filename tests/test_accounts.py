@@ -172,11 +172,11 @@ def test_sign_in_redirects_only_within_the_site(client, trainee):
 def test_profile_keeps_name_email_and_language(client, trainee, app_ctx):
     sign_in(client, "maria.lopez")
     response = post_form(client, "/account", {"display_name": "María López F.", "email":
-                         "maria@example.org", "locale": "pt"})
+                         "maria@example.org", "locale": "pt_BR"})
     assert response.status_code == 302
     db.session.expire_all()
     saved = db.session.scalar(select(User).where(User.username == "maria.lopez"))
-    assert (saved.display_name, saved.email, saved.locale) == ("María López F.", "maria@example.org", "pt")
+    assert (saved.display_name, saved.email, saved.locale) == ("María López F.", "maria@example.org", "pt_BR")
 
 
 def test_profile_refuses_an_unknown_language_and_a_bad_email(client, trainee):

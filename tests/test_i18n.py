@@ -1,4 +1,5 @@
-"""Five languages: the switcher, where the choice is kept, formatting, complete catalogues."""
+"""Seven interface locales (five content languages): the switcher, where the choice is kept,
+browser and academy defaults, formatting, complete catalogues."""
 from __future__ import annotations
 
 import re
@@ -12,25 +13,30 @@ from sqlalchemy import select
 
 from academy.accounts.models import User
 from academy.extensions import db
-from academy.i18n import LOCALES, TRANSLATIONS_DIR, extract_argv
+from academy.i18n import INTERFACE_LOCALES, TRANSLATIONS_DIR, bcp47, extract_argv
 from tests.support import post_form, sign_in
 
 HOME_TITLES = {
     "es": "Red de Academias Penitenciarias",
-    "pt": "Rede de Academias Penitenciárias",
+    "es_419": "Red de Academias Penitenciarias",
+    "pt_BR": "Rede de Academias Penitenciárias",
+    "pt_PT": "Rede de Academias Penitenciárias",
     "fr": "Réseau des académies pénitentiaires",
     "en": "Prison Academies Network",
     "it": "Rete delle Accademie Penitenziarie",
 }
 
 
-@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("locale", INTERFACE_LOCALES)
 def test_every_page_offers_every_language(client, locale):
-    page = client.get("/", headers={"Accept-Language": locale}).get_data(as_text=True)
-    assert f'<html lang="{locale}">' in page
+    page = client.get("/", headers={"Accept-Language": bcp47(locale)}).get_data(as_text=True)
+    assert f'<html lang="{bcp47(locale)}">' in page
     assert HOME_TITLES[locale] in page
-    for code in LOCALES:
-        assert f'name="locale" value="{code}"' in page
+    for code in INTERFACE_LOCALES:
+        assert f'name="locale" value="{code}" lang="{bcp47(code)}"' in page
+    for name in ("Español (España)", "Español (Latinoamérica)", "Português (Brasil)",
+                 "Português (Portugal)", "Français", "Italiano", "English"):
+        assert name in page
 
 
 def test_language_chosen_before_sign_in_is_kept_in_the_session_then_the_profile(client, trainee):
@@ -59,7 +65,9 @@ def test_unknown_language_is_refused_with_a_message(client):
 
 
 def test_language_in_the_url_applies_to_that_page_only(client):
-    assert '<html lang="pt">' in client.get("/?lang=pt").get_data(as_text=True)
+    assert '<html lang="pt-BR">' in client.get("/?lang=pt_BR").get_data(as_text=True)
+    assert '<html lang="es-419">' in client.get("/?lang=es-419").get_data(as_text=True)
+    assert '<html lang="pt-PT">' in client.get("/?lang=pt").get_data(as_text=True)
     assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     unknown = client.get("/?lang=klingon", headers={"Accept-Language": "en"})
     assert unknown.status_code == 200
@@ -100,13 +108,13 @@ def extracted(tmp_path_factory) -> list:
         return [m for m in read_po(handle) if m.id]
 
 
-@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("locale", INTERFACE_LOCALES)
 def test_catalogue_is_complete_and_real(extracted, locale):
     with (TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalogue = read_po(handle, locale=locale)
     missing, mismatched, copies = [], [], []
     for message in extracted:
-        found = catalogue.get(message.id)
+        found = catalogue.get(message.id, context=message.context)
         strings = [] if found is None else (
             list(found.string) if isinstance(found.string, (list, tuple)) else [found.string])
         if found is None or found.fuzzy or not strings or not all(strings):
@@ -117,7 +125,7 @@ def test_catalogue_is_complete_and_real(extracted, locale):
             _placeholders(message.id[1]) if isinstance(message.id, tuple) else set())
         if any(_placeholders(s) - wanted or (wanted - {"num"}) - _placeholders(s) for s in strings):
             mismatched.append(message.id)
-        if locale != "en" and strings[0] == source:
+        if not locale.startswith("en") and strings[0] == source:
             copies.append(source)
     assert not missing, f"{locale}: untranslated: {missing}"
     assert not mismatched, f"{locale}: placeholders differ: {mismatched}"
@@ -135,3 +143,26 @@ def test_after_signing_out_the_next_person_keeps_their_own_language(app, create_
     sign_in(client, "second.person")
     assert '<html lang="it">' in client.get("/").get_data(as_text=True)
     assert db.session.scalar(select(User.locale).where(User.username == "second.person")) == "it"
+
+
+def test_every_catalogue_is_real_and_unfuzzy_with_its_plural_rule():
+    """Seven catalogues; Brazil and France say "0 curso"/"0 cours", Portugal "0 cursos"."""
+    rules = {"pt_BR": "(n > 1)", "fr": "(n > 1)", "pt_PT": "(n != 1)", "es": "(n != 1)",
+             "es_419": "(n != 1)", "it": "(n != 1)", "en": "(n != 1)"}
+    found = sorted(p.parent.parent.name for p in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"))
+    assert found == sorted(INTERFACE_LOCALES)
+    for locale, rule in rules.items():
+        with (TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalogue = read_po(handle, locale=locale)
+        assert catalogue.plural_forms == f"nplurals=2; plural={rule};", locale
+        assert not [m.id for m in catalogue if m.id and m.fuzzy], locale
+
+
+@pytest.mark.parametrize("locale, count, wanted", [
+    ("pt_BR", 0, "0 academia"), ("pt_PT", 0, "0 academias"), ("fr", 0, "0 académie"),
+    ("es_419", 0, "0 academias"), ("pt_BR", 2, "2 academias"), ("it", 1, "1 accademia")])
+def test_plural_forms_follow_each_variety(app, locale, count, wanted):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale(locale):
+        assert ngettext("%(num)d academy", "%(num)d academies", count) == wanted

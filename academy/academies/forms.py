@@ -30,8 +30,10 @@ class AcademyForm(FlaskForm):
         _l("Country"), validators=[DataRequired(REQUIRED)],
         choices=lambda: choices([("", _l("Choose a country")), *country_choices(current_locale())]),
     )
-    default_locale = SelectField(_l("Default language"), choices=choices(locale_choices()),
-                                 validators=[DataRequired(REQUIRED)])
+    default_locale = SelectField(
+        _l("Default language"), default="",
+        description=_l("The interface language of its people until they choose their own."),
+        choices=choices([("", _l("The country's usual language")), *locale_choices()]))
     timezone = SelectField(
         _l("Time zone"), default="",
         description=_l("Its people read dates and times in it, unless they choose their own. "

@@ -12,7 +12,9 @@ from academy.accounts.roles import ACADEMY_ROLES
 from academy.audit import operations as audit
 from academy.domain import SLUG_RE, DomainError
 from academy.extensions import db
-from academy.i18n import LOCALES, is_locale, lazy_gettext as _l
+from academy.i18n import (INTERFACE_LOCALES, LOCALES, as_interface_locale, content_language,
+                          is_interface_locale,
+                          lazy_gettext as _l, locale_for_country)
 
 MAX_NAME = 200
 
@@ -30,23 +32,39 @@ def _validate(slug: str, names: dict[str, str], country: str, default_locale: st
         raise DomainError(_l("Another academy already uses this short name."), "slug")
     if not (isinstance(country, str) and len(country) == 2 and country.isalpha() and country.isupper()):
         raise DomainError(_l("Choose a country."), "country")
-    if not is_locale(default_locale):
-        raise DomainError(_l("Choose one of the platform's languages: es, pt, fr, en or it."),
-                          "default_locale")
+    if not is_interface_locale(default_locale):
+        raise DomainError(_l("Choose one of the platform's languages: %(codes)s.",
+                             codes=", ".join(INTERFACE_LOCALES)), "default_locale")
     clean = {code: (names.get(code) or "").strip() for code in LOCALES}
     clean = {code: name for code, name in clean.items() if name}
     for code, name in clean.items():
         if len(name) > MAX_NAME:
             raise DomainError(_l("Use at most %(n)d characters.", n=MAX_NAME), f"name_{code}")
-    if not clean.get(default_locale):
+    language = content_language(default_locale)
+    if not clean.get(language):
         raise DomainError(_l("Give the academy's name in its default language."),
-                          f"name_{default_locale}")
+                          f"name_{language}")
     return clean
+
+
+def _default_locale(given: str | None, country: str, names: dict[str, str]) -> str:
+    """The interface locale asked for ("pt" in Brazil is pt_BR), or the country's when none."""
+    if not given:
+        return locale_for_country(country, _language_of(names))
+    return as_interface_locale(given, locale_for_country(country)) or given
+
+
+def _language_of(names: dict[str, str]) -> str | None:
+    """The one content language an academy is named in, if only one (to pick a variety)."""
+    written = [code for code in LOCALES if (names.get(code) or "").strip()]
+    return written[0] if len(written) == 1 else None
 
 
 def create_academy(*, slug: str, names: dict[str, str], country: str, default_locale: str,
                    logo: bytes | None = None, zone: str | None = None) -> Academy:
-    """Create a member academy. Raises DomainError naming the field at fault."""
+    """Create a member academy; its default locale, if not given, is its country's (Brazil:
+    pt_BR, Colombia: es_419). Raises DomainError naming the field at fault."""
+    default_locale = _default_locale(default_locale, country, names)
     clean = _validate(slug, names, country, default_locale, None)
     academy = Academy(slug=slug, names=clean, country=country, default_locale=default_locale,
                       timezone=zone if zone and zones.is_zone(zone) else zones.default_zone(country))
@@ -61,6 +79,7 @@ def update_academy(academy: Academy, *, slug: str, names: dict[str, str], countr
                    default_locale: str, logo: bytes | None = None, remove_logo: bool = False,
                    zone: str | None = None) -> None:
     """Change an academy's names, country, language, time zone or logo. Raises DomainError."""
+    default_locale = _default_locale(default_locale, country, names)
     clean = _validate(slug, names, country, default_locale, academy.id)
     if zone is not None and not zones.is_zone(zone):
         raise DomainError(_l("Choose a time zone from the list."), "timezone")

@@ -24,8 +24,9 @@ COLUMN_NAMES = {
 ROLE_NAMES = {
     TRAINEE: ("trainee", "alumno", "alumna", "estudiante", "cadete", "cursante", "aluno", "aluna",
               "formando", "formanda", "cadete", "stagiaire", "eleve", "allievo", "allieva",
-              "discente", "corsista"),
-    INSTRUCTOR: ("instructor", "instructora", "profesor", "profesora", "docente", "formador",
+              "discente", "corsista", "cursista"),
+    INSTRUCTOR: ("instructor", "instructora", "instrutor", "instrutora", "profesor", "profesora",
+                 "docente", "formador",
                  "formadora", "professor", "professora", "instructeur", "instructrice",
                  "formateur", "formatrice", "istruttore", "istruttrice", "formatore",
                  "formatrice"),

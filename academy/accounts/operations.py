@@ -17,7 +17,7 @@ from academy.audit import operations as audit
 from academy.db import utcnow
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.i18n import lazy_gettext as _l, sort_key
+from academy.i18n import as_interface_locale, lazy_gettext as _l, sort_key
 
 
 def _check(problem, field: str) -> None:
@@ -122,7 +122,7 @@ def create_user(
         email=email,
         staff_number=staff_number,
         academy=academy,
-        locale=locale or None,
+        locale=as_interface_locale(locale, academy.default_locale if academy else None),
         password_hash=passwords.hash_password(password),
         must_change_password=one_time is not None,
     )
@@ -161,7 +161,8 @@ def update_person(
     user.sort_name = sort_key(user.display_name)
     user.email = email
     user.staff_number = staff_number
-    user.locale = locale or None
+    user.locale = as_interface_locale(
+        locale, user.academy.default_locale if user.academy is not None else None)
     db.session.flush()
 
 
@@ -180,7 +181,7 @@ def update_profile(user: User, *, display_name: str, email: str | None, locale: 
 def set_locale(user: User, locale: str) -> None:
     """Remember the interface language a person chose."""
     _check(validation.locale_problem(locale), "locale")
-    user.locale = locale
+    user.locale = as_interface_locale(locale)
 
 
 def set_network_roles(user: User, roles: Iterable[str], *, actor_id: int | None = None) -> None:

@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import LazyString
 
-from academy.i18n import is_locale, lazy_gettext as _l
+from academy.i18n import INTERFACE_LOCALES, as_interface_locale, lazy_gettext as _l
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MAX_DISPLAY_NAME = 200
@@ -67,8 +67,9 @@ def staff_number_problem(value: str | None) -> LazyString | None:
 
 
 def locale_problem(value: str | None) -> LazyString | None:
-    if value and not is_locale(value):
-        return _l("Choose one of the platform's languages: es, pt, fr, en or it.")
+    if value and as_interface_locale(value) is None:
+        return _l("Choose one of the platform's languages: %(codes)s.",
+                  codes=", ".join(INTERFACE_LOCALES))
     return None
 
 

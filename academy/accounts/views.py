@@ -14,7 +14,7 @@ from academy.db import reading
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import attempt, show_domain_error
-from academy.i18n import is_locale
+from academy.i18n import is_interface_locale
 from academy.security import safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -25,7 +25,7 @@ def _sign_in(user) -> None:
     chosen_locale = session.get("locale") if session.get("locale_chosen") else None
     session.clear()
     operations.start_session(user, request.remote_addr, request.user_agent.string)
-    if is_locale(chosen_locale):  # a language picked on the switcher just before is the latest wish
+    if is_interface_locale(chosen_locale):  # a language picked on the switcher just before is the latest wish
         operations.set_locale(user, chosen_locale)
     db.session.commit()
     login_user(user)
@@ -135,7 +135,7 @@ def profile():
 def set_language():
     form = LanguageForm()
     target = safe_next(form.next.data) or url_for("home.index")
-    if not form.validate_on_submit() or not is_locale(form.locale.data):
+    if not form.validate_on_submit() or not is_interface_locale(form.locale.data):
         flash(_("That language is not available."), "error")
         return redirect(target)
     session["locale"] = form.locale.data

@@ -7,7 +7,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from academy.forms import REQUIRED, CheckboxesField, choices
-from academy.i18n import lazy_gettext as _l, locale_choices
+from academy.i18n import content_language_choices, lazy_gettext as _l, lazy_pgettext as _lp
 
 _MAX = _l("Use at most %(max)d characters.")
 
@@ -18,9 +18,9 @@ def parse_tags(text: str | None) -> list[str]:
 
 
 class CourseSettingsForm(FlaskForm):
-    default_locale = SelectField(_l("Default language"), choices=choices(locale_choices()),
+    default_locale = SelectField(_l("Default language"), choices=choices(content_language_choices()),
                                  validators=[DataRequired(REQUIRED)])
-    locales = CheckboxesField(_l("Languages offered"), choices=choices(locale_choices()),
+    locales = CheckboxesField(_l("Languages offered"), choices=choices(content_language_choices()),
                               validators=[DataRequired(_l("Choose at least one language."))])
     hours = IntegerField(_l("Estimated hours"), default=1,
                          validators=[NumberRange(0, 1000, message=_l("Give a number of hours from 0 to 1000."))])
@@ -41,13 +41,15 @@ class NewCourseForm(CourseSettingsForm):
                        validators=[DataRequired(REQUIRED), Length(max=64, message=_MAX)],
                        render_kw={"autocapitalize": "none", "spellcheck": "false"})
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300, message=_MAX)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=5000, message=_MAX)],
+    summary = TextAreaField(_lp("course", "Summary"),  # i18n: a course's summary
+                            validators=[Length(max=5000, message=_MAX)],
                             render_kw={"rows": 5})
 
 
 class CourseTextForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Length(max=300, message=_MAX)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=5000, message=_MAX)],
+    summary = TextAreaField(_lp("course", "Summary"),  # i18n: a course's summary
+                            validators=[Length(max=5000, message=_MAX)],
                             render_kw={"rows": 8})
 
 

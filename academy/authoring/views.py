@@ -24,7 +24,7 @@ from academy.packages.upstream import upstream_of
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import ActionForm, ask_first, attempt, show_domain_error
-from academy.i18n import current_locale
+from academy.i18n import content_language, current_locale
 
 
 def _author_academy() -> Academy:
@@ -49,8 +49,8 @@ def create_course():
     academy = _author_academy()
     form = NewCourseForm()
     if not form.is_submitted():
-        form.default_locale.data = academy.default_locale
-        form.locales.data = [academy.default_locale]
+        form.default_locale.data = content_language(academy.default_locale)
+        form.locales.data = [content_language(academy.default_locale)]
     done = attempt(form, lambda: operations.create_course(
         academy, slug=(form.slug.data or "").strip(), default_locale=form.default_locale.data,
         locales=form.locales.data, hours=form.hours.data or 0, tags=parse_tags(form.tags.data),

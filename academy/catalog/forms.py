@@ -6,7 +6,7 @@ from wtforms import SelectField, StringField
 
 from academy.curricula import topics
 from academy.forms import by_label, choices
-from academy.i18n import country_name, lazy_gettext as _l, locale_choices
+from academy.i18n import content_language_choices, country_name, lazy_gettext as _l
 
 
 class CatalogFilterForm(FlaskForm):
@@ -25,6 +25,6 @@ class CatalogFilterForm(FlaskForm):
             ((str(a.id), a.name_in(locale)) for a in facets["academies"]), _l("All academies"))
         self.country.choices = by_label(
             ((c, country_name(c, locale)) for c in facets["countries"]), _l("All countries"))
-        self.language.choices = choices([("", _l("All languages")), *locale_choices()])
+        self.language.choices = choices([("", _l("All languages")), *content_language_choices()])
         self.tag.choices = by_label(topics.names_of(facets["tags"], locale).items(),
                                     _l("All topics"))

@@ -17,7 +17,7 @@ from academy.curricula.models import Course
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.forms import attempt
-from academy.i18n import LOCALES, current_locale, is_locale
+from academy.i18n import INTERFACE_LOCALES, LOCALES, current_locale, is_interface_locale, variety_of
 
 
 @bp.route("/courses/<int:course_id>/certificate", methods=["GET", "POST"])
@@ -108,13 +108,15 @@ def design_page(academy_id: int):
     signatures = (template.signatures or []) + [{}, {}]
     return render_template("certificates/design.html", academy=academy, form=form,
                            template=template, signatures=signatures[:2], LOCALES=LOCALES,
-                           defaults=_defaults()), 400 if form.errors else 200
+                           INTERFACE_LOCALES=INTERFACE_LOCALES,
+                           defaults=_defaults(academy)), 400 if form.errors else 200
 
 
-def _defaults() -> dict:
+def _defaults(academy: Academy) -> dict:
+    """The standard wording per content language, in the academy's variety where it has one."""
     result = {}
     for code in LOCALES:
-        with force_locale(code):
+        with force_locale(variety_of(code, academy.default_locale)):
             result[code] = documents.default_texts()
     return result
 
@@ -124,7 +126,7 @@ def _defaults() -> dict:
 def specimen(academy_id: int):
     academy = _academy(academy_id)
     locale = request.args.get("locale", "")
-    if not is_locale(locale):
+    if not is_interface_locale(locale):
         locale = current_locale()
     pdf = design.specimen_pdf(academy, operations.template_of(academy.id), locale,
                               operations.public_base_url())

@@ -10,12 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_percent, ngettext
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
 from academy import images
 from academy.certificates import codes
 from academy.certificates.models import PAGE_SIZES, TEMPLATE_TEXTS, CertificateTemplate
+from academy.i18n import bcp47, content_language, format_number
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SIGNATURES = "signatures"
@@ -53,10 +54,11 @@ def default_texts() -> dict[str, str]:
 
 
 def template_texts(template: CertificateTemplate, locale: str) -> dict[str, str]:
-    """The academy's texts in `locale`, each falling back to the default wording."""
+    """The academy's texts in `locale`'s language, each falling back to the default wording
+    (in `locale`'s variety: a pt_BR certificate says what Brazil says)."""
     with force_locale(locale):
         texts = default_texts()
-    written = (template.texts or {}).get(locale) or {}
+    written = (template.texts or {}).get(content_language(locale)) or {}
     return {key: (written.get(key) or "").strip() or texts[key] for key in TEMPLATE_TEXTS}
 
 
@@ -68,7 +70,7 @@ def _facts_lines(facts: Facts, locale: str) -> list[str]:
                                   facts.hours))
         if facts.grade is not None:
             lines.append(_("Grade: %(grade)s",
-                           grade=format_percent(facts.grade / 100, "#,##0.#%")))
+                           grade=format_number(facts.grade / 100, "#,##0.#%")))
         lines.append(_("Completed on %(date)s", date=format_date(facts.completed_at, "long")))
         lines.append(_("Issued on %(date)s", date=format_date(facts.issued_at, "long")))
         if facts.expires_at is not None:
@@ -80,7 +82,7 @@ def _side(facts: Facts, template: CertificateTemplate, locale: str) -> dict:
     texts = template_texts(template, locale)
     with force_locale(locale):
         network = _("Prison Academies Network")
-    return {**texts, "lang": locale, "network_name": network, "facts": _facts_lines(facts, locale),
+    return {**texts, "lang": bcp47(locale), "network_name": network, "facts": _facts_lines(facts, locale),
             "course_title": facts.course_titles.get(locale, "")}
 
 
@@ -106,10 +108,10 @@ def values(facts: Facts, template: CertificateTemplate, locale: str,
                   "specimen": _("Specimen") if specimen else ""}
     logo = images.image_path("logos", facts.logo_filename)
     return {
-        **main, **labels, "lang": locale, "name": facts.name, "serial": facts.serial,
+        **main, **labels, "lang": bcp47(locale), "name": facts.name, "serial": facts.serial,
         "code": codes.grouped(facts.code), "verify_url": facts.verify_url,
         "qr_image": qr_image(facts.verify_url),
-        "academy_name": (facts.academy_names.get(locale)
+        "academy_name": (facts.academy_names.get(content_language(locale))
                          or next(iter(facts.academy_names.values()), "")),
         "logo_url": logo.as_uri() if logo else None,
         "signatures": [_signature(item) for item in (template.signatures or [])[:2]],

@@ -22,7 +22,7 @@ from academy.db import utcnow
 from academy.domain import DomainError
 from academy.enrolment.models import COMPLETED, Enrolment
 from academy.extensions import db
-from academy.i18n import is_locale, lazy_gettext as _l
+from academy.i18n import content_language, is_interface_locale, lazy_gettext as _l
 from academy.quizzes import queries as quiz_queries
 
 PDF_KIND = "certificates"
@@ -129,17 +129,21 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 def certificate_locales(user: User, course: Course,
                         template: CertificateTemplate) -> tuple[str, str | None]:
-    """The trainee's language, and the academy's as a second one when the template asks."""
+    """The trainee's locale (their variety: pt_BR, es_419 …), and the academy's as a second one
+    when the template asks."""
     academy = course.academy
-    locale = user.locale if is_locale(user.locale) else academy.default_locale
-    locale = locale if is_locale(locale) else current_app.config["DEFAULT_LOCALE"]
+    locale = user.locale if is_interface_locale(user.locale) else academy.default_locale
+    locale = locale if is_interface_locale(locale) else current_app.config["DEFAULT_LOCALE"]
     return locale, second_locale(academy, template, locale)
 
 
 def second_locale(academy: Academy, template: CertificateTemplate, locale: str) -> str | None:
-    """The academy's language beside `locale`, when the design is bilingual and they differ."""
+    """The academy's language beside `locale`, when the design is bilingual and they differ (a
+    pt_PT reader of a pt_BR academy reads one Portuguese, not two)."""
     second = academy.default_locale if template.is_bilingual else None
-    return second if is_locale(second) and second != locale else None
+    if not is_interface_locale(second) or content_language(second) == content_language(locale):
+        return None
+    return second
 
 
 def facts_of(certificate: Certificate, course: Course, base_url: str) -> documents.Facts:

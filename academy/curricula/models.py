@@ -14,14 +14,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.db import UTCDateTime, utcnow
 from academy.extensions import db
-from academy.i18n import sort_key
+from academy.i18n import content_language, sort_key
 
 if TYPE_CHECKING:
     from academy.academies.models import Academy
 
 
 def best_text(texts, locale: str, default_locale: str):
-    """The text row in `locale` if it has a title, else the default locale's, else any."""
+    """The text row in `locale`'s language if it has a title, else the default locale's, else
+    any (a pt_BR reader reads the `pt` text)."""
+    locale, default_locale = content_language(locale), content_language(default_locale)
     by_locale = {t.locale: t for t in texts if t.title}
     for code in (locale, default_locale, *sorted(by_locale)):
         if code in by_locale:
@@ -143,7 +145,7 @@ class Topic(db.Model):
 
 def topic_name(slug: str, names: dict[str, str] | None, locale: str) -> str:
     """A topic's name in `locale`, else in English, else in any language, else its slug."""
-    names = names or {}
+    names, locale = names or {}, content_language(locale)
     return next((names[code] for code in (locale, "en", *sorted(names)) if names.get(code)), slug)
 
 

@@ -12,7 +12,7 @@ from academy.curricula.models import (PUBLISHED, REVIEW_PENDING, Course,
                                       CourseReview, CourseTag, CourseText, Lesson, Module, is_current)
 from academy.db import escape_like
 from academy.extensions import db
-from academy.i18n import sort_key
+from academy.i18n import content_language, sort_key
 
 
 def courses_by_slug(slug: str, academy_slug: str | None = None) -> list[Course]:
@@ -66,6 +66,7 @@ def catalog(user, locale: str, *, search: str = "", academy_id: int | None = Non
             country: str | None = None, language: str | None = None, tag: str | None = None,
             page: int = 1) -> CatalogPage:
     """One page of the catalogue for this person, filtered and searched in `locale`."""
+    locale = content_language(locale)
     stmt = select(Course).where(visible_to(user))
     words = search_words(search)
     if words:

@@ -19,6 +19,7 @@ from academy.demo.data import (ACADEMIES, CERTIFICATE_DESIGNS, CERTIFICATE_POLIC
                                DEMO_PASSWORD, GRADUATE_COHORT, GRADUATES, NETWORK_STAFF, PEOPLE,
                                TOPICS)
 from academy.extensions import db
+from academy.i18n import content_language
 
 
 def is_loaded() -> bool:
@@ -107,7 +108,7 @@ def load_graduates(course, story) -> list[tuple[str, str]]:
             usernames.append(username)
             logins.append((username, "trainee"))
         cohort = cohort_ops.create_cohort(
-            academy, GRADUATE_COHORT.get(spec["default_locale"], GRADUATE_COHORT["en"]))
+            academy, GRADUATE_COHORT.get(content_language(spec["default_locale"]), GRADUATE_COHORT["en"]))
         cohort_ops.add_members(cohort, usernames)
         cohort.created_at = story.now - timedelta(days=32 + 3 * number)
     return logins

@@ -27,6 +27,7 @@ from academy.demo.study import Learner, Plan, Story, Walk
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import APPROVAL, VIEWED
 from academy.extensions import db
+from academy.i18n import content_language
 from academy.quizzes.models import QuestionVersion
 
 SEED = 2021  # the year the network was founded
@@ -74,7 +75,7 @@ def new_learner(user: User, spec: dict, rng: random.Random, **traits) -> Learner
     """A trainee's way of studying, drawn at random (or as given)."""
     drawn = {"ability": min(0.96, max(0.4, rng.gauss(0.7, 0.12))),
              "pace_days": rng.uniform(1.2, 7.0), "steadiness": rng.uniform(0.4, 2.0)}
-    return Learner(user, spec["default_locale"], ACTIVITY[spec["prefix"]]["utc_offset"],
+    return Learner(user, content_language(spec["default_locale"]), ACTIVITY[spec["prefix"]]["utc_offset"],
                    **{**drawn, **traits})
 
 

@@ -27,7 +27,7 @@ from academy.enrolment.models import WAITLISTED, WITHDRAWN, Enrolment
 from academy.extensions import db
 from academy.forms import CONFIRM_NAMES, ActionForm, ConfirmImportForm, attempt
 from academy import zones
-from academy.i18n import current_locale, select_timezone
+from academy.i18n import current_locale, format_percent, select_timezone
 from academy.spreadsheets import table_response
 
 bp = Blueprint("enrolment", __name__, template_folder="templates")
@@ -325,7 +325,7 @@ def export(course_id: int, kind: str):
               *[best_text(l.texts, locale, course.default_locale)[0].title for l in lessons]]
     rows = [header] + [
         [row.person.display_name, row.person.username,
-         str(ENROLMENT_STATUS_LABELS[row.enrolment.status]), f"{row.progress.percent} %",
+         str(ENROLMENT_STATUS_LABELS[row.enrolment.status]), format_percent(row.progress.percent / 100, 0),
          format_date(row.enrolment.completed_at) if row.enrolment.completed_at else "",
          *["✓" if l.id in done.get(row.person.id, ()) else "" for l in lessons]]
         for row in roster]

@@ -7,7 +7,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from academy.i18n import is_locale
+from academy.i18n import is_interface_locale
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Slip:
 
 def slip_locale(user) -> str:
     """The person's language, else their academy's, else the site's."""
-    if is_locale(user.locale):
+    if is_interface_locale(user.locale):
         return user.locale
     if user.academy is not None:
         return user.academy.default_locale

@@ -13,6 +13,7 @@ from academy.curricula.models import QUIZ, Course, Lesson, Module, is_current
 from academy.quizzes.models import Question
 from academy.enrolment.models import HOLDING_A_PLACE, Enrolment
 from academy.extensions import db
+from academy.i18n import content_language
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import (FINISHED, IN_PROGRESS, Attempt, AttemptSlot, QuestionVersion,
                                     QuizOverride, QuizResult)
@@ -34,6 +35,7 @@ def versions_of(wanted: list[tuple[int, int]]) -> dict[int, QuestionVersion]:
 def words_of(version: QuestionVersion, locale: str, default_locale: str) -> tuple[dict, str]:
     """A question version's words in `locale`, else in the course's default language, else in
     any, with the language they are in."""
+    locale = content_language(locale)
     for code in (locale, default_locale, *version.texts):
         if version.texts.get(code):
             return version.texts[code], code

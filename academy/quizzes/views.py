@@ -19,7 +19,7 @@ from academy.enrolment import queries as enrolment_queries
 from academy.enrolment.models import COMPLETED
 from academy.extensions import db
 from academy.forms import ActionForm
-from academy.i18n import current_locale
+from academy.i18n import content_locale, current_locale
 from academy.quizzes import display, operations, policy, queries, responses
 from academy.quizzes.models import Attempt
 from academy.quizzes.signals import answers_saved
@@ -68,7 +68,7 @@ def start(course_id: int, lesson_id: int):
     now = utcnow()
     closed = operations.close_overdue(now, lesson.id, current_user.id)  # time ran out: over
     try:
-        attempt = operations.start_attempt(enrolment, lesson, course, settings, current_locale(),
+        attempt = operations.start_attempt(enrolment, lesson, course, settings, content_locale(),
                                            now)
     except operations.QuizRefused as error:  # the refusal wrote nothing; a closing did
         if closed:

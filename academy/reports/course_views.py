@@ -13,7 +13,7 @@ from academy.curricula import policy as curricula_policy
 from academy.curricula.models import QUIZ, Course, Lesson, Module, best_text
 from academy.curricula.queries import course_outline
 from academy.db import utcnow
-from academy.i18n import current_locale, is_locale, lazy_gettext as _l
+from academy.i18n import current_locale, is_interface_locale, lazy_gettext as _l
 from academy.reports import course_queries as queries
 from academy.reports.course_forms import CourseReportForm
 from academy.reports.period import Period
@@ -38,7 +38,7 @@ class Asked:
         args = self.period.as_args()
         if self.scope.academy_id is not None:
             args["academy"] = str(self.scope.academy_id)
-        if is_locale(request.args.get("lang")):
+        if is_interface_locale(request.args.get("lang")):
             args["lang"] = request.args["lang"]
         return args
 

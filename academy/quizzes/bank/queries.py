@@ -11,7 +11,7 @@ from academy.curricula import files
 from academy.curricula.models import Course
 from academy.quizzes.models import Question, QuizSlot
 from academy.extensions import db
-from academy.i18n import sort_key
+from academy.i18n import content_language, sort_key
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.gift_writer import GIFT_TYPES, can_carry, gift_file
@@ -64,6 +64,7 @@ def next_position(course_id: int) -> int:
 
 def words_in(question: Question, locale: str, default_locale: str) -> tuple[dict, str]:
     """(content, its locale): the question's words in `locale`, else the default's, else any."""
+    locale = content_language(locale)
     by_locale = {text.locale: text.content for text in question.texts if text.content.get("text")}
     for code in (locale, default_locale, *sorted(by_locale)):
         if code in by_locale:
