@@ -69,6 +69,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["grade"] = lambda value: format_number(value or 0, "#,##0.#%")
     # A count or a measure, grouped as the person's language groups digits (one decimal at most).
     app.jinja_env.filters["decimal"] = format_number
+    # A percentage given from 0 to 100 (a progress), as the person's language writes it.
+    app.jinja_env.filters["percent"] = lambda value: format_number((value or 0) / 100, "#,##0%")
+    # A chart's axis value with its unit ("%" as a percentage, anything else after the number).
+    app.jinja_env.filters["tick"] = lambda value, unit="": (
+        format_number((value or 0) / 100, "#,##0.#%") if unit == "%"
+        else f"{format_number(value or 0)}{unit}")
     app.jinja_env.filters["academy_name"] = lambda academy: academy.name_in(current_locale())
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from academy.curricula.models import PAGE, Course, best_text
 from academy.extensions import db
-from academy.i18n import current_locale, lazy_gettext as _l
+from academy.i18n import current_locale, lazy_gettext as _l, lazy_ngettext
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import Question, QuizSlot
 
@@ -120,9 +120,11 @@ def _quizzes(course: Course, result: Checklist) -> None:
             left = pools.get(category, 0) - sum(1 for drawn, placed in mine
                                                 if drawn is None and placed == category)
             if left < count:
-                result.findings.append(Finding(_l(
-                    "The quiz “%(name)s” draws %(wanted)d random questions from “%(category)s”, "
-                    "which has %(held)d left to draw.", name=readable_name(quiz, course), wanted=count,
+                result.findings.append(Finding(lazy_ngettext(
+                    "The quiz “%(name)s” draws %(num)d random question from “%(category)s”, "
+                    "which has %(held)d left to draw.",
+                    "The quiz “%(name)s” draws %(num)d random questions from “%(category)s”, "
+                    "which has %(held)d left to draw.", count, name=readable_name(quiz, course),
                     category=category, held=max(left, 0)), url, True))
 
 
@@ -145,10 +147,12 @@ def _hours(course: Course, result: Checklist) -> None:
     result.minutes = study_minutes(course)
     result.hours = low, high = hours_range(result.minutes)
     if not low <= course.hours <= high:
-        result.findings.append(Finding(_l(
+        result.findings.append(Finding(lazy_ngettext(
             "The course says %(hours)d hours, which certificates print, but its lessons and "
-            "quizzes take %(minutes)d minutes: give from %(low)d to %(high)d hours.",
-            hours=course.hours, minutes=result.minutes, low=low, high=high),
+            "quizzes take %(num)d minute: give from %(low)d to %(high)d hours.",
+            "The course says %(hours)d hours, which certificates print, but its lessons and "
+            "quizzes take %(num)d minutes: give from %(low)d to %(high)d hours.",
+            result.minutes, hours=course.hours, low=low, high=high),
             url_for("authoring.course", course_id=course.id, _anchor="settings-title"), True))
 
 

@@ -22,7 +22,8 @@ from academy.db import utcnow
 from academy.domain import DomainError
 from academy.enrolment.models import COMPLETED, Enrolment
 from academy.extensions import db
-from academy.i18n import content_language, is_interface_locale, lazy_gettext as _l
+from academy.i18n import (LazyText, content_language, format_percent, is_interface_locale,
+                          lazy_gettext as _l)
 from academy.quizzes import queries as quiz_queries
 
 PDF_KIND = "certificates"
@@ -196,7 +197,8 @@ def refusal(enrolment: Enrolment, policy: CertificatePolicy, grade: float | None
     if policy.issuance == NONE:
         return _l("This course does not give certificates.")
     if policy.min_grade is not None and (grade is None or grade + 1e-9 < policy.min_grade):
-        return _l("The course grade is below the minimum of %(min)d %%.", min=policy.min_grade)
+        return _l("The course grade is below the minimum of %(min)s.",
+                  min=LazyText(format_percent, policy.min_grade / 100, 0))
     if has_current:
         return _l("This trainee already holds a current certificate for this course.")
     if was_revoked:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from academy.i18n import format_percent
 from academy.quizzes.labels import QTYPE_LABELS
 from academy.quizzes.statistics import BINS, ChoiceCount, QuestionStats, QuizStatistics
 from academy.spreadsheets import percent_cell
 
 
 def histogram_labels() -> list[str]:
-    """The grade band of each bar of the histogram: 0–10 %, 10–20 % … 90–100 %."""
+    """The grade band of each bar of the histogram: 0–10 %, 10–20 % … 90–100 %, with the
+    percent sign as the reader's language writes it (academy.i18n.format_percent)."""
     step = 100 // BINS
-    return [f"{step * i}–{step * (i + 1)} %" for i in range(BINS)]
+    return [f"{step * i}–{format_percent(step * (i + 1) / 100, 0)}" for i in range(BINS)]
 
 
 def _plain(html: str) -> str:
