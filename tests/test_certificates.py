@@ -123,7 +123,9 @@ def test_the_pdf_embeds_its_fonts_and_declares_pdf_a(course, trainee, complete):
 
 @pytest.mark.parametrize(("locale", "words"), [
     ("es", ["Certificado", "ha superado"]),
-    ("pt", ["Certificado", "concluiu"]),
+    ("es_419", ["Certificado de aprobación", "ha aprobado"]),
+    ("pt_BR", ["Certificado", "Certificamos que", "concluiu com êxito"]),
+    ("pt_PT", ["Certificado", "Certifica-se que", "concluiu com aproveitamento"]),
     ("fr", ["Certificat", "a suivi avec succès"]),
     ("en", ["Certificate of completion", "has successfully completed"]),
     ("it", ["Attestato", "ha completato"]),

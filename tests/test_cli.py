@@ -64,7 +64,7 @@ def test_demo_loads_real_academies_and_people_once(runner):
 
 def test_translations_compile(runner):
     result = runner.invoke(args=["translations", "compile"])
-    assert result.exit_code == 0 and "Compiled 5 catalogues." in result.output
+    assert result.exit_code == 0 and "Compiled 7 catalogues." in result.output
 
 
 @pytest.mark.no_transaction

@@ -166,3 +166,128 @@ def test_plural_forms_follow_each_variety(app, locale, count, wanted):
 
     with app.test_request_context(), force_locale(locale):
         assert ngettext("%(num)d academy", "%(num)d academies", count) == wanted
+
+
+# --- Varieties: browser, academy, content, certificates, formatting ------------------------------
+
+@pytest.mark.parametrize("header, wanted", [
+    ("pt-BR,pt;q=0.9", "pt_BR"), ("pt-PT", "pt_PT"), ("pt", "pt_PT"), ("pt-AO", "pt_PT"),
+    ("es-ES", "es"), ("es", "es"), ("es-AR", "es_419"), ("es-MX,es;q=0.8", "es_419"),
+    ("es-CO", "es_419"), ("es-419", "es_419"), ("fr-CA", "fr"), ("de-DE,it;q=0.5", "it"),
+    ("en-GB", "en")])
+def test_the_browsers_language_picks_the_variety(client, header, wanted):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{bcp47(wanted)}">' in page
+
+
+def test_interface_and_content_codes():
+    from academy.i18n import as_interface_locale, content_language, interface_locale
+
+    assert [content_language(code) for code in INTERFACE_LOCALES] == [
+        "es", "es", "pt", "pt", "fr", "it", "en"]
+    assert (bcp47("pt_BR"), bcp47("es_419"), bcp47("fr")) == ("pt-BR", "es-419", "fr")
+    assert (interface_locale("pt-br"), interface_locale("es_419"), interface_locale("de")) == (
+        "pt_BR", "es_419", None)
+    assert as_interface_locale("pt", "pt_BR") == "pt_BR" and as_interface_locale("pt") == "pt_PT"
+    assert as_interface_locale("es", "es_419") == "es" and as_interface_locale("xx") is None
+
+
+@pytest.mark.parametrize("country, names, wanted", [
+    ("BR", {"pt": "Escola"}, "pt_BR"), ("PT", {"pt": "Escola"}, "pt_PT"),
+    ("ES", {"es": "Escuela"}, "es"), ("CO", {"es": "Escuela"}, "es_419"),
+    ("AR", {"es": "Escuela"}, "es_419"), ("FR", {"fr": "École"}, "fr"),
+    ("IT", {"it": "Scuola"}, "it"), ("DE", {"en": "School"}, "en")])
+def test_an_academys_default_follows_its_country(app_ctx, country, names, wanted):
+    from academy.academies import operations as academy_ops
+
+    academy = academy_ops.create_academy(slug=f"test-{country.lower()}", names=names,
+                                         country=country, default_locale="")
+    assert academy.default_locale == wanted
+    # "pt" alone, as a form or the CLI may give it, is the country's Portuguese
+    if "pt" in names:
+        other = academy_ops.create_academy(slug=f"other-{country.lower()}", names=names,
+                                           country=country, default_locale="pt")
+        assert other.default_locale == wanted
+
+
+def test_a_brazilian_reader_reads_the_portuguese_text(client, course, academy, create_user,
+                                                     login_as):
+    from academy.curricula import operations as course_ops
+
+    course.locales = [*course.locales, "pt"]
+    course_ops.set_course_text(course, "pt", title="Revistas com dignidade",
+                               summary="Um curso para agentes.")
+    db.session.commit()
+    login_as(create_user(academy=academy, roles=["trainee"], locale="pt_BR"))
+    assert course.text("pt_BR")[1] == "pt" and course.title_in("pt_PT") == "Revistas com dignidade"
+    for variety in ("pt_BR", "pt_PT"):
+        page = client.get(f"/courses/{course.id}?lang={variety}").get_data(as_text=True)
+        assert f'<html lang="{bcp47(variety)}">' in page
+        assert "Revistas com dignidade" in page
+        assert 'class="shown-in"' not in page.split("<h1", 1)[1].split("</h1>", 1)[0]
+
+
+def _certificate_values(app, locale, second=None, bilingual=False):
+    from academy.certificates import documents
+    from academy.certificates.models import CertificateTemplate
+
+    moment = datetime(2026, 3, 8, 10, 0, tzinfo=timezone.utc)
+    facts = documents.Facts(
+        serial="PAN-2026-000001", code="A" * 28, name="Ana Souza",
+        course_titles={locale: "Revistas com dignidade", **({second: "Cacheos"} if second else {})},
+        hours=40, grade=87.5, completed_at=moment, issued_at=moment,
+        expires_at=moment.replace(year=2029, day=11), academy_names={"pt": "Escola"},
+        logo_filename=None, verify_url="https://campus.example.org/verify/A")
+    template = CertificateTemplate(texts={}, signatures=[], is_bilingual=bilingual)
+    with app.test_request_context():
+        return documents.values(facts, template, locale, second)
+
+
+def test_a_certificate_speaks_the_recipients_variety(app):
+    brazil, portugal = _certificate_values(app, "pt_BR"), _certificate_values(app, "pt_PT")
+    assert (brazil["lang"], portugal["lang"]) == ("pt-BR", "pt-PT")
+    assert brazil["intro"] == "Certificamos que" and portugal["intro"] == "Certifica-se que"
+    assert "Carga horária: 40 horas" in brazil["facts"]
+    assert "40 horas de formação" in portugal["facts"]
+    assert "Nota: 87,5%" in brazil["facts"] and "Concluído em 8 de março de 2026" in brazil["facts"]
+    italian = _certificate_values(app, "it")
+    assert "Completato l'8 marzo 2026" in italian["facts"]
+    assert "Valido fino all'11 marzo 2029" in italian["facts"]
+    french = _certificate_values(app, "fr")
+    assert "Note\u00a0: 87,5\u202f%" in french["facts"]
+
+
+def test_a_bilingual_certificate_adds_another_language_not_another_variety(app, app_ctx,
+                                                                            create_academy):
+    from academy.certificates import operations
+    from academy.certificates.models import CertificateTemplate
+
+    brazil = create_academy(slug="espen", names={"pt": "ESPEN"}, country="BR",
+                            default_locale="pt_BR")
+    bilingual = CertificateTemplate(texts={}, signatures=[], is_bilingual=True)
+    assert operations.second_locale(brazil, bilingual, "pt_PT") is None
+    assert operations.second_locale(brazil, bilingual, "en") == "pt_BR"
+    values = _certificate_values(app, "en", "pt_BR", bilingual=True)
+    assert values["second"]["lang"] == "pt-BR"
+    assert values["second"]["statement"] == "concluiu com êxito o curso"
+
+
+@pytest.mark.parametrize("locale, wanted", [
+    ("fr", "32,6\u202f%"), ("es", "32,6\u00a0%"), ("es_419", "32,6%"), ("pt_BR", "32,6%"),
+    ("pt_PT", "32,6%"), ("it", "32,6%"), ("en", "32.6%")])
+def test_percentages_follow_each_locales_rules(app, locale, wanted):
+    from flask_babel import force_locale
+
+    from academy.i18n import format_percent
+
+    with app.test_request_context(), force_locale(locale):
+        assert format_percent(0.326) == wanted
+
+
+def test_the_demo_speaks_each_academys_variety():
+    from academy.demo.data import ACADEMIES
+
+    varieties = {spec["country"]: spec["default_locale"] for spec in ACADEMIES}
+    assert (varieties["BR"], varieties["PT"], varieties["ES"], varieties["CO"]) == (
+        "pt_BR", "pt_PT", "es", "es_419")
+    assert {varieties[c] for c in ("AR", "CL", "CR", "PE")} == {"es_419"}

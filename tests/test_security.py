@@ -55,7 +55,7 @@ def test_post_without_csrf_token_is_refused_with_a_translated_page(client, train
     assert 'class="site-header"' in page
 
 
-@pytest.mark.parametrize("locale", ["es", "pt", "fr", "en", "it"])
+@pytest.mark.parametrize("locale", ["es", "es-419", "pt-BR", "pt-PT", "fr", "en", "it"])
 def test_not_found_page_is_translated_and_in_the_layout(client, locale):
     response = client.get("/does-not-exist", headers={"Accept-Language": locale})
     page = response.get_data(as_text=True)

@@ -100,7 +100,7 @@ def test_sqlite_holds_a_classroom_of_thirty_writing_at_once(tmp_path):
             session["_user_id"] = token
         barrier.wait()
         try:
-            for locale in ("es", "pt", "fr"):
+            for locale in ("es", "pt_BR", "fr"):
                 response = client.post("/account", data={"display_name": f"Cadete {n} {locale}",
                                                           "email": "", "locale": locale})
                 results.append(response.status_code)
