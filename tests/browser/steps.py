@@ -28,10 +28,11 @@ def sign_out(page: Page) -> None:
 
 
 def switch_language(page: Page, code: str) -> None:
-    """Click the switcher's button for `code` (e.g. the one reading "PT")."""
+    """Click the switcher's button for the locale `code` (pt_BR: the one reading "PT-BR")."""
+    label = code.replace("_", "-").upper()
     page.locator(".language-switcher").get_by_role(
-        "button", name=re.compile(rf"^{code.upper()}\b")).click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
+        "button", name=re.compile(rf"^{re.escape(label)}(?![\w-])")).click()
+    expect(page.locator("html")).to_have_attribute("lang", code.replace("_", "-"))
 
 
 def open_people(page: Page) -> None:

@@ -31,7 +31,8 @@ from tests.browser.steps import open_nav, sign_in, switch_language
 
 CODE = r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){6}"  # a verification code as printed: 7 blocks of four
 # Words of each language's default certificate wording (the same as tests/test_certificates.py).
-WORDS = {"es": ["Certificado", "ha superado"], "pt": ["Certificado", "concluiu"],
+WORDS = {"es": ["Certificado", "ha superado"], "pt-PT": ["Certificado", "Certifica-se que"],
+         "pt-BR": ["Certificado", "Certificamos que"],
          "fr": ["Certificat", "a suivi avec succès"], "it": ["Attestato", "ha completato"],
          "en": ["Certificate of completion", "has successfully completed"]}
 ENAP_GRADUATES = {"fr.graduate1": "Élodie Marchand", "fr.graduate2": "François Lemaître",
@@ -289,7 +290,7 @@ def test_coordinator_issues_a_cohorts_certificates_a_stranger_checks_one_then_it
 # --- 2. A graduate who reads English: the same PDF every time, and a link to share ------------
 
 # One graduate each of four academies, ticked by hand: (username, name, certificate language).
-TICKED = [("pt.graduate1", "Beatriz Magalhães", "pt"),
+TICKED = [("pt.graduate1", "Beatriz Magalhães", "pt-PT"),
           ("it.graduate3", "Piergiorgio Sàlvati", "it"),
           ("es.graduate2", "Óscar Lázaro Peña", "es"),
           ("br.graduate3", "Letícia Antônia Pereira", "en")]  # switches to English first
@@ -298,7 +299,7 @@ TICKED = [("pt.graduate1", "Beatriz Magalhães", "pt"),
 def test_a_graduate_who_reads_english_downloads_the_same_pdf_twice_and_shares_its_link(
         new_page, live_server):
     graduate = _signed_in(new_page, "br.graduate3", "pt-BR")
-    expect(graduate.locator("html")).to_have_attribute("lang", "pt")
+    expect(graduate.locator("html")).to_have_attribute("lang", "pt-BR")
     open_nav(graduate, "/my/certificates")
     expect(graduate.locator("article.certificate-card")).to_have_count(0)
     expect(graduate.locator("main a[href='/learning']")).to_be_visible()  # nothing yet

@@ -81,7 +81,7 @@ def test_a_coordinator_reads_the_network_dashboard_in_two_languages(new_page, ax
     assert len(_month_rows(page)) == 4
     assert 0 < _number(_headline(page)[1]) < enrolments
 
-    switch_language(page, "pt")
+    switch_language(page, "pt_BR")
     expect(page.locator("h1")).to_have_text("Painel da rede")
     expect(page.locator("#since")).to_have_value(first.isoformat())
     assert _month_rows(page)[-1][0].lower().startswith(

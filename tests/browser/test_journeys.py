@@ -10,7 +10,7 @@ from tests.browser.steps import add_person, open_people, sign_in, sign_out, swit
 
 HOME_GREETING = {
     "es": "Le damos la bienvenida, {}",
-    "pt": "Boas-vindas, {}",
+    "pt_PT": "Boas-vindas, {}",
     "it": "Le diamo il benvenuto, {}",
     "en": "Welcome, {}",
 }
@@ -18,7 +18,7 @@ HOME_GREETING = {
 
 def expect_home_greets(page, name: str, locale: str) -> None:
     """A trainee's landing page after signing in (their courses, issue 15) greets them."""
-    expect(page.locator("html")).to_have_attribute("lang", locale)
+    expect(page.locator("html")).to_have_attribute("lang", locale.replace("_", "-"))
     expect(page).to_have_url(re.compile(r"/learning$"))
     expect(page.locator("main .greeting")).to_have_text(HOME_GREETING[locale].format(name))
 
@@ -29,19 +29,19 @@ def test_language_chosen_before_sign_in_is_kept_then_remembered_in_the_profile(n
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Formación")
 
-    switch_language(page, "pt")
-    expect(page.locator(".language-switcher button[value=pt]")).to_have_attribute("aria-pressed", "true")
+    switch_language(page, "pt_PT")
+    expect(page.locator(".language-switcher button[value=pt_PT]")).to_have_attribute("aria-pressed", "true")
     sign_in(page, "es.trainee1")
-    expect_home_greets(page, "Lucía Fernández Gil", "pt")
+    expect_home_greets(page, "Lucía Fernández Gil", "pt_PT")
     sign_out(page)
-    expect(page.locator("html")).to_have_attribute("lang", "pt")
+    expect(page.locator("html")).to_have_attribute("lang", "pt-PT")
 
     # Another computer whose browser asks for English: the profile's choice wins.
     elsewhere = new_page(locale="en-GB")
     elsewhere.goto("/")
     expect(elsewhere.locator("html")).to_have_attribute("lang", "en")
     sign_in(elsewhere, "es.trainee1")
-    expect_home_greets(elsewhere, "Lucía Fernández Gil", "pt")
+    expect_home_greets(elsewhere, "Lucía Fernández Gil", "pt_PT")
 
 
 def test_language_chosen_while_signed_in_is_kept(new_page):
