@@ -26,7 +26,7 @@ def test_admin_adds_a_person_without_email_and_gets_a_slip_in_their_language(
         "staff_number": "CEP-0042", "locale": "pt_PT", "roles": ["trainee"]}, headers=EN)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'lang="pt-PT"' in page and "Senha de uso único" in page  # the slip speaks Portuguese
+    assert 'lang="pt-PT"' in page and "Palavra-passe de uso único" in page  # the slip speaks Portuguese
     assert "no-store" in response.headers["Cache-Control"]
     person = db.session.scalar(select(User).where(User.username == "cadete.ruiz"))
     assert person.must_change_password and person.email is None
