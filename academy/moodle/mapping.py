@@ -6,7 +6,7 @@ from flask_babel import force_locale
 
 from academy.curricula.models import PAGE
 from academy.curricula.operations import slugify
-from academy.i18n import LOCALES, lazy_gettext as _l
+from academy.i18n import LOCALES, content_language, lazy_gettext as _l
 from academy.moodle import xml
 from academy.moodle.activities import CONTENT, SKIP_REASONS, Lessons
 from academy.moodle.backup import DESCRIPTION, NEWEST, Activity, Backup, Section, read_backup_parts
@@ -68,10 +68,11 @@ def map_backup(files: dict[str, bytes], academy, taken_slugs: set[str]) -> Previ
 
 
 def _locale(backup: Backup, academy) -> str:
-    """The course's `lang` (`pt_br` -> pt) if Campus writes content in it, else the academy's."""
+    """The course's `lang` (`pt_br` -> pt) if Campus writes content in it, else the academy's
+    language (its default is an interface variety: pt_BR writes `pt`)."""
     lang = xml.text(backup.course, "lang").lower() if backup.course is not None else ""
     code = lang.split("_", 1)[0]
-    return code if code in LOCALES else academy.default_locale
+    return code if code in LOCALES else content_language(academy.default_locale)
 
 
 def _by_section(backup: Backup) -> list[tuple[Section | None, list[Activity]]]:
