@@ -146,8 +146,9 @@ def test_after_signing_out_the_next_person_keeps_their_own_language(app, create_
 
 
 def test_every_catalogue_is_real_and_unfuzzy_with_its_plural_rule():
-    """Seven catalogues; Brazil and France say "0 curso"/"0 cours", Portugal "0 cursos"."""
-    rules = {"pt_BR": "(n > 1)", "fr": "(n > 1)", "pt_PT": "(n != 1)", "es": "(n != 1)",
+    """Seven catalogues; France says "0 cours" (zero takes the singular), Portuguese on both
+    sides of the Atlantic "0 cursos" (the reviewer's reading: "0 pessoa, 0 curso" is wrong)."""
+    rules = {"pt_BR": "(n != 1)", "fr": "(n > 1)", "pt_PT": "(n != 1)", "es": "(n != 1)",
              "es_419": "(n != 1)", "it": "(n != 1)", "en": "(n != 1)"}
     found = sorted(p.parent.parent.name for p in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"))
     assert found == sorted(INTERFACE_LOCALES)
@@ -159,7 +160,7 @@ def test_every_catalogue_is_real_and_unfuzzy_with_its_plural_rule():
 
 
 @pytest.mark.parametrize("locale, count, wanted", [
-    ("pt_BR", 0, "0 academia"), ("pt_PT", 0, "0 academias"), ("fr", 0, "0 académie"),
+    ("pt_BR", 0, "0 academias"), ("pt_PT", 0, "0 academias"), ("fr", 0, "0 académie"),
     ("es_419", 0, "0 academias"), ("pt_BR", 2, "2 academias"), ("it", 1, "1 accademia")])
 def test_plural_forms_follow_each_variety(app, locale, count, wanted):
     from flask_babel import force_locale, ngettext
