@@ -85,6 +85,9 @@ def show(slot: AttemptSlot, content: dict, lang: str, base: str | None,
                           lang, is_answered=responses.is_answered(slot.response),
                           mark=1.0 if slot.mark is None else slot.mark,
                           flagged=bool(slot.flagged))
+    if version.qtype == "cloze":
+        from academy.quizzes import cloze_display  # it builds on this module
+        return cloze_display.show(shown, slot, content, base, response)
     if version.qtype in ("single", "multiple"):
         shown.choices = _choices(version, content, slot.choice_order, response, base)
     elif version.qtype == "matching":
@@ -114,6 +117,9 @@ def add_review(shown: ShownQuestion, slot: AttemptSlot, content: dict, review,
             _html(content.get("text", ""), content.get("format", "moodle"), base), version.spec,
             content, slot.choice_order, slot.response, slot.position, disabled=True,
             marks=review.score)
+    if version.qtype == "cloze":
+        from academy.quizzes import cloze_display
+        cloze_display.add_review(shown, slot, content, review, base)
 
 
 def _feedback(version: QuestionVersion, content: dict, slot: AttemptSlot) -> list[str]:

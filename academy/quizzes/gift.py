@@ -57,6 +57,23 @@ class Answer:
 
 
 @dataclass
+class Gap:
+    """One embedded answer of a Cloze question (Moodle's multianswer), shown at `{#n}`."""
+
+    kind: str  # shortanswer, numerical, multichoice, multiresponse
+    weight: int = 1
+    case_sensitive: bool = False
+    layout: str = "dropdown"  # multichoice/multiresponse: dropdown, vertical, horizontal
+    shuffle: bool = False
+    answers: list[Answer] = field(default_factory=list)
+
+    def structure(self) -> tuple:
+        """What must be equal in every translation of this gap."""
+        return (self.kind, self.weight, self.case_sensitive, self.layout, self.shuffle,
+                tuple((round(a.fraction, 5), a.value, a.tolerance) for a in self.answers))
+
+
+@dataclass
 class GiftQuestion:
     line: int
     ident: str
@@ -77,6 +94,7 @@ class GiftQuestion:
     correct_feedback: str = ""
     partial_feedback: str = ""
     incorrect_feedback: str = ""
+    gaps: list[Gap] = field(default_factory=list)  # cloze: the embedded answers, in {#n} order
 
     def structure(self) -> tuple:
         """What must be equal in every translation: type, weights, numbers, right answer."""
@@ -89,8 +107,9 @@ class GiftQuestion:
 
             return (self.qtype, gapselect.structure(self))
         size = len(self.answers) if self.qtype in ("single", "multiple", "matching") else None
-        return (self.qtype, self.correct, size,
-                answers if self.qtype in ("single", "multiple", "numerical") else None)
+        shape = (self.qtype, self.correct, size,
+                 answers if self.qtype in ("single", "multiple", "numerical") else None)
+        return shape + (tuple(gap.structure() for gap in self.gaps),) if self.gaps else shape
 
 
 def _protect(text: str) -> str:

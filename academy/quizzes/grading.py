@@ -142,6 +142,9 @@ def grade(qtype: str, spec: dict, content: dict, response) -> float | None:
         return grade_matching(content, response)
     if qtype == gapselect.QTYPE:
         return gapselect.grade(content, response)
+    if qtype == "cloze":
+        from academy.quizzes import cloze_answers  # it builds on this module's functions
+        return cloze_answers.grade(spec, content, response)
     raise ValueError(f"unknown question type {qtype!r}")
 
 

@@ -29,7 +29,7 @@ from academy.domain import DomainError
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment
 from academy.extensions import db
-from academy.quizzes import gapselect, grading, queries, responses, slots
+from academy.quizzes import cloze, gapselect, grading, queries, responses, slots
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import (FINISHED, IN_PROGRESS, Attempt, AttemptSlot, QuestionVersion,
                                     QuizOverride, QuizResult)
@@ -68,6 +68,8 @@ def snapshot(question: Question) -> QuestionVersion:
 
 def choice_order(version: QuestionVersion, rng: random.Random, shuffle: bool) -> list[int]:
     """The order a question's choices are shown in (matching items are always shuffled)."""
+    if version.qtype == "cloze":  # a list per gap, shuffled for the _S kinds only
+        return cloze.choice_order(version.spec, rng)
     if version.qtype not in ("single", "multiple", "matching", "gapselect"):
         return []
     order = list(range(len(version.spec.get("answers", []))))
@@ -201,7 +203,7 @@ def read_page(attempt: Attempt, page: int, form) -> tuple[dict[int, object], dic
             items = gapselect.allowed(slot.version.spec, _content(slot, attempt))
         try:
             values[position] = responses.read(slot.version.qtype, slot.choice_order, items, form,
-                                              position)
+                                              position, spec=slot.version.spec)
         except responses.AnswerRejected as error:
             problems[position] = error.message
     return values, problems
@@ -406,6 +408,10 @@ def update_result(lesson_id: int, user_id: int) -> QuizResult | None:
 
 def _compatible(old: QuestionVersion, new: QuestionVersion) -> bool:
     """Whether answers given to `old` mean the same thing for `new` (same type and choices)."""
+    if old.qtype == "cloze" == new.qtype:  # same gaps, same kinds, same number of choices
+        return cloze.choice_order(old.spec, None) == cloze.choice_order(new.spec, None) and \
+            [g.get("kind") for g in old.spec.get("gaps", [])] == \
+            [g.get("kind") for g in new.spec.get("gaps", [])]
     return old.qtype == new.qtype and \
         len(old.spec.get("answers", [])) == len(new.spec.get("answers", []))
 

@@ -46,13 +46,17 @@ def _text(raw: str, limit: int) -> str | None:
     return raw.strip() or None
 
 
-def read(qtype: str, order: list, items, form, position: int):
+def read(qtype: str, order: list, items, form, position: int, spec: dict | None = None):
     """The stored response for one question from the submitted form (`items`: a matching
     question's number of items; for gapselect, per place the choices it offers, see
-    `gapselect.allowed`). Raises AnswerRejected."""
+    `gapselect.allowed`; `spec`: the question's structure, which a cloze question needs).
+    Raises AnswerRejected."""
     name = field_name(position)
     if qtype == "description":
         return None
+    if qtype == "cloze":
+        from academy.quizzes import cloze_answers  # it builds on this module
+        return cloze_answers.read(spec or {}, order, form, position)
     raw = (form.get(name) or "").replace("\r\n", "\n")
     if qtype == "single":
         return _shown_index(raw, order) if raw else None

@@ -2,7 +2,7 @@
 words per language (`QuestionText.content`), made from a GIFT-shaped question and back."""
 from __future__ import annotations
 
-from academy.quizzes import gapselect
+from academy.quizzes import cloze, gapselect
 from academy.quizzes.gift import Answer, GiftQuestion
 from academy.quizzes.models import Question
 
@@ -16,6 +16,8 @@ def question_spec(q: GiftQuestion) -> dict:
         spec["correct"] = bool(q.correct)
     elif q.qtype == gapselect.QTYPE:
         spec.update(gapselect.spec_of(q))
+    elif q.qtype == "cloze":
+        spec["gaps"] = cloze.gaps_spec(q.gaps)
     else:
         spec["answers"] = [
             {k: v for k, v in (("fraction", a.fraction), ("value", a.value),
@@ -35,7 +37,9 @@ def question_content(q: GiftQuestion) -> dict:
         content.update(gapselect.content_of(q))
     elif q.qtype == "essay" and q.grader_info:
         content["grader_info"] = q.grader_info
-    if q.qtype not in ("truefalse", gapselect.QTYPE):
+    elif q.qtype == "cloze":
+        content["gaps"] = cloze.gaps_content(q.gaps)
+    if q.qtype not in ("truefalse", gapselect.QTYPE, "cloze"):
         content["answers"] = [{"text": a.text, "feedback": a.feedback, "match": a.match}
                               for a in q.answers]
     return content
@@ -53,6 +57,8 @@ def as_gift(question: Question, content: dict) -> GiftQuestion:
         gift.correct = bool(spec.get("correct"))
         gift.feedback_true = content.get("feedback_true", "")
         gift.feedback_false = content.get("feedback_false", "")
+    if question.qtype == "cloze":
+        gift.gaps = cloze.gaps_from_stored(spec, content)
     words = content.get("answers", [])
     for index, shape in enumerate(spec.get("answers", [])):
         said = words[index] if index < len(words) else {}
