@@ -16,4 +16,5 @@ QTYPE_LABELS = {
     "numerical": _l("Numerical"), "matching": _l("Matching"), "essay": _l("Essay"),
     "description": _l("Description (text, no answer)"),
     "gapselect": _l("Select missing words"),
+    "cloze": _l("Embedded answers (Cloze)"),
 }

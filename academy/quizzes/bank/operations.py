@@ -146,6 +146,27 @@ def _realigned(content: dict, default_words: dict, origins: list[int | None]) ->
     return {**content, "answers": answers}
 
 
+def create_cloze(course: Course, question: GiftQuestion, translations: dict[str, GiftQuestion],
+                 lesson: Lesson | None) -> Question:
+    """A new Cloze question with its words in the default language and in `translations`."""
+    row = create_question(course, question, lesson)
+    for locale, words in translations.items():
+        _set_words(row, locale, question_content(words))
+    db.session.flush()
+    return row
+
+
+def update_cloze(row: Question, question: GiftQuestion, translations: dict[str, GiftQuestion],
+                 default_locale: str) -> bool:
+    """Save a Cloze question edited in every language at once (its gaps are in its texts, so
+    they change together). Returns True when a used version was frozen. Raises QuestionRejected."""
+    _check_ident(row.course_id, question.ident, row.id)
+    row.ident, row.category = question.ident, question.category
+    contents = {default_locale: question_content(question)}
+    contents.update({locale: question_content(words) for locale, words in translations.items()})
+    return _change(row, question_spec(question), contents)
+
+
 def replace_question(row: Question, category: str, spec: dict,
                      contents: dict[str, dict]) -> bool:
     """Give a question another category, structure and words (a new version if the current

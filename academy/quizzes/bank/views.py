@@ -21,7 +21,8 @@ from academy.quizzes import display, gapselect, grading, policy, responses
 from academy.quizzes.stored import as_gift
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import forms, operations, queries
-from academy.quizzes.bank.gapselect_form import GapselectForm
+        slot.response = responses.read(question.qtype, slot.choice_order, items, request.form, 1,
+                                       spec=question.spec)
 from academy.quizzes.gift import GiftQuestion
 from academy.quizzes.gift_writer import left_out_note
 from academy.quizzes.models import AttemptSlot, Question, QuestionVersion
@@ -138,7 +139,13 @@ def choose_type(course_id: int):
 
 
 def _question_form(course: Course, qtype: str, stored: GiftQuestion | None = None,
-                   is_new: bool = False):
+                   is_new: bool = False, question: Question | None = None):
+    if qtype == "cloze":  # every language in one form: the gaps are written in the texts
+        written = {text.locale: as_gift(question, text.content)
+                   for text in (question.texts if question else []) if text.content.get("text")}
+        return ClozeForm.for_languages(_languages(course), default_locale=course.default_locale,
+                                       written=written, is_new=is_new, quizzes=_quizzes(course),
+                                       categories=quiz_queries.categories_of(course.id))
     form_class = GapselectForm if qtype == gapselect.QTYPE else forms.QuestionForm
     return form_class(qtype=qtype, stored=stored, categories=quiz_queries.categories_of(course.id),
                       quizzes=_quizzes(course), is_new=is_new)
@@ -152,7 +159,7 @@ def _editor(course: Course, form: forms.QuestionForm, question: Question | None,
         reference = as_gift(question, words)
     answered = quiz_queries.answered_counts([question.id]).get(question.id, 0) if question else 0
     page = render_template(
-        "bank/edit.html", course=course, form=form, question=question, locale=locale,
+        "bank/edit_cloze.html" if form.qtype == "cloze" else "bank/edit.html", course=course, form=form, question=question, locale=locale,
         qtype=form.qtype, reference=reference, answered=answered, percent=forms.percent_text,
         written=queries.written_locales(question) if question else set(),
         regrade_url=_regrade_url(course, question) if question and question.version > 1 else None)
@@ -170,7 +177,9 @@ def create(course_id: int, qtype: str):
     if not form.is_submitted():
         form.fill(GiftQuestion(0, "", "", qtype, ""), from_quiz.id if from_quiz else None)
     placed = _lesson(course, form.placement_id())
-    done = attempt(form, lambda: operations.create_question(course, form.to_question(), placed))
+    done = attempt(form, lambda: operations.create_cloze(
+        course, form.to_question(), form.translations(), placed) if qtype == "cloze" else
+        operations.create_question(course, form.to_question(), placed))
     if done:
         db.session.commit()
         flash(_("The question “%(ident)s” has been created.", ident=done.value.ident), "success")
@@ -182,6 +191,9 @@ def create(course_id: int, qtype: str):
 
 
 def _save(course: Course, question: Question, form: forms.QuestionForm, locale: str) -> bool:
+    if form.qtype == "cloze":
+        return operations.update_cloze(question, form.to_question(), form.translations(),
+                                       course.default_locale)
     if not form.is_structure:
         return operations.update_words(question, locale, form.to_question())
     return operations.update_question(question, form.to_question(), form.origins(),
@@ -210,7 +222,7 @@ def edit(course_id: int, question_id: int):
     content = next((text.content for text in question.texts if text.locale == locale), {})
     stored = as_gift(question, content)
     form = _question_form(course, question.qtype,
-                          None if locale == course.default_locale else stored)
+                          None if locale == course.default_locale else stored, question=question)
     if not form.is_submitted():
         form.fill(stored)
     done = attempt(form, lambda: _save(course, question, form, locale))
@@ -232,7 +244,9 @@ class _ShowEverything:
 def _stand_in(question: Question, content: dict, lang: str) -> AttemptSlot:
     """A slot of no attempt, for the preview (never added to the session: nothing is stored)."""
     size = len(question.spec.get("answers", []))
-    return AttemptSlot(position=1, choice_order=list(range(size)), version=QuestionVersion(
+    order = cloze.choice_order(question.spec, None) if question.qtype == "cloze" else \
+        list(range(size))
+    return AttemptSlot(position=1, choice_order=order, version=QuestionVersion(
         qtype=question.qtype, spec=question.spec, texts={lang: content}))
 
 
@@ -241,7 +255,8 @@ def _check(question: Question, slot: AttemptSlot, content: dict):
     items = gapselect.allowed(question.spec, content) if question.qtype == gapselect.QTYPE \
         else len(slot.choice_order)
     try:
-        slot.response = responses.read(question.qtype, slot.choice_order, items, request.form, 1)
+        slot.response = responses.read(question.qtype, slot.choice_order, items, request.form, 1,
+                                       spec=question.spec)
     except responses.AnswerRejected as rejected:
         typed = request.form.get(responses.field_name(1), "")[:responses.ESSAY_MAX] \
             if question.qtype in ("shortanswer", "numerical", "essay") else None
