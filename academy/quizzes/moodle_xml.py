@@ -3,8 +3,9 @@
 Both formats end as `GiftQuestion`s filled the way `parse_gift` fills them, so the rest of the app
 imports either through one path. Supported: multichoice (single or multiple), truefalse,
 shortanswer (`<usecase>` -> `case_sensitive`), numerical, matching, essay, description (text
-shown between questions) and gapselect (select missing words: choices with their groups,
-shuffling and the combined feedback); other types are refused. Problems carry the line where their `<question>` starts.
+shown between questions), gapselect (select missing words: choices with their groups,
+shuffling and the combined feedback) and multianswer (Cloze, read by cloze.py); other types are
+refused. Problems carry the line where their `<question>` starts.
 
 Choices made where Moodle XML says more than GIFT can hold:
 - Categories: `$course$/top/Foo/Bar` is stored as `Foo/Bar`: the context (`$course$`, `$module$`,
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from academy.i18n import lazy_gettext as _l
-from academy.quizzes import gapselect
+from academy.quizzes import cloze, gapselect
 from academy.quizzes.gift import DESCRIPTION, Answer, GiftError, GiftQuestion, category_path
 from academy.quizzes.moodle_files import Embedded, read_embedded, relink, to_course_links
 
@@ -375,6 +376,17 @@ def _gapselect(line: int, element: etree._Element, question: GiftQuestion) -> No
         raise GiftError(line, message)
 
 
+def _multianswer(line: int, element: etree._Element, question: GiftQuestion) -> None:
+    """multianswer (Cloze): the question text carries the answers in the embedded syntax, as
+    Moodle exports it; every problem of the text is reported, on the question's line."""
+    try:
+        question.text, question.gaps = cloze.parse_embedded(question.text)
+    except GiftError as error:
+        raise GiftError(line, "; ".join(str(each.reason) for each in error.errors)) from None
+    question.qtype = "cloze"
+
+
 _READERS = {"multichoice": _choice, "truefalse": _truefalse, "shortanswer": _shortanswer,
             "numerical": _numerical, "matching": _matching, "essay": _essay,
-            "description": _description, gapselect.QTYPE: _gapselect}
+            "description": _description, gapselect.QTYPE: _gapselect,
+            "multianswer": _multianswer}

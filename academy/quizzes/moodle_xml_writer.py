@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from academy.quizzes import cloze
 from academy.quizzes.gift import DESCRIPTION, Answer, GiftQuestion
 from academy.quizzes.moodle_files import embed_files
 
@@ -20,7 +21,8 @@ _FORMAT_NAMES = {"html": "html", "markdown": "markdown", "plain": "plain_text",
                  "moodle": "moodle_auto_format"}
 _TYPES = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
           "shortanswer": "shortanswer", "numerical": "numerical", "matching": "matching",
-          "essay": "essay", DESCRIPTION: "description", "gapselect": "gapselect"}
+          "essay": "essay", DESCRIPTION: "description", "gapselect": "gapselect",
+          "cloze": "multianswer"}
 
 
 def moodle_xml_file(questions: list[GiftQuestion], files: dict[str, bytes] | None = None) -> bytes:
@@ -76,7 +78,9 @@ def _question(etree, question: GiftQuestion):
     qtype = _TYPES[question.qtype]
     element = etree.Element("question", type=qtype)
     _text(etree, element, "name", question.ident)
-    _text(etree, element, "questiontext", question.text, _FORMAT_NAMES[question.text_format])
+    text = cloze.write_embedded(question.text, question.gaps) if question.qtype == "cloze" \
+        else question.text  # Moodle exports a multianswer's text with its answers embedded
+    _text(etree, element, "questiontext", text, _FORMAT_NAMES[question.text_format])
     _text(etree, element, "generalfeedback", question.general_feedback, "html")
     _value(etree, element, "defaultgrade", "0" if question.qtype == DESCRIPTION else "1")
     _value(etree, element, "penalty", "0")
@@ -162,4 +166,4 @@ def _gapselect(etree, element, question: GiftQuestion) -> None:
 
 _WRITERS = {"single": _choice, "multiple": _choice, "truefalse": _truefalse,
             "shortanswer": _shortanswer, "numerical": _numerical, "matching": _matching,
-            "essay": _essay, DESCRIPTION: _nothing, "gapselect": _gapselect}
+            "essay": _essay, DESCRIPTION: _nothing, "gapselect": _gapselect, "cloze": _nothing}
