@@ -264,6 +264,11 @@ def test_the_statistics_page_counts_a_cloze_question(client, login_as, learner, 
     from academy.quizzes.statistics import quiz_statistics
     found = quiz_statistics(cloze_quiz.id, "en", course.default_locale)
     assert [(q.qtype, q.facility) for q in found.questions] == [("cloze", 1.0)]
+    login_as(create_user(academy=academy, roles=["instructor"]))
+    page = client.get(f"/courses/{course.id}/quizzes/{cloze_quiz.id}/statistics", headers=EN)
+    assert page.status_code == 200 and "Embedded answers (Cloze)" in page.text
+    preview = client.get(f"/courses/{course.id}/quizzes/{cloze_quiz.id}/preview", headers=EN)
+    assert preview.status_code == 200 and 'aria-label="Gap 4"' in preview.text
 
 
 # --- The bank ----------------------------------------------------------------------------------

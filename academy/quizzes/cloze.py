@@ -1,5 +1,6 @@
 """Cloze questions (Moodle's "multianswer", embedded answers): the embedded syntax read and
-written, and how a cloze question is stored, answered and graded.
+written, and how a cloze question is stored (the form and grading: cloze_answers.py; the page:
+cloze_display.py; the bank's editor: bank/cloze_form.py).
 
 An author writes the answers inside the text, as in Moodle:
 `The capital of Germany is {1:SHORTANSWER:=Berlin#Right~%50%Bonn#Before 1990}.`
@@ -121,8 +122,8 @@ def _protect(body: str) -> str:
             out.append(_ESCAPES[body[position + 1]])
             position += 2
             continue
-        if ch == "#" and position and body[position - 1] == "&":
-            ch = _ESCAPES["#"]  # an HTML entity (&#39;), not a feedback
+        if ch == "#" and body[:position].endswith(("&", "&amp;")):
+            ch = _ESCAPES["#"]  # an HTML entity (&#39;, &amp;#39;), not a feedback, as in Moodle
         out.append(ch)
         position += 1
     return "".join(out)

@@ -11,6 +11,8 @@ from academy.i18n import lazy_gettext as _l
 from academy.quizzes import cloze
 from academy.quizzes.bank.forms import FORMAT_LABELS, _MAX, _category_choices, clean_category
 from academy.quizzes.gift import GiftError, GiftQuestion
+from academy.quizzes.models import Question
+from academy.quizzes.stored import as_gift
 
 TEXT_MAX, FEEDBACK_MAX = 20000, 5000
 # i18n: the example and the weight are Moodle's syntax, the same in every language
@@ -52,6 +54,15 @@ class ClozeForm(FlaskForm):
                 description=_l("Shown to everyone once they have answered, whatever the answer."))
         form_class = type("ClozeLanguagesForm", (cls,), fields)
         return form_class(*args, languages=languages, **kwargs)
+
+    @classmethod
+    def for_question(cls, question: Question | None, languages: list[tuple[str, str]],
+                     default_locale: str, **kwargs) -> ClozeForm:
+        """The form for a new question (None) or a stored one, with its words in every language."""
+        written = {text.locale: as_gift(question, text.content)
+                   for text in (question.texts if question else []) if text.content.get("text")}
+        return cls.for_languages(languages, default_locale=default_locale, written=written,
+                                 **kwargs)
 
     def __init__(self, *args, languages=(), default_locale: str = "", written=None,
                  categories=(), quizzes=(), is_new: bool = False, **kwargs) -> None:

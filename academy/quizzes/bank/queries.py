@@ -14,6 +14,7 @@ from academy.extensions import db
 from academy.i18n import content_language, sort_key
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
+from academy.quizzes.cloze import PLACEHOLDER
 from academy.quizzes.gift_writer import GIFT_TYPES, can_carry, gift_file
 from academy.quizzes import moodle_files
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
@@ -79,6 +80,8 @@ def written_locales(question: Question) -> set[str]:
 def excerpt(content: dict, length: int = EXCERPT_LENGTH) -> str:
     """The start of a question's text as plain words."""
     text = content.get("text", "")
+    if "gaps" in content:  # a cloze question: its gaps as blanks
+        text = PLACEHOLDER.sub("_____", text)
     plain = " ".join(text.split()) if content.get("format") == "plain" else Markup(text).striptags()
     return plain if len(plain) <= length else plain[:length].rstrip() + "…"
 

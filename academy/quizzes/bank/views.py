@@ -141,11 +141,9 @@ def choose_type(course_id: int):
 def _question_form(course: Course, qtype: str, stored: GiftQuestion | None = None,
                    is_new: bool = False, question: Question | None = None):
     if qtype == "cloze":  # every language in one form: the gaps are written in the texts
-        written = {text.locale: as_gift(question, text.content)
-                   for text in (question.texts if question else []) if text.content.get("text")}
-        return ClozeForm.for_languages(_languages(course), default_locale=course.default_locale,
-                                       written=written, is_new=is_new, quizzes=_quizzes(course),
-                                       categories=quiz_queries.categories_of(course.id))
+        return ClozeForm.for_question(question, _languages(course), course.default_locale,
+                                      is_new=is_new, quizzes=_quizzes(course),
+                                      categories=quiz_queries.categories_of(course.id))
     form_class = GapselectForm if qtype == gapselect.QTYPE else forms.QuestionForm
     return form_class(qtype=qtype, stored=stored, categories=quiz_queries.categories_of(course.id),
                       quizzes=_quizzes(course), is_new=is_new)
