@@ -209,9 +209,12 @@ def test_a_trainee_answers_a_cloze_question_and_reads_the_review(
     assert f'type="checkbox" name="{name}-3"' in page
     assert "Right" not in page and "Before 1990" not in page and "Read the lesson" not in page
     refused = post_form(client, f"/attempts/{attempt.id}",
-                        {"page": "1", "shown": str(slot.position), f"{name}-1": "thirty"},
+                        {"page": "1", "shown": str(slot.position), f"{name}-1": "thirty",
+                         f"{name}-0": "Bon", f"{name}-2": "1"},
                         token_from=f"/attempts/{attempt.id}")
     assert refused.status_code == 400 and "Write a number, for example 12.5." in refused.text
+    assert 'value="Bon"' in refused.text and 'value="thirty"' in refused.text  # kept as typed
+    assert '<option value="1" selected>' in refused.text
     saved = post_form(client, f"/attempts/{attempt.id}", {
         "page": "1", "shown": str(slot.position), "go": "summary", f"{name}-0": "Bonn",
         f"{name}-1": "31", f"{name}-2": str(slot.choice_order[2].index(1)),

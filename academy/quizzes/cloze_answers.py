@@ -97,3 +97,20 @@ def shown_values(spec: dict, order: list, response) -> list:
         else:
             values.append(given if isinstance(given, str) else None)
     return values
+
+
+def typed(spec: dict, order: list, form, position: int) -> list:
+    """A refused answer as the trainee typed it, to show it again: every text as sent (cut to
+    length), the choices that are real choices."""
+    found = []
+    for index, shape in enumerate(spec.get("gaps", [])):
+        name = field_name(position, index)
+        shown = order[index] if index < len(order) and isinstance(order[index], list) else []
+        real = [shown[int(v)] for v in form.getlist(name) if v.isdigit() and int(v) < len(shown)]
+        if shape.get("kind") == "multiresponse":
+            found.append(sorted(set(real)) or None)
+        elif shape.get("kind") == "multichoice":
+            found.append(real[0] if real else None)
+        else:
+            found.append((form.get(name) or "")[:SHORT_ANSWER_MAX] or None)
+    return found

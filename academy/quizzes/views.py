@@ -20,6 +20,7 @@ from academy.enrolment.models import COMPLETED
 from academy.extensions import db
 from academy.forms import ActionForm
 from academy.i18n import content_locale, current_locale
+from academy.quizzes import cloze_answers
 from academy.quizzes import display, operations, policy, queries, responses
 from academy.quizzes.models import Attempt
 from academy.quizzes.signals import answers_saved
@@ -207,13 +208,16 @@ def save_page(attempt_id: int):
     db.session.commit()
     answers_saved.send(current_app._get_current_object(), via="page")
     if problems:
-        given = {p: _form_value(p) for p in problems}
+        given = {p: _form_value(p, attempt) for p in problems}
         return _render_page(attempt, _course_of(attempt), page, given, problems, status=400)
     return redirect(destination)
 
 
-def _form_value(position: int):
+def _form_value(position: int, attempt: Attempt | None = None):
     """A refused answer as typed, to show it again (only text answers can be refused as typed)."""
+    slot = next((s for s in attempt.slots if s.position == position), None) if attempt else None
+    if slot is not None and slot.version.qtype == "cloze":  # every gap as typed
+        return cloze_answers.typed(slot.version.spec, slot.choice_order, request.form, position)
     return request.form.get(responses.field_name(position), "")[:responses.ESSAY_MAX]
 
 
