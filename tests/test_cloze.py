@@ -435,3 +435,20 @@ def test_gift_export_leaves_cloze_questions_out_and_says_so(author, course):
     listed = author.get(f"{bank(course)}/export", headers=EN).text
     assert "1 question was left out" in listed  # the flash, on the next page
     assert "1 question of this bank is of a type GIFT cannot carry" in listed
+
+
+
+def test_a_course_package_carries_a_cloze_quiz_in_moodle_xml(cloze_quiz, course, other_academy):
+    from academy.packages import operations as package_ops
+    from academy.packages.archive import read_zip, write_zip
+    from academy.packages.writer import export_course
+
+    files = export_course(course.id)
+    assert any(name.endswith(".xml") and b"multianswer" in data for name, data in files.items())
+    copy = package_ops.import_package(read_zip(write_zip(files, course.slug)),
+                                      academy=other_academy)
+
+    def cloze_of(of):
+        row = find(of, "cloze-1")
+        return row.qtype, row.spec, sorted((t.locale, t.content) for t in row.texts)
+    assert cloze_of(copy) == cloze_of(course)

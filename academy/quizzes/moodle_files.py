@@ -93,7 +93,7 @@ def relink(question, swap) -> None:
     question.feedback_true = swap(question.feedback_true)
     question.feedback_false = swap(question.feedback_false)
     question.grader_info = swap(question.grader_info)
-    for answer in question.answers:
+    for answer in [*question.answers, *(a for gap in question.gaps for a in gap.answers)]:
         answer.text, answer.feedback = swap(answer.text), swap(answer.feedback)
 
 

@@ -174,7 +174,8 @@ def _linked_files(course: Course, questions) -> dict[str, bytes]:
     """The course files the questions' texts link to, read from storage (to embed them)."""
     texts = [text for q in questions for text in
              (q.text, q.general_feedback, q.feedback_true, q.feedback_false,
-              *(a.text for a in q.answers), *(a.feedback for a in q.answers))]
+              *(a.text for a in q.answers), *(a.feedback for a in q.answers),
+              *(t for g in q.gaps for a in g.answers for t in (a.text, a.feedback)))]
     wanted = moodle_files.linked_names(texts)
     found = {}
     for row in course.files if wanted else ():
