@@ -14,8 +14,9 @@ from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from academy.extensions import db
-from tests.browser.conftest import _QuietHandler
+from tests.browser.conftest import ARTIFACTS, _QuietHandler
 from tests.browser.steps import sign_in
+from tests.browser.test_accessibility import assert_accessible
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
 
 SOURCE = ("La capital de Alemania es {1:SHORTANSWER:=Berlín#Correcto~%50%Bonn#Antes de 1990}. "
@@ -78,12 +79,14 @@ def cloze_server(tmp_path_factory):
             db.engine.dispose()
 
 
-def _take_quiz(page: Page, quiz: str, username: str) -> None:
+def _take_quiz(page: Page, quiz: str, username: str, axe=None) -> None:
     page.goto("/")
     sign_in(page, username, PASSWORD)
     page.goto(quiz)
     page.locator("form[action$='/start'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
+    if axe is not None:  # axe-core runs in the page: only with JavaScript
+        assert_accessible(page, axe)
     question = page.locator("#attempt-form fieldset.question")
     question.get_by_role("textbox", name="Gap 1").fill("Bonn")
     question.get_by_role("textbox", name="Gap 2").fill("31")
@@ -101,16 +104,23 @@ def _take_quiz(page: Page, quiz: str, username: str) -> None:
     expect(review).to_contain_text("Antes de 1990")
     expect(review.get_by_role("textbox", name="Gap 1")).to_have_value("Bonn")
     expect(review.get_by_role("textbox", name="Gap 1")).to_be_disabled()
+    if axe is not None:
+        assert_accessible(page, axe)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
 def test_a_trainee_fills_in_a_cloze_question_and_reads_the_marks_per_gap(
-        browser, cloze_server, javascript):
+        browser, axe, cloze_server, javascript):
     base, quiz = cloze_server
     context = browser.new_context(locale="es-ES", base_url=base, java_script_enabled=javascript,
                                   viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    page = context.new_page()
     try:
-        _take_quiz(context.new_page(), quiz, "cloze.js" if javascript else "cloze.nojs")
+        _take_quiz(page, quiz, "cloze.js" if javascript else "cloze.nojs",
+                   axe if javascript else None)
     finally:
+        ARTIFACTS.mkdir(exist_ok=True)  # the review as it ended, for humans
+        page.screenshot(path=str(ARTIFACTS / f"cloze-review-{'js' if javascript else 'nojs'}.png"),
+                        full_page=True)
         context.close()
