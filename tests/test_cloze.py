@@ -358,6 +358,10 @@ def test_the_preview_checks_an_answer(author, course):
                                       "q1-3": ["0", "1"]}, token_from=url)
     assert checked.status_code == 200 and "Gap 1: right" in checked.text
     assert "Gap 3: right" in checked.text
+    refused = post_form(author, url, {"q1-0": "Berlín", "q1-1": "treinta"}, token_from=url,
+                        headers=EN)
+    assert "Write a number, for example 12.5." in refused.text
+    assert 'value="Berlín"' in refused.text and 'value="treinta"' in refused.text
 
 
 # --- Moodle XML and GIFT -----------------------------------------------------------------------

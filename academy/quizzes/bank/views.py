@@ -21,8 +21,9 @@ from academy.quizzes import display, gapselect, grading, policy, responses
 from academy.quizzes.stored import as_gift
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import forms, operations, queries
-        slot.response = responses.read(question.qtype, slot.choice_order, items, request.form, 1,
-                                       spec=question.spec)
+from academy.quizzes.bank.cloze_form import ClozeForm
+from academy.quizzes import cloze, cloze_answers
+from academy.quizzes.bank.gapselect_form import GapselectForm
 from academy.quizzes.gift import GiftQuestion
 from academy.quizzes.gift_writer import left_out_note
 from academy.quizzes.models import AttemptSlot, Question, QuestionVersion
@@ -258,6 +259,8 @@ def _check(question: Question, slot: AttemptSlot, content: dict):
     except responses.AnswerRejected as rejected:
         typed = request.form.get(responses.field_name(1), "")[:responses.ESSAY_MAX] \
             if question.qtype in ("shortanswer", "numerical", "essay") else None
+        if question.qtype == "cloze":  # every gap as typed
+            typed = cloze_answers.typed(question.spec, slot.choice_order, request.form, 1)
         return False, rejected.message, typed
     slot.fraction = grading.grade(question.qtype, question.spec, content, slot.response)
     return True, None, None
