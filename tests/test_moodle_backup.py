@@ -13,16 +13,12 @@ from academy.audit.models import AuditEvent
 from academy.curricula.models import Course
 from academy.extensions import db
 from academy.moodle import operations, uploads
-from academy.quizzes.gift import GiftQuestion
 from academy.quizzes.models import Question, QuizSlot
 from tests.moodle_backups import (PNG, V39, V4, BackupBuilder, answer, sample_backup,
                                   tags)
 from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}
-HAS_CLOZE = hasattr(GiftQuestion(0, "", "", "", ""), "gaps")
-needs_cloze = pytest.mark.skipif(not HAS_CLOZE, reason=(
-    "waits for the merge of the Cloze helper's branch (GiftQuestion.gaps, quizzes/cloze.py)"))
 
 
 @pytest.fixture
@@ -111,8 +107,7 @@ def _check_quiz(course) -> None:
     expected = [("Who decides", 1.0, 1), ("Which apply", 2.0, 1), ("Proportional", 1.0, 2),
                 ("Capital", 1.0, 2), ("How many", 3.0, 3), ("Pairs", 1.0, 3),
                 ("Explain", 5.0, 4), ("Intro text", 0.0, 4)]
-    if HAS_CLOZE:
-        expected.append(("Cloze one", 4.0, 5))
+    expected.append(("Cloze one", 4.0, 5))
     expected.append(("Select words", 2.0, 5))
     expected.append(("random:Default for SAFE101/Numbers", 1.5, 6))
     assert shown == expected
@@ -234,7 +229,6 @@ def test_an_excluded_activity_is_not_read(academy):
     assert preview.is_valid and not any("forum" in item.path for item in preview.skipped)
 
 
-@needs_cloze
 def test_cloze_questions_become_cloze_with_their_gaps(academy):
     preview = operations.preview_backup(sample_backup(V4).build(), academy)
     assert preview.is_valid, preview.problems

@@ -10,15 +10,12 @@ answers: multiresponse). A gap's mark (defaultmark) is its weight.
 """
 from __future__ import annotations
 
-from dataclasses import fields
-
 from academy.i18n import lazy_gettext as _l
 from academy.moodle import xml
-from academy.moodle.qtypes import (Texts, Unsupported, answers, check_choices, numerical_answers,
+from academy.moodle.qtypes import (Texts, answers, check_choices, numerical_answers,
                                    plugin)
 from academy.quizzes import gapselect as gapselect_rules
-from academy.quizzes import gift
-from academy.quizzes.gift import Answer, GiftError
+from academy.quizzes.gift import Answer, Gap, GiftError
 
 LAYOUTS = {0: "dropdown", 1: "vertical", 2: "horizontal"}
 COMBINED_FEEDBACK = {"correct_feedback": "correctfeedback",
@@ -26,19 +23,8 @@ COMBINED_FEEDBACK = {"correct_feedback": "correctfeedback",
                      "incorrect_feedback": "incorrectfeedback"}
 
 
-def _not_yet(qtype: str):
-    return _l("This Campus cannot hold “%(type)s” questions yet.", type=qtype)
-
-
-def _has(cls, name: str) -> bool:
-    return name in {f.name for f in fields(cls)}
-
-
 def cloze(raw, texts: Texts, question, bank) -> None:
-    """A multianswer question and its gaps. Raises Unsupported, GiftError."""
-    gap_class = getattr(gift, "Gap", None)
-    if gap_class is None or not _has(gift.GiftQuestion, "gaps"):
-        raise Unsupported(_not_yet("multianswer"))
+    """A multianswer question and its gaps. Raises GiftError."""
     holder = plugin(raw)
     sequence = xml.text(holder.find("multianswer") if holder is not None else None, "sequence")
     ids = [part.strip() for part in sequence.split(",") if part.strip()]
@@ -53,20 +39,20 @@ def cloze(raw, texts: Texts, question, bank) -> None:
         if f"{{#{number}}}" not in question.text:
             raise GiftError(raw.line, _l("The Cloze question's text has no place {#%(n)d}.",
                                          n=number))
-        question.gaps.append(_gap(gap_class, child, Texts(child, bank, texts.files)))
+        question.gaps.append(_gap(child, Texts(child, bank, texts.files)))
 
 
-def _gap(gap_class, child, texts: Texts):
+def _gap(child, texts: Texts):
     weight = max(1, round(xml.number(child.element, "defaultmark", 1)))
     if child.qtype == "shortanswer":
         found = [answer for _element, answer in answers(child, texts)]
         if not found or any(not a.text for a in found):
             raise GiftError(child.line, _l("An answer is empty."))
-        return gap_class(kind="shortanswer", weight=weight, answers=found,
-                         case_sensitive=xml.flag(plugin(child), "shortanswer/usecase"))
+        return Gap(kind="shortanswer", weight=weight, answers=found,
+                   case_sensitive=xml.flag(plugin(child), "shortanswer/usecase"))
     if child.qtype == "numerical":
-        return gap_class(kind="numerical", weight=weight,
-                         answers=numerical_answers(child, texts))
+        return Gap(kind="numerical", weight=weight,
+                   answers=numerical_answers(child, texts))
     if child.qtype in ("multichoice", "multiresponse"):
         options = plugin(child).find("multichoice") if plugin(child) is not None else None
         single = child.qtype == "multichoice" and xml.text(options, "single", "1") not in ("0",)
@@ -75,8 +61,8 @@ def _gap(gap_class, child, texts: Texts):
         layout = LAYOUTS.get(xml.whole(options, "layout"), "dropdown")
         if not single and layout == "dropdown":
             layout = "vertical"
-        return gap_class(kind="multichoice" if single else "multiresponse", weight=weight,
-                         layout=layout, shuffle=xml.flag(options, "shuffleanswers"), answers=found)
+        return Gap(kind="multichoice" if single else "multiresponse", weight=weight,
+                   layout=layout, shuffle=xml.flag(options, "shuffleanswers"), answers=found)
     raise GiftError(child.line, _l("A Cloze gap of type “%(type)s” cannot be read.",
                                    type=child.qtype))
 
