@@ -332,7 +332,8 @@ def test_an_instructor_writes_a_cloze_question_in_every_language(author, course)
 
 def test_a_syntax_error_is_shown_next_to_its_language_and_nothing_is_saved(author, course):
     sent = post_form(author, f"{bank(course)}/new/cloze", editor_fields(
-        text_en="Broken {1:SHORTANSWER:Berlin}"), token_from=f"{bank(course)}/new/cloze")
+        text_en="Broken {1:SHORTANSWER:Berlin}"), token_from=f"{bank(course)}/new/cloze",
+                     headers=EN)
     assert sent.status_code == 422
     assert 'id="text_en-error"' in sent.text
     assert "Line 1: Embedded answer 1: one of its answers must be worth 100%." in sent.text
@@ -342,7 +343,7 @@ def test_a_syntax_error_is_shown_next_to_its_language_and_nothing_is_saved(autho
 def test_a_language_with_other_gaps_is_refused(author, course):
     sent = post_form(author, f"{bank(course)}/new/cloze", editor_fields(
         text_en=SOURCE_EN.replace("{2:NUMERICAL", "{1:NUMERICAL")),
-        token_from=f"{bank(course)}/new/cloze")
+        token_from=f"{bank(course)}/new/cloze", headers=EN)
     assert sent.status_code == 422 and 'id="text_en-error"' in sent.text
     assert "The embedded answers must be the same as in" in sent.text
     assert find(course, "cloze-new") is None
@@ -355,7 +356,7 @@ def test_the_preview_checks_an_answer(author, course):
     page = author.get(url, headers=EN).text
     assert 'aria-label="Gap 1"' in page
     checked = post_form(author, url, {"q1-0": "Berlín", "q1-1": "30", "q1-2": "0",
-                                      "q1-3": ["0", "1"]}, token_from=url)
+                                      "q1-3": ["0", "1"]}, token_from=url, headers=EN)
     assert checked.status_code == 200 and "Gap 1: right" in checked.text
     assert "Gap 3: right" in checked.text
     refused = post_form(author, url, {"q1-0": "Berlín", "q1-1": "treinta"}, token_from=url,

@@ -2,14 +2,14 @@
 syntax, in every language of the course at once, so the languages' gaps can be checked to match."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import Length
 
 from academy.forms import REQUIRED, choices
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import cloze
-from academy.quizzes.bank.forms import FORMAT_LABELS, _MAX, _category_choices, clean_category
+from academy.quizzes.bank.forms import (FORMAT_LABELS, _MAX, QuestionPlaceFields,
+                                        _category_choices, clean_category)
 from academy.quizzes.gift import GiftError, GiftQuestion
 from academy.quizzes.models import Question
 from academy.quizzes.stored import as_gift
@@ -24,18 +24,10 @@ HELP = _l("Write each answer where it goes, in Moodle's embedded syntax, e.g. %(
           example=cloze.EXAMPLE, choice="{1:MULTICHOICE:=red~green~blue}", weight="%50%")
 
 
-class ClozeForm(FlaskForm):
+class ClozeForm(QuestionPlaceFields):
     """A Cloze question: id, category, format, and per language its text and general feedback
     (fields `text_<locale>`, `general_feedback_<locale>`, added for the course's languages)."""
 
-    ident = StringField(_l("Question id"), validators=[
-        DataRequired(REQUIRED), Length(max=100, message=_MAX)],
-        description=_l("Unique in the course; it ties the languages together, e.g. searches-q1."),
-        render_kw={"autocapitalize": "none", "spellcheck": "false"})
-    category = SelectField(_l("Category"), default="")
-    new_category = StringField(_l("Or a new category"), validators=[Length(max=200, message=_MAX)],
-                               description=_l("Levels separated by /, e.g. mandela/foundations"))
-    placement = SelectField(_l("Quiz"), default="")
     text_format = SelectField(_l("Text format"), choices=choices(FORMAT_LABELS.items()))
 
     qtype, is_structure = "cloze", True

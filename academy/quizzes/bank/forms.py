@@ -128,9 +128,9 @@ def check_row(row: AnswerRowForm, qtype: str, structure: bool) -> bool:
     return ok
 
 
-class QuestionForm(FlaskForm):
-    """A question in one language. In the course's default language the structure (rows,
-    grades, numbers, right answer) is edited too; in the others only the words."""
+class QuestionPlaceFields(FlaskForm):
+    """What every question editor asks first, whatever its type: its id, category and the quiz
+    a new question goes into."""
 
     ident = StringField(_l("Question id"), validators=[
         DataRequired(REQUIRED), Length(max=100, message=_MAX)],
@@ -140,6 +140,12 @@ class QuestionForm(FlaskForm):
     new_category = StringField(_l("Or a new category"), validators=[Length(max=200, message=_MAX)],
                                description=_l("Levels separated by /, e.g. mandela/foundations"))
     placement = SelectField(_l("Quiz"), default="")
+
+
+class QuestionForm(QuestionPlaceFields):
+    """A question in one language. In the course's default language the structure (rows,
+    grades, numbers, right answer) is edited too; in the others only the words."""
+
     text = TextAreaField(_l("Question text"), render_kw={"rows": 5},
                          validators=[DataRequired(REQUIRED), Length(max=20000, message=_MAX)])
     text_format = SelectField(_l("Text format"), choices=choices(FORMAT_LABELS.items()))
