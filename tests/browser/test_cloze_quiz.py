@@ -1,5 +1,6 @@
 """A Cloze question in Chromium: a trainee fills in its gaps (a text box, a number, a list, checkboxes,
-each labelled "Gap n"), with JavaScript and without it, submits and reads per-gap marks.
+each labelled "Gap n", here in Spanish: "Hueco n"), with JavaScript and without it, submits and
+reads per-gap marks.
 
 It runs against its own server (a committed SQLite database with one course whose quiz holds only
 a Cloze question), so the demo's quizzes stay as the other browser tests expect them.
@@ -88,10 +89,10 @@ def _take_quiz(page: Page, quiz: str, username: str, axe=None) -> None:
     if axe is not None:  # axe-core runs in the page: only with JavaScript
         assert_accessible(page, axe)
     question = page.locator("#attempt-form fieldset.question")
-    question.get_by_role("textbox", name="Gap 1").fill("Bonn")
-    question.get_by_role("textbox", name="Gap 2").fill("31")
-    question.get_by_role("combobox", name="Gap 3").select_option(label="rojo")
-    rights = question.get_by_role("group", name="Gap 4")
+    question.get_by_role("textbox", name="Hueco 1").fill("Bonn")
+    question.get_by_role("textbox", name="Hueco 2").fill("31")
+    question.get_by_role("combobox", name="Hueco 3").select_option(label="rojo")
+    rights = question.get_by_role("group", name="Hueco 4")
     rights.get_by_label("dignidad").check()
     rights.get_by_label("intimidad").check()
     page.locator("#attempt-form .attempt-nav button[name=go][value='summary']").click()
@@ -102,8 +103,8 @@ def _take_quiz(page: Page, quiz: str, username: str, axe=None) -> None:
     expect(review.locator(".cloze-gap.is-partial")).to_have_count(1)
     expect(review.locator(".cloze-gap.is-right")).to_have_count(3)
     expect(review).to_contain_text("Antes de 1990")
-    expect(review.get_by_role("textbox", name="Gap 1")).to_have_value("Bonn")
-    expect(review.get_by_role("textbox", name="Gap 1")).to_be_disabled()
+    expect(review.get_by_role("textbox", name="Hueco 1")).to_have_value("Bonn")
+    expect(review.get_by_role("textbox", name="Hueco 1")).to_be_disabled()
     if axe is not None:
         assert_accessible(page, axe)
 
