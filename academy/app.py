@@ -61,6 +61,7 @@ def import_models() -> None:
     from academy.audit import models as _audit  # noqa: F401
     from academy.jobs import models as _jobs  # noqa: F401
     from academy.certificates import models as _certificates  # noqa: F401
+    from academy.credentials import models as _credentials  # noqa: F401
     from academy.maintenance import models as _maintenance  # noqa: F401
 
 
@@ -123,7 +124,9 @@ def _register_blueprints(app: Flask) -> None:
     from academy.quizzes.grade_views import bp as grades_bp
     from academy.quizzes.views import bp as quizzes_bp
     from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
+    from academy.certificates import signed_views as _signed_views  # noqa: F401 - its views
     from academy.certificates.views import bp as certificates_bp
+    from academy.credentials.views import bp as credentials_bp
     from academy.audit.views import bp as audit_bp
     from academy.reports.course_views import bp as course_reports_bp
     from academy.reports.views import bp as reports_bp
@@ -133,7 +136,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
                       enrolment_bp, partner_enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, quiz_editor_bp, bank_bp,
-                      grades_bp, certificates_bp, audit_bp, moodle_bp):
+                      grades_bp, certificates_bp, credentials_bp, audit_bp, moodle_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(course_reports_bp)
     app.register_blueprint(reports_bp)

@@ -340,8 +340,9 @@ def prepare_database(load: bool) -> bool:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to `flask --app wsgi`."""
+    from academy.credentials.commands import keys_cli
     from academy.moodle.cli import moodle_cli
 
     for command in (demo_cli, users_cli, academies_cli, courses_cli, translations_cli, quizzes_cli,
-                    jobs_cli, audit_cli, backup_cli, maintenance_cli, moodle_cli, serve):
+                    jobs_cli, audit_cli, backup_cli, maintenance_cli, moodle_cli, keys_cli, serve):
         app.cli.add_command(command)

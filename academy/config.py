@@ -50,6 +50,11 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": None,
     "CERTIFICATE_WORKERS": None,
     "VERIFY_MAX_PER_ADDRESS": 60,
+    # Signing keys (docs/verifiable-certificates.md): private keys are read from SIGNING_KEYS
+    # (a JSON object of kid -> PEM; ACADEMY_SIGNING_KEYS in production, from a secret store),
+    # then from KEY_DIR (default: instance/keys), one <kid>.pem each; never from the database.
+    "KEY_DIR": None,
+    "SIGNING_KEYS": None,
     "VERIFY_WINDOW_SECONDS": 15 * 60,
     # Seconds the dashboards' figures are kept once computed (academy/cache.py; in Redis when
     # REDIS_URL is set, else per process); 0 computes them for every request.
@@ -134,6 +139,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if production:  # even when TLS ends at a proxy that forwards plain HTTP (issue 16)
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["UPLOAD_DIR"] = str(app.config.get("UPLOAD_DIR") or instance / "uploads")
+    app.config["KEY_DIR"] = str(app.config.get("KEY_DIR") or instance / "keys")
     if app.config.get("REQUEST_LOG") is None:
         app.config["REQUEST_LOG"] = production
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]

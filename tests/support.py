@@ -72,6 +72,7 @@ def make_app(database_url: str, tmp_dir: Path, **overrides):
         "DATABASE_URL": database_url,
         "SECRET_KEY": "tests-only-" + secrets.token_hex(8),
         "UPLOAD_DIR": str(tmp_dir / "uploads"),
+        "KEY_DIR": str(tmp_dir / "keys"),
         "REDIS_URL": None,
         # No background sweeper threads outliving their test's database (tests call the sweep).
         "JOB_SWEEP_SECONDS": 0,

@@ -206,6 +206,10 @@ ROUTES: dict[str, Access] = {
     "certificates.verify_code": Access(PUBLIC, values={"code": "certificate_code"}),
     "certificates.verify_json": Access(PUBLIC, values={"code": "certificate_code"}),
     "certificates.verify_file": Access(PUBLIC, "POST"),
+    "certificates.verify_signed": Access(PUBLIC),
+    # Verifiable certificates: the signed trust list and academies' did:web documents, public.
+    "credentials.trust_list_json": Access(PUBLIC),
+    "credentials.did_document": Access(PUBLIC, values={"slug": "matrix-here"}),
     "certificates.course_policy": Access(AUTHORS, values={"course_id": "draft_course"},
                                          denied=404),
     **{f"certificates.{name}": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"},
@@ -272,10 +276,12 @@ def world(app_ctx, create_academy, create_user):
         COORDINATOR: create_user(network_roles=["coordinator"]),
         SITE_ADMIN: create_user(network_roles=["site_admin"]),
     }
+    from academy.credentials import operations as key_ops
     from academy.curricula import operations as course_ops
     from academy.packages import operations as package_ops
     from tests.test_course_packages import sample_package
 
+    key_ops.create_key(None)  # the network's key signs the trust list
     shared = package_ops.import_package(sample_package(), academy=elsewhere)
     course_ops.publish_course(shared)
     course_ops.approve_sharing(shared, people[COORDINATOR])

@@ -38,6 +38,7 @@ class Facts:
     academy_names: dict[str, str]
     logo_filename: str | None
     verify_url: str
+    signed_payload: str | None = None  # the QR code's signed claims (signed_qr.py), if a key signs
 
 
 def default_texts() -> dict[str, str]:
@@ -110,7 +111,8 @@ def values(facts: Facts, template: CertificateTemplate, locale: str,
     return {
         **main, **labels, "lang": bcp47(locale), "name": facts.name, "serial": facts.serial,
         "code": codes.grouped(facts.code), "verify_url": facts.verify_url,
-        "qr_image": qr_image(facts.verify_url),
+        "qr_image": qr_image(facts.signed_payload or facts.verify_url),
+        "qr_signed": facts.signed_payload is not None,
         "academy_name": (facts.academy_names.get(content_language(locale))
                          or next(iter(facts.academy_names.values()), "")),
         "logo_url": logo.as_uri() if logo else None,

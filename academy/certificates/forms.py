@@ -175,3 +175,15 @@ class CertificateFilterForm(FlaskForm):
             ((str(cohort.id), f"{cohort.name} ({academy.name_in(locale)})")
              for cohort, academy in cohorts), _l("All cohorts"))
         self.status.choices = choices([("", _l("Any status")), *STATUS_LABELS.items()])
+
+
+class VerifyPayloadForm(FlaskForm):
+    """The text a certificate's QR code holds, pasted or scanned (a GET lookup, like the code)."""
+
+    class Meta:
+        csrf = False  # a public lookup that changes nothing; rate-limited instead
+
+    payload = TextAreaField(_l("Text of the QR code"), validators=[
+        DataRequired(REQUIRED),
+        Length(max=2000, message=_l("A certificate's code is shorter: paste only the QR code's text."))],
+        render_kw={"rows": 4, "autocomplete": "off", "spellcheck": "false"})

@@ -20,3 +20,16 @@ PAGE_SIZE_LABELS = {
     "a4-portrait": _l("A4, portrait"),
     "letter-landscape": _l("US Letter, landscape"),
 }
+# What the check of a signed QR code says (signed_qr.py's verdicts).
+SIGNED_VERDICT_LABELS = {
+    "valid": _l("The signature is genuine and the certificate is valid."),
+    "malformed": _l("This is not a Campus certificate code. Paste the whole text the QR code holds, beginning with CAMPUS1:."),
+    "unknown_key": _l("The code is signed with a key that no academy of the network holds. It is not a genuine certificate."),
+    "signature_invalid": _l("The signature does not match: the code has been changed. It is not a genuine certificate."),
+    "revoked_key": _l("The code was signed with a key that has been revoked. Do not trust it; ask the academy."),
+    "unknown_certificate": _l("The signature is genuine, but Campus has no record of this certificate. Ask the academy."),
+    "certificate_revoked": _l("The signature is genuine, but the certificate has been revoked. It is no longer valid."),
+    "expired": _l("The signature is genuine, but the certificate has expired."),
+    # i18n: a certificate replaced by a newer one (renewal or corrected name).
+    "replaced": _l("The signature is genuine, but the certificate has been replaced by a newer one."),
+}

@@ -14,7 +14,7 @@ from academy import images, ratelimit, storage
 from academy.academies.models import Academy
 from academy.accounts.models import User
 from academy.audit import operations as audit
-from academy.certificates import codes, documents, rendering, serials
+from academy.certificates import codes, documents, rendering, serials, signed_qr
 from academy.certificates.models import (APPROVAL, AUTOMATIC, NAME_CORRECTION, NONE, RENEWAL,
                                          Certificate, CertificatePolicy, CertificateTemplate)
 from academy.curricula.models import Course
@@ -157,7 +157,8 @@ def facts_of(certificate: Certificate, course: Course, base_url: str) -> documen
         completed_at=certificate.completed_at, issued_at=certificate.issued_at,
         expires_at=certificate.expires_at, academy_names=dict(course.academy.names or {}),
         logo_filename=course.academy.logo_filename,
-        verify_url=verify_url(base_url, certificate.code))
+        verify_url=verify_url(base_url, certificate.code),
+        signed_payload=signed_qr.payload_for(certificate, course.academy))
 
 
 def document_of(certificate: Certificate, course: Course, base_url: str,

@@ -214,6 +214,10 @@ def by_code(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
 
+def by_serial(serial: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.serial == serial))
+
+
 def by_pdf_hash(digest: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.pdf_sha256 == digest))
 

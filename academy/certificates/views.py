@@ -14,7 +14,7 @@ from academy.audit import queries as audit_queries
 from academy.certificates import bulk, codes, operations, policy, queries
 from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, IssueAllForm,
                                         IssueForm, ReissueForm, RenewForm, RevokeForm,
-                                        VerifyFileForm, VerifyForm)
+                                        VerifyFileForm, VerifyForm, VerifyPayloadForm)
 from academy.certificates.labels import STATUS_LABELS
 from academy.certificates.models import Certificate
 from academy.db import utcnow
@@ -299,7 +299,9 @@ def verify():
         return redirect(url_for("certificates.verify_code",
                                 code=codes.grouped(codes.normalise(form.code.data))))
     return render_template("certificates/verify.html", form=form,
-                           file_form=VerifyFileForm(formdata=None)), 400 if form.errors else 200
+                           file_form=VerifyFileForm(formdata=None),
+                           payload_form=VerifyPayloadForm(formdata=None)), \
+        400 if form.errors else 200
 
 
 def _public_answer(certificate: Certificate | None) -> dict:
