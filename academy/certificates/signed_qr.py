@@ -6,7 +6,6 @@ it offline; `verify` here also reads the certificate's current status in the dat
 """
 from __future__ import annotations
 
-import base64
 import zlib
 from dataclasses import dataclass, field
 
@@ -28,6 +27,10 @@ SERIAL, NAME, COURSE, ACADEMY, HOURS, ISSUED, EXPIRES, LOCALE = range(1, 9)
 CLAIM_NAMES = {SERIAL: "serial", NAME: "name", COURSE: "course", ACADEMY: "academy",
                HOURS: "hours", ISSUED: "issued_on", EXPIRES: "expires_on", LOCALE: "locale"}
 MAX_PAYLOAD_CHARS = 2000  # far above a real one (about 300); refuses a pasted novel early
+# The printed QR code (30 mm, medium error correction) reads at 150 dpi up to version 13: 483
+# alphanumeric characters. A longer payload (a very long name and title) is not printed; the
+# certificate's QR code then holds its link, as without a key.
+MAX_QR_VERSION, MAX_QR_CHARS = 13, 483
 
 VALID, MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, REVOKED_KEY = (
     "valid", "malformed", "unknown_key", "signature_invalid", "revoked_key")
@@ -50,8 +53,7 @@ def claims_of(certificate: Certificate, academy_slug: str) -> dict[int, object]:
 
 def encode(claims: dict, kid: str, private) -> str:
     """The printable payload of these claims signed by `private` (key id `kid`)."""
-    kid_bytes = base64.urlsafe_b64decode(kid + "=" * (-len(kid) % 4))
-    message = cose.sign1(cbor2.dumps(claims), kid_bytes, private)
+    message = cose.sign1(cbor2.dumps(claims), keystore.kid_bytes(kid), private)
     return PREFIX + base45.b45encode(zlib.compress(message, 9)).decode("ascii")
 
 
@@ -62,7 +64,8 @@ def payload_for(certificate: Certificate, academy: Academy) -> str | None:
     private = keystore.load_private(key.kid) if key else None
     if private is None:
         return None
-    return encode(claims_of(certificate, academy.slug), key.kid, private)
+    payload = encode(claims_of(certificate, academy.slug), key.kid, private)
+    return payload if len(payload) <= MAX_QR_CHARS else None
 
 
 def decode(text: str) -> tuple[cose.Sign1, dict]:
@@ -71,8 +74,7 @@ def decode(text: str) -> tuple[cose.Sign1, dict]:
     if not text.startswith(PREFIX) or len(text) > MAX_PAYLOAD_CHARS:
         raise MalformedPayload("no Campus prefix")
     try:
-        message = cose.parse(zlib.decompress(base45.b45decode(text[len(PREFIX):]),
-                                             bufsize=4096))
+        message = cose.parse(_inflate(base45.b45decode(text[len(PREFIX):])))
         claims = cbor2.loads(message.payload)
     except (ValueError, zlib.error, cbor2.CBORDecodeError) as error:
         raise MalformedPayload(str(error)) from error
@@ -80,6 +82,15 @@ def decode(text: str) -> tuple[cose.Sign1, dict]:
             or not isinstance(claims.get(ACADEMY), str):
         raise MalformedPayload("claims missing")
     return message, claims
+
+
+def _inflate(data: bytes, limit: int = 8192) -> bytes:
+    """zlib-decompress at most `limit` bytes (a small code must not inflate to gigabytes)."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, limit)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise MalformedPayload("not a complete, small zlib stream")
+    return out
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,7 @@ def verify(text: str) -> Verdict:
     except MalformedPayload:
         return Verdict(MALFORMED)
     named = {CLAIM_NAMES[k]: v for k, v in claims.items() if k in CLAIM_NAMES}
-    kid = base64.urlsafe_b64encode(message.kid).rstrip(b"=").decode("ascii")
+    kid = keystore.kid_from_bytes(message.kid)
     key = key_queries.by_kid(kid)
     academy = academy_by_slug(claims[ACADEMY])
     if key is None or academy is None or key.academy_id != academy.id:

@@ -28,6 +28,15 @@ def kid_of(raw_public_key: bytes) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
+def kid_bytes(kid: str) -> bytes:
+    """The key id as the bytes COSE headers carry."""
+    return base64.urlsafe_b64decode(kid + "=" * (-len(kid) % 4))
+
+
+def kid_from_bytes(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
 def key_dir() -> Path:
     return Path(current_app.config.get("KEY_DIR") or Path(current_app.instance_path) / "keys")
 
