@@ -18,7 +18,7 @@ from PIL import Image
 
 from academy import storage
 from academy.certificates import operations, signed_qr
-from academy.credentials import keystore, queries
+from academy.credentials import keystore
 from academy.credentials import operations as key_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
