@@ -140,6 +140,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["UPLOAD_DIR"] = str(app.config.get("UPLOAD_DIR") or instance / "uploads")
     app.config["KEY_DIR"] = str(app.config.get("KEY_DIR") or instance / "keys")
+    if Path(app.config["KEY_DIR"]).resolve().is_relative_to(Path(app.config["UPLOAD_DIR"]).resolve()):
+        # The upload folder goes into every backup; private keys must not (issue 19).
+        raise ConfigError("ACADEMY_KEY_DIR must not be inside the upload folder")
     if app.config.get("REQUEST_LOG") is None:
         app.config["REQUEST_LOG"] = production
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]

@@ -74,6 +74,18 @@ def test_revoke_marks_the_key_and_a_second_revoke_is_refused(app, app_ctx, schoo
     assert keys(app, "revoke", "unknown-kid").exit_code != 0
 
 
+@pytest.mark.parametrize("start", ["-W", "--"])
+def test_a_kid_beginning_with_a_hyphen_is_revoked_too(app, app_ctx, school, start):
+    keys(app, "create", "--academy", school.slug)
+    key = queries.current_key(school.id)
+    key.kid = start + key.kid[2:]  # base64url may begin so; click must not read it as an option
+    db.session.commit()
+    result = keys(app, "revoke", key.kid)
+    assert result.exit_code == 0, result.output
+    db.session.refresh(key)
+    assert key.status == REVOKED
+
+
 def test_list_shows_every_key_with_its_owner_and_status(app, app_ctx, school):
     keys(app, "create")
     keys(app, "create", "--academy", school.slug)
@@ -178,3 +190,12 @@ def test_key_rows_hold_no_private_material(app, app_ctx, school):
     columns = set(SigningKey.__table__.columns.keys())
     assert columns == {"id", "kid", "academy_id", "public_key", "status", "created_at",
                        "retired_at", "revoked_at"}
+
+
+def test_the_key_folder_may_not_be_inside_the_upload_folder_that_backups_copy(tmp_path):
+    from academy.config import ConfigError
+    from tests.support import make_app
+
+    with pytest.raises(ConfigError, match="KEY_DIR"):
+        make_app(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path,
+                 KEY_DIR=str(tmp_path / "uploads" / "keys"))

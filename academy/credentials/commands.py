@@ -51,7 +51,8 @@ def rotate(slug: str | None) -> None:
     _finish(operations.rotate_key(_owner(slug)), "created")
 
 
-@keys_cli.command("revoke")
+# A kid is base64url: it may begin with "-", which must reach the argument, not the options.
+@keys_cli.command("revoke", context_settings={"ignore_unknown_options": True})
 @click.argument("kid")
 def revoke(kid: str) -> None:
     """Mark a key revoked: what it signed no longer verifies."""
