@@ -214,3 +214,11 @@ def test_the_check_page_explains_an_empty_field_next_to_it(client, app_ctx):
     assert response.status_code == 400
     assert "This field is required." in response.get_data(as_text=True)
     assert client.get("/verify").get_data(as_text=True).count('name="payload"') == 1
+
+
+def test_a_scanner_typing_the_qr_code_into_the_code_field_is_led_to_the_signed_check(
+        client, payload):
+    response = client.get("/verify?code=" + quote(payload))
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-verdict="valid"' in page

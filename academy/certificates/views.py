@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from academy import storage
 from academy.accounts.models import User
 from academy.audit import queries as audit_queries
-from academy.certificates import bulk, codes, operations, policy, queries
+from academy.certificates import bulk, codes, operations, policy, queries, signed_qr
 from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, IssueAllForm,
                                         IssueForm, ReissueForm, RenewForm, RevokeForm,
                                         VerifyFileForm, VerifyForm, VerifyPayloadForm)
@@ -294,6 +294,9 @@ def verify():
     """The check page; its code form is a GET (a lookup changes nothing) that leads on to the
     certificate's own address."""
     typed = "code" in request.args
+    scanned = (request.args.get("code") or "").strip()
+    if scanned.startswith(signed_qr.PREFIX):  # a scanner typed a signed QR code into the field
+        return redirect(url_for("certificates.verify_signed", payload=scanned))
     form = VerifyForm(formdata=request.args if typed else None)
     if typed and form.validate():
         return redirect(url_for("certificates.verify_code",
