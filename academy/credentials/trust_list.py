@@ -59,7 +59,7 @@ def signed() -> dict | None:
     if private is None:
         return None
     content = payload()
-    token = jws.serialize_compact({"alg": JWS_ALG, "kid": key.kid, "typ": "JWT"},
+    token = jws.serialize_compact({"alg": JWS_ALG, "kid": key.kid},
                                   encode(content), OKPKey.import_key(private),
                                   algorithms=[JWS_ALG])
     return {"trust_list": content, "jws": token}
