@@ -275,7 +275,8 @@ def test_coordinator_issues_a_cohorts_certificates_a_stranger_checks_one_then_it
     # The stranger types the code from the paper (lower case, spaces): now it is revoked.
     phone.goto("/verify")
     phone.locator("#code").fill(code.lower().replace("-", " "))
-    phone.locator("form[method=get] button[type=submit]").click()
+    phone.locator("form[method=get]", has=phone.locator("#code")).locator(
+        "button[type=submit]").click()
     expect(phone).to_have_url(f"{live_server}/verify/{code}")
     expect(phone.locator("h1 .cert-status")).to_have_class(re.compile(r"\bcert-revoked\b"))
     expect(phone.locator(".cert-verdict")).to_have_text(REVOKED)

@@ -37,10 +37,10 @@ NOT_PAGES = ("static", "academies.logo", "catalog.cover", "catalog.course_file",
              "certificates.job_download", "certificates.verify_json", "monitoring.healthz",
              "monitoring.live", "monitoring.ready", "monitoring.prometheus",
              "audit.export", "question_bank.download", "authoring.export_package",
-             "people.import_template")
+             "people.import_template", "credentials.trust_list_json", "credentials.did_document")
 # Pages reached only through a form (a search, a start button) or one person's own object;
 # their width is checked by the tests of those journeys.
-REACHED_BY_FORMS = ("certificates.verify_code", "quizzes.attempt_page", "quizzes.summary",
+REACHED_BY_FORMS = ("certificates.verify_code", "certificates.verify_signed", "quizzes.attempt_page", "quizzes.summary",
                     "quiz_admin.confirm_regrade", "question_bank.delete", "accounts.login",
                     "accounts.change_password", "people.create_staff", "authoring.changes",
                     # Only after a bulk issue, a sharing request, an upstream change or an essay
