@@ -210,6 +210,7 @@ ROUTES: dict[str, Access] = {
     # Verifiable certificates: the signed trust list and academies' did:web documents, public.
     "credentials.trust_list_json": Access(PUBLIC),
     "credentials.did_document": Access(PUBLIC, values={"slug": "matrix-here"}),
+    "certificates.status_list_jwt": Access(PUBLIC, values={"slug": "matrix-here"}),
     "certificates.course_policy": Access(AUTHORS, values={"course_id": "draft_course"},
                                          denied=404),
     **{f"certificates.{name}": Access({ADMIN_HERE, SITE_ADMIN}, values={"academy_id": "academy"},
@@ -282,6 +283,7 @@ def world(app_ctx, create_academy, create_user):
     from tests.test_course_packages import sample_package
 
     key_ops.create_key(None)  # the network's key signs the trust list
+    key_ops.create_key(here.id)  # the academy's signs its status list
     shared = package_ops.import_package(sample_package(), academy=elsewhere)
     course_ops.publish_course(shared)
     course_ops.approve_sharing(shared, people[COORDINATOR])

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from academy import storage
-from academy.certificates import operations, signed_qr
+from academy.certificates import operations, signed_qr, status_list
 from academy.credentials import keystore
 from academy.credentials import operations as key_ops
 from academy.db import utcnow
@@ -91,7 +91,8 @@ def test_the_pdfs_qr_code_read_at_150_dpi_is_a_signed_payload_that_verifies(
         "serial": certificate.serial, "name": "María López Fernández",
         "course": certificate.course_title, "academy": academy.slug, "hours": certificate.hours,
         "issued_on": certificate.issued_at.date().isoformat(), "expires_on": None,
-        "locale": certificate.locale}
+        "locale": certificate.locale, "status_index": certificate.status_index}
+    assert 0 <= certificate.status_index < status_list.LIST_BITS
 
 
 def test_without_an_academy_key_the_qr_code_holds_the_link_as_before(

@@ -68,6 +68,8 @@ class Certificate(db.Model):
         Index("uq_certificates_current", "user_id", "course_id", unique=True,
               sqlite_where=text("revoked_at IS NULL AND superseded_at IS NULL"),
               postgresql_where=text("revoked_at IS NULL AND superseded_at IS NULL")),
+        # Each certificate's place in its academy's status list (status_list.py).
+        Index("uq_certificates_status_index", "academy_id", "status_index", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +100,10 @@ class Certificate(db.Model):
     pdf_size: Mapped[int | None] = mapped_column(Integer)
     job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"),
                                                index=True)
+    # Its bit in the academy's Bitstring Status List (set when revoked or replaced); random, so
+    # the order of issue is not read off the list. None only for certificates whose academy's
+    # list was full.
+    status_index: Mapped[int | None] = mapped_column(Integer)
 
     def status_at(self, now: datetime) -> str:
         """valid, expired, revoked or superseded (revocation wins over everything)."""

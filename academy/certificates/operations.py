@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from academy import images, ratelimit, storage
 from academy.academies.models import Academy
 from academy.accounts.models import User
 from academy.audit import operations as audit
-from academy.certificates import codes, documents, rendering, serials, signed_qr
+from academy.certificates import codes, documents, rendering, serials, signed_qr, status_list
 from academy.certificates.models import (APPROVAL, AUTOMATIC, NAME_CORRECTION, NONE, RENEWAL,
                                          Certificate, CertificatePolicy, CertificateTemplate)
 from academy.curricula.models import Course
@@ -224,12 +225,13 @@ def draft_certificate(completed_at: datetime, user: User, course: Course, *, ser
                       actor_id: int | None, base_url: str, now: datetime,
                       grade: float | None, job_id: str | None = None,
                       expires_at=_FROM_POLICY, policy: CertificatePolicy | None = None,
-                      template: CertificateTemplate | None = None) -> Draft:
+                      template: CertificateTemplate | None = None,
+                      status_index: int | None = None) -> Draft:
     """A new certificate (for a course completed at `completed_at`, not yet in the session)
     and the document its PDF is rendered from.
 
-    It expires as the course's policy says, unless `expires_at` is given; `policy` and
-    `template` save their lookups when many are drafted.
+    It expires as the course's policy says, unless `expires_at` is given; `policy`,
+    `template` and its place in the status list save their lookups when many are drafted.
     """
     policy = policy or policy_of(course.id)
     template = template or template_of(course.academy_id)
@@ -242,7 +244,9 @@ def draft_certificate(completed_at: datetime, user: User, course: Course, *, ser
         name=user.display_name, course_title=course.title_in(locale), hours=course.hours or 0,
         grade=round(grade, 1) if policy.shows_grade and grade is not None else None,
         completed_at=completed_at, issued_at=now,
-        expires_at=expires_at, issued_by_id=actor_id, job_id=job_id)
+        expires_at=expires_at, issued_by_id=actor_id, job_id=job_id,
+        status_index=(status_index if status_index is not None
+                      else status_list.free_places(course.academy_id, 1)[0]))
     html, css = document_of(certificate, course, base_url, template)
     return Draft(certificate, html, css)
 
@@ -299,8 +303,10 @@ def draft_batch(enrolment_ids: list[int], serial_list: list[str], *, actor_id: i
     from academy.certificates import queries
 
     now, policies, templates = utcnow(), {}, {}
+    rows = list(zip(queries.batch_candidates(enrolment_ids), serial_list))
+    places = _places_for([row.course.academy_id for row, _serial in rows])
     drafts = []
-    for row, serial in zip(queries.batch_candidates(enrolment_ids), serial_list):
+    for row, serial in rows:
         course = row.course
         if course.id not in policies:
             policies[course.id] = policy_of(course.id)
@@ -310,8 +316,15 @@ def draft_batch(enrolment_ids: list[int], serial_list: list[str], *, actor_id: i
         drafts.append(draft_certificate(
             row.enrolment.completed_at, row.user, course, serial=serial, actor_id=actor_id,
             base_url=base_url, now=now, grade=row.grade, job_id=job_id, policy=policy,
-            template=template))
+            template=template, status_index=next(places[course.academy_id])))
     return drafts
+
+
+def _places_for(academy_ids: list[int]) -> dict:
+    """Per academy, an iterator of free status-list places, one per certificate to draft."""
+    counts = Counter(academy_ids)
+    return {academy_id: iter(status_list.free_places(academy_id, count))
+            for academy_id, count in counts.items()}
 
 
 def keep_batch(drafts: list[Draft], pdfs: list[bytes], *, actor_id: int,
@@ -349,6 +362,8 @@ def _fresh(draft: Draft) -> Draft:
     """The draft's certificate as a new object (a rolled-back flush leaves it half-persisted)."""
     old = draft.certificate
     columns = {c.key: getattr(old, c.key) for c in Certificate.__table__.columns if c.key != "id"}
+    # Its place may be what clashed (drawn by another batch meanwhile): draw it again.
+    columns["status_index"] = status_list.free_places(old.academy_id, 1)[0]
     draft.certificate = Certificate(**columns)
     return draft
 

@@ -23,9 +23,10 @@ from academy.db import utcnow
 
 PREFIX = "CAMPUS1:"
 # Claim keys: small integers keep the QR code small.
-SERIAL, NAME, COURSE, ACADEMY, HOURS, ISSUED, EXPIRES, LOCALE = range(1, 9)
+SERIAL, NAME, COURSE, ACADEMY, HOURS, ISSUED, EXPIRES, LOCALE, STATUS = range(1, 10)
 CLAIM_NAMES = {SERIAL: "serial", NAME: "name", COURSE: "course", ACADEMY: "academy",
-               HOURS: "hours", ISSUED: "issued_on", EXPIRES: "expires_on", LOCALE: "locale"}
+               HOURS: "hours", ISSUED: "issued_on", EXPIRES: "expires_on", LOCALE: "locale",
+               STATUS: "status_index"}
 MAX_PAYLOAD_CHARS = 2000  # far above a real one (about 300); refuses a pasted novel early
 # The printed QR code (30 mm, medium error correction) reads at 150 dpi up to version 13: 483
 # alphanumeric characters. A longer payload (a very long name and title) is not printed; the
@@ -43,12 +44,17 @@ class MalformedPayload(ValueError):
 
 
 def claims_of(certificate: Certificate, academy_slug: str) -> dict[int, object]:
-    """What the QR code states, with the short claim keys."""
-    return {SERIAL: certificate.serial, NAME: certificate.name, COURSE: certificate.course_title,
-            ACADEMY: academy_slug, HOURS: certificate.hours,
-            ISSUED: certificate.issued_at.date().isoformat(),
-            EXPIRES: certificate.expires_at.date().isoformat() if certificate.expires_at else None,
-            LOCALE: certificate.locale}
+    """What the QR code states, with the short claim keys; its place in the academy's status
+    list (status_list.py) lets a verifier offline see a revocation."""
+    claims = {SERIAL: certificate.serial, NAME: certificate.name,
+              COURSE: certificate.course_title, ACADEMY: academy_slug, HOURS: certificate.hours,
+              ISSUED: certificate.issued_at.date().isoformat(),
+              EXPIRES: (certificate.expires_at.date().isoformat() if certificate.expires_at
+                        else None),
+              LOCALE: certificate.locale}
+    if certificate.status_index is not None:
+        claims[STATUS] = certificate.status_index
+    return claims
 
 
 def encode(claims: dict, kid: str, private) -> str:

@@ -1,12 +1,15 @@
-"""The public check of a signed QR code's text (signed_qr.py), beside the check by code."""
+"""The public check of a signed QR code's text (signed_qr.py), beside the check by code, and
+each academy's status list (status_list.py)."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import abort, render_template, request
 
-from academy.certificates import signed_qr
+from academy.academies.queries import academy_by_slug
+from academy.certificates import operations, signed_qr, status_list
 from academy.certificates.forms import VerifyFileForm, VerifyForm, VerifyPayloadForm
 from academy.certificates.labels import SIGNED_VERDICT_LABELS
 from academy.certificates.views import _count_lookup, bp
+from academy.credentials.vc_jwt import MEDIA_TYPE
 
 
 @bp.route("/verify/signed")
@@ -26,3 +29,14 @@ def verify_signed():
         labels=SIGNED_VERDICT_LABELS, form=VerifyForm(formdata=None),
         file_form=VerifyFileForm(formdata=None),
     ), status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+
+@bp.route("/academies/<slug>/status-list")
+def status_list_jwt(slug: str):
+    """The academy's Bitstring Status List as a VC-JWT, made now (404 without a key)."""
+    academy = academy_by_slug(slug)
+    token = status_list.signed(academy, operations.public_base_url()) if academy else None
+    if token is None:
+        abort(404)
+    return token, 200, {"Content-Type": MEDIA_TYPE, "Cache-Control": "public, max-age=300",
+                        "Access-Control-Allow-Origin": "*"}
