@@ -99,3 +99,47 @@ def test_quizzes_keep_their_questions_and_random_draws_as_slots(tmp_path):
             db.engine.dispose()
     finally:
         drop_fresh_database(url)
+
+
+@pytest.mark.no_transaction
+def test_certificates_issued_before_get_distinct_places_in_their_academys_status_list(tmp_path):
+    """Revision 0021: every existing certificate gets a random place in its academy's list,
+    distinct within the academy, so revoking it later is published like the others."""
+    from flask_migrate import upgrade
+
+    from tests.support import drop_fresh_database, fresh_database_url, make_app
+
+    url = fresh_database_url(tmp_path)
+    app = make_app(url, tmp_path)
+    run = lambda sql, **values: db.session.execute(db.text(sql), values)  # noqa: E731
+    try:
+        with app.app_context():
+            upgrade(revision="0020")
+            for academy in (1, 2):
+                run("INSERT INTO academies (id, slug, country, default_locale, names, is_active, "
+                    "created_at) VALUES (:id, :slug, 'ES', 'es', '{}', true, '2026-01-01')",
+                    id=academy, slug=f"a{academy}")
+                run("INSERT INTO courses (id, academy_id, slug, default_locale, locales, status, "
+                    "visibility, version, hours, created_at, updated_at) VALUES (:id, :id, 'c', "
+                    "'es', '[\"es\"]', 'published', 'academy', 1, 0, '2026-01-01', '2026-01-01')",
+                    id=academy)
+            run("INSERT INTO users (id, username, display_name, sort_name, password_hash, "
+                "must_change_password, is_active, created_at) VALUES (1, 'u', 'U', 'u', 'x', "
+                "false, true, '2026-01-01')")
+            for number in range(1, 41):
+                run("INSERT INTO certificates (id, serial, code, user_id, course_id, academy_id, "
+                    "locale, name, course_title, hours, completed_at, issued_at, superseded_at) "
+                    "VALUES (:id, :serial, :code, 1, :academy, :academy, 'es', 'U', 'C', 0, "
+                    "'2026-01-01', '2026-01-02', '2026-01-03')", id=number, serial=f"2026-{number:06d}", code=f"C{number}",
+                    academy=1 + number % 2)
+            db.session.commit()
+            upgrade()
+            rows = run("SELECT academy_id, status_index FROM certificates").all()
+            for academy in (1, 2):
+                places = [place for owner, place in rows if owner == academy]
+                assert len(places) == len(set(places)) == 20
+                assert all(0 <= place < 131072 for place in places)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop_fresh_database(url)
