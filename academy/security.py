@@ -6,20 +6,30 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
+_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+}
+CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in _DIRECTIVES.items())
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+
+
+def content_security_policy(**more: str) -> str:
+    """The platform's policy with sources added to some directives, for the one page that needs
+    them (it says why); e.g. script_src="'wasm-unsafe-eval'"."""
+    directives = dict(_DIRECTIVES)
+    for name, sources in more.items():
+        directive = name.replace("_", "-")
+        directives[directive] = f"{directives.get(directive, '')} {sources}".strip()
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -38,7 +48,7 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -207,6 +207,9 @@ ROUTES: dict[str, Access] = {
     "certificates.verify_json": Access(PUBLIC, values={"code": "certificate_code"}),
     "certificates.verify_file": Access(PUBLIC, "POST"),
     "certificates.verify_signed": Access(PUBLIC),
+    # The offline verifier's page and its service worker: public, like every check.
+    "certificates.verify_offline": Access(PUBLIC),
+    "certificates.verify_offline_worker": Access(PUBLIC),
     # Verifiable certificates: the signed trust list and academies' did:web documents, public.
     "credentials.trust_list_json": Access(PUBLIC),
     "credentials.did_document": Access(PUBLIC, values={"slug": "matrix-here"}),

@@ -1,7 +1,7 @@
 """Reads of the public keys."""
 from __future__ import annotations
 
-from academy.credentials.models import CURRENT, SigningKey
+from academy.credentials.models import CURRENT, REVOKED, SigningKey
 from academy.extensions import db
 
 
@@ -24,3 +24,9 @@ def all_keys() -> list[SigningKey]:
 def keys_of(academy_id: int) -> list[SigningKey]:
     return list(db.session.scalars(db.select(SigningKey).where(
         SigningKey.academy_id == academy_id).order_by(SigningKey.id)))
+
+
+def network_keys_that_verify() -> list[SigningKey]:
+    """The network's keys that may still verify a trust list (current and retired)."""
+    return list(db.session.scalars(db.select(SigningKey).where(
+        SigningKey.academy_id.is_(None), SigningKey.status != REVOKED).order_by(SigningKey.id)))

@@ -1,0 +1,158 @@
+"""The offline verifier in Chromium: opened once while connected, then with the network cut it
+reads a certificate's QR code from its PDF and says valid, and gives the right verdict for a
+changed code, a code signed by a stranger's key and an expired certificate; after a revocation
+and a refresh of the lists it says revoked.
+
+A server of its own (an academy with signing keys and one graduate's certificate): the demo
+server's academies have no keys, and other browser tests read their QR codes as links.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from playwright.sync_api import Page, expect
+
+from academy.extensions import db
+from tests.browser.conftest import serving
+from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
+
+HOLDER = "Joana Araújo Müller"
+VERDICT = "#verdict"
+
+
+class RequestCounter:
+    """Counts the requests that reach the server (none may while the browser is offline)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app, self.count, self.lock = wsgi_app, 0, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+        return self.wsgi_app(environ, start_response)
+
+
+def _world() -> dict:
+    """An academy whose key signs, the network's key, a graduate's certificate; the payloads
+    the tests paste."""
+    from academy import storage
+    from academy.academies import operations as academy_ops
+    from academy.accounts import operations as account_ops
+    from academy.certificates import operations, signed_qr
+    from academy.credentials import keystore
+    from academy.credentials import operations as key_ops
+    from academy.curricula import operations as course_ops
+    from academy.db import utcnow
+    from academy.enrolment import operations as enrolment_ops
+    from academy.enrolment.models import COMPLETED
+    from academy.packages import operations as package_ops
+    from tests.test_course_packages import sample_package
+    from tests.test_signed_qr import resign
+
+    academy = academy_ops.create_academy(slug="sin-red", country="ES", default_locale="es",
+                                         names={"es": "Academia Sin Red", "en": "No Network Academy"})
+    course = package_ops.import_package(sample_package(), academy=academy)
+    course_ops.publish_course(course)
+    key_ops.create_key(None)
+    academy_key = key_ops.create_key(academy.id).key
+    person, _ = account_ops.create_user(academy=academy, roles=["trainee"], password=PASSWORD,
+                                        username="joana.araujo", display_name=HOLDER, locale="es")
+    enrolment = enrolment_ops.enrol_by_staff(person, course)
+    enrolment.status, enrolment.completed_at = COMPLETED, utcnow() - timedelta(days=3)
+    certificate = operations.issue_certificate(enrolment, actor_id=None,
+                                               base_url="https://campus.example.org")
+    db.session.commit()
+    payload = signed_qr.payload_for(certificate, academy)
+    private = keystore.load_private(academy_key.kid)
+    stranger = Ed25519PrivateKey.generate()
+
+    def expire(claims):
+        claims[signed_qr.EXPIRES] = (utcnow() - timedelta(days=1)).date().isoformat()
+
+    return {
+        "certificate_id": certificate.id, "serial": certificate.serial, "payload": payload,
+        "pdf": storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf"),
+        "tampered": resign(payload, lambda claims: claims.update({signed_qr.NAME: "Otra Persona"})),
+        "stranger": resign(payload, lambda claims: None, stranger,
+                           keystore.kid_of(keystore.raw_public(stranger.public_key()))),
+        "expired": resign(payload, expire, private, academy_key.kid),
+    }
+
+
+@pytest.fixture(scope="module")
+def verifier_server(tmp_path_factory):
+    """(base URL, the app, its request counter, the world's facts)."""
+    tmp = tmp_path_factory.mktemp("offline-verifier")
+    app = make_app(fresh_database_url(tmp, sqlite=True), tmp)
+    upgrade_schema(app)
+    with app.test_request_context():
+        world = _world()
+    counter = RequestCounter(app.wsgi_app)
+    app.wsgi_app = counter
+    with serving(app, "offline-verifier-server") as url:
+        yield url, app, counter, world
+
+
+@pytest.fixture
+def context(browser, verifier_server):
+    base, _app, _counter, _world = verifier_server
+    context = browser.new_context(locale="en-GB", base_url=base, service_workers="allow",
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    yield context
+    context.close()
+
+
+def _open_once_online(page: Page) -> None:
+    page.goto("/verify/offline/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+    expect(page.locator("#kept-lists li").first).to_contain_text("Trust list")
+    expect(page.locator("#kept-lists li").first).not_to_contain_text("No list kept yet")
+
+
+def _paste(page: Page, text: str) -> None:
+    page.locator("#payload").fill(text)
+    page.locator("#paste-form button[type=submit]").click()
+
+
+def test_opened_once_it_checks_certificates_with_the_network_cut(context, verifier_server):
+    _base, _app, counter, world = verifier_server
+    page = context.new_page()
+    _open_once_online(page)
+    context.set_offline(True)
+    reached = counter.count
+    page.reload()
+    expect(page.locator("h1")).to_have_text("Check a certificate offline")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+
+    page.locator("#pdf").set_input_files(str(world["pdf"]))
+    verdict = page.locator(VERDICT)
+    expect(verdict).to_have_attribute("data-verdict", "valid", timeout=30_000)
+    expect(verdict).to_contain_text("The signature is genuine and the certificate")
+    claims = page.locator("#claims")
+    expect(claims).to_contain_text(HOLDER)
+    expect(claims).to_contain_text(world["serial"])
+    expect(claims).to_contain_text("No Network Academy")
+    assert page.locator("#payload").input_value() == world["payload"]
+
+    _paste(page, world["tampered"])
+    expect(verdict).to_have_attribute("data-verdict", "signature_invalid")
+    expect(verdict).to_have_text(
+        "The signature does not match: the code has been changed. It is not a genuine certificate.")
+    expect(claims).to_be_hidden()
+
+    _paste(page, world["stranger"])
+    expect(verdict).to_have_attribute("data-verdict", "unknown_key")
+    expect(verdict).to_contain_text("not in the trust list kept on this device")
+
+    _paste(page, world["expired"])
+    expect(verdict).to_have_attribute("data-verdict", "expired")
+    expect(verdict).to_have_text("The signature is genuine, but the certificate has expired.")
+    expect(claims).to_contain_text(HOLDER)
+
+    _paste(page, "CAMPUS1:NOT-A-CODE")
+    expect(verdict).to_have_attribute("data-verdict", "malformed")
+    assert counter.count == reached, "the page reached the server while offline"
