@@ -1,7 +1,9 @@
 """The offline verifier's page and its service worker (offline_verifier.py). Both only read."""
 from __future__ import annotations
 
-from flask import Response, render_template
+from urllib.parse import unquote
+
+from flask import Response, render_template, url_for
 
 from academy.certificates import offline_verifier
 from academy.certificates.views import bp
@@ -27,4 +29,5 @@ def verify_offline_worker():
 
 
 def _status_list_url() -> str:
-    return "/academies/{slug}/status-list"
+    """An academy's status list address (signed_views.py) with `{slug}` for the script to fill."""
+    return unquote(url_for("certificates.status_list_jwt", slug="{slug}"))

@@ -8,6 +8,7 @@ server's academies have no keys, and other browser tests read their QR codes as 
 """
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -17,9 +18,12 @@ from playwright.sync_api import Page, expect
 
 from academy.extensions import db
 from tests.browser.conftest import serving
+from tests.browser.test_accessibility import assert_accessible
+from tests.browser.test_phone_width import PHONE, WIDTH_CHECK
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
 
-HOLDER = "Joana Araújo Müller"
+HOLDERS = ("Joana Araújo Müller", "Iñaki Ortúzar Peña")  # the second one's is revoked
+HOLDER = HOLDERS[0]
 VERDICT = "#verdict"
 
 
@@ -58,13 +62,17 @@ def _world() -> dict:
     course_ops.publish_course(course)
     key_ops.create_key(None)
     academy_key = key_ops.create_key(academy.id).key
-    person, _ = account_ops.create_user(academy=academy, roles=["trainee"], password=PASSWORD,
-                                        username="joana.araujo", display_name=HOLDER, locale="es")
-    enrolment = enrolment_ops.enrol_by_staff(person, course)
-    enrolment.status, enrolment.completed_at = COMPLETED, utcnow() - timedelta(days=3)
-    certificate = operations.issue_certificate(enrolment, actor_id=None,
-                                               base_url="https://campus.example.org")
+    certificates = []
+    for number, name in enumerate(HOLDERS):
+        person, _ = account_ops.create_user(academy=academy, roles=["trainee"], locale="es",
+                                            password=PASSWORD, username=f"graduate{number}",
+                                            display_name=name)
+        enrolment = enrolment_ops.enrol_by_staff(person, course)
+        enrolment.status, enrolment.completed_at = COMPLETED, utcnow() - timedelta(days=3)
+        certificates.append(operations.issue_certificate(enrolment, actor_id=None,
+                                                         base_url="https://campus.example.org"))
     db.session.commit()
+    certificate, revocable = certificates
     payload = signed_qr.payload_for(certificate, academy)
     private = keystore.load_private(academy_key.kid)
     stranger = Ed25519PrivateKey.generate()
@@ -73,8 +81,10 @@ def _world() -> dict:
         claims[signed_qr.EXPIRES] = (utcnow() - timedelta(days=1)).date().isoformat()
 
     return {
-        "certificate_id": certificate.id, "serial": certificate.serial, "payload": payload,
+        "serial": certificate.serial, "payload": payload,
         "pdf": storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf"),
+        "revocable_id": revocable.id,
+        "revocable_pdf": storage.stored_path(operations.PDF_KIND, revocable.pdf_sha256, ".pdf"),
         "tampered": resign(payload, lambda claims: claims.update({signed_qr.NAME: "Otra Persona"})),
         "stranger": resign(payload, lambda claims: None, stranger,
                            keystore.kid_of(keystore.raw_public(stranger.public_key()))),
@@ -107,10 +117,10 @@ def context(browser, verifier_server):
 
 
 def _open_once_online(page: Page) -> None:
+    """Open the page while connected; wait until it works offline with both lists kept."""
     page.goto("/verify/offline/")
     expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
-    expect(page.locator("#kept-lists li").first).to_contain_text("Trust list")
-    expect(page.locator("#kept-lists li").first).not_to_contain_text("No list kept yet")
+    expect(page.locator("#kept-lists li[data-kept=true]")).to_have_count(2)
 
 
 def _paste(page: Page, text: str) -> None:
@@ -122,6 +132,8 @@ def test_opened_once_it_checks_certificates_with_the_network_cut(context, verifi
     _base, _app, counter, world = verifier_server
     page = context.new_page()
     _open_once_online(page)
+    expect(page.locator("#kept-lists li").first).to_contain_text(
+        re.compile(r"^Trust list \(the keys of the network and its academies\) of .*2\d{3}"))
     context.set_offline(True)
     reached = counter.count
     page.reload()
@@ -131,7 +143,10 @@ def test_opened_once_it_checks_certificates_with_the_network_cut(context, verifi
     page.locator("#pdf").set_input_files(str(world["pdf"]))
     verdict = page.locator(VERDICT)
     expect(verdict).to_have_attribute("data-verdict", "valid", timeout=30_000)
-    expect(verdict).to_contain_text("The signature is genuine and the certificate")
+    expect(verdict).to_have_text("The signature is genuine and the certificate is valid.")
+    expect(page.locator("#status-note")).to_contain_text(
+        "Revocations checked against the status list of ")
+    expect(page.locator("#key-note")).to_contain_text("The key is the academy's current one.")
     claims = page.locator("#claims")
     expect(claims).to_contain_text(HOLDER)
     expect(claims).to_contain_text(world["serial"])
@@ -156,3 +171,58 @@ def test_opened_once_it_checks_certificates_with_the_network_cut(context, verifi
     _paste(page, "CAMPUS1:NOT-A-CODE")
     expect(verdict).to_have_attribute("data-verdict", "malformed")
     assert counter.count == reached, "the page reached the server while offline"
+
+
+def test_after_a_revocation_and_a_refresh_of_the_lists_it_says_revoked(context, verifier_server):
+    from academy.certificates import operations
+    from academy.certificates.models import Certificate
+
+    _base, app, _counter, world = verifier_server
+    page = context.new_page()
+    _open_once_online(page)
+    expect(page.locator("#kept-lists li").nth(1)).to_contain_text(
+        "Status list of No Network Academy of ")
+    with app.app_context():
+        operations.revoke(db.session.get(Certificate, world["revocable_id"]),
+                          reason="Issued by mistake", actor_id=None)
+        db.session.commit()
+
+    context.set_offline(True)
+    page.reload()
+    page.locator("#pdf").set_input_files(str(world["revocable_pdf"]))
+    verdict = page.locator(VERDICT)
+    # The list kept before the revocation does not know it yet: the date says how old it is.
+    expect(verdict).to_have_attribute("data-verdict", "valid", timeout=30_000)
+
+    context.set_offline(False)
+    page.locator("#refresh").click()
+    expect(page.locator("#lists-state")).to_have_text("The lists are up to date.")
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+    page.locator("#pdf").set_input_files(str(world["revocable_pdf"]))
+    expect(verdict).to_have_attribute("data-verdict", "revoked_or_replaced", timeout=30_000)
+    expect(verdict).to_contain_text("The signature is genuine, but the certificate has been "
+                                    "revoked or replaced by a newer one (status list of ")
+    expect(page.locator("#claims")).to_contain_text(HOLDERS[1])
+
+
+def test_on_a_phone_in_portuguese_without_a_network(browser, axe, verifier_server):
+    base, _app, _counter, world = verifier_server
+    context = browser.new_context(locale="pt-BR", base_url=base, viewport=PHONE, is_mobile=True)
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        _open_once_online(page)
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator("html")).to_have_attribute("lang", "pt-BR")
+        _paste(page, world["payload"])
+        expect(page.locator(VERDICT)).to_have_attribute("data-verdict", "valid")
+        claims = page.locator("#claims")
+        expect(claims).to_contain_text("Número de série")
+        expect(claims.locator("dd").nth(5)).to_have_text(re.compile(r"^\d{1,2} de \w+ de \d{4}$"))
+        assert page.evaluate(WIDTH_CHECK) == []
+        assert_accessible(page, axe)
+    finally:
+        context.close()

@@ -48,6 +48,7 @@ function listItem(label, date) {
   when.className = "muted";
   when.textContent = date ? say("lists.dated", { date: formatMoment(date) }) : say("lists.none");
   item.append(name, " ", when);
+  item.dataset.kept = date ? "true" : "false";
   return item;
 }
 
@@ -100,6 +101,13 @@ function keepPage() {
   });
 }
 
+// Opened while connected, the page fetches the lists itself when it has none or they are older
+// than a day; the button fetches them at any time.
+const STALE_MS = 24 * 60 * 60 * 1000;
+function isStale(trust) {
+  return !trust || !(Date.now() - new Date(trust.date).getTime() < STALE_MS);
+}
+
 async function startOffline() {
   const state = $("offline-state");
   if (!("serviceWorker" in navigator)) {
@@ -117,7 +125,7 @@ async function startOffline() {
   if (!navigator.serviceWorker.controller) {
     await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
   }
-  if (navigator.onLine && !kept.trust) await refreshLists();
+  if (navigator.onLine && isStale(kept.trust)) await refreshLists();
   else if (navigator.onLine) await keepPage().catch(() => {});
   setText(state, say("sw.ready"));
   document.documentElement.dataset.offlineReady = "true";
