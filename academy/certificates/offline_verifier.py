@@ -7,6 +7,7 @@ docs/verifiable-certificates.md, "The offline verifier", says how it checks a co
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,8 +57,6 @@ def shell_version() -> str:
 
 def service_worker_source() -> str:
     """The service worker: its settings on the first line, then the built script."""
-    import json
-
     settings = {"version": shell_version(), "page": url_for("certificates.verify_offline"),
                 "shell": [url_for("static", filename=name) for name in SHELL_FILES]}
     body = static_path(f"{ASSET_FOLDER}/{SERVICE_WORKER}").read_text("utf-8")

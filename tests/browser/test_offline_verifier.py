@@ -8,16 +8,20 @@ server's academies have no keys, and other browser tests read their QR codes as 
 """
 from __future__ import annotations
 
+import io
 import re
+import shutil
+import subprocess
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import Page, expect
 
 from academy.extensions import db
-from tests.browser.conftest import serving
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serving
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_phone_width import PHONE, WIDTH_CHECK
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
@@ -226,3 +230,67 @@ def test_on_a_phone_in_portuguese_without_a_network(browser, axe, verifier_serve
         assert_accessible(page, axe)
     finally:
         context.close()
+
+
+def _photo_of_the_page(pdf: Path, where: Path) -> Path:
+    """The certificate's first page as a scanner gives it: a 150 dpi picture (poppler)."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.fail("pdftoppm is missing: run `sh .ci/system-packages.sh --test`", pytrace=False)
+    subprocess.run([pdftoppm, "-r", "150", "-png", "-singlefile", "-f", "1", "-l", "1", str(pdf),
+                    str(where / "page")], check=True, timeout=60)
+    return where / "page.png"
+
+
+def test_it_reads_a_photo_of_the_certificate(context, verifier_server, tmp_path):
+    _base, _app, _counter, world = verifier_server
+    page = context.new_page()
+    _open_once_online(page)
+    context.set_offline(True)
+    page.reload()
+    page.locator("#photo").set_input_files(str(_photo_of_the_page(world["pdf"], tmp_path)))
+    expect(page.locator(VERDICT)).to_have_attribute("data-verdict", "valid", timeout=30_000)
+    expect(page.locator("#claims")).to_contain_text(HOLDER)
+
+
+def _camera_film(payload: str, where: Path) -> Path:
+    """A video file for Chromium's fake camera: the QR code held up in front of it (Y4M, 4:2:0)."""
+    import segno
+    from PIL import Image
+
+    picture = io.BytesIO()
+    segno.make(payload, error="m").save(picture, kind="png", scale=6, border=4)
+    code = Image.open(picture).convert("RGB")
+    frame = Image.new("RGB", (640, 480), "white")
+    code.thumbnail((440, 440))
+    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    planes = y.tobytes() + cb.resize((320, 240)).tobytes() + cr.resize((320, 240)).tobytes()
+    film = where / "camera.y4m"
+    film.write_bytes(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n"
+                     + b"".join(b"FRAME\n" + planes for _ in range(5)))
+    return film
+
+
+def test_it_scans_the_code_with_the_camera(browser, verifier_server, tmp_path):
+    base, _app, _counter, world = verifier_server
+    film = _camera_film(world["payload"], tmp_path)
+    with_camera = browser.browser_type.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream",
+              "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={film}"])
+    try:
+        context = with_camera.new_context(locale="en-GB", base_url=base)
+        context.set_default_timeout(20_000)
+        context.grant_permissions(["camera"])
+        page = context.new_page()
+        _open_once_online(page)
+        context.set_offline(True)
+        page.reload()
+        page.locator("#camera-start").click()
+        expect(page.locator(VERDICT)).to_have_attribute("data-verdict", "valid", timeout=30_000)
+        expect(page.locator("#claims")).to_contain_text(HOLDER)
+        expect(page.locator("#camera")).to_be_hidden()
+        assert page.locator("#payload").input_value() == world["payload"]
+    finally:
+        with_camera.close()

@@ -64,6 +64,10 @@ export function readStatusList(token, trust, slug) {
   }
 }
 
+// Without Cache Storage (a page served over plain HTTP, from elsewhere than localhost), the lists
+// last as long as the page: it still checks codes while connected.
+const memory = new Map();
+
 async function cache() {
   return "caches" in self ? caches.open(CACHE) : null;
 }
@@ -71,10 +75,11 @@ async function cache() {
 export async function keptText(url) {
   const store = await cache();
   const response = store && await store.match(url);
-  return response ? response.text() : null;
+  return response ? response.text() : memory.get(url) || null;
 }
 
 export async function keep(url, text) {
+  memory.set(url, text);
   const store = await cache();
   if (store) await store.put(url, new Response(text, { headers: { "Content-Type": "text/plain" } }));
 }

@@ -108,27 +108,29 @@ function isStale(trust) {
   return !trust || !(Date.now() - new Date(trust.date).getTime() < STALE_MS);
 }
 
-async function startOffline() {
-  const state = $("offline-state");
-  if (!("serviceWorker" in navigator)) {
-    setText(state, say("sw.unsupported"));
-    return;
-  }
-  setText(state, say("sw.preparing"));
+// The service worker in control of this page, once it has kept the page and its files.
+async function registerWorker() {
+  if (!("serviceWorker" in navigator)) return false;
   try {
     await navigator.serviceWorker.register(settings.urls.serviceWorker, { scope: settings.urls.page });
     await navigator.serviceWorker.ready;
   } catch {
-    setText(state, say("sw.unsupported"));
-    return;
+    return false;
   }
   if (!navigator.serviceWorker.controller) {
     await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
   }
+  return true;
+}
+
+async function startOffline() {
+  const state = $("offline-state");
+  setText(state, say("sw.preparing"));
+  const offline = await registerWorker();
   if (navigator.onLine && isStale(kept.trust)) await refreshLists();
   else if (navigator.onLine) await keepPage().catch(() => {});
-  setText(state, say("sw.ready"));
-  document.documentElement.dataset.offlineReady = "true";
+  setText(state, say(offline ? "sw.ready" : "sw.unsupported"));
+  if (offline) document.documentElement.dataset.offlineReady = "true";
 }
 
 // --- Reading and showing a verdict -------------------------------------------------------------
