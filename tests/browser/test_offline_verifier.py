@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import Page, expect
 
 from academy.extensions import db
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serving
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serving
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_phone_width import PHONE, WIDTH_CHECK
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
@@ -127,6 +127,12 @@ def _open_once_online(page: Page) -> None:
     expect(page.locator("#kept-lists li[data-kept=true]")).to_have_count(2)
 
 
+def _shot(page: Page, name: str) -> None:
+    """A picture for humans (test-artifacts/), as the other journeys leave."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"offline-verifier-{name}.png"), full_page=True)
+
+
 def _paste(page: Page, text: str) -> None:
     page.locator("#payload").fill(text)
     page.locator("#paste-form button[type=submit]").click()
@@ -156,6 +162,7 @@ def test_opened_once_it_checks_certificates_with_the_network_cut(context, verifi
     expect(claims).to_contain_text(world["serial"])
     expect(claims).to_contain_text("No Network Academy")
     assert page.locator("#payload").input_value() == world["payload"]
+    _shot(page, "valid-offline")
 
     _paste(page, world["tampered"])
     expect(verdict).to_have_attribute("data-verdict", "signature_invalid")
@@ -209,6 +216,7 @@ def test_after_a_revocation_and_a_refresh_of_the_lists_it_says_revoked(context, 
     expect(verdict).to_contain_text("The signature is genuine, but the certificate has been "
                                     "revoked or replaced by a newer one (status list of ")
     expect(page.locator("#claims")).to_contain_text(HOLDERS[1])
+    _shot(page, "revoked-offline")
 
 
 def test_on_a_phone_in_portuguese_without_a_network(browser, axe, verifier_server):
@@ -228,6 +236,7 @@ def test_on_a_phone_in_portuguese_without_a_network(browser, axe, verifier_serve
         expect(claims.locator("dd").nth(5)).to_have_text(re.compile(r"^\d{1,2} de \w+ de \d{4}$"))
         assert page.evaluate(WIDTH_CHECK) == []
         assert_accessible(page, axe)
+        _shot(page, "phone-pt-BR")
     finally:
         context.close()
 

@@ -33,9 +33,11 @@ function academyName(slug) {
   return names[settings.language] || names[settings.locale] || Object.values(names)[0] || slug;
 }
 
-function setText(element, text, hidden = !text) {
+// An empty note is hidden, except a live region: it must stay in place to be read out when it
+// changes.
+function setText(element, text) {
   element.textContent = text || "";
-  element.hidden = hidden;
+  element.hidden = !text && element.getAttribute("role") !== "status";
 }
 
 // --- The lists kept on this device -------------------------------------------------------------
