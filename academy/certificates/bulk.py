@@ -43,10 +43,10 @@ def workers() -> int:
 class Renderer:
     """Renders PDFs and builds the downloads, in this process or in worker processes.
 
-    `submit` hands a batch's (html, css) pairs over and returns at once with a function that
+    `submit` hands a batch's (html, css, attachments) items over and returns at once with a function that
     waits for their PDFs, so the job drafts the next batch while this one is drawn."""
 
-    submit: Callable[[list[tuple[str, str]]], Callable[[], list[bytes]]]
+    submit: Callable[[list[tuple]], Callable[[], list[bytes]]]
     bundle: Callable[[list[tuple[str, str]], str], dict]
 
 
@@ -65,8 +65,8 @@ def renderer(count: int) -> Iterator[Renderer]:
         return
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
         def submit(items):
-            futures = [pool.submit(rendering.render_timed, html, css, roots)
-                       for html, css in items]
+            futures = [pool.submit(rendering.render_timed, html, css, roots, attachments)
+                       for html, css, attachments in items]
             return lambda: rendering.collect(futures)
 
         yield Renderer(submit, lambda entries, folder: pool.submit(bundles.write_bundles, entries,
@@ -122,7 +122,7 @@ def bulk_issue(job: Job) -> None:
         waiting: Batch | None = None
         for start in range(first, len(ids), BATCH):
             drafts = _draft(job_id, payload, ids[start:start + BATCH])
-            batch = Batch(drafts, work.submit([(d.html, d.css) for d in drafts]),
+            batch = Batch(drafts, work.submit([(d.html, d.css, d.attachments) for d in drafts]),
                           min(start + BATCH, len(ids)))
             if waiting is not None:
                 issued = _progress(job_id, token, waiting,

@@ -15,7 +15,8 @@ from academy import images, ratelimit, storage
 from academy.academies.models import Academy
 from academy.accounts.models import User
 from academy.audit import operations as audit
-from academy.certificates import codes, documents, rendering, serials, signed_qr, status_list
+from academy.certificates import (codes, documents, open_badge, rendering, serials, signed_qr,
+                                  status_list)
 from academy.certificates.models import (APPROVAL, AUTOMATIC, NAME_CORRECTION, NONE, RENEWAL,
                                          Certificate, CertificatePolicy, CertificateTemplate)
 from academy.curricula.models import Course
@@ -216,6 +217,10 @@ class Draft:
     certificate: Certificate
     html: str
     css: str
+    attachments: tuple[rendering.Attachment, ...] = ()  # its credential (open_badge.py)
+
+    def render(self) -> bytes:
+        return rendering.render_pdf(self.html, self.css, documents.file_roots(), self.attachments)
 
 
 _FROM_POLICY = object()
@@ -247,8 +252,9 @@ def draft_certificate(completed_at: datetime, user: User, course: Course, *, ser
         expires_at=expires_at, issued_by_id=actor_id, job_id=job_id,
         status_index=(status_index if status_index is not None
                       else status_list.free_places(course.academy_id, 1)[0]))
+    certificate.credential = open_badge.signed(certificate, course, base_url, policy.min_grade)
     html, css = document_of(certificate, course, base_url, template)
-    return Draft(certificate, html, css)
+    return Draft(certificate, html, css, open_badge.attachments(certificate))
 
 
 def issue_certificate(enrolment: Enrolment, *, actor_id: int | None,
@@ -270,8 +276,7 @@ def issue_certificate(enrolment: Enrolment, *, actor_id: int | None,
     draft = draft_certificate(enrolment.completed_at, user, course,
                               serial=serials.next_serials(now.year)[0], actor_id=actor_id,
                               base_url=base_url or public_base_url(), now=now, grade=grade)
-    attach_pdf(draft.certificate, rendering.render_pdf(draft.html, draft.css,
-                                                       documents.file_roots()))
+    attach_pdf(draft.certificate, draft.render())
     db.session.add(draft.certificate)
     db.session.flush()
     _audit("certificate.issue", draft.certificate, actor_id)
@@ -411,8 +416,7 @@ def _replace(old: Certificate, *, why: str, actor_id: int, reason: str,
                               base_url=base_url or public_base_url(), now=now,
                               grade=quiz_queries.course_grade(user.id, course.id),
                               expires_at=expires_at)
-    attach_pdf(draft.certificate, rendering.render_pdf(draft.html, draft.css,
-                                                       documents.file_roots()))
+    attach_pdf(draft.certificate, draft.render())
     db.session.add(draft.certificate)
     db.session.flush()
     old.superseded_by_id = draft.certificate.id

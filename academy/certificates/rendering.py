@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import time
+from dataclasses import dataclass
 
 from academy.certificates.signals import certificate_rendered
 
@@ -17,25 +18,41 @@ _SUBSETTER_NAMES = ("libharfbuzz-subset.so.0", "libharfbuzz-subset-0.dll",
                     "libharfbuzz-subset.0.dylib")
 
 
-def render_pdf(html: str, css: str, roots: tuple[str, ...]) -> bytes:
-    """The PDF/A-3b bytes of one certificate's HTML with `css` (files only from `roots`),
-    announced with `certificate_rendered` (drawn or not)."""
+@dataclass(frozen=True)
+class Attachment:
+    """A file the PDF carries as a PDF/A-3 associated file: plain values, so the bulk job's
+    worker processes get it like the HTML. "Data" is PDF/A-3's relationship for the data the
+    visible content is drawn from (as the e-invoices of Factur-X use it)."""
+
+    name: str
+    data: bytes
+    media_type: str
+    description: str
+    relationship: str = "Data"
+
+
+def render_pdf(html: str, css: str, roots: tuple[str, ...],
+               attachments: tuple[Attachment, ...] = ()) -> bytes:
+    """The PDF/A-3b bytes of one certificate's HTML with `css` (files only from `roots`) and
+    its `attachments`, announced with `certificate_rendered` (drawn or not)."""
     started, ok = time.perf_counter(), False
     try:
-        pdf = render_timed(html, css, roots)[0]
+        pdf = render_timed(html, css, roots, attachments)[0]
         ok = True
         return pdf
     finally:
         certificate_rendered.send(None, ok=ok, seconds=time.perf_counter() - started)
 
 
-def render_timed(html: str, css: str, roots: tuple[str, ...]) -> tuple[bytes, float]:
+def render_timed(html: str, css: str, roots: tuple[str, ...],
+                 attachments: tuple[Attachment, ...] = ()) -> tuple[bytes, float]:
     """A PDF and the seconds it took, unannounced: for the bulk job's worker processes, where
     nobody listens; the job's own process announces them with `collect`."""
     from academy.certificates import weasyprint_pdf
 
     started = time.perf_counter()
-    return weasyprint_pdf.render_pdf(html, css, roots), time.perf_counter() - started
+    return (weasyprint_pdf.render_pdf(html, css, roots, attachments),
+            time.perf_counter() - started)
 
 
 def collect(futures) -> list[bytes]:
@@ -52,9 +69,9 @@ def collect(futures) -> list[bytes]:
     return pdfs
 
 
-def render_many(items: list[tuple[str, str]], roots: tuple[str, ...]) -> list[bytes]:
-    """PDFs of several (html, css) pairs, in order, rendered in this process."""
-    return [render_pdf(html, css, roots) for html, css in items]
+def render_many(items: list[tuple], roots: tuple[str, ...]) -> list[bytes]:
+    """PDFs of several (html, css[, attachments]) items, in order, rendered in this process."""
+    return [render_pdf(*item[:2], roots, *item[2:]) for item in items]
 
 
 def has_fast_subsetter() -> bool:

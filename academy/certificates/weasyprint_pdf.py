@@ -10,13 +10,14 @@ cannot make the server fetch a URL or read a file.
 """
 from __future__ import annotations
 
+import base64
 import threading
 import warnings
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -70,8 +71,9 @@ def _stylesheet(css: str, fetcher):
     return sheet
 
 
-def render_pdf(html: str, css: str, roots: tuple[str, ...]) -> bytes:
-    """The PDF/A-3b bytes of one certificate's HTML with `css` (files only from `roots`).
+def render_pdf(html: str, css: str, roots: tuple[str, ...], attachments: tuple = ()) -> bytes:
+    """The PDF/A-3b bytes of one certificate's HTML with `css` (files only from `roots`) and its
+    attachments (rendering.Attachment) as PDF/A-3 associated files.
 
     Texts too long for their frame (the longest heading, statement and closing line the design
     form allows, a 70-letter name, two languages) are shrunk to fit it, so they never run over
@@ -92,7 +94,16 @@ def render_pdf(html: str, css: str, roots: tuple[str, ...]) -> bytes:
                 document = _layout(html, [*sheets, CSS(string=fitting)], fetcher, base)
                 if _room_left(document) is None:
                     break
-        return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False,
+                                  attachments=[_attachment(item) for item in attachments])
+
+
+def _attachment(item) -> Attachment:
+    """WeasyPrint's attachment of a rendering.Attachment. A data: URL, read by WeasyPrint's own
+    fetcher (nothing leaves the process), is how WeasyPrint takes a file's media type."""
+    encoded = base64.b64encode(item.data).decode("ascii")
+    return Attachment(url=f"data:{item.media_type};base64,{encoded}", name=item.name,
+                      description=item.description, relationship=item.relationship)
 
 
 # The texts laid out without their frame's limits, to measure how tall they are.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 from academy.accounts.models import User
-from academy.certificates import documents, rendering, serials
+from academy.certificates import serials
 from academy.certificates import operations as certificate_ops
 from academy.certificates.models import APPROVAL, AUTOMATIC, Certificate
 from academy.demo.activity import WINDOW_DAYS, Activity
@@ -67,7 +67,7 @@ def issue_at(walk: Walk, when: datetime, actor_id: int | None) -> Certificate | 
         enrolment.completed_at, user, course, serial=serials.next_serials(when.year)[0],
         actor_id=actor_id, base_url=certificate_ops.public_base_url(), now=when, grade=grade,
         policy=policy)
-    pdf = rendering.render_pdf(draft.html, draft.css, documents.file_roots())
+    pdf = draft.render()
     certificate_ops.keep_batch([draft], [pdf], actor_id=actor_id, job_id=None)
     return draft.certificate
 

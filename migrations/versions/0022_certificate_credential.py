@@ -1,0 +1,27 @@
+"""Each certificate's Open Badges 3.0 credential (a VC-JWT), kept as issued
+
+Revision ID: 0022
+Revises: 0021
+Create Date: 2026-12-06 23:00:00
+
+Certificates issued before have none (their PDF carries none either); a renewal or reissue
+gives the new certificate its credential (academy/certificates/open_badge.py).
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0022'
+down_revision = '0021'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('certificates') as batch:
+        batch.add_column(sa.Column('credential', sa.Text(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('certificates') as batch:
+        batch.drop_column('credential')
