@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
     from academy.certificates import signed_views as _signed_views  # noqa: F401 - its views
     from academy.certificates import offline_views as _offline_views  # noqa: F401 - its views
+    from academy.certificates import credential_views as _credential_views  # noqa: F401
     from academy.certificates.views import bp as certificates_bp
     from academy.credentials.views import bp as credentials_bp
     from academy.audit.views import bp as audit_bp

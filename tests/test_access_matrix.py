@@ -186,6 +186,10 @@ ROUTES: dict[str, Access] = {
     "certificates.job_retry": Access({COORDINATOR}, "POST", {"job_id": "job"}, denied=404),
     **{f"certificates.{name}": Access({TRAINEE, ADMIN_HERE, ADMIN_ELSEWHERE, COORDINATOR}, values={
         "certificate_id": "certificate"}, denied=404) for name in ("show", "pdf")},
+    # Its Open Badges credential: whoever may see the certificate, as its PDF.
+    "certificates.credential": Access({TRAINEE, ADMIN_HERE, ADMIN_ELSEWHERE, COORDINATOR},
+                                      values={"certificate_id": "certificate", "kind": "jwt"},
+                                      denied=404),
     **{f"certificates.{name}": Access({COORDINATOR}, "POST", {"certificate_id": "certificate"})
        for name in ("revoke", "renew", "reissue", "issue_again")},
     "certificates.mine": Access(SIGNED_IN),
@@ -210,6 +214,7 @@ ROUTES: dict[str, Access] = {
     # The offline verifier's page and its service worker: public, like every check.
     "certificates.verify_offline": Access(PUBLIC),
     "certificates.verify_offline_worker": Access(PUBLIC),
+    "certificates.verify_credential": Access(PUBLIC, "POST"),
     # Verifiable certificates: the signed trust list and academies' did:web documents, public.
     "credentials.trust_list_json": Access(PUBLIC),
     "credentials.did_document": Access(PUBLIC, values={"slug": "matrix-here"}),
@@ -287,6 +292,7 @@ def world(app_ctx, create_academy, create_user):
 
     key_ops.create_key(None)  # the network's key signs the trust list
     key_ops.create_key(here.id)  # the academy's signs its status list
+    key_ops.create_key(elsewhere.id)  # and the certificate's academy, its Open Badges credential
     shared = package_ops.import_package(sample_package(), academy=elsewhere)
     course_ops.publish_course(shared)
     course_ops.approve_sharing(shared, people[COORDINATOR])

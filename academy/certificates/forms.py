@@ -187,3 +187,34 @@ class VerifyPayloadForm(FlaskForm):
         DataRequired(REQUIRED),
         Length(max=2000, message=_l("A certificate's code is shorter: paste only the QR code's text."))],
         render_kw={"rows": 4, "autocomplete": "off", "spellcheck": "false"})
+
+
+class VerifyCredentialForm(FlaskForm):
+    """An Open Badges credential, pasted (its VC-JWT or JSON) or uploaded as a file: a POST,
+    since a signed credential is too long for an address."""
+
+    credential = TextAreaField(_l("Signed text or JSON of the credential"), validators=[
+        Optional(), Length(max=65536, message=_l("A certificate's credential is shorter."))],
+        render_kw={"rows": 4, "autocomplete": "off", "spellcheck": "false"})
+    file = FileField(_l("Or its file (.jwt or .json)"))
+
+    def text(self) -> str | None:
+        """The pasted text, else the uploaded file's (None when neither, or not UTF-8 text)."""
+        if (self.credential.data or "").strip():
+            return self.credential.data
+        upload = self.file.data
+        if not upload or not getattr(upload, "read", None):
+            return None
+        try:
+            return upload.read(65537).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not (self.credential.data or "").strip() and not self.file.data:
+            # i18n: the credential check, when neither text nor file was given.
+            self.credential.errors.append(_l("Paste the credential or choose its file."))
+            return False
+        return True

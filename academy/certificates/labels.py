@@ -33,3 +33,13 @@ SIGNED_VERDICT_LABELS = {
     # i18n: a certificate replaced by a newer one (renewal or corrected name).
     "replaced": _l("The signature is genuine, but the certificate has been replaced by a newer one."),
 }
+# What the check of an Open Badges credential says (credential_check.py): the QR code's labels
+# where they fit, worded for a credential where they speak of a code.
+CREDENTIAL_VERDICT_LABELS = {
+    **SIGNED_VERDICT_LABELS,
+    "malformed": _l("This is not an Open Badges credential of Campus. Paste the whole credential: its signed text (three parts joined by dots) or its JSON."),
+    "unknown_key": _l("The credential is signed with a key that no academy of the network holds. It is not a genuine certificate."),
+    "signature_invalid": _l("The signature does not match: the credential has been changed. It is not a genuine certificate."),
+    "revoked_key": _l("The credential was signed with a key that has been revoked. Do not trust it; ask the academy."),
+    "not_issued": _l("This credential carries no signature, and it is not one Campus issued: it may have been changed. It is not a genuine certificate."),
+}

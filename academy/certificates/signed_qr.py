@@ -14,8 +14,11 @@ import cbor2
 
 from academy.academies.models import Academy
 from academy.academies.queries import academy_by_slug
-from academy.certificates import queries
-from academy.certificates.models import EXPIRED, REVOKED, SUPERSEDED, Certificate
+from academy.certificates import queries, verdicts
+from academy.certificates.models import Certificate
+from academy.certificates.verdicts import (BAD_SIGNATURE, CERTIFICATE_EXPIRED,  # noqa: F401
+                                           CERTIFICATE_REPLACED, CERTIFICATE_REVOKED, MALFORMED,
+                                           REVOKED_KEY, UNKNOWN_CERTIFICATE, UNKNOWN_KEY, VALID)
 from academy.credentials import cose, keystore
 from academy.credentials import queries as key_queries
 from academy.credentials.models import REVOKED as KEY_REVOKED
@@ -32,11 +35,6 @@ MAX_PAYLOAD_CHARS = 2000  # far above a real one (about 300); refuses a pasted n
 # alphanumeric characters. A longer payload (a very long name and title) is not printed; the
 # certificate's QR code then holds its link, as without a key.
 MAX_QR_VERSION, MAX_QR_CHARS = 13, 483
-
-VALID, MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, REVOKED_KEY = (
-    "valid", "malformed", "unknown_key", "signature_invalid", "revoked_key")
-UNKNOWN_CERTIFICATE, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, CERTIFICATE_REPLACED = (
-    "unknown_certificate", "certificate_revoked", "expired", "replaced")
 
 
 class MalformedPayload(ValueError):
@@ -113,7 +111,7 @@ class Verdict:
     @property
     def signature_holds(self) -> bool:
         """The claims are the academy's own (whatever became of the certificate since)."""
-        return self.verdict not in (MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, REVOKED_KEY)
+        return self.verdict not in verdicts.SIGNATURE_FAILED
 
 
 def verify(text: str) -> Verdict:
@@ -133,16 +131,5 @@ def verify(text: str) -> Verdict:
         return Verdict(BAD_SIGNATURE, named, kid, key.status)
     if key.status == KEY_REVOKED:
         return Verdict(REVOKED_KEY, named, kid, key.status)
-    return Verdict(_certificate_verdict(claims), named, kid, key.status)
-
-
-def _certificate_verdict(claims: dict) -> str:
-    certificate = queries.by_serial(claims[SERIAL])
-    if certificate is None:
-        return UNKNOWN_CERTIFICATE
-    status = certificate.status_at(utcnow())
-    expires = claims.get(EXPIRES)
-    if status == VALID and isinstance(expires, str) and expires <= utcnow().date().isoformat():
-        status = EXPIRED  # the printed date rules even if the record was extended
-    return {REVOKED: CERTIFICATE_REVOKED, SUPERSEDED: CERTIFICATE_REPLACED,
-            EXPIRED: CERTIFICATE_EXPIRED}.get(status, VALID)
+    return Verdict(verdicts.of_certificate(queries.by_serial(claims[SERIAL]), claims.get(EXPIRES),
+                                           utcnow()), named, kid, key.status)

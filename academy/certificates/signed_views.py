@@ -8,7 +8,7 @@ from academy.academies.queries import academy_by_slug
 from academy.certificates import operations, signed_qr, status_list
 from academy.certificates.forms import VerifyFileForm, VerifyForm, VerifyPayloadForm
 from academy.certificates.labels import SIGNED_VERDICT_LABELS
-from academy.certificates.views import _count_lookup, bp
+from academy.certificates.views import _count_lookup, bp, credential_form
 from academy.credentials.vc_jwt import MEDIA_TYPE
 
 
@@ -27,7 +27,7 @@ def verify_signed():
     return render_template(
         "certificates/signed_verdict.html", payload_form=form, verdict=verdict,
         labels=SIGNED_VERDICT_LABELS, form=VerifyForm(formdata=None),
-        file_form=VerifyFileForm(formdata=None),
+        file_form=VerifyFileForm(formdata=None), credential_form=credential_form(),
     ), status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 

@@ -14,7 +14,8 @@ from academy.audit import queries as audit_queries
 from academy.certificates import bulk, codes, operations, policy, queries, signed_qr
 from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, IssueAllForm,
                                         IssueForm, ReissueForm, RenewForm, RevokeForm,
-                                        VerifyFileForm, VerifyForm, VerifyPayloadForm)
+                                        VerifyCredentialForm, VerifyFileForm, VerifyForm,
+                                        VerifyPayloadForm)
 from academy.certificates.labels import STATUS_LABELS
 from academy.certificates.models import Certificate
 from academy.db import utcnow
@@ -303,8 +304,18 @@ def verify():
                                 code=codes.grouped(codes.normalise(form.code.data))))
     return render_template("certificates/verify.html", form=form,
                            file_form=VerifyFileForm(formdata=None),
-                           payload_form=VerifyPayloadForm(formdata=None)), \
+                           payload_form=VerifyPayloadForm(formdata=None),
+                           credential_form=credential_form()), \
         400 if form.errors else 200
+
+
+CREDENTIAL_PREFIX = "credential"  # its CSRF field's id differs from the PDF file form's
+
+
+def credential_form() -> VerifyCredentialForm:
+    """The empty check of an Open Badges credential (credential_views.py), on every check
+    page."""
+    return VerifyCredentialForm(formdata=None, prefix=CREDENTIAL_PREFIX)
 
 
 def _public_answer(certificate: Certificate | None) -> dict:
@@ -376,5 +387,5 @@ def _verdict(certificate: Certificate | None, *, code: str | None, status: int,
         "certificates/verdict.html", answer=answer, labels=STATUS_LABELS, code=grouped,
         form=VerifyForm(formdata=None),
         file_form=file_form or VerifyFileForm(formdata=None), file_checked=file_checked,
-        file_matches=file_matches)
+        file_matches=file_matches, credential_form=credential_form())
     return response, status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
