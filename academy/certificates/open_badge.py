@@ -59,8 +59,9 @@ def _achievement(certificate: Certificate, course: Course, base_url: str, academ
                  academy_name: str, min_grade: int | None) -> dict:
     """The course in the certificate's language, and where its other languages are."""
     language = content_language(certificate.locale)
-    text, _found = course.text(certificate.locale)
-    summary = (text.summary or "").strip() if text is not None else ""
+    text, written_in = course.text(certificate.locale)
+    summary = ((text.summary or "").strip()
+               if text is not None and content_language(written_in) == language else "")
     criteria = _criteria(certificate.course_title, academy_name, min_grade)
     others = sorted({content_language(t.locale) for t in course.texts if t.title} - {language})
     achievement = {

@@ -38,7 +38,8 @@ NOT_PAGES = ("static", "academies.logo", "catalog.cover", "catalog.course_file",
              "monitoring.live", "monitoring.ready", "monitoring.prometheus",
              "audit.export", "question_bank.download", "authoring.export_package",
              "people.import_template", "credentials.trust_list_json", "credentials.did_document",
-             "certificates.verify_offline_worker", "certificates.status_list_jwt")
+             "certificates.verify_offline_worker", "certificates.credential",
+             "certificates.status_list_jwt")
 # Pages reached only through a form (a search, a start button) or one person's own object;
 # their width is checked by the tests of those journeys.
 REACHED_BY_FORMS = ("certificates.verify_code", "certificates.verify_signed", "quizzes.attempt_page", "quizzes.summary",
