@@ -183,6 +183,10 @@ def test_what_is_not_a_credential_is_malformed_and_an_empty_form_refused(client,
     assert check(client, text="CAMPUS1:NOT-A-CREDENTIAL")[1] == "malformed"
     assert check(client, text='{"type": ["VerifiableCredential"]}')[1] == "malformed"
     assert check(client, file=(b"\xff\xfe binary", "photo.jwt"))[1] == "malformed"
+    deep = "[" * 30000
+    assert check(client, text="{\"a\": " + deep)[1] == "malformed"
+    nested = base64.urlsafe_b64encode(deep.encode()).rstrip(b"=").decode()
+    assert check(client, text=f"eyJhbGciOiJFZERTQSJ9.{nested}.AAAA")[1] == "malformed"
     status, verdict, html = check(client, text="   ")
     assert (status, verdict) == (400, None)
     assert "Paste the credential or choose its file." in html

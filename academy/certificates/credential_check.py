@@ -72,7 +72,7 @@ def verify(text: str) -> Verdict:
         return verify_jwt(text)
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested a few thousand deep
         return Verdict(verdicts.MALFORMED)
     if not isinstance(document, dict):
         return Verdict(verdicts.MALFORMED)

@@ -72,7 +72,7 @@ def parse(token: str) -> Token:
         header = json.loads(_b64decode(parts[0]))
         payload = json.loads(_b64decode(parts[1]))
         signature = _b64decode(parts[2])
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # nested thousands deep
         raise MalformedToken(str(error)) from error
     if not isinstance(header, dict) or not isinstance(payload, dict) \
             or header.get("alg") not in (ALG, "Ed25519"):
