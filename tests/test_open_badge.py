@@ -92,6 +92,7 @@ def test_the_credential_validates_against_the_open_badges_schema(issued):
     credential = open_badge.payload_of(issued.credential)
     errors = sorted(validator.iter_errors(credential), key=lambda e: list(e.path))
     assert errors == []
+    assert validator.is_valid(json.loads(issued.credential_json))  # with its proof
     # The schema does catch a credential that lacks what OB 3.0 requires.
     broken = dict(credential, credentialSubject={**credential["credentialSubject"]})
     del broken["credentialSubject"]["achievement"]["criteria"]
@@ -141,8 +142,9 @@ def test_the_pdf_carries_the_credential_as_associated_files(issued):
     files = reader.attachments
     assert sorted(files) == [f"{issued.serial}.json", f"{issued.serial}.jwt"]
     assert files[f"{issued.serial}.jwt"] == [issued.credential.encode("ascii")]
-    assert json.loads(files[f"{issued.serial}.json"][0]) == open_badge.payload_of(
-        issued.credential)
+    readable = json.loads(files[f"{issued.serial}.json"][0])
+    assert readable == json.loads(issued.credential_json)
+    assert open_badge.without_proof(readable) == open_badge.payload_of(issued.credential)
     # PDF/A-3: each file is an associated file of the document (/AF), with its relationship
     # and its media type.
     # (WeasyPrint 70 lists each twice in /AF, the same object: harmless.)
@@ -158,9 +160,53 @@ def test_the_pdf_carries_the_credential_as_associated_files(issued):
                         f"{issued.serial}.json": "/application/json"}
 
 
+def multikey(client, academy_slug: str, method: str) -> bytes:
+    """The raw public key of a verification method, as a did:web resolver finds it."""
+    document = client.get(f"/academies/{academy_slug}/did.json").get_json()
+    found = next(m for m in document["verificationMethod"] if m["id"] == method)
+    assert method in document["assertionMethod"]
+    value = found["publicKeyMultibase"]
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    number = 0
+    for char in value[1:]:
+        number = number * 58 + alphabet.index(char)
+    decoded = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    assert value.startswith("z") and decoded[:2] == b"\xed\x01"
+    return decoded[2:]
+
+
+def test_the_json_carries_an_eddsa_rdfc_2022_proof_that_verifies(app, monkeypatch, client,
+                                                                  issued, academy_key):
+    from academy.credentials import data_integrity
+
+    monkeypatch.setitem(app.config, "PUBLIC_URL", BASE)  # where the did:web lives
+    document = json.loads(issued.credential_json)
+    proof = document["proof"]
+    method = f"did:web:campus.example.org:academies:cep-madrid#{academy_key.kid}"
+    assert {key: proof[key] for key in ("type", "cryptosuite", "proofPurpose",
+                                        "verificationMethod", "created")} == {
+        "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+        "proofPurpose": "assertionMethod", "verificationMethod": method,
+        "created": document["validFrom"]}
+    assert proof["proofValue"].startswith("z")
+    public = multikey(client, "cep-madrid", method)
+    assert public == academy_key.public_key
+    assert data_integrity.verifies(document, public)
+    changed = json.loads(issued.credential_json)
+    changed["credentialSubject"]["creditsEarned"] = 999.0
+    assert not data_integrity.verifies(changed, public)
+    # The canonical form is RDF: reordering the JSON changes nothing, and nothing is fetched.
+    reordered = dict(reversed(list(document.items())))
+    assert data_integrity.verifies(reordered, public)
+    other = {**document, "@context": [*document["@context"], "https://example.org/other"]}
+    assert not data_integrity.verifies(other, public)  # an unknown context is never fetched
+    with pytest.raises(data_integrity.UnknownContext):
+        data_integrity.load_document("https://example.org/other")
+
+
 def test_an_academy_without_a_key_issues_no_credential(course, trainee, complete):
     certificate = issue(complete(trainee, course))
-    assert certificate.credential is None
+    assert certificate.credential is None and certificate.credential_json is None
     pdf = storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf").read_bytes()
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert reader.attachments == {}

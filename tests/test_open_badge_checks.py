@@ -70,7 +70,9 @@ def test_the_holder_downloads_the_credential_signed_and_as_json(client, login_as
     assert f'filename="{issued.serial}.jwt"' in signed.headers["Content-Disposition"]
     readable = client.get(f"/certificates/{issued.id}/credential.json")
     assert readable.mimetype == "application/json"
-    assert readable.get_json() == open_badge.payload_of(issued.credential)
+    assert readable.get_data(as_text=True) == issued.credential_json
+    assert open_badge.without_proof(readable.get_json()) == open_badge.payload_of(
+        issued.credential)
     assert "no-store" in readable.headers["Cache-Control"]
 
 
@@ -169,14 +171,22 @@ def test_a_revoked_certificate_or_key_is_said_so(client, issued, academy_key):
     assert check(client, text=issued.credential)[1] == "revoked_key"
 
 
-def test_the_json_counts_only_as_the_credential_campus_signed(client, issued):
-    readable = open_badge.as_json(issued.credential)
-    status, verdict, html = check(client, file=(readable.encode(), f"{issued.serial}.json"))
-    assert (status, verdict) == (200, "valid")
-    assert "has no signature of its own" in html
-    changed = json.loads(readable)
+def test_the_json_is_checked_by_its_proof_or_else_against_the_record(client, issued):
+    status, verdict, html = check(client, file=(issued.credential_json.encode(),
+                                                f"{issued.serial}.json"))
+    assert (status, verdict) == (200, "valid") and "no signature of its own" not in html
+    changed = json.loads(issued.credential_json)
     changed["validUntil"] = "2099-01-01T00:00:00Z"
-    assert check(client, text=json.dumps(changed))[1] == "not_issued"
+    assert check(client, text=json.dumps(changed))[1] == "signature_invalid"
+    changed["proof"]["verificationMethod"] = changed["proof"]["verificationMethod"].replace(
+        "#", "#X")
+    assert check(client, text=json.dumps(changed))[1] == "unknown_key"
+    # Without its proof, the JSON counts only as an exact copy of what Campus signed.
+    bare = open_badge.without_proof(json.loads(issued.credential_json))
+    status, verdict, html = check(client, text=json.dumps(bare))
+    assert (status, verdict) == (200, "valid") and "has no signature of its own" in html
+    bare["validUntil"] = "2099-01-01T00:00:00Z"
+    assert check(client, text=json.dumps(bare))[1] == "not_issued"
 
 
 def test_what_is_not_a_credential_is_malformed_and_an_empty_form_refused(client, issued):

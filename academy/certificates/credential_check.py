@@ -1,11 +1,12 @@
 """The public check of an Open Badges credential (open_badge.py): its VC-JWT, or its JSON.
 
-A VC-JWT is checked as the signed QR code is (signed_qr.py): the key named by the header's kid
-must be a key of the academy whose did:web is the credential's issuer, the signature must hold
-and the key must not be revoked; then the certificate, found by the code in the credential's
-id, is judged by verdicts.of_certificate. A JSON credential carries no signature of its own: it
-counts only if it is exactly the credential Campus signed for that certificate (a VCDM 2.0
-EnvelopedVerifiableCredential wrapping a VC-JWT is checked as that VC-JWT).
+A VC-JWT, or a JSON with its embedded eddsa-rdfc-2022 proof, is checked as the signed QR code is
+(signed_qr.py): the key named by the header's kid (the proof's verificationMethod) must be a key
+of the academy whose did:web is the credential's issuer, the signature must hold and the key
+must not be revoked; then the certificate, found by the code in the credential's id, is judged
+by verdicts.of_certificate. A JSON without a proof counts only if it is exactly the credential
+Campus signed for that certificate (a VCDM 2.0 EnvelopedVerifiableCredential wrapping a VC-JWT
+is checked as that VC-JWT).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from academy.academies.queries import academy_by_slug
 from academy.certificates import codes, open_badge, queries, verdicts
 from academy.certificates.models import Certificate
 from academy.certificates.operations import VERIFY_PATH, public_base_url
-from academy.credentials import did, vc_jwt
+from academy.credentials import data_integrity, did, vc_jwt
 from academy.credentials import queries as key_queries
 from academy.credentials.models import REVOKED as KEY_REVOKED
 from academy.db import utcnow
@@ -93,27 +94,17 @@ def verify_jwt(token: str) -> Verdict:
         parsed = vc_jwt.parse(token)
     except vc_jwt.MalformedToken:
         return Verdict(verdicts.MALFORMED)
-    credential = parsed.payload
-    if "OpenBadgeCredential" not in _types(credential):
-        return Verdict(verdicts.MALFORMED)
-    claims, kid = claims_of(credential), parsed.kid
-    issuer = _issuer_did(credential)
-    academy = academy_of(issuer)
-    key = key_queries.by_kid(kid) if kid else None
-    header_did = str(parsed.header.get("kid", "")).rpartition("#")[0]
-    if academy is None or key is None or key.academy_id != academy.id or header_did != issuer:
-        return Verdict(verdicts.UNKNOWN_KEY, claims, kid)
-    if not vc_jwt.verifies(parsed, key.public_key):
-        return Verdict(verdicts.BAD_SIGNATURE, claims, kid)
-    if key.status == KEY_REVOKED:
-        return Verdict(verdicts.REVOKED_KEY, claims, kid)
-    certificate = certificate_of(credential, academy)
-    return Verdict(verdicts.of_certificate(certificate, credential.get("validUntil"), utcnow()),
-                   claims, kid)
+    return _judge(parsed.payload, str(parsed.header.get("kid", "")),
+                  lambda key: vc_jwt.verifies(parsed, key.public_key))
 
 
 def verify_json(credential: dict) -> Verdict:
-    """A JSON credential counts only as an exact copy of the one Campus signed."""
+    """A JSON credential with its embedded proof is checked as the JWT is; without one, it
+    counts only as an exact copy of the credential Campus signed."""
+    if "proof" in credential:
+        proof = credential["proof"] if isinstance(credential["proof"], dict) else {}
+        return _judge(credential, str(proof.get("verificationMethod") or ""),
+                      lambda key: data_integrity.verifies(credential, key.public_key))
     if "OpenBadgeCredential" not in _types(credential):
         return Verdict(verdicts.MALFORMED)
     academy = academy_of(_issuer_did(credential))
@@ -124,6 +115,26 @@ def verify_json(credential: dict) -> Verdict:
     return Verdict(verdicts.of_certificate(certificate, credential.get("validUntil"), utcnow()),
                    claims_of(credential), vc_jwt.parse(certificate.credential).kid,
                    unsigned=True)
+
+
+def _judge(credential: dict, method: str, holds) -> Verdict:
+    """Key (named by `method`, "<did>#<kid>", the issuer's own), signature (`holds(key)`),
+    key status, then the certificate."""
+    if "OpenBadgeCredential" not in _types(credential):
+        return Verdict(verdicts.MALFORMED)
+    method_did, _hash, kid = method.rpartition("#")
+    claims, issuer = claims_of(credential), _issuer_did(credential)
+    academy = academy_of(issuer)
+    key = key_queries.by_kid(kid) if kid else None
+    if academy is None or key is None or key.academy_id != academy.id or method_did != issuer:
+        return Verdict(verdicts.UNKNOWN_KEY, claims, kid or None)
+    if not holds(key):
+        return Verdict(verdicts.BAD_SIGNATURE, claims, kid)
+    if key.status == KEY_REVOKED:
+        return Verdict(verdicts.REVOKED_KEY, claims, kid)
+    certificate = certificate_of(credential, academy)
+    return Verdict(verdicts.of_certificate(certificate, credential.get("validUntil"), utcnow()),
+                   claims, kid)
 
 
 def _issuer_did(credential: dict) -> str:

@@ -15,15 +15,14 @@ from academy.credentials.vc_jwt import MEDIA_TYPE
 @bp.route("/certificates/<int:certificate_id>/credential.<any(json, jwt):kind>")
 @login_required
 def credential(certificate_id: int, kind: str):
-    """The certificate's Open Badges credential as issued: the VC-JWT, or its JSON. For whoever
-    may see the certificate (as its PDF); 404 when it has none (its academy had no key)."""
+    """The certificate's Open Badges credential as issued: the VC-JWT, or the JSON with its
+    embedded proof. For whoever may see the certificate (as its PDF); 404 when it has none (its
+    academy had no key)."""
     certificate = _certificate(certificate_id)
-    if not certificate.credential:
+    body, mimetype = ((certificate.credential, MEDIA_TYPE) if kind == "jwt"
+                      else (certificate.credential_json, open_badge.JSON_MEDIA_TYPE))
+    if not body:
         abort(404)
-    if kind == "jwt":
-        body, mimetype = certificate.credential, MEDIA_TYPE
-    else:
-        body, mimetype = open_badge.as_json(certificate.credential), open_badge.JSON_MEDIA_TYPE
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{certificate.serial}.{kind}"',
         "Cache-Control": "private, no-store"})

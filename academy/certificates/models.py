@@ -104,9 +104,11 @@ class Certificate(db.Model):
     # the order of issue is not read off the list. None only for certificates whose academy's
     # list was full.
     status_index: Mapped[int | None] = mapped_column(Integer)
-    # Its Open Badges 3.0 credential as a VC-JWT, signed when it was drafted (open_badge.py) and
-    # attached inside its PDF; None when its academy had no key then.
+    # Its Open Badges 3.0 credential as a VC-JWT, and as JSON with an embedded Data Integrity
+    # proof, both signed when it was drafted (open_badge.py) and attached inside its PDF; None
+    # when its academy had no key then.
     credential: Mapped[str | None] = mapped_column(Text)
+    credential_json: Mapped[str | None] = mapped_column(Text)
 
     def status_at(self, now: datetime) -> str:
         """valid, expired, revoked or superseded (revocation wins over everything)."""

@@ -17,16 +17,14 @@ from flask_babel import gettext as _
 from academy.certificates import status_list
 from academy.certificates.models import Certificate
 from academy.certificates.rendering import Attachment
-from academy.credentials import did, vc_jwt
+from academy.credentials import data_integrity, did, keystore, vc_jwt
+from academy.credentials import queries as key_queries
 from academy.curricula.models import Course
 from academy.i18n import format_percent
 from academy.locales import bcp47, content_language
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-SCHEMA_URL = ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
-              "ob_v3p0_achievementcredential_schema.json")
-SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
 ACHIEVEMENT_TYPE = "CertificateOfCompletion"
 JSON_MEDIA_TYPE = "application/json"
 
@@ -108,9 +106,7 @@ def credential(certificate: Certificate, course: Course, base_url: str,
         "issuer": {"id": issuer_did, "type": ["Profile"], "name": academy_name,
                    "url": base_url.rstrip("/")},
         "validFrom": stamp(certificate.issued_at),
-        "awardedDate": stamp(certificate.issued_at),
         "credentialSubject": subject,
-        "credentialSchema": [{"id": SCHEMA_URL, "type": SCHEMA_TYPE}],
     }
     if certificate.expires_at is not None:
         found["validUntil"] = stamp(certificate.expires_at)
@@ -120,11 +116,21 @@ def credential(certificate: Certificate, course: Course, base_url: str,
     return found
 
 
-def signed(certificate: Certificate, course: Course, base_url: str,
-           min_grade: int | None = None) -> str | None:
-    """The credential as a VC-JWT signed by the academy's current key; None without a key."""
-    return vc_jwt.sign(credential(certificate, course, base_url, min_grade),
-                       course.academy_id, did.did_of(base_url, course.academy.slug))
+def issue(certificate: Certificate, course: Course, base_url: str,
+          min_grade: int | None = None) -> None:
+    """Sign the certificate's credential with the academy's current key, twice: as a VC-JWT
+    (`certificate.credential`) and as JSON with an embedded eddsa-rdfc-2022 proof
+    (`certificate.credential_json`). Both stay None while the academy has no key here."""
+    key = key_queries.current_key(course.academy_id)
+    private = keystore.load_private(key.kid) if key else None
+    if private is None:
+        return
+    found = credential(certificate, course, base_url, min_grade)
+    issuer = did.did_of(base_url, course.academy.slug)
+    certificate.credential = vc_jwt.sign(found, course.academy_id, issuer)
+    proved = data_integrity.with_proof(found, private, f"{issuer}#{key.kid}",
+                                       stamp(certificate.issued_at))
+    certificate.credential_json = json.dumps(proved, ensure_ascii=False, indent=2) + "\n"
 
 
 def payload_of(token: str) -> dict:
@@ -132,25 +138,24 @@ def payload_of(token: str) -> dict:
     return vc_jwt.parse(token).payload
 
 
-def as_json(token: str) -> str:
-    """The credential of a VC-JWT as readable JSON (UTF-8, indented)."""
-    return json.dumps(payload_of(token), ensure_ascii=False, indent=2) + "\n"
+def without_proof(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key != "proof"}
 
 
 def attachments(certificate: Certificate) -> tuple[Attachment, ...]:
     """What the certificate's PDF carries besides its page: the signed credential (VC-JWT) and
     the same credential as JSON, as PDF/A-3 associated files. None without a credential."""
-    token = certificate.credential
-    if not token:
+    token, readable = certificate.credential, certificate.credential_json
+    if not token or not readable:
         return ()
     with force_locale(certificate.locale):
         # i18n: the description of a file attached inside a certificate's PDF.
         signed_note = _("Open Badges 3.0 credential of this certificate, signed by the academy "
                         "(VC-JWT)")
         # i18n: the description of a file attached inside a certificate's PDF.
-        json_note = _("Open Badges 3.0 credential of this certificate (JSON; the signed form "
-                      "is the .jwt file)")
+        json_note = _("Open Badges 3.0 credential of this certificate, signed by the academy "
+                      "(JSON with a Data Integrity proof)")
     return (Attachment(f"{certificate.serial}.jwt", token.encode("ascii"), vc_jwt.MEDIA_TYPE,
                        signed_note),
-            Attachment(f"{certificate.serial}.json", as_json(token).encode("utf-8"),
-                       JSON_MEDIA_TYPE, json_note))
+            Attachment(f"{certificate.serial}.json", readable.encode("utf-8"), JSON_MEDIA_TYPE,
+                       json_note))

@@ -252,7 +252,7 @@ def draft_certificate(completed_at: datetime, user: User, course: Course, *, ser
         expires_at=expires_at, issued_by_id=actor_id, job_id=job_id,
         status_index=(status_index if status_index is not None
                       else status_list.free_places(course.academy_id, 1)[0]))
-    certificate.credential = open_badge.signed(certificate, course, base_url, policy.min_grade)
+    open_badge.issue(certificate, course, base_url, policy.min_grade)
     html, css = document_of(certificate, course, base_url, template)
     return Draft(certificate, html, css, open_badge.attachments(certificate))
 

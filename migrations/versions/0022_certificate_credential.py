@@ -1,4 +1,4 @@
-"""Each certificate's Open Badges 3.0 credential (a VC-JWT), kept as issued
+"""Each certificate's Open Badges 3.0 credential (a VC-JWT, and its JSON with an embedded proof), kept as issued
 
 Revision ID: 0022
 Revises: 0021
@@ -20,8 +20,10 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('certificates') as batch:
         batch.add_column(sa.Column('credential', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('credential_json', sa.Text(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('certificates') as batch:
+        batch.drop_column('credential_json')
         batch.drop_column('credential')
