@@ -194,7 +194,7 @@ class VerifyCredentialForm(FlaskForm):
     since a signed credential is too long for an address."""
 
     credential = TextAreaField(_l("Signed text or JSON of the credential"), validators=[
-        Optional(), Length(max=65536, message=_l("A certificate's credential is shorter."))],
+        Optional(), Length(max=65536, message=_l("This is longer than any certificate's credential: paste only the credential."))],
         render_kw={"rows": 4, "autocomplete": "off", "spellcheck": "false"})
     file = FileField(_l("Or its file (.jwt or .json)"))
 

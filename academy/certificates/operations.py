@@ -367,8 +367,9 @@ def _fresh(draft: Draft) -> Draft:
     """The draft's certificate as a new object (a rolled-back flush leaves it half-persisted)."""
     old = draft.certificate
     columns = {c.key: getattr(old, c.key) for c in Certificate.__table__.columns if c.key != "id"}
-    # Its place may be what clashed (drawn by another batch meanwhile): draw it again.
-    columns["status_index"] = status_list.free_places(old.academy_id, 1)[0]
+    # The same status-list place: the PDF's QR code and credential name it. Had another batch
+    # drawn that place meanwhile (1 in 131,072), this one is left out like one issued meanwhile,
+    # and the trainee stays among those waiting for a certificate.
     draft.certificate = Certificate(**columns)
     return draft
 
