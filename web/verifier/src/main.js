@@ -80,6 +80,8 @@ async function refreshLists() {
     const problems = await refresh(settings);
     await keepPage();
     await reloadKept();
+    // A verdict on screen was given with the old lists: give it again with the new ones.
+    if (!$("result").hidden && $("payload").value.trim()) show($("payload").value);
     const messages = problems.map((p) => say(p.key, { academy: academyName(p.slug) }));
     setText($("lists-state"), messages.length ? messages.join(" ") : say("lists.refreshed"));
   } catch {
@@ -240,12 +242,16 @@ function wireReading() {
     $("camera-stop").hidden = true;
     setText($("read-state"), "");
   });
+  // Each input is emptied once read, so choosing the same file again (after refreshing the
+  // lists, say) reads it again: a browser fires no change for the file already chosen.
   $("photo").addEventListener("change", (event) => {
     const file = event.target.files[0];
+    event.target.value = "";
     if (file) readWith(() => codesInPhoto(file, settings.urls), "read.no_code_image");
   });
   $("pdf").addEventListener("change", (event) => {
     const file = event.target.files[0];
+    event.target.value = "";
     if (file) readWith(() => codesInPdf(file, settings.urls), "read.no_code_pdf");
   });
   $("paste-form").addEventListener("submit", (event) => {
