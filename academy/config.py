@@ -50,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": None,
     "CERTIFICATE_WORKERS": None,
     "VERIFY_MAX_PER_ADDRESS": 60,
-    # Signing keys (docs/verifiable-certificates.md): private keys are read from SIGNING_KEYS
+    # Signing keys (docs/credentials.md): private keys are read from SIGNING_KEYS
     # (a JSON object of kid -> PEM; ACADEMY_SIGNING_KEYS in production, from a secret store),
     # then from KEY_DIR (default: instance/keys), one <kid>.pem each; never from the database.
     "KEY_DIR": None,

@@ -2,7 +2,7 @@
 translated texts its page hands to its script, and the headers that page needs.
 
 The script is built from web/verifier/ into academy/static/verifier/ (web/verifier/build.sh);
-docs/verifiable-certificates.md, "The offline verifier", says how it checks a code.
+docs/credentials.md, "The offline verifier", says how it checks a code.
 """
 from __future__ import annotations
 

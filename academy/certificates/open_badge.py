@@ -3,7 +3,7 @@
 The credential is built and signed once, when the certificate is drafted (its PDF carries it as
 PDF/A-3 associated files), and kept with the certificate (`Certificate.credential`), so what the
 holder downloads later is exactly what was issued, whatever became of the course's texts since.
-docs/verifiable-certificates.md explains each field.
+docs/credentials.md explains each field.
 """
 from __future__ import annotations
 

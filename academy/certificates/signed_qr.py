@@ -1,7 +1,7 @@
 """The signed payload a certificate's QR code carries, and its check.
 
 `CAMPUS1:` + Base45(zlib(COSE_Sign1(CBOR claims))), signed with the academy's current key
-(docs/verifiable-certificates.md lists the claim keys). Anyone holding the trust list can check
+(docs/credentials.md lists the claim keys). Anyone holding the trust list can check
 it offline; `verify` here also reads the certificate's current status in the database.
 """
 from __future__ import annotations

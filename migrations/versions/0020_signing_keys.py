@@ -4,7 +4,7 @@ Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-06 20:40:00
 
-Private keys are kept outside the database (docs/verifiable-certificates.md).
+Private keys are kept outside the database (docs/credentials.md).
 """
 from alembic import op
 import sqlalchemy as sa
