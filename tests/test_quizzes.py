@@ -574,7 +574,8 @@ def test_passing_a_quiz_leads_on_and_completing_the_course_says_so(
     from academy.enrolment.models import Enrolment
 
     pages = db.session.scalars(select(Lesson).join(Module).where(
-        Module.course_id == course.id, Lesson.kind == "page")).all()
+        Module.course_id == course.id, Lesson.kind == "page")
+        .order_by(Module.position, Lesson.position)).all()  # in course order, on any database
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == trainee.id))
     for page in pages:
         enrolment_ops.complete_lesson(enrolment, page)
