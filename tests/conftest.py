@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import text
@@ -51,26 +53,70 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+@contextmanager
+def _sessions_joined_to(connection):
+    """Meanwhile every session of the app joins `connection`'s transaction: a commit only
+    releases a savepoint of it.
+
+    A plain Session: Flask-SQLAlchemy's own would pick the engine over this connection.
+    """
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id,
+    )
+    try:
+        yield
+    finally:
+        if has_app_context():  # a module's transaction ends outside any; its sessions are gone
+            db.session.remove()
+        db.session = original
+
+
+@pytest.fixture(scope="module")
+def module_transaction(app):
+    """One outer transaction for a whole module, rolled back after its last test.
+
+    A module whose tests all read one expensive world builds it once, in a module-scoped
+    fixture that requests this one; each test of the module then runs in a savepoint of this
+    transaction that is rolled back after it (see `_transaction`), so every test still starts
+    from the same world and leaves nothing behind.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    try:
+        with _sessions_joined_to(connection):
+            yield connection
+    finally:
+        outer.rollback()
+        connection.close()
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
-    """Join every session of the test to one outer transaction, rolled back at the end."""
+    """Join every session of the test to one outer transaction, rolled back at the end (or to
+    a savepoint of the module's transaction, in modules that build one world for all tests)."""
     if "no_transaction" in request.keywords:
         yield None
+        return
+    if "module_transaction" in request.fixturenames:
+        connection = request.getfixturevalue("module_transaction")
+        with app.app_context():
+            savepoint = connection.begin_nested()
+            try:
+                yield connection
+            finally:
+                db.session.remove()
+                savepoint.rollback()
         return
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        # A plain Session: Flask-SQLAlchemy's own would pick the engine over this connection.
-        db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id,
-        )
         try:
-            yield connection
+            with _sessions_joined_to(connection):
+                yield connection
         finally:
-            db.session.remove()
-            db.session = original
             outer.rollback()
             connection.close()
 

@@ -5,6 +5,7 @@ later cannot slip through without deciding who may use it.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import pytest
@@ -267,6 +268,49 @@ def test_no_route_changes_data_on_get(app):
 
 @pytest.fixture
 def world(app_ctx, create_academy, create_user):
+    """The world below, in the test's own transaction: (a person of each role, the ids and
+    names of the objects the routes take). For modules that read it in a few tests."""
+    return _build_world(create_academy, create_user)
+
+
+@pytest.fixture(scope="module")
+def matrix_world(app, module_transaction):
+    """The same world, built once for this module's ~950 cases (each runs in a savepoint of
+    the module's transaction, rolled back after it): people by id, as each case has its own
+    session."""
+    with app.test_request_context():
+        people, objects = _build_world(*_module_factories())
+        return {actor: person.id for actor, person in people.items()}, objects
+
+
+def _module_factories():
+    """The conftest's `create_academy` and `create_user`, for a module-scoped fixture (theirs
+    are per test): academies and people with unique names, committed."""
+    from academy.academies import operations as academy_ops
+    from academy.accounts import operations as account_ops
+    from academy.extensions import db
+    from tests.support import PASSWORD
+
+    serial = itertools.count(1)
+
+    def create_academy(slug):
+        academy = academy_ops.create_academy(slug=slug, names={"es": slug, "en": slug},
+                                             country="ES", default_locale="es")
+        db.session.commit()
+        return academy
+
+    def create_user(academy=None, roles=(), network_roles=()):
+        n = next(serial)
+        user, _ = account_ops.create_user(academy=academy, roles=roles,
+                                          network_roles=network_roles, password=PASSWORD,
+                                          username=f"matrix{n}", display_name=f"Persona {n}")
+        db.session.commit()
+        return user
+
+    return create_academy, create_user
+
+
+def _build_world(create_academy, create_user):
     """An academy with one person of each role, another academy with its admin, and staff."""
     from academy.academies import logos, operations as academy_ops
     from academy.extensions import db
@@ -405,14 +449,17 @@ def _certificate_objects(here, shared, people) -> dict:
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_access(app, world, login_as, endpoint, actor):
+def test_access(app, matrix_world, login_as, endpoint, actor):
     from flask import url_for
 
-    people, objects = world
+    from academy.accounts.models import User
+    from academy.extensions import db
+
+    people, objects = matrix_world
     access = ROUTES[endpoint]
     client = app.test_client()
     if actor != ANONYMOUS:
-        login_as(people[actor], client)
+        login_as(db.session.get(User, people[actor]), client)
     values = {name: objects.get(ref, ref) for name, ref in access.values.items()}
     with app.test_request_context():
         url = url_for(endpoint, **values)
