@@ -15,7 +15,9 @@ from academy.academies import operations as academy_ops
 from academy.accounts import operations as account_ops
 from academy.accounts import queries as account_queries
 from academy.extensions import db
-from tests.support import (PASSWORD, TEST_DATABASE_URL, is_postgres, make_app, upgrade_schema)
+from tests.support import (PASSWORD, TEST_DATABASE_URL, DemoTemplate, copy_demo,
+                           drop_whole_database, is_postgres, load_demo_template, make_app,
+                           upgrade_schema)
 
 
 class FreshContextClient(FlaskClient):
@@ -91,6 +93,26 @@ def module_transaction(app):
     finally:
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory):
+    """Factory: `demo_copy(tmp_dir, sqlite=False)` is the URL of a database of its own that
+    holds the demo, its files in tmp_dir (where `make_app(url, tmp_dir)` looks). The demo is
+    loaded once per session (and kind of database) and copied: loading it takes a minute."""
+    templates: dict[bool, DemoTemplate] = {}
+    copies: list[str] = []
+
+    def _copy(tmp_dir, *, sqlite: bool = False) -> str:
+        sqlite = sqlite or not is_postgres()
+        if sqlite not in templates:
+            templates[sqlite] = load_demo_template(tmp_path_factory.mktemp("demo"), sqlite=sqlite)
+        copies.append(copy_demo(templates[sqlite], tmp_dir))
+        return copies[-1]
+
+    yield _copy
+    for url in [*copies, *(template.url for template in templates.values())]:
+        drop_whole_database(url)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from academy import create_app
@@ -63,6 +64,84 @@ def drop_fresh_database(url: str) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {match.group(1)} CASCADE")
     engine.dispose()
+
+
+def whole_database(*, template: str | None = None) -> str:
+    """The URL of a new PostgreSQL database on the test server, empty or a copy of the database
+    named `template` (which nobody may be connected to)."""
+    import sqlalchemy as sa
+
+    base = sa.engine.make_url(TEST_DATABASE_URL)
+    name = f"campus_{secrets.token_hex(5)}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"'
+                                   + (f' TEMPLATE "{template}"' if template else ""))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_whole_database(url: str) -> None:
+    """Remove what whole_database made (nothing to do for an SQLite file)."""
+    import sqlalchemy as sa
+
+    target = sa.engine.make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        return
+    admin = sa.create_engine(target.set(database=sa.engine.make_url(TEST_DATABASE_URL).database),
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+    admin.dispose()
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    """A database holding the demo, loaded and committed, and the folder of its files."""
+
+    url: str
+    folder: Path
+
+
+def load_demo_template(tmp_dir: Path, *, sqlite: bool) -> DemoTemplate:
+    """Load the demo (a minute's work) into a new database, to be copied by `copy_demo`."""
+    from academy.demo import load_demo
+    from academy.extensions import db
+
+    url = (f"sqlite:///{tmp_dir / 'demo.sqlite3'}" if sqlite or not is_postgres()
+           else whole_database())
+    app = make_app(url, tmp_dir)
+    upgrade_schema(app)
+    with app.test_request_context():
+        load_demo()
+        db.session.commit()
+    with app.app_context():
+        db.engine.dispose()
+    return DemoTemplate(url, tmp_dir)
+
+
+def copy_demo(template: DemoTemplate, tmp_dir: Path) -> str:
+    """The URL of a database of its own holding the demo, a copy of `template`; its uploaded
+    files and keys are copied into tmp_dir, where `make_app(url, tmp_dir)` finds them."""
+    import shutil
+    import sqlite3
+
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    for folder in ("uploads", "keys"):
+        if (template.folder / folder).is_dir():
+            shutil.copytree(template.folder / folder, tmp_dir / folder, dirs_exist_ok=True)
+    if not template.url.startswith("sqlite"):
+        import sqlalchemy as sa
+
+        return whole_database(template=sa.engine.make_url(template.url).database)
+    target = tmp_dir / f"demo-{secrets.token_hex(4)}.sqlite3"
+    source, copy = sqlite3.connect(template.url.removeprefix("sqlite:///")), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    return f"sqlite:///{target}"
 
 
 def make_app(database_url: str, tmp_dir: Path, **overrides):

@@ -3,8 +3,9 @@ answers, restored into another database and upload folder, and the copy holds: t
 intact, every certificate's PDF is the one its hash names and its public check answers as before,
 and no answer acknowledged before the snapshot started is missing.
 
-It builds its own databases (SQLite files, or PostgreSQL databases it creates and drops), so it
-runs outside the per-test transaction.
+It builds its own databases (SQLite files, or PostgreSQL databases it creates and drops; the
+source is a copy of the demo the session loaded once), so it runs outside the per-test
+transaction.
 """
 from __future__ import annotations
 
@@ -35,8 +36,7 @@ from academy.quizzes import operations as quiz_ops
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.models import AttemptSlot
-from tests.support import (CSRF_RE, PASSWORD, TEST_DATABASE_URL, is_postgres, make_app,
-                           upgrade_schema)
+from tests.support import CSRF_RE, PASSWORD, TEST_DATABASE_URL, is_postgres, make_app
 from tests.test_course_packages import sample_package
 
 pytestmark = pytest.mark.no_transaction
@@ -65,13 +65,10 @@ def own_database(tmp: Path):
         admin.dispose()
 
 
-def _load_demo_and_trainees(app) -> list[dict]:
-    """The demo (which issues its certificates as it goes), plus trainees with a quiz attempt
-    open on one page and a signed-in session each."""
-    from academy.demo import load_demo
-
+def _add_trainees(app) -> list[dict]:
+    """Next to the demo (which issued its certificates as it went): trainees with a quiz
+    attempt open on one page and a signed-in session each."""
     with app.test_request_context():
-        load_demo()
         academy = academy_ops.create_academy(slug="drill", names={"es": "Simulacro"},
                                              country="ES", default_locale="es")
         course = package_ops.import_package(sample_package(), academy=academy)
@@ -196,11 +193,11 @@ def _check_certificates(app, answers_before: dict[str, dict]) -> None:
         assert "This file is exactly the PDF Campus issued" in checked.get_data(as_text=True)
 
 
-def test_a_snapshot_taken_while_trainees_save_restores_whole_elsewhere(tmp_path):
-    with own_database(tmp_path) as source_url, own_database(tmp_path) as copy_url:
+def test_a_snapshot_taken_while_trainees_save_restores_whole_elsewhere(tmp_path, demo_copy):
+    with own_database(tmp_path) as copy_url:
+        source_url = demo_copy(tmp_path / "source")  # the demo, loaded once for the session
         source = make_app(source_url, tmp_path / "source", **SETTINGS)
-        upgrade_schema(source)
-        people = _load_demo_and_trainees(source)
+        people = _add_trainees(source)
         answers_before = _public_answers(source)
         assert sum(1 for a in answers_before.values() if a["status"] == "valid") >= 10
         trainees = [Trainee(source, person) for person in people]

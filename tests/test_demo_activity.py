@@ -2,7 +2,7 @@
 them: enrolments in every academy over many months, completions that obey the completion rule,
 people who stopped or left, real quiz attempts, certificates and the exchange of curricula.
 
-The demo is loaded once, committed, into a database of its own for the whole module.
+The demo is loaded once, committed, and copied into a database of its own for the whole module.
 """
 from __future__ import annotations
 
@@ -26,27 +26,19 @@ from academy.enrolment.models import (ACTIVE, COMPLETED, PENDING, WAITLISTED, WI
 from academy.extensions import db
 from academy.quizzes.models import FINISHED, Attempt, QuizResult
 from academy.quizzes.statistics import quiz_statistics
-from tests.support import drop_fresh_database, fresh_database_url, make_app, upgrade_schema
+from tests.support import make_app
 
 pytestmark = pytest.mark.no_transaction
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """An app whose database holds the demo, loaded and committed."""
-    from academy.demo import load_demo
-
+def demo(tmp_path_factory, demo_copy):
+    """An app whose database holds the demo, loaded and committed (a copy of the session's)."""
     tmp = tmp_path_factory.mktemp("demo")
-    url = fresh_database_url(tmp)
-    app = make_app(url, tmp)
-    upgrade_schema(app)
-    with app.test_request_context():
-        load_demo()
-        db.session.commit()
+    app = make_app(demo_copy(tmp), tmp)
     yield app
     with app.app_context():
         db.engine.dispose()
-    drop_fresh_database(url)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from academy.extensions import db
-from tests.support import fresh_database_url, make_app, upgrade_schema
+from tests.support import make_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -56,16 +56,10 @@ def serving(app, name: str = "campus-live-server"):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, demo_copy):
     """Campus served over HTTP on a free port, with the demo data; yields the base URL."""
-    from academy.demo import load_demo
-
     tmp = tmp_path_factory.mktemp("browser")
-    app = make_app(fresh_database_url(tmp, sqlite=True), tmp)
-    upgrade_schema(app)
-    with app.test_request_context():
-        load_demo()
-        db.session.commit()
+    app = make_app(demo_copy(tmp, sqlite=True), tmp)
     with serving(app) as url:
         yield url
 
