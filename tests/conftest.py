@@ -95,24 +95,39 @@ def module_transaction(app):
         connection.close()
 
 
+class DemoCopies:
+    """The demo, loaded once per session (and kind of database) by `flask demo load`, and
+    copies of it: loading it takes a minute."""
+
+    def __init__(self, tmp_path_factory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.templates: dict[bool, DemoTemplate] = {}
+        self.copies: list[str] = []
+
+    def template(self, *, sqlite: bool = False) -> DemoTemplate:
+        sqlite = sqlite or not is_postgres()
+        if sqlite not in self.templates:
+            folder = self.tmp_path_factory.mktemp("demo")
+            self.templates[sqlite] = load_demo_template(folder, sqlite=sqlite)
+        return self.templates[sqlite]
+
+    def __call__(self, tmp_dir, *, sqlite: bool = False) -> str:
+        """The URL of a database of its own that holds the demo, its files in tmp_dir (where
+        `make_app(url, tmp_dir)` looks)."""
+        self.copies.append(copy_demo(self.template(sqlite=sqlite), tmp_dir))
+        return self.copies[-1]
+
+    def drop(self) -> None:
+        for url in [*self.copies, *(template.url for template in self.templates.values())]:
+            drop_whole_database(url)
+
+
 @pytest.fixture(scope="session")
 def demo_copy(tmp_path_factory):
-    """Factory: `demo_copy(tmp_dir, sqlite=False)` is the URL of a database of its own that
-    holds the demo, its files in tmp_dir (where `make_app(url, tmp_dir)` looks). The demo is
-    loaded once per session (and kind of database) and copied: loading it takes a minute."""
-    templates: dict[bool, DemoTemplate] = {}
-    copies: list[str] = []
-
-    def _copy(tmp_dir, *, sqlite: bool = False) -> str:
-        sqlite = sqlite or not is_postgres()
-        if sqlite not in templates:
-            templates[sqlite] = load_demo_template(tmp_path_factory.mktemp("demo"), sqlite=sqlite)
-        copies.append(copy_demo(templates[sqlite], tmp_dir))
-        return copies[-1]
-
-    yield _copy
-    for url in [*copies, *(template.url for template in templates.values())]:
-        drop_whole_database(url)
+    """`demo_copy(tmp_dir, sqlite=False)`: a copy of the session's demo (see DemoCopies)."""
+    copies = DemoCopies(tmp_path_factory)
+    yield copies
+    copies.drop()
 
 
 @pytest.fixture(autouse=True)

@@ -97,27 +97,28 @@ def drop_whole_database(url: str) -> None:
 
 @dataclass(frozen=True)
 class DemoTemplate:
-    """A database holding the demo, loaded and committed, and the folder of its files."""
+    """A database holding the demo, the folder of its files, and what `flask demo load`
+    answered when it loaded them."""
 
     url: str
     folder: Path
+    exit_code: int
+    output: str
 
 
 def load_demo_template(tmp_dir: Path, *, sqlite: bool) -> DemoTemplate:
-    """Load the demo (a minute's work) into a new database, to be copied by `copy_demo`."""
-    from academy.demo import load_demo
+    """Load the demo (a minute's work) into a new database with the `flask demo load` command,
+    to be copied by `copy_demo`."""
     from academy.extensions import db
 
     url = (f"sqlite:///{tmp_dir / 'demo.sqlite3'}" if sqlite or not is_postgres()
            else whole_database())
     app = make_app(url, tmp_dir)
     upgrade_schema(app)
-    with app.test_request_context():
-        load_demo()
-        db.session.commit()
+    loaded = app.test_cli_runner().invoke(args=["demo", "load"])
     with app.app_context():
         db.engine.dispose()
-    return DemoTemplate(url, tmp_dir)
+    return DemoTemplate(url, tmp_dir, loaded.exit_code, loaded.output)
 
 
 def copy_demo(template: DemoTemplate, tmp_dir: Path) -> str:

@@ -10,7 +10,7 @@ with HTML must have been seen by some role, so a page added later cannot go unte
 """
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -93,15 +93,19 @@ def _crawl(page, adapter, live_server: str) -> tuple[dict[str, str], dict[str, l
     seen_endpoints: dict[str, str] = {}
     problems: dict[str, list[str]] = {}
     queue, visited = deque([urlsplit(page.url).path]), set()
+    visits = Counter()  # of each endpoint, among the visited paths
     while queue and len(visited) < PAGES_PER_ROLE:
         path = queue.popleft()
+        if path in visited:
+            continue
         endpoint = _endpoint(adapter, urlsplit(path).path)
-        if endpoint is None or endpoint in NOT_PAGES or path in visited:
+        if endpoint is None or endpoint in NOT_PAGES:
             continue
         # One or two addresses per endpoint are enough to judge its layout.
-        if sum(1 for p in visited if _endpoint(adapter, urlsplit(p).path) == endpoint) >= 2:
+        if visits[endpoint] >= 2:
             continue
         visited.add(path)
+        visits[endpoint] += 1
         if urlsplit(path).path.endswith(DOWNLOADS):
             continue
         try:
