@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, ValidationError, widgets
@@ -58,7 +58,7 @@ class ConfirmImportForm(FlaskForm):
             return b""
 
     @staticmethod
-    def carrying(data: bytes) -> "ConfirmImportForm":
+    def carrying(data: bytes) -> ConfirmImportForm:
         """A confirmation form that carries this (already checked) file."""
         return ConfirmImportForm(formdata=None, payload=base64.b64encode(data).decode())
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask import Response
 from flask_babel import LazyString

@@ -2,7 +2,8 @@
 their own, and every date and time is shown in the reader's zone. Stored times stay in UTC."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC as UTC_TZINFO
+from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -70,7 +71,7 @@ def choices(locale: str) -> tuple[tuple[str, str], ...]:
 
 def to_utc(local: datetime, zone: str) -> datetime:
     """A wall-clock time typed in `zone` (a naive datetime), as the UTC instant it names."""
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC_TZINFO)
 
 
 def to_local(value: datetime | None, zone: str) -> datetime | None:
@@ -78,7 +79,7 @@ def to_local(value: datetime | None, zone: str) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC_TZINFO)
     return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 

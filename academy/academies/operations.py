@@ -1,7 +1,7 @@
 """Every change to academies and to the roles people hold in them. Never commits."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 

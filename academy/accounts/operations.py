@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import update

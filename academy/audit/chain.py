@@ -5,7 +5,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import select, update
 
@@ -25,7 +25,7 @@ def event_hash(event: AuditEvent) -> str:
     """SHA-256 over the event's number, the previous hash and everything the event says."""
     content = {
         "seq": event.seq, "prev": event.prev_hash,
-        "at": event.at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id, "academy_id": event.academy_id, "action": event.action,
         "target_type": event.target_type, "target_id": event.target_id,
         "address": event.address, "details": event.details,

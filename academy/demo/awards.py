@@ -7,7 +7,7 @@ the PDF shows the dates stored with it and its stored hash stays the PDF's own.
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, UTC
 
 from academy.accounts.models import User
 from academy.certificates import serials
@@ -49,7 +49,7 @@ def approval_rounds(now: datetime) -> list[datetime]:
     rounds = []
     for number in range(WINDOW_DAYS // ROUND_DAYS + 1):
         moment = datetime.combine(first + timedelta(days=ROUND_DAYS * (number + 1)), time(9, 30),
-                                  tzinfo=timezone.utc)
+                                  tzinfo=UTC)
         if moment < now:
             rounds.append(moment)
     return rounds

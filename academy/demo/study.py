@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, UTC
 
 from sqlalchemy import bindparam, update
 
@@ -96,7 +96,7 @@ class Story:
         offset = timedelta(hours=learner.utc_offset)
         day = (moment + offset + timedelta(days=days)).date()
         local = datetime.combine(day, time(self.rng.choice(STUDY_HOURS), self.rng.randrange(60)),
-                                 tzinfo=timezone.utc)
+                                 tzinfo=UTC)
         return max(local - offset, moment + timedelta(minutes=20))
 
     def days_between(self, learner: Learner) -> int:

@@ -11,7 +11,7 @@ import logging
 import re
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, request_started
@@ -75,7 +75,7 @@ def _finish(response: Response) -> Response:
 def line(ident: str, status: int, seconds: float) -> str:
     """The request's log line: one JSON object."""
     return json.dumps({
-        "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "request_id": ident,
         "method": request.method,
         "path": request.path[:PATH_LOGGED],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from sqlalchemy import select
 
@@ -75,7 +75,7 @@ def _was_open(opens_at: datetime | None, closes_at: datetime | None, started_at:
 
 def _utc(when: datetime | None) -> datetime | None:
     """Stored dates are UTC; one written without its zone is read as UTC too."""
-    return when.replace(tzinfo=timezone.utc) if when and when.tzinfo is None else when
+    return when.replace(tzinfo=UTC) if when and when.tzinfo is None else when
 
 
 def _extend_quizzes(started_at: datetime, ended_at: datetime, length: timedelta,

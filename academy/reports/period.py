@@ -6,7 +6,7 @@ twelve months up to today. A wrong value is reported by the form and the default
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 
 from flask_wtf import FlaskForm
 from wtforms import DateField
@@ -25,12 +25,12 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time.min, tzinfo=timezone.utc)
+        return datetime.combine(self.first, time.min, tzinfo=UTC)
 
     @property
     def end(self) -> datetime:
         """The first moment after the period."""
-        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=UTC)
 
     def months(self) -> list[str]:
         """Every month the period touches, as YYYY-MM, in order."""
