@@ -165,7 +165,8 @@ def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
     except PackageInvalid as error:
         db.session.rollback()
         report = "\n".join(f"  {path}/{problem}" for problem in error.problems)
-        raise click.ClickException(f"the package has problems; nothing was imported:\n{report}")
+        raise click.ClickException(
+            f"the package has problems; nothing was imported:\n{report}") from None
     if publish:
         course_ops.publish_course(course)
     suggested = topics.suggest_topics(course.tags, None)

@@ -1,6 +1,7 @@
 """Error pages in the person's language and the site's layout; never a traceback."""
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, current_app, g, render_template, request
@@ -82,10 +83,8 @@ def _signed_out_layout() -> None:
 
 
 def _forget_session(db) -> None:
-    try:
+    with contextlib.suppress(Exception):  # the connection is gone: drop the session instead
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection is gone: drop the session instead
-        pass
     db.session.remove()
 
 

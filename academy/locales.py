@@ -30,8 +30,10 @@ LOCALE_NAMES: dict[str, str] = {
 }
 
 # Spanish-speaking countries of Latin America (and the United States' Spanish): es_419.
-_LATIN_AMERICA = frozenset(
-    "AR BO CL CO CR CU DO EC GT HN MX NI PA PE PR PY SV US UY VE".split())
+_LATIN_AMERICA = frozenset({
+    "AR", "BO", "CL", "CO", "CR", "CU", "DO", "EC", "GT", "HN",
+    "MX", "NI", "PA", "PE", "PR", "PY", "SV", "US", "UY", "VE",
+})
 # The variety an academy of a country speaks by default, when its language has two.
 _COUNTRY_VARIETY = {"BR": "pt_BR", "PT": "pt_PT", "AO": "pt_PT", "MZ": "pt_PT", "CV": "pt_PT",
                     "GW": "pt_PT", "ST": "pt_PT", "TL": "pt_PT", "ES": "es", "GQ": "es",

@@ -49,7 +49,7 @@ def delete_cohort(cohort: Cohort, *, actor_id: int | None = None) -> None:
 def add_members(cohort: Cohort, logins: list[str], *, actor_id: int | None = None
                 ) -> tuple[list[User], list[str]]:
     """Add the academy's people named by username or e-mail; return (added, not found)."""
-    wanted = [l.strip().lower() for l in logins if l.strip()]
+    wanted = [login.strip().lower() for login in logins if login.strip()]
     if not wanted:
         raise DomainError(_l("Give at least one username or e-mail."), "people")
     people = list(db.session.scalars(select(User).where(

@@ -160,7 +160,7 @@ def add_lesson(module: Module, title: str, kind: str = PAGE) -> Lesson:
         raise DomainError(_l("A title is required."), "title")
     if kind not in (PAGE, QUIZ):
         raise DomainError(_l("Choose a page or a quiz."), "kind")
-    lesson = Lesson(slug=slugify(title, {l.slug for l in module.lessons}), kind=kind,
+    lesson = Lesson(slug=slugify(title, {other.slug for other in module.lessons}), kind=kind,
                     position=len(module.lessons) + 1,
                     texts=[LessonText(locale=module.course.default_locale, title=title.strip(),
                                       body="")])

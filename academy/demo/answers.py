@@ -31,7 +31,7 @@ def responses_for(attempt, default_locale: str, ability: float, rng: random.Rand
     slots = sorted(attempt.slots, key=lambda slot: slot.version.ident)
     right = [rng.random() < chance_right(ability, s.version.ident, s.version.qtype) for s in slots]
     if must_pass:
-        for index, is_right in enumerate(right):
+        for index in range(len(right)):
             if sum(right) >= PASSING_SHARE * len(right):
                 break
             right[index] = True

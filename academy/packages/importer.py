@@ -36,7 +36,8 @@ def create_course_from_package(data: CourseData, academy) -> Course:
     quizzes: list[tuple[Lesson, object]] = []
     for position, module_data in enumerate(data.modules, start=1):
         module = Module(slug=module_data.slug, position=position,
-                        texts=[ModuleText(locale=l, title=t) for l, t in module_data.titles.items()])
+                        texts=[ModuleText(locale=locale, title=title)
+                               for locale, title in module_data.titles.items()])
         course.modules.append(module)
         for lesson_position, lesson_data in enumerate(module_data.lessons, start=1):
             lesson = new_lesson(lesson_data, lesson_position)

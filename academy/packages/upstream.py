@@ -77,7 +77,7 @@ def merge(old: dict[str, str], new: dict[str, str], mine: dict[str, str],
             base, theirs_cmp, ours_cmp = diff.without_own_lines(base), diff.without_own_lines(theirs), diff.without_own_lines(ours)
         else:
             theirs_cmp, ours_cmp = theirs, ours
-        if theirs_cmp == base or theirs_cmp == ours_cmp:
+        if theirs_cmp in (base, ours_cmp):
             chosen = ours
         elif ours_cmp == base:
             chosen = theirs

@@ -74,7 +74,7 @@ def parse_embedded(source: str) -> tuple[str, list[Gap]]:
         except ValueError as problem:
             errors.append(_error(source, start.start(), number, problem.args[0]))
             gaps.append(Gap("shortanswer"))
-        parts.append("{#%d}" % number)
+        parts.append(f"{{#{number}}}")
         position = end + 1
     parts.append(source[position:])
     for literal in PLACEHOLDER.finditer(source):

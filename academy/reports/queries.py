@@ -375,7 +375,8 @@ def _exchange_rows(period: Period, scope: Scope, pair_rows) -> list[ExchangeRow]
         return []
     academies = {a.id: a for a in db.session.scalars(
         select(Academy).where(Academy.id.in_({i for pair in pairs for i in pair})))}
-    rows = [ExchangeRow(academies[o], academies[l], *numbers) for (o, l), numbers in pairs.items()]
+    rows = [ExchangeRow(academies[origin], academies[learners], *numbers)
+            for (origin, learners), numbers in pairs.items()]
     return sorted(rows, key=lambda r: (-r.enrolments, -r.adopted, r.origin.slug, r.learners.slug))
 
 

@@ -19,12 +19,13 @@ class month_of(FunctionElement):  # noqa: N801 (an SQL function)
 
 @compiles(month_of)
 def _month_sqlite(element, compiler, **kw):
-    return "strftime('%%Y-%%m', %s)" % compiler.process(element.clauses, **kw)
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
 
 
 @compiles(month_of, "postgresql")
 def _month_postgresql(element, compiler, **kw):
-    return "date_trunc('month', %s AT TIME ZONE 'UTC')" % compiler.process(element.clauses, **kw)
+    clauses = compiler.process(element.clauses, **kw)
+    return f"date_trunc('month', {clauses} AT TIME ZONE 'UTC')"
 
 
 def month_key(value) -> str:
@@ -42,16 +43,16 @@ class seconds_between(FunctionElement):  # noqa: N801
 @compiles(seconds_between)
 def _seconds_sqlite(element, compiler, **kw):
     first, second = list(element.clauses)
-    return "((julianday(%s) - julianday(%s)) * 86400.0)" % (
-        compiler.process(second, **kw), compiler.process(first, **kw))
+    return (f"((julianday({compiler.process(second, **kw)})"
+            f" - julianday({compiler.process(first, **kw)})) * 86400.0)")
 
 
 @compiles(seconds_between, "postgresql")
 def _seconds_postgresql(element, compiler, **kw):
     # date_part gives a double; EXTRACT gives numeric since PostgreSQL 14, slow to sort.
     first, second = list(element.clauses)
-    return "date_part('epoch', %s - %s)" % (
-        compiler.process(second, **kw), compiler.process(first, **kw))
+    return (f"date_part('epoch', {compiler.process(second, **kw)}"
+            f" - {compiler.process(first, **kw)})")
 
 
 class median(FunctionElement):  # noqa: N801
@@ -64,13 +65,13 @@ class median(FunctionElement):  # noqa: N801
 
 @compiles(median)
 def _median_sqlite(element, compiler, **kw):
-    return "median(%s)" % compiler.process(element.clauses, **kw)
+    return f"median({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(median, "postgresql")
 def _median_postgresql(element, compiler, **kw):
-    return "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)" % compiler.process(
-        element.clauses, **kw)
+    clauses = compiler.process(element.clauses, **kw)
+    return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {clauses})"
 
 
 def medians(rows: Select, *keys: str, value: str = "value") -> Select:
