@@ -52,15 +52,18 @@ class _Reader:
         """A per-locale table of texts, e.g. [title]."""
         if not isinstance(table, dict):
             if required or table is not None:
-                self.problem(path, _l("[%(name)s] must be a table of texts by language.", name=name))
+                self.problem(path, _l("[%(name)s] must be a table of texts by language.",
+                                      name=name))
             return {}
         result = {}
         for locale, value in table.items():
             if locale not in locales:
-                self.problem(path, _l("[%(name)s] has an unknown or undeclared language “%(locale)s”.",
-                                      name=name, locale=locale))
+                self.problem(path, _l(
+                    "[%(name)s] has an unknown or undeclared language “%(locale)s”.",
+                    name=name, locale=locale))
             elif not isinstance(value, str):
-                self.problem(path, _l("[%(name)s] %(locale)s must be text.", name=name, locale=locale))
+                self.problem(path, _l("[%(name)s] %(locale)s must be text.",
+                                      name=name, locale=locale))
             elif value.strip():
                 result[locale] = value.strip()
         if required and default not in result:
@@ -74,7 +77,8 @@ def read_package(files: dict[str, bytes]) -> CourseData:
     reader = _Reader(files)
     course = _course(reader)
     if reader.problems or course is None:
-        raise PackageInvalid(reader.problems or [Problem("course.toml", None, _l("The file is missing."))])
+        raise PackageInvalid(reader.problems
+                             or [Problem("course.toml", None, _l("The file is missing."))])
     return course
 
 
@@ -83,6 +87,23 @@ def _course(r: _Reader) -> CourseData | None:
     if doc is None:
         return None
     p = "course.toml"
+    slug, owner, version = _identity(r, p, doc)
+    locales, default = _languages(r, p, doc)
+    hours, tags, visibility = _settings(r, p, doc)
+    titles = r.texts(p, doc.get("title"), "title", locales, default)
+    summaries = r.texts(p, doc.get("summary"), "summary", locales, default, required=False)
+    entries = _module_entries(r, p, doc)
+    modules = _unique_entries(r, p, entries, lambda e: _module(r, e, locales, default))
+    bank = read_bank(r, locales, default)
+    check_question_ids(r, modules, bank, default)
+    return CourseData(slug=slug, owner=owner, version=version, default_locale=default,
+                      locales=locales, hours=hours, tags=tags, visibility=visibility,
+                      titles=titles, summaries=summaries, modules=modules, files=_files(r),
+                      bank=bank)
+
+
+def _identity(r: _Reader, p: str, doc: dict) -> tuple:
+    """The package's format, the course's slug, its owner academy and its version."""
     if doc.get("format") != FORMAT:
         r.problem(p, _l("“format” must be %(n)d.", n=FORMAT))
     slug = doc.get("slug")
@@ -94,39 +115,50 @@ def _course(r: _Reader) -> CourseData | None:
     version = doc.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         r.problem(p, _l("“version” must be a whole number from 1."))
+    return slug, owner, version
+
+
+def _languages(r: _Reader, p: str, doc: dict) -> tuple[list, str]:
+    """The course's locales and its default one (a usable one even when the package is wrong)."""
     locales = doc.get("locales")
     default = doc.get("default_locale")
-    if not isinstance(locales, list) or not locales or any(l not in LOCALES for l in locales):
+    if (not isinstance(locales, list) or not locales
+            or any(locale not in LOCALES for locale in locales)):
         r.problem(p, _l("“locales” must list languages among es, pt, fr, en and it."))
-        locales = [l for l in locales if l in LOCALES] if isinstance(locales, list) else []
+        locales = ([locale for locale in locales if locale in LOCALES]
+                   if isinstance(locales, list) else [])
     if len(set(locales)) != len(locales):
         r.problem(p, _l("“locales” lists a language twice."))
     if default not in LOCALES or default not in locales:
         r.problem(p, _l("“default_locale” must be one of the course's locales."))
         default = locales[0] if locales else "en"
+    return locales, default
+
+
+def _settings(r: _Reader, p: str, doc: dict) -> tuple:
+    """The course's hours, tags and visibility."""
     hours = doc.get("hours", 0)
     if not isinstance(hours, int) or isinstance(hours, bool) or not 0 <= hours <= 1000:
         r.problem(p, _l("“hours” must be a whole number from 0 to 1000."))
     tags = doc.get("tags", [])
-    if not isinstance(tags, list) or any(not isinstance(t, str) or not SLUG_RE.match(t) for t in tags):
+    if (not isinstance(tags, list)
+            or any(not isinstance(t, str) or not SLUG_RE.match(t) for t in tags)):
         r.problem(p, _l("“tags” must be a list of lower-case words joined by hyphens."))
         tags = []
     visibility = doc.get("visibility", "academy")
     if visibility not in VISIBILITIES:
         r.problem(p, _l("“visibility” must be “academy” or “network”."))
-    titles = r.texts(p, doc.get("title"), "title", locales, default)
-    summaries = r.texts(p, doc.get("summary"), "summary", locales, default, required=False)
+    return hours, tags, visibility
+
+
+def _module_entries(r: _Reader, p: str, doc: dict) -> list:
+    """The module folders the course lists, in order (none when the list is wrong)."""
     entries = doc.get("modules")
-    if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
+    if (not isinstance(entries, list) or not entries
+            or not all(isinstance(e, str) for e in entries)):
         r.problem(p, _l("“modules” must list the module folders, in order."))
         entries = []
-    modules = _unique_entries(r, p, entries, lambda e: _module(r, e, locales, default))
-    bank = read_bank(r, locales, default)
-    check_question_ids(r, modules, bank, default)
-    return CourseData(slug=slug, owner=owner, version=version, default_locale=default,
-                      locales=locales, hours=hours, tags=tags, visibility=visibility,
-                      titles=titles, summaries=summaries, modules=modules, files=_files(r),
-                      bank=bank)
+    return entries
 
 
 def _files(r: _Reader) -> dict[str, bytes]:
@@ -142,7 +174,8 @@ def _files(r: _Reader) -> dict[str, bytes]:
             r.problem(path, error.message)
             continue
         if cleaned != name:
-            r.problem(path, _l("Rename the file to “%(name)s” (lower case, no spaces).", name=cleaned))
+            r.problem(path, _l("Rename the file to “%(name)s” (lower case, no spaces).",
+                               name=cleaned))
             continue
         found[name] = data
     return found
@@ -153,7 +186,8 @@ def _unique_entries(r: _Reader, path: str, entries: list[str], build) -> list:
     for entry in entries:
         match = ENTRY_RE.match(entry) if isinstance(entry, str) else None
         if not match:
-            r.problem(path, _l("“%(entry)s” is not a valid name: use NN-lower-case-words.", entry=entry))
+            r.problem(path, _l("“%(entry)s” is not a valid name: use NN-lower-case-words.",
+                               entry=entry))
             continue
         if match.group(2) in seen:
             r.problem(path, _l("“%(entry)s” appears twice.", entry=entry))
@@ -186,7 +220,7 @@ def _module(r: _Reader, folder: str, locales: list[str], default: str) -> Module
 def _lesson(r: _Reader, folder: str, entry: str, locales: list[str], default: str):
     if f"{folder}/{entry}.toml" in r.files:
         return read_quiz(r, folder, entry, _slug_of(entry), locales, default)
-    present = {l for l in LOCALES if f"{folder}/{entry}.{l}.md" in r.files}
+    present = {locale for locale in LOCALES if f"{folder}/{entry}.{locale}.md" in r.files}
     unknown_locale_files(r, f"{folder}/{entry}.", ".md", locales)
     if default not in present:
         r.problem(f"{folder}/{entry}.{default}.md", _l("The file is missing."))
