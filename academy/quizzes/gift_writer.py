@@ -70,33 +70,46 @@ def _answers(qtype: str, spec: dict, content: dict) -> str:
     if qtype == "essay":
         return ""
     if qtype == "truefalse":
-        right, wrong = (content.get("feedback_true", ""), content.get("feedback_false", ""))
-        if not spec.get("correct"):
-            right, wrong = wrong, right
-        tail = f"#{escape(wrong)}#{escape(right)}" if (right or wrong) else ""
-        return ("T" if spec.get("correct") else "F") + tail
-    lines = []
-    for shape, words in zip(spec.get("answers", []), texts):
-        if qtype == "matching":
-            lines.append(f"={escape(words['text'])} -> {escape(words['match'])}")
-        elif qtype == "numerical":
-            if shape.get("minimum") is not None:
-                value = f"{_number(shape['minimum'])}..{_number(shape['maximum'])}"
-            elif shape.get("tolerance"):
-                value = f"{_number(shape['value'])}:{_number(shape['tolerance'])}"
-            else:
-                value = _number(shape["value"])
-            weight = "" if shape["fraction"] == 1.0 else f"%{shape['fraction'] * 100:g}%"
-            lines.append(f"={weight}{value}{_feedback(words.get('feedback', ''))}")
-        elif qtype == "shortanswer":
-            weight = "" if shape["fraction"] == 1.0 else f"%{shape['fraction'] * 100:g}%"
-            lines.append(f"={weight}{escape(words['text'])}{_feedback(words.get('feedback', ''))}")
-        else:
-            prefix = _choice_prefix(qtype, shape["fraction"])
-            lines.append(f"{prefix}{escape(words['text'])}{_feedback(words.get('feedback', ''))}")
+        return _truefalse(spec, content)
+    # strict=False: write only the answers that both the structure and the words have.
+    lines = [_answer_line(qtype, shape, words)
+             for shape, words in zip(spec.get("answers", []), texts, strict=False)]
     if qtype == "numerical":
         return "#" + "".join(f"\n  {line}" for line in lines)
     return "".join(f"\n  {line}" for line in lines)
+
+
+def _truefalse(spec: dict, content: dict) -> str:
+    right, wrong = (content.get("feedback_true", ""), content.get("feedback_false", ""))
+    if not spec.get("correct"):
+        right, wrong = wrong, right
+    tail = f"#{escape(wrong)}#{escape(right)}" if (right or wrong) else ""
+    return ("T" if spec.get("correct") else "F") + tail
+
+
+def _answer_line(qtype: str, shape: dict, words: dict) -> str:
+    """One answer of a question other than true/false, as GIFT writes it."""
+    if qtype == "matching":
+        return f"={escape(words['text'])} -> {escape(words['match'])}"
+    if qtype == "numerical":
+        value = _numerical_value(shape)
+        return f"={_weight(shape)}{value}{_feedback(words.get('feedback', ''))}"
+    if qtype == "shortanswer":
+        return f"={_weight(shape)}{escape(words['text'])}{_feedback(words.get('feedback', ''))}"
+    prefix = _choice_prefix(qtype, shape["fraction"])
+    return f"{prefix}{escape(words['text'])}{_feedback(words.get('feedback', ''))}"
+
+
+def _weight(shape: dict) -> str:
+    return "" if shape["fraction"] == 1.0 else f"%{shape['fraction'] * 100:g}%"
+
+
+def _numerical_value(shape: dict) -> str:
+    if shape.get("minimum") is not None:
+        return f"{_number(shape['minimum'])}..{_number(shape['maximum'])}"
+    if shape.get("tolerance"):
+        return f"{_number(shape['value'])}:{_number(shape['tolerance'])}"
+    return _number(shape["value"])
 
 
 def gift_file(entries) -> str:
