@@ -56,7 +56,8 @@ def _matches(accepted: str, given: str, case_sensitive: bool) -> bool:
     if "*" not in accepted:
         return accepted == given
     # `*` stands for any run of characters; nothing else in the answer is a pattern.
-    pattern = "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", accepted))
+    pattern = "".join(".*" if part == "*" else re.escape(part)
+                      for part in re.split(r"(\*)", accepted))
     return re.fullmatch(pattern, given, re.S) is not None
 
 
@@ -67,7 +68,8 @@ def grade_shortanswer(spec: dict, content: dict, response: str | None) -> float:
         return 0.0
     case_sensitive = bool(spec.get("case_sensitive"))
     best = 0.0
-    for shape, words in zip(spec.get("answers", []), content.get("answers", [])):
+    # strict=False: the words may lack answers the structure has; those match nothing.
+    for shape, words in zip(spec.get("answers", []), content.get("answers", []), strict=False):
         if _matches(words.get("text", ""), response, case_sensitive):
             best = max(best, float(shape.get("fraction", 0)))
     return _clamp(best)
@@ -115,10 +117,17 @@ def grade_matching(content: dict, response: list[int | None] | None) -> float:
     right = 0
     for i, pair in enumerate(pairs):
         chosen = response[i] if i < len(response) else None
-        if isinstance(chosen, int) and 0 <= chosen < len(pairs) and \
-                _normal(pairs[chosen].get("match", ""), True) == _normal(pair.get("match", ""), True):
+        if (isinstance(chosen, int) and 0 <= chosen < len(pairs)
+                and _normal(pairs[chosen].get("match", ""), True)
+                == _normal(pair.get("match", ""), True)):
             right += 1
     return right / len(pairs)
+
+
+# The graders that need only the structure, and those that need only the words.
+_BY_SPEC = {"single": grade_single, "multiple": grade_multiple, "truefalse": grade_truefalse,
+            "numerical": grade_numerical}
+_BY_CONTENT = {"matching": grade_matching, gapselect.QTYPE: gapselect.grade}
 
 
 def grade(qtype: str, spec: dict, content: dict, response) -> float | None:
@@ -128,23 +137,13 @@ def grade(qtype: str, spec: dict, content: dict, response) -> float | None:
         return None
     if qtype == "description":
         return 0.0
-    if qtype == "single":
-        return grade_single(spec, response)
-    if qtype == "multiple":
-        return grade_multiple(spec, response)
-    if qtype == "truefalse":
-        return grade_truefalse(spec, response)
+    if qtype in _BY_SPEC:
+        return _BY_SPEC[qtype](spec, response)
+    if qtype in _BY_CONTENT:
+        return _BY_CONTENT[qtype](content, response)
     if qtype == "shortanswer":
         return grade_shortanswer(spec, content, response)
-    if qtype == "numerical":
-        return grade_numerical(spec, response)
-    if qtype == "matching":
-        return grade_matching(content, response)
-    if qtype == gapselect.QTYPE:
-        return gapselect.grade(content, response)
     if qtype == "cloze":
         from academy.quizzes import cloze_answers  # it builds on this module's functions
         return cloze_answers.grade(spec, content, response)
     raise ValueError(f"unknown question type {qtype!r}")
-
-

@@ -63,21 +63,34 @@ def read(qtype: str, order: list, items, form, position: int, spec: dict | None 
     if qtype == "multiple":
         return sorted({_shown_index(value, order) for value in form.getlist(name) if value})
     if qtype == "truefalse":
-        if raw not in ("", "true", "false"):
-            raise AnswerRejected(_l("Answer true or false."))
-        return None if not raw else raw == "true"
+        return _truefalse(raw)
     if qtype == "matching":
-        return [_shown_index(v, order) if (v := form.get(field_name(position, i)) or "") else None
-                for i in range(items)]
+        return _matching(order, items, form, position)
     if qtype == "gapselect":
         return [_place(form.get(field_name(position, i)) or "", order, offered)
                 for i, offered in enumerate(items)]
     if qtype == "numerical":
-        value = _text(raw, NUMBER_MAX)
-        if value is not None and parse_number(value) is None:
-            raise AnswerRejected(_l("Write a number, for example 12.5."))
-        return value
+        return _numerical(raw)
     return _text(raw, ESSAY_MAX if qtype == "essay" else SHORT_ANSWER_MAX)
+
+
+def _truefalse(raw: str) -> bool | None:
+    if raw not in ("", "true", "false"):
+        raise AnswerRejected(_l("Answer true or false."))
+    return None if not raw else raw == "true"
+
+
+def _matching(order: list, items: int, form, position: int) -> list[int | None]:
+    """Per item, the pair whose match was chosen (None when none was)."""
+    return [_shown_index(v, order) if (v := form.get(field_name(position, i)) or "") else None
+            for i in range(items)]
+
+
+def _numerical(raw: str) -> str | None:
+    value = _text(raw, NUMBER_MAX)
+    if value is not None and parse_number(value) is None:
+        raise AnswerRejected(_l("Write a number, for example 12.5."))
+    return value
 
 
 def _place(raw: str, order: list, offered: set[int]) -> int | None:
