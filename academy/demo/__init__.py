@@ -45,7 +45,7 @@ def load_demo() -> list[tuple[str, str]]:
         names = PEOPLE[spec["prefix"]]
         roles = [("admin", "academy_admin"), ("instructor", "instructor"),
                  ("trainee1", "trainee"), ("trainee2", "trainee"), ("trainee3", "trainee")]
-        for index, ((suffix, role), name) in enumerate(zip(roles, names)):
+        for index, ((suffix, role), name) in enumerate(zip(roles, names, strict=True)):
             username = f"{spec['prefix']}.{suffix}"
             email = f"{username}@demo.example.org" if index < 2 else None  # most trainees have none
             account_ops.create_user(

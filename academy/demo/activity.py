@@ -235,7 +235,7 @@ def ask_for_places(story: Story, copy: Course, people: list[User]) -> list:
         allowed_academy_ids=set())
     days = sorted((story.rng.uniform(2, 20) for _ in people), reverse=True)
     requests = []
-    for number, (person, ago) in enumerate(zip(people, days)):
+    for number, (person, ago) in enumerate(zip(people, days, strict=True)):
         enrolment = enrolment_ops.enrol_self(person, copy).enrolment
         if number < len(people) // 2:
             enrolment_ops.approve(enrolment, copy, actor_id=admin.id)

@@ -38,7 +38,7 @@ def responses_for(attempt, default_locale: str, ability: float, rng: random.Rand
     return {slot.position: _response(slot.version, content_of(slot.version, attempt.locale,
                                                               default_locale),
                                      is_right, attempt.locale, rng)
-            for slot, is_right in zip(slots, right)}
+            for slot, is_right in zip(slots, right, strict=True)}
 
 
 def _response(version, content: dict, right: bool, locale: str, rng: random.Random):
@@ -102,7 +102,7 @@ def _number(spec: dict, right: bool, rng: random.Random) -> str:
 
 def _short_answer(spec: dict, content: dict, right: bool, rng: random.Random) -> str | None:
     accepted = [words.get("text", "") for shape, words in
-                zip(spec.get("answers", []), content.get("answers", []))
+                zip(spec.get("answers", []), content.get("answers", []), strict=False)
                 if float(shape.get("fraction", 0)) >= 1 and words.get("text")]
     answer = (accepted[0] if accepted else "").replace("*", "").strip()
     if right or not answer:

@@ -75,7 +75,7 @@ def issue_at(walk: Walk, when: datetime, actor_id: int | None) -> Certificate | 
 def revoke_some(candidates: list[Certificate], story, coordinator) -> None:
     """Two certificates revoked by the coordinator, with the reason, days after issue."""
     chosen = story.rng.sample(candidates, min(len(REVOCATION_REASONS), len(candidates)))
-    for certificate, reason in zip(chosen, REVOCATION_REASONS):
+    for certificate, reason in zip(chosen, REVOCATION_REASONS, strict=False):
         certificate_ops.revoke(certificate, reason=reason, actor_id=coordinator.id)
         certificate.revoked_at = min(story.now - timedelta(hours=2), certificate.issued_at
                                      + timedelta(days=story.rng.uniform(6, 30)))

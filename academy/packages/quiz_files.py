@@ -204,7 +204,7 @@ def _check_translations(r: _Reader, stem: str, questions: dict, default: str) ->
             r.problem(other_path, _l("The questions' ::titles:: differ from the %(locale)s file.",
                                      locale=default))
             continue
-        for mine, theirs in zip(reference, others):
+        for mine, theirs in zip(reference, others, strict=True):
             if mine.structure() != theirs.structure():
                 r.problem(other_path, _l("Question “%(id)s” has other answers than in the %(locale)s file.",
                                          id=theirs.ident, locale=default), theirs.line)
@@ -215,7 +215,7 @@ def _align_untitled(reference: list[GiftQuestion], others: list[GiftQuestion]) -
     default language's file (its words, and so the id made from them, differ)."""
     if len(reference) != len(others):
         return
-    for mine, theirs in zip(reference, others):
+    for mine, theirs in zip(reference, others, strict=True):
         if theirs.is_named_from_text:
             theirs.ident = mine.ident
 

@@ -74,11 +74,11 @@ def export_course(course_id: int, numbered: bool = True) -> dict[str, bytes]:
         path = stored_path(course_file.sha256)
         if path is not None:
             files[f"files/{course_file.name}"] = path.read_bytes()
-    for folder, module in zip(folders, course.modules):
+    for folder, module in zip(folders, course.modules, strict=True):
         entries = [_entry(i, lesson, numbered) for i, lesson in enumerate(module.lessons, start=1)]
         files[f"{folder}/module.toml"] = _toml(
             {"lessons": entries}, {"title": {t.locale: t.title for t in module.texts if t.title}})
-        for entry, lesson in zip(entries, module.lessons):
+        for entry, lesson in zip(entries, module.lessons, strict=True):
             if lesson.kind == PAGE:
                 _page_files(files, folder, entry, lesson)
             else:
@@ -164,8 +164,8 @@ def _gift_files(files, stem: str, course: Course, questions: list[Question]) -> 
             continue
         if in_xml:
             files[f"{stem}.{locale}.xml"] = moodle_xml_file(
-                [as_gift(q, content) for q, content in zip(questions, contents)])
+                [as_gift(q, content) for q, content in zip(questions, contents, strict=True)])
             continue
-        text = gift_file(zip(questions, contents))
+        text = gift_file(zip(questions, contents, strict=True))
         if text:
             files[f"{stem}.{locale}.gift"] = text.encode()

@@ -141,7 +141,7 @@ def statistics(course_id: int, lesson_id: int):
     stats = quiz_statistics(lesson.id, current_locale(), course.default_locale)
     return render_template("quizzes/statistics.html", course=course, lesson=lesson, stats=stats,
                            chart=bar_chart(list(zip(statistics_tables.histogram_labels(),
-                                                    stats.histogram))))
+                                                    stats.histogram, strict=True))))
 
 
 @bp.route("/courses/<int:course_id>/quizzes/<int:lesson_id>/statistics/"

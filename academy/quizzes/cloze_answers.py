@@ -45,7 +45,7 @@ def grade(spec: dict, content: dict, response) -> float:
     if not sum(weights):
         return 0.0
     fractions = gap_fractions(spec, content, response)
-    return sum(w * f for w, f in zip(weights, fractions)) / sum(weights)
+    return sum(w * f for w, f in zip(weights, fractions, strict=True)) / sum(weights)
 
 
 def _chosen(raw: str, order: list) -> int:

@@ -93,7 +93,7 @@ def add_review(shown: ClozeShown, slot, content: dict, review, base: str | None)
     """Per gap: its mark, its right answer and the chosen answer's feedback, as allowed."""
     spec, words = slot.version.spec, content.get("gaps", [])
     response = slot.response if isinstance(slot.response, list) else []
-    for gap, shape in zip(shown.gaps, spec.get("gaps", [])):
+    for gap, shape in zip(shown.gaps, spec.get("gaps", []), strict=True):
         said = words[gap.index] if gap.index < len(words) else {}
         given = response[gap.index] if gap.index < len(response) else None
         if review.score:

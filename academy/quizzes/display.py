@@ -142,7 +142,8 @@ def _feedback(version: QuestionVersion, content: dict, slot: AttemptSlot) -> lis
 def _matched_feedback(version: QuestionVersion, content: dict, response: str) -> list[str]:
     """The feedback of the best accepted answer the response matches."""
     best, words = 0.0, ""
-    for shape, text in zip(version.spec.get("answers", []), content.get("answers", [])):
+    for shape, text in zip(version.spec.get("answers", []), content.get("answers", []),
+                           strict=False):
         one = {**version.spec, "answers": [{**shape, "fraction": 1.0}]}
         single = {"answers": [text]}
         if grading.grade(version.qtype, one, single, response) and \
@@ -159,13 +160,13 @@ def _mark_right(shown: ShownQuestion, version: QuestionVersion, content: dict, o
     answers, spec = content.get("answers", []), version.spec.get("answers", [])
     if version.qtype in ("single", "multiple"):
         best = max((float(a.get("fraction", 0)) for a in spec), default=0)
-        for choice, i in zip(shown.choices, order):
+        for choice, i in zip(shown.choices, order, strict=False):
             weight = float(spec[i].get("fraction", 0))
             choice.is_right = weight > 0 if version.qtype == "multiple" else weight == best
     elif version.qtype == "truefalse":
         shown.right_answer = [_("True") if version.spec.get("correct") else _("False")]
     elif version.qtype == "shortanswer":
-        shown.right_answer = [a.get("text", "") for a, s in zip(answers, spec)
+        shown.right_answer = [a.get("text", "") for a, s in zip(answers, spec, strict=False)
                               if float(s.get("fraction", 0)) >= 1]
     elif version.qtype == "numerical":
         shown.right_answer = [_numerical_text(s) for s in spec if float(s.get("fraction", 0)) >= 1]

@@ -73,7 +73,7 @@ def questions(course_id: int, lesson_id: int, layout_form=None, random_form=None
              for slot in placed if slot.question is not None}
     return render_template(
         "quizzes/questions.html", course=course, lesson=lesson, lang=lang, slots=placed,
-        rows=dict(zip((slot.id for slot in placed), layout_form.rows)), words=words,
+        rows=dict(zip((slot.id for slot in placed), layout_form.rows, strict=False)), words=words,
         excerpt=bank_queries.excerpt, finished=finished, unlocked=unlocked,
         layout_form=layout_form, filters=filters, picks=picks, add_form=AddQuestionsForm(),
         random_form=random_form or AddRandomForm(formdata=None, categories=categories,

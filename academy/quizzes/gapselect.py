@@ -114,7 +114,7 @@ def fill(question: GiftQuestion, spec: dict, content: dict) -> None:
     question.shuffle = bool(spec.get("shuffle"))
     for name in FEEDBACKS:
         setattr(question, name, content.get(name, ""))
-    for answer, group in zip(question.answers, groups_of(spec)):
+    for answer, group in zip(question.answers, groups_of(spec), strict=False):
         answer.group = group
 
 

@@ -42,7 +42,7 @@ def place_counts(lesson_id: int, default_locale: str) -> dict[int | None, Counte
         response = json.loads(raw) if raw else None
         counts = found.setdefault(question_id, Counter())
         for n, chosen in zip(gapselect.places(content.get("text")),
-                             response if isinstance(response, list) else []):
+                             response if isinstance(response, list) else [], strict=False):
             if isinstance(chosen, int):
                 counts[(n, chosen)] += count
     return found

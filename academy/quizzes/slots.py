@@ -166,7 +166,7 @@ def _pages(pages: list[int]) -> list[int]:
 
 
 def _lay(ordered: list[QuizSlot], pages: list[int]) -> None:
-    for position, (slot, page) in enumerate(zip(ordered, pages), start=1):
+    for position, (slot, page) in enumerate(zip(ordered, pages, strict=True), start=1):
         slot.position, slot.page = position, page
 
 

@@ -50,4 +50,5 @@ def question_rows(stats: QuizStatistics) -> list[list]:
 def histogram_rows(stats: QuizStatistics) -> list[list]:
     """One row per grade band: how many graded attempts fall in it."""
     return [[_("Grade"), _("Attempts")],
-            *([label, count] for label, count in zip(histogram_labels(), stats.histogram))]
+            *([label, count] for label, count in zip(histogram_labels(), stats.histogram,
+                                                       strict=True))]
