@@ -110,7 +110,8 @@ def _horizontal(labels, series, top, legend_height) -> Chart:
         texts.append(Text(_short(label), LABEL_WIDTH - 6, y0 + BAR * len(series) / 2 + 2, "end"))
     bottom = plot_top + row * max(1, len(labels))
     return Chart(bars, _ticks(top, LABEL_WIDTH, plot_width, 1), texts, _legend(series),
-                 width=WIDE, height=height, left=LABEL_WIDTH, baseline=bottom, horizontal=True, top=plot_top)
+                 width=WIDE, height=height, left=LABEL_WIDTH, baseline=bottom, horizontal=True,
+                 top=plot_top)
 
 
 def _legend(series) -> list[Text]:

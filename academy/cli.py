@@ -14,12 +14,14 @@ from academy.backups.commands import backup_cli
 from academy.domain import DomainError
 from academy.extensions import db
 from academy.maintenance.commands import maintenance_cli
-from academy.i18n import INTERFACE_LOCALES, LOCALES, TRANSLATIONS_DIR, compile_catalogues, extract_argv
+from academy.i18n import (INTERFACE_LOCALES, LOCALES, TRANSLATIONS_DIR, compile_catalogues,
+                          extract_argv)
 
 demo_cli = AppGroup("demo", help="The demo data set.")
 users_cli = AppGroup("users", help="People and their roles.")
 academies_cli = AppGroup("academies", help="Member academies of the network.")
-courses_cli = AppGroup("courses", help="Course packages: import and export the network's curricula.")
+courses_cli = AppGroup("courses",
+                       help="Course packages: import and export the network's curricula.")
 translations_cli = AppGroup("translations", help="Interface translations (gettext catalogues).")
 quizzes_cli = AppGroup("quizzes", help="Quiz attempts.")
 jobs_cli = AppGroup("jobs", help="Background jobs (bulk certificates).")
@@ -55,7 +57,8 @@ def demo_load() -> None:
               type=click.Choice(["trainee", "instructor", "academy_admin"]),
               help="Role in the home academy (repeatable).")
 @click.option("--network-role", "network_roles", multiple=True,
-              type=click.Choice(["coordinator", "site_admin"]), help="Network-wide role (repeatable).")
+              type=click.Choice(["coordinator", "site_admin"]),
+              help="Network-wide role (repeatable).")
 @click.option("--locale", default=None, type=click.Choice(INTERFACE_LOCALES),
               help="Interface language (es, es_419, pt_BR, pt_PT, fr, it, en).")
 @click.option("--password", is_flag=True, help="Ask for the password instead of generating one.")
@@ -71,7 +74,8 @@ def users_create(username, display_name, email, staff_number, academy_slug, role
             raise click.ClickException(f"No academy with the short name {academy_slug!r}.")
     if roles and academy is None:
         raise click.ClickException("Academy roles need --academy.")
-    secret = click.prompt("Password", hide_input=True, confirmation_prompt=True) if password else None
+    secret = (click.prompt("Password", hide_input=True, confirmation_prompt=True)
+              if password else None)
     try:
         user, one_time = create_user(username=username, display_name=display_name, email=email,
                                      staff_number=staff_number, academy=academy, locale=locale,
@@ -99,8 +103,9 @@ def academies_create(slug, country, default_locale, names) -> None:
     for item in names:
         code, sep, name = item.partition("=")
         if not sep or code not in LOCALES:
-            raise click.BadParameter(f"{item!r}: use LOCALE=NAME with a locale of {', '.join(LOCALES)}",
-                                     param_hint="--name")
+            raise click.BadParameter(
+                f"{item!r}: use LOCALE=NAME with a locale of {', '.join(LOCALES)}",
+                param_hint="--name")
         parsed[code] = name
     try:
         academy = create_academy(slug=slug, names=parsed, country=country.upper(),
@@ -117,7 +122,8 @@ def _require_upgraded_database() -> None:
     from sqlalchemy import inspect, text
 
     migrate = current_app.extensions["migrate"]
-    head = ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory)).get_current_head()
+    scripts = ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory))
+    head = scripts.get_current_head()
     connection = db.session.connection()
     current = (connection.scalar(text("SELECT version_num FROM alembic_version"))
                if inspect(connection).has_table("alembic_version") else None)
@@ -177,7 +183,8 @@ def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
     click.echo(f"Imported {course.slug} into {course.academy.slug}.")
 
 
-@courses_cli.command("export", help="Write a course as a package folder (or a .zip if PATH ends so).")
+@courses_cli.command("export",
+                     help="Write a course as a package folder (or a .zip if PATH ends so).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--academy", "academy_slug", default=None, help="The owner academy, if ambiguous.")
@@ -189,7 +196,8 @@ def courses_export(slug: str, path: Path, academy_slug: str | None) -> None:
     found = courses_by_slug(slug, academy_slug)
     if len(found) != 1:
         raise click.ClickException(
-            f"No course {slug!r}." if not found else f"Several courses are called {slug!r}: use --academy.")
+            f"No course {slug!r}." if not found
+            else f"Several courses are called {slug!r}: use --academy.")
     files = export_course(found[0].id)
     if path.suffix == ".zip":
         path.write_bytes(write_zip(files, slug))
@@ -223,7 +231,8 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
 
-@translations_cli.command("extract", help="Collect the marked strings into translations/messages.pot.")
+@translations_cli.command("extract",
+                          help="Collect the marked strings into translations/messages.pot.")
 def translations_extract() -> None:
     _pybabel(*extract_argv(TRANSLATIONS_DIR / "messages.pot"))
 

@@ -21,12 +21,19 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
     403: (_l("Not allowed"), _l("You do not have permission to open this page.")),
-    404: (_l("Page not found"), _l("There is no page at this address. Check the link or go back to the home page.")),
+    404: (_l("Page not found"), _l("There is no page at this address. "
+                                   "Check the link or go back to the home page.")),
     405: (_l("Not allowed"), _l("This page cannot be used this way.")),
-    413: (_l("File too large"), _l("What you sent is larger than the platform accepts. Choose a smaller file and try again.")),
-    429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
-    503: (_l("Briefly unavailable"), _l("The platform cannot reach its database for a moment. Nothing you sent was saved: wait a few seconds and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. Nothing you did caused it; please try again in a moment.")),
+    413: (_l("File too large"), _l("What you sent is larger than the platform accepts. "
+                                   "Choose a smaller file and try again.")),
+    429: (_l("Too many requests"), _l("Too many attempts in a short time. "
+                                      "Wait a few minutes and try again.")),
+    503: (_l("Briefly unavailable"), _l("The platform cannot reach its database for a moment. "
+                                        "Nothing you sent was saved: "
+                                        "wait a few seconds and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. "
+                                         "Nothing you did caused it; "
+                                         "please try again in a moment.")),
 }
 CSRF_MESSAGE = _l(
     "The form had expired or was sent from another page. Reload the page and send it again."

@@ -181,8 +181,8 @@ def elide(text, locale: str | None = None):
         return text
     if content_language(locale or current_locale()) != "it":
         return text
-    elided = _ELISION.sub(lambda m: _keep_case(m.group(1), _ELIDED[m.group(1).lower()]) + m.group(2),
-                          text)
+    elided = _ELISION.sub(
+        lambda m: _keep_case(m.group(1), _ELIDED[m.group(1).lower()]) + m.group(2), text)
     return Markup(elided) if isinstance(text, Markup) else elided
 
 

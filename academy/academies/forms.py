@@ -43,7 +43,8 @@ class AcademyForm(FlaskForm):
     )
     logo = FileField(
         _l("Logo (optional)"),
-        description=_l("PNG, JPEG, GIF or WebP, at most 1 MB. It is resized to fit 600 × 300 pixels."),
+        description=_l("PNG, JPEG, GIF or WebP, at most 1 MB. "
+                       "It is resized to fit 600 × 300 pixels."),
         render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
     )
     remove_logo = BooleanField(_l("Remove the current logo"))

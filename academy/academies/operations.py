@@ -30,7 +30,8 @@ def _validate(slug: str, names: dict[str, str], country: str, default_locale: st
         taken = taken.where(Academy.id != academy_id)
     if db.session.scalar(taken):
         raise DomainError(_l("Another academy already uses this short name."), "slug")
-    if not (isinstance(country, str) and len(country) == 2 and country.isalpha() and country.isupper()):
+    if not (isinstance(country, str) and len(country) == 2 and country.isalpha()
+            and country.isupper()):
         raise DomainError(_l("Choose a country."), "country")
     if not is_interface_locale(default_locale):
         raise DomainError(_l("Choose one of the platform's languages: %(codes)s.",
@@ -67,7 +68,8 @@ def create_academy(*, slug: str, names: dict[str, str], country: str, default_lo
     default_locale = _default_locale(default_locale, country, names)
     clean = _validate(slug, names, country, default_locale, None)
     academy = Academy(slug=slug, names=clean, country=country, default_locale=default_locale,
-                      timezone=zone if zone and zones.is_zone(zone) else zones.default_zone(country))
+                      timezone=(zone if zone and zones.is_zone(zone)
+                                else zones.default_zone(country)))
     if logo:
         academy.logo_filename = logos.store_logo(logos.normalise_logo(logo))
     db.session.add(academy)

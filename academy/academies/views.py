@@ -36,7 +36,8 @@ def _save(form: AcademyForm, academy: Academy | None):
     data = upload.read() if upload else None
     fields = dict(slug=(form.slug.data or "").strip(), names=form.names(),
                   country=form.country.data, default_locale=form.default_locale.data,
-                  logo=data or None, zone=form.timezone.data or zones.default_zone(form.country.data))
+                  logo=data or None,
+                  zone=form.timezone.data or zones.default_zone(form.country.data))
     if academy is None:
         return operations.create_academy(**fields)
     operations.update_academy(academy, remove_logo=form.remove_logo.data, **fields)

@@ -14,12 +14,14 @@ from academy.i18n import current_locale, lazy_gettext as _l, locale_choices
 class LoginForm(FlaskForm):
     username = StringField(
         _l("Username or e-mail"),
-        validators=[DataRequired(REQUIRED), Length(max=254, message=_l("Use at most %(max)d characters."))],
+        validators=[DataRequired(REQUIRED),
+                    Length(max=254, message=_l("Use at most %(max)d characters."))],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(REQUIRED), Length(max=1024, message=_l("Use at most %(max)d characters."))],
+        validators=[DataRequired(REQUIRED),
+                    Length(max=1024, message=_l("Use at most %(max)d characters."))],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()

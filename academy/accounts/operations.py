@@ -61,7 +61,8 @@ def end_session(token: str | None, *, user: User | None = None) -> None:
     if token:
         db.session.execute(
             update(UserSession)
-            .where(UserSession.token_hash == queries.token_hash(token), UserSession.revoked_at.is_(None))
+            .where(UserSession.token_hash == queries.token_hash(token),
+                   UserSession.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
 
@@ -95,7 +96,8 @@ def create_user(
     Returns the user and the one-time password (None when a password was given).
     Raises DomainError naming the field at fault.
     """
-    from academy.academies import operations as academy_ops  # memberships are the academies domain's
+    # Memberships are the academies domain's.
+    from academy.academies import operations as academy_ops
 
     username = validation.normalize_username(username)
     email = validation.normalize_email(email)

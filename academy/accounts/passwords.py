@@ -37,9 +37,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether the password matches; an absent hash still costs one verification."""
     ph = hasher()
     try:
-        return ph.verify(password_hash or current_app.extensions["campus_dummy_hash"], password) and (
-            password_hash is not None
-        )
+        return ph.verify(password_hash or current_app.extensions["campus_dummy_hash"],
+                         password) and (password_hash is not None)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -66,7 +66,8 @@ def email_taken(email: str | None, except_id: int | None = None) -> bool:
     return bool(db.session.scalar(stmt))
 
 
-def staff_number_taken(academy_id: int | None, number: str | None, except_id: int | None = None) -> bool:
+def staff_number_taken(academy_id: int | None, number: str | None,
+                       except_id: int | None = None) -> bool:
     if not number or academy_id is None:
         return False
     stmt = (

@@ -25,7 +25,8 @@ def _sign_in(user) -> None:
     chosen_locale = session.get("locale") if session.get("locale_chosen") else None
     session.clear()
     operations.start_session(user, request.remote_addr, request.user_agent.string)
-    if is_interface_locale(chosen_locale):  # a language picked on the switcher just before is the latest wish
+    # A language picked on the switcher just before is the latest wish.
+    if is_interface_locale(chosen_locale):
         operations.set_locale(user, chosen_locale)
     db.session.commit()
     login_user(user)

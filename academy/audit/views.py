@@ -67,8 +67,9 @@ def export():
     scope = _reader()
     form = _form(scope, request.form)
     filters = _filters(form, scope)
-    header = [_("Entry number"), _("When (UTC)"), _("Who"), _("Username"), _("Action"), _("Academy"),
-              _("Object"), _("Object number"), _("Address"), _("Details"), _("Hash")]
+    header = [_("Entry number"), _("When (UTC)"), _("Who"), _("Username"), _("Action"),
+              _("Academy"), _("Object"), _("Object number"), _("Address"), _("Details"),
+              _("Hash")]
     rows = [header] + [
         [event.seq, event.at.isoformat(timespec="seconds"),
          actor.display_name if actor else "", actor.username if actor else "", event.action,

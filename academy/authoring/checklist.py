@@ -113,7 +113,8 @@ def _quizzes(course: Course, result: Checklist) -> None:
         url = url_for("quiz_editor.questions", course_id=course.id, lesson_id=quiz.id)
         if not mine:
             result.findings.append(Finding(
-                _l("The quiz “%(name)s” has no questions.", name=readable_name(quiz, course)), url, True))
+                _l("The quiz “%(name)s” has no questions.", name=readable_name(quiz, course)),
+                url, True))
         wanted = Counter(drawn for drawn, _placed in mine if drawn is not None)
         for category, count in sorted(wanted.items()):
             # a draw never repeats a question the quiz already shows

@@ -18,29 +18,34 @@ def parse_tags(text: str | None) -> list[str]:
 
 
 class CourseSettingsForm(FlaskForm):
-    default_locale = SelectField(_l("Default language"), choices=choices(content_language_choices()),
+    default_locale = SelectField(_l("Default language"),
+                                 choices=choices(content_language_choices()),
                                  validators=[DataRequired(REQUIRED)])
     locales = CheckboxesField(_l("Languages offered"), choices=choices(content_language_choices()),
                               validators=[DataRequired(_l("Choose at least one language."))])
     hours = IntegerField(_l("Estimated hours"), default=1,
-                         validators=[NumberRange(0, 1000, message=_l("Give a number of hours from 0 to 1000."))])
+                         validators=[NumberRange(0, 1000, message=_l(
+                             "Give a number of hours from 0 to 1000."))])
     tags = StringField(_l("Topics"),
                        description=_l("Separated by commas, e.g. human-rights, security"))
 
 
 class CoverForm(CourseSettingsForm):
     cover = FileField(_l("Cover picture (optional)"),
-                      description=_l("PNG, JPEG, GIF or WebP, at most 2 MB; shown in the catalogue."),
+                      description=_l("PNG, JPEG, GIF or WebP, at most 2 MB; "
+                                     "shown in the catalogue."),
                       render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"})
     remove_cover = BooleanField(_l("Remove the cover picture"))
 
 
 class NewCourseForm(CourseSettingsForm):
     slug = StringField(_l("Short name (in addresses)"),
-                       description=_l("Lower-case letters, digits and hyphens, e.g. searches-with-dignity"),
+                       description=_l("Lower-case letters, digits and hyphens, "
+                                      "e.g. searches-with-dignity"),
                        validators=[DataRequired(REQUIRED), Length(max=64, message=_MAX)],
                        render_kw={"autocapitalize": "none", "spellcheck": "false"})
-    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300, message=_MAX)])
+    title = StringField(_l("Title"),
+                        validators=[DataRequired(REQUIRED), Length(max=300, message=_MAX)])
     summary = TextAreaField(_lp("course", "Summary"),  # i18n: a course's summary
                             validators=[Length(max=5000, message=_MAX)],
                             render_kw={"rows": 5})
@@ -67,7 +72,8 @@ class LessonTextForm(FlaskForm):
 
 
 class NewItemForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300, message=_MAX)])
+    title = StringField(_l("Title"),
+                        validators=[DataRequired(REQUIRED), Length(max=300, message=_MAX)])
     kind = StringField(validators=[Length(max=16)])  # the button pressed: "page" or "quiz"
 
 
@@ -92,13 +98,15 @@ class ReviewForm(FlaskForm):
 
 
 class PackageForm(FlaskForm):
-    package = FileField(_l("Course package (.zip)"), validators=[FileRequired(_l("Choose a file."))],
+    package = FileField(_l("Course package (.zip)"),
+                        validators=[FileRequired(_l("Choose a file."))],
                         render_kw={"accept": ".zip,application/zip"})
 
 
 class UploadForm(FlaskForm):
     upload = FileField(_l("Image or document"), validators=[FileRequired(_l("Choose a file."))],
-                       description=_l("PNG, JPEG, GIF, WebP, PDF or office documents, at most 10 MB."))
+                       description=_l("PNG, JPEG, GIF, WebP, PDF or office documents, "
+                                      "at most 10 MB."))
 
 
 class TopicForm(FlaskForm):

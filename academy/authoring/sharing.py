@@ -134,7 +134,8 @@ def reviews():
     if not policy.can_review_sharing(current_user):
         abort(403)
     return render_template("authoring/reviews.html", courses=queries.pending_reviews(),
-                           suggested=sum(1 for topic in topics.vocabulary() if not topic.is_approved))
+                           suggested=sum(1 for topic in topics.vocabulary()
+                                         if not topic.is_approved))
 
 
 @bp.route("/reviews/<int:course_id>", methods=["GET", "POST"])

@@ -50,7 +50,8 @@ def edit_topic(slug: str):
     if not form.is_submitted():
         form.fill(topic)
     done = attempt(form, lambda: topics.save_topic(topic.slug, form.names(),
-                                                   approve=bool(form.is_approved.data), topic=topic))
+                                                   approve=bool(form.is_approved.data),
+                                                   topic=topic))
     if done:
         db.session.commit()
         flash(_("The topic “%(slug)s” has been saved.", slug=topic.slug), "success")

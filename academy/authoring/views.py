@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
 from academy.authoring.blueprint import bp
-from academy.authoring.forms import (CourseTextForm, CoverForm, parse_tags, LessonTextForm, MoveForm,
-                                     NewCourseForm, NewItemForm, QuizTextForm, TitleForm,
+from academy.authoring.forms import (CourseTextForm, CoverForm, parse_tags, LessonTextForm,
+                                     MoveForm, NewCourseForm, NewItemForm, QuizTextForm, TitleForm,
                                      UploadForm)
 from academy.curricula.lookups import (course_for_author, lesson_for_author, locale_of,
                                        module_for_author)
@@ -72,7 +72,8 @@ def _course_page(course: Course, settings: CoverForm, status: int = 200,
     checks = checklist(outline)
     return render_template("authoring/course.html", course=outline, settings=settings,
                            status=queries.translation_status(outline), action_form=ActionForm(),
-                           new_item=NewItemForm(formdata=None), reviews=queries.reviews_of(course.id),
+                           new_item=NewItemForm(formdata=None),
+                           reviews=queries.reviews_of(course.id),
                            upload=upload or UploadForm(formdata=None),
                            locked=policy.is_locked(course),
                            original=original, revision=revisions.revision_of(course.id),
@@ -134,7 +135,8 @@ def course_texts(course_id: int, locale: str):
         return redirect(url_for("authoring.course", course_id=course.id))
     return render_template("authoring/texts.html", course=course, locale=locale, form=form,
                            reference=_reference(course.texts, course), kind="course",
-                           action=url_for("authoring.course_texts", course_id=course.id, locale=locale))
+                           action=url_for("authoring.course_texts", course_id=course.id,
+                                          locale=locale))
 
 
 @bp.route("/authoring/courses/<int:course_id>/modules", methods=["POST"])
@@ -165,7 +167,8 @@ def module_texts(module_id: int, locale: str):
         return redirect(url_for("authoring.course", course_id=course.id) + "#outline")
     return render_template("authoring/texts.html", course=course, locale=locale, form=form,
                            reference=_reference(module.texts, course), kind="module",
-                           action=url_for("authoring.module_texts", module_id=module.id, locale=locale))
+                           action=url_for("authoring.module_texts", module_id=module.id,
+                                          locale=locale))
 
 
 @bp.route("/authoring/modules/<int:module_id>/move", methods=["POST"])
@@ -248,7 +251,8 @@ def lesson_texts(lesson_id: int, locale: str):
             else:
                 db.session.commit()
                 flash(_("Saved."), "success")
-                return redirect(url_for("authoring.lesson_texts", lesson_id=lesson.id, locale=locale))
+                return redirect(url_for("authoring.lesson_texts", lesson_id=lesson.id,
+                                        locale=locale))
     reference = _reference(lesson.texts, course)
     return render_template("authoring/lesson.html", course=course, lesson=lesson, locale=locale,
                            form=form, reference=reference, preview=preview,

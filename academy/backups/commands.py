@@ -15,8 +15,8 @@ backup_cli = AppGroup("backup", help="Snapshots of the database and the uploaded
 
 
 @backup_cli.command("create", help="Write a snapshot into DIR (new or empty): the database as of "
-                    "one moment (pg_dump on PostgreSQL, SQLite's online backup otherwise), then the "
-                    "upload folder's files, then manifest.json with every file's SHA-256. Safe "
+                    "one moment (pg_dump on PostgreSQL, SQLite's online backup otherwise), then "
+                    "the upload folder's files, then manifest.json with every file's SHA-256. Safe "
                     "while the server runs.")
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 def backup_create(folder: Path) -> None:

@@ -150,8 +150,9 @@ def find_tool(name: str, server_major: int, root: Path = PG_BIN_ROOT) -> tuple[s
             return str(candidate), line
         older.append(f"{candidate} is {line or 'of an unknown version'}")
     seen = f" ({'; '.join(older)})" if older else ""
-    raise BackupError(f"{name} of PostgreSQL {server_major} (or newer) was not found{seen}: install "
-                      f"the server's client programs (Debian: postgresql-client-{server_major}) "
+    raise BackupError(f"{name} of PostgreSQL {server_major} (or newer) was not found{seen}: "
+                      f"install the server's client programs "
+                      f"(Debian: postgresql-client-{server_major}) "
                       f"and put them on PATH.")
 
 

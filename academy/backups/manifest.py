@@ -113,7 +113,8 @@ def _entries(files) -> tuple[list[Entry], list[str]]:
     entries, found = [], []
     for item in files if isinstance(files, list) else [None]:
         try:
-            entry = Entry(path=str(item["path"]), sha256=str(item["sha256"]), size=int(item["size"]))
+            entry = Entry(path=str(item["path"]), sha256=str(item["sha256"]),
+                          size=int(item["size"]))
         except (TypeError, KeyError, ValueError):
             found.append(f"{MANIFEST}: a file entry without path, sha256 and size: {item!r}.")
             continue

@@ -43,8 +43,9 @@ def workers() -> int:
 class Renderer:
     """Renders PDFs and builds the downloads, in this process or in worker processes.
 
-    `submit` hands a batch's (html, css, attachments) items over and returns at once with a function that
-    waits for their PDFs, so the job drafts the next batch while this one is drawn."""
+    `submit` hands a batch's (html, css, attachments) items over and returns at once with a
+    function that waits for their PDFs, so the job drafts the next batch while this one is drawn.
+    """
 
     submit: Callable[[list[tuple]], Callable[[], list[bytes]]]
     bundle: Callable[[list[tuple[str, str]], str], dict]

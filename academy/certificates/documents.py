@@ -83,7 +83,8 @@ def _side(facts: Facts, template: CertificateTemplate, locale: str) -> dict:
     texts = template_texts(template, locale)
     with force_locale(locale):
         network = _("Prison Academies Network")
-    return {**texts, "lang": bcp47(locale), "network_name": network, "facts": _facts_lines(facts, locale),
+    return {**texts, "lang": bcp47(locale), "network_name": network,
+            "facts": _facts_lines(facts, locale),
             "course_title": facts.course_titles.get(locale, "")}
 
 

@@ -185,7 +185,8 @@ class VerifyPayloadForm(FlaskForm):
 
     payload = TextAreaField(_l("Text of the QR code"), validators=[
         DataRequired(REQUIRED),
-        Length(max=2000, message=_l("A certificate's code is shorter: paste only the QR code's text."))],
+        Length(max=2000, message=_l(
+            "A certificate's code is shorter: paste only the QR code's text."))],
         render_kw={"rows": 4, "autocomplete": "off", "spellcheck": "false"})
 
 
@@ -194,7 +195,8 @@ class VerifyCredentialForm(FlaskForm):
     since a signed credential is too long for an address."""
 
     credential = TextAreaField(_l("Signed text or JSON of the credential"), validators=[
-        Optional(), Length(max=65536, message=_l("This is longer than any certificate's credential: paste only the credential."))],
+        Optional(), Length(max=65536, message=_l(
+            "This is longer than any certificate's credential: paste only the credential."))],
         render_kw={"rows": 4, "autocomplete": "off", "spellcheck": "false"})
     file = FileField(_l("Or its file (.jwt or .json)"))
 

@@ -12,7 +12,8 @@ from academy.academies import queries as academy_queries
 from academy.credentials import keystore, operations, queries
 from academy.extensions import db
 
-keys_cli = AppGroup("keys", help="Signing keys of the network and the academies (certificates' QR codes).")
+keys_cli = AppGroup(
+    "keys", help="Signing keys of the network and the academies (certificates' QR codes).")
 
 
 def _owner(slug: str | None) -> int | None:

@@ -79,8 +79,8 @@ def create_course(academy, *, slug: str, default_locale: str, locales: list[str]
                   tags: list[str], title: str, summary: str = "") -> Course:
     """A new draft course of `academy`. Raises DomainError naming the field at fault."""
     if not SLUG_RE.match(slug or ""):
-        raise DomainError(_l("Use lower-case letters without accents, digits and hyphens (at most 64)."),
-                          "slug")
+        raise DomainError(_l("Use lower-case letters without accents, digits and hyphens "
+                             "(at most 64)."), "slug")
     taken = select(func.count()).select_from(Course).where(Course.academy_id == academy.id,
                                                            Course.slug == slug)
     if db.session.scalar(taken):
@@ -102,8 +102,8 @@ def update_course_settings(course: Course, *, default_locale: str, locales: list
     """Change a course's languages, hours and topics. Raises DomainError."""
     _check_settings(default_locale, locales, hours, tags)
     if not any(t.locale == default_locale and t.title for t in course.texts):
-        raise DomainError(_l("Write the course's title in that language before making it the default."),
-                          "default_locale")
+        raise DomainError(_l("Write the course's title in that language "
+                             "before making it the default."), "default_locale")
     course.default_locale, course.locales, course.hours, course.tags = (
         default_locale, list(locales), hours, tags)
     db.session.flush()
@@ -277,7 +277,8 @@ def return_sharing(course: Course, reviewer, comment: str) -> CourseReview:
 
 
 def keep_in_academy(course: Course, *, actor_id: int | None = None) -> None:
-    """Stop sharing: the course is visible to its own academy only (sharing again needs a review)."""
+    """Stop sharing: the course is visible to its own academy only (sharing again needs a
+    review)."""
     if course.visibility != ACADEMY_ONLY or course.review_status is not None:
         record_course_event("course.share_stop", course, actor_id,
                 {"visibility": course.visibility, "review_status": course.review_status})

@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from academy.academies.models import Academy
 from academy.curricula.models import (PUBLISHED, REVIEW_PENDING, Course,
-                                      CourseReview, CourseTag, CourseText, Lesson, Module, is_current)
+                                      CourseReview, CourseTag, CourseText, Lesson, Module,
+                                      is_current)
 from academy.db import escape_like
 from academy.extensions import db
 from academy.i18n import content_language, sort_key
@@ -79,7 +80,8 @@ def catalog(user, locale: str, *, search: str = "", academy_id: int | None = Non
     if academy_id:
         stmt = stmt.where(Course.academy_id == academy_id)
     if country:
-        stmt = stmt.where(Course.academy_id.in_(select(Academy.id).where(Academy.country == country)))
+        stmt = stmt.where(Course.academy_id.in_(
+            select(Academy.id).where(Academy.country == country)))
     if language:
         stmt = stmt.where(exists().where(CourseText.course_id == Course.id,
                                          CourseText.locale == language, CourseText.title != ""))

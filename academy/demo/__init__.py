@@ -33,9 +33,10 @@ def load_demo() -> list[tuple[str, str]]:
     logins: list[tuple[str, str]] = []
     created_staff = []
     for staff in NETWORK_STAFF:
-        user, _ = account_ops.create_user(username=staff["username"], display_name=staff["display_name"],
-                                locale=staff["locale"], password=DEMO_PASSWORD,
-                                network_roles=staff["roles"])
+        user, _ = account_ops.create_user(username=staff["username"],
+                                          display_name=staff["display_name"],
+                                          locale=staff["locale"], password=DEMO_PASSWORD,
+                                          network_roles=staff["roles"])
         created_staff.append(user)
         logins.append((staff["username"], staff["roles"][0]))
     for spec in ACADEMIES:
@@ -108,7 +109,8 @@ def load_graduates(course, story) -> list[tuple[str, str]]:
             usernames.append(username)
             logins.append((username, "trainee"))
         cohort = cohort_ops.create_cohort(
-            academy, GRADUATE_COHORT.get(content_language(spec["default_locale"]), GRADUATE_COHORT["en"]))
+            academy, GRADUATE_COHORT.get(content_language(spec["default_locale"]),
+                                         GRADUATE_COHORT["en"]))
         cohort_ops.add_members(cohort, usernames)
         cohort.created_at = story.now - timedelta(days=32 + 3 * number)
     return logins
@@ -117,7 +119,9 @@ def load_graduates(course, story) -> list[tuple[str, str]]:
 def curricula_folders() -> list[Path]:
     """The network's course packages shipped in courses/."""
     root = Path(current_app.config["COURSES_DIR"])
-    return sorted(p for p in root.iterdir() if (p / "course.toml").is_file()) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if (p / "course.toml").is_file())
 
 
 def load_curricula(reviewer) -> list:

@@ -75,8 +75,8 @@ def new_learner(user: User, spec: dict, rng: random.Random, **traits) -> Learner
     """A trainee's way of studying, drawn at random (or as given)."""
     drawn = {"ability": min(0.96, max(0.4, rng.gauss(0.7, 0.12))),
              "pace_days": rng.uniform(1.2, 7.0), "steadiness": rng.uniform(0.4, 2.0)}
-    return Learner(user, content_language(spec["default_locale"]), ACTIVITY[spec["prefix"]]["utc_offset"],
-                   **{**drawn, **traits})
+    return Learner(user, content_language(spec["default_locale"]),
+                   ACTIVITY[spec["prefix"]]["utc_offset"], **{**drawn, **traits})
 
 
 def load_activity(story: Story, courses: list[Course]) -> Activity:

@@ -119,8 +119,9 @@ TOPICS = {
                         "it": "Valutazione del rischio"},
     "human-rights": {"es": "Derechos humanos", "pt": "Direitos humanos",
                      "fr": "Droits de l'homme", "en": "Human rights", "it": "Diritti umani"},
-    "daily-practice": {"es": "Práctica diaria", "pt": "Prática diária", "fr": "Pratique quotidienne",
-                       "en": "Daily practice", "it": "Pratica quotidiana"},
+    "daily-practice": {"es": "Práctica diaria", "pt": "Prática diária",
+                       "fr": "Pratique quotidienne", "en": "Daily practice",
+                       "it": "Pratica quotidiana"},
 }
 GRADUATE_COHORT = {"es": "Promoción 2026", "pt": "Turma de 2026", "fr": "Promotion 2026",
                    "it": "Corso 2026", "en": "2026 intake"}
@@ -137,9 +138,11 @@ CERTIFICATE_POLICIES = {
 CERTIFICATE_DESIGNS = {
     "es-cep": {"is_bilingual": True, "accent": "#7a1f2b", "signatures": [
         {"name": "Carmen Ortega Ruiz", "title": "Directora del Centro de Estudios Penitenciarios"},
-        {"name": "Laura Méndez Ortega", "title": "Coordinadora de la Red de Academias Penitenciarias"}]},
+        {"name": "Laura Méndez Ortega",
+         "title": "Coordinadora de la Red de Academias Penitenciarias"}]},
     "fr-enap": {"is_bilingual": False, "accent": "#1f3d6b", "signatures": [
-        {"name": "Sophie Lefèvre", "title": "Directrice de l'École nationale d'administration pénitentiaire"}]},
+        {"name": "Sophie Lefèvre",
+         "title": "Directrice de l'École nationale d'administration pénitentiaire"}]},
 }
 
 # --- Months of activity (academy.demo.activity) -----------------------------------------------

@@ -28,7 +28,8 @@ class RulesForm(FlaskForm):
     enrolment_key = StringField(_l("Enrolment key"), validators=[Length(max=100)],
                                 description=_l("Only for enrolment with a key."))
     capacity = IntegerField(_l("Places (empty: no limit)"), validators=[
-        Optional(), NumberRange(1, 100_000, message=_l("The number of places must be at least 1."))])
+        Optional(),
+        NumberRange(1, 100_000, message=_l("The number of places must be at least 1."))])
     opens_at = DateField(_l("Enrolment opens"), validators=[Optional()],
                          render_kw={"placeholder": "2026-01-31"})
     closes_at = DateField(_l("Enrolment closes"), validators=[Optional()])
@@ -55,6 +56,7 @@ class StaffEnrolForm(FlaskForm):
 
 class EnrolmentImportForm(FlaskForm):
     csv_file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a file."))],
-                         description=_l("One person per row, in a column named username or email "
-                                         "(or so in your language: usuario, utilizador, courriel…)."),
+                         description=_l("One person per row, in a column named username or "
+                                        "email (or so in your language: usuario, utilizador, "
+                                        "courriel…)."),
                          render_kw={"accept": ".csv,text/csv,text/plain"})

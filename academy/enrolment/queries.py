@@ -61,7 +61,8 @@ def required_counts(course_ids: set[int]) -> dict[int, int]:
     """How many lessons each course's completion asks for."""
     if not course_ids:
         return {}
-    stmt = (select(Module.course_id, func.count(Lesson.id)).join(Lesson, Lesson.module_id == Module.id)
+    stmt = (select(Module.course_id, func.count(Lesson.id))
+            .join(Lesson, Lesson.module_id == Module.id)
             .where(Module.course_id.in_(course_ids), is_current()).group_by(Module.course_id))
     return {course_id: n for course_id, n in db.session.execute(stmt)}
 

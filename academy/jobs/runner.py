@@ -188,7 +188,8 @@ def run(job_id: str) -> None:
     with heartbeat(job_id, token):
         try:
             KINDS[kind].run(job)
-            keep_progress(job_id, token, status=FINISHED, finished_at=utcnow(), runner=None, error=None)
+            keep_progress(job_id, token, status=FINISHED, finished_at=utcnow(), runner=None,
+                          error=None)
             db.session.commit()
         except ClaimLost:
             db.session.rollback()
