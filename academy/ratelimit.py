@@ -99,7 +99,8 @@ class DatabaseCounters:
 
     def hit(self, key: str, limit: Limit, now: float) -> int:
         window = limit.window(now)
-        values = {"key": key, "window_index": window, "hits": 1, "expires": (window + 1) * limit.seconds}
+        values = {"key": key, "window_index": window, "hits": 1,
+                  "expires": (window + 1) * limit.seconds}
         insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         stmt = insert(RateCounter).values(**values)
         stmt = stmt.on_conflict_do_update(

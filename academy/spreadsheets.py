@@ -82,7 +82,8 @@ def csv_response(rows: Iterable[Iterable[object]], filename: str) -> Response:
     for row in rows:
         writer.writerow([_safe_cell(v) for v in row])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={_file_name(filename)}.csv"})
+                    headers={"Content-Disposition":
+                             f"attachment; filename={_file_name(filename)}.csv"})
 
 
 def xlsx_response(rows: Iterable[Iterable[object]], filename: str, sheet: str) -> Response:
@@ -97,7 +98,8 @@ def xlsx_response(rows: Iterable[Iterable[object]], filename: str, sheet: str) -
     book.save(out)
     return Response(out.getvalue(),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename={_file_name(filename)}.xlsx"})
+                    headers={"Content-Disposition":
+                             f"attachment; filename={_file_name(filename)}.xlsx"})
 
 
 def table_response(rows: Iterable[Iterable[object]], filename: str, fmt: str,

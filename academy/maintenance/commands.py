@@ -56,7 +56,8 @@ def maintenance_status() -> None:
     window = queries.open_window()
     if window is None:
         last = queries.last_window()
-        ended = f" (last on from {_when(last.started_at)} to {_when(last.ended_at)})" if last else ""
+        ended = (f" (last on from {_when(last.started_at)} to {_when(last.ended_at)})"
+                 if last else "")
         click.echo(f"Maintenance mode is off{ended}.")
         return
     click.echo(f"Maintenance mode is on since {_when(window.started_at)} ({_length(window)})"

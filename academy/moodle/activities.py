@@ -62,7 +62,8 @@ class Lessons:
 
     def _book(self, activity, element, context):
         lessons = []
-        chapters = sorted(element.iterfind("chapters/chapter"), key=lambda c: xml.whole(c, "pagenum"))
+        chapters = sorted(element.iterfind("chapters/chapter"),
+                          key=lambda c: xml.whole(c, "pagenum"))
         for chapter in chapters:
             title = xml.text(chapter, "title")
             if xml.flag(chapter, "hidden"):

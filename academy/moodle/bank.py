@@ -26,7 +26,8 @@ class MappedBank:
         return self.idents.get(raw.id)
 
 
-def map_bank(backup: Backup, bank: QuestionBank, files: CourseFiles, preview: Preview) -> MappedBank:
+def map_bank(backup: Backup, bank: QuestionBank, files: CourseFiles,
+             preview: Preview) -> MappedBank:
     """Every top-level question of the bank (random draws are slots, not questions)."""
     mapped, taken = MappedBank(), set()
     for raw in bank.latest:

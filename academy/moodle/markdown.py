@@ -81,7 +81,8 @@ def _inline_child(child) -> str:
 
 
 def _address(url: str) -> str:
-    """A link's address as a Markdown destination in <...> (which cannot hold <, > or a line end)."""
+    """A link's address as a Markdown destination in <...> (which cannot hold <, > or a line
+    end)."""
     return re.sub(r"\s", "%20", url.strip()).replace("<", "%3C").replace(">", "%3E")
 
 

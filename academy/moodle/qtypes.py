@@ -46,7 +46,8 @@ def plugin(raw: RawQuestion, qtype: str | None = None):
     return raw.element.find(f"plugin_qtype_{qtype or raw.qtype}_question")
 
 
-def answers(raw: RawQuestion, texts: Texts, qtype: str | None = None) -> list[tuple[object, Answer]]:
+def answers(raw: RawQuestion, texts: Texts,
+            qtype: str | None = None) -> list[tuple[object, Answer]]:
     """(element, Answer) of each answer; fractions as Moodle stores them in backups (0..1)."""
     found = []
     holder = plugin(raw, qtype)
@@ -57,7 +58,8 @@ def answers(raw: RawQuestion, texts: Texts, qtype: str | None = None) -> list[tu
                                          value=format(fraction * 100, "g")))
         found.append((element, Answer(text=texts.answer(element, "answertext", "answer"),
                                       fraction=fraction,
-                                      feedback=texts.answer(element, "feedback", "answerfeedback"))))
+                                      feedback=texts.answer(element, "feedback",
+                                                            "answerfeedback"))))
     return found
 
 
@@ -107,7 +109,8 @@ def check_choices(line: int, choices: list[Answer], single: bool) -> None:
 def _truefalse(raw, texts, question, _bank) -> None:
     options = plugin(raw).find("truefalse") if plugin(raw) is not None else None
     by_id = {element.get("id"): answer for element, answer in answers(raw, texts)}
-    right, wrong = by_id.get(xml.text(options, "trueanswer")), by_id.get(xml.text(options, "falseanswer"))
+    right = by_id.get(xml.text(options, "trueanswer"))
+    wrong = by_id.get(xml.text(options, "falseanswer"))
     if right is None or wrong is None:
         raise GiftError(raw.line, _l("A true/false question needs one answer “true” and one "
                                      "“false”."))
@@ -159,7 +162,8 @@ def _matching(raw, texts, question, _bank) -> None:
     question.qtype = "matching"
     holder = plugin(raw, "match")
     for element in holder.iterfind("matches/match") if holder is not None else []:
-        item, match = texts.answer(element, "questiontext", "subquestion"), xml.text(element, "answertext")
+        item = texts.answer(element, "questiontext", "subquestion")
+        match = xml.text(element, "answertext")
         if not item:
             continue  # a distractor: Campus grades every pair as an item to answer
         if not match:

@@ -34,7 +34,8 @@ def quiz_lesson(backup: Backup, activity: Activity, root, bank: QuestionBank,
         made = _slot(backup, activity, slot, bank, mapped, preview, title)
         if made is not None:
             slots.append(made)
-    intro = files.rewrite(xml.text(element, "intro"), root.get("contextid", ""), "mod_quiz", "intro")
+    intro = files.rewrite(xml.text(element, "intro"), root.get("contextid", ""), "mod_quiz",
+                          "intro")
     preview.mapped.append(Item(activity.path, title, lazy_ngettext(
         "a quiz of %(num)d question", "a quiz of %(num)d questions", len(slots))))
     return LessonData("", QUIZ, {locale: title[:300]},

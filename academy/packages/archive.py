@@ -75,7 +75,8 @@ def read_folder(root: Path) -> dict[str, bytes]:
         if path.is_dir() or path.name.startswith("."):
             continue
         if not path.resolve().is_relative_to(root):
-            raise ArchiveError(_l("The path leaves the package folder."), str(path.relative_to(root)))
+            raise ArchiveError(_l("The path leaves the package folder."),
+                               str(path.relative_to(root)))
         total += path.stat().st_size
         if len(files) >= MAX_FILES or total > MAX_TOTAL_BYTES:
             raise ArchiveError(_l("The package is too large."))

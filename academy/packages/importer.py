@@ -74,7 +74,8 @@ def _questions(course: Course, by_locale: dict[str, list[GiftQuestion]],
                        position=len(made) + 1, qtype=question.qtype,
                        spec=question_spec(question))
         for locale, questions in by_locale.items():
-            row.texts.append(QuestionText(locale=locale, content=question_content(questions[index])))
+            row.texts.append(QuestionText(locale=locale,
+                                          content=question_content(questions[index])))
         db.session.add(row)
         made[question.ident] = row
 

@@ -206,8 +206,9 @@ def _check_translations(r: _Reader, stem: str, questions: dict, default: str) ->
             continue
         for mine, theirs in zip(reference, others, strict=True):
             if mine.structure() != theirs.structure():
-                r.problem(other_path, _l("Question “%(id)s” has other answers than in the %(locale)s file.",
-                                         id=theirs.ident, locale=default), theirs.line)
+                r.problem(other_path, _l(
+                    "Question “%(id)s” has other answers than in the %(locale)s file.",
+                    id=theirs.ident, locale=default), theirs.line)
 
 
 def _align_untitled(reference: list[GiftQuestion], others: list[GiftQuestion]) -> None:

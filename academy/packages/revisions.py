@@ -72,7 +72,8 @@ def start_revision(course: Course, *, actor_id: int | None = None) -> Course:
     if current is not None:
         return current
     data = read_package(export_course(course.id))
-    taken = set(db.session.scalars(select(Course.slug).where(Course.academy_id == course.academy_id)))
+    taken = set(db.session.scalars(
+        select(Course.slug).where(Course.academy_id == course.academy_id)))
     data.slug = slugify(f"{course.slug}-revision", taken)
     revision = importer.create_course_from_package(data, course.academy)
     revision.revision_of_id, revision.version = course.id, course.version + 1

@@ -74,7 +74,9 @@ def merge(old: dict[str, str], new: dict[str, str], mine: dict[str, str],
     for path in sorted(set(old) | set(new) | set(mine)):
         base, theirs, ours = old.get(path), new.get(path), mine.get(path)
         if path == "course.toml":
-            base, theirs_cmp, ours_cmp = diff.without_own_lines(base), diff.without_own_lines(theirs), diff.without_own_lines(ours)
+            base, theirs_cmp, ours_cmp = (diff.without_own_lines(base),
+                                          diff.without_own_lines(theirs),
+                                          diff.without_own_lines(ours))
         else:
             theirs_cmp, ours_cmp = theirs, ours
         if theirs_cmp in (base, ours_cmp):

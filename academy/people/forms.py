@@ -19,7 +19,8 @@ def _locale_choices():
 class PersonForm(FlaskForm):
     username = StringField(
         _l("Username"),
-        description=_l("Used to sign in. Lower-case letters, digits, dots, hyphens; e.g. maria.lopez"),
+        description=_l("Used to sign in. Lower-case letters, digits, dots, hyphens; "
+                       "e.g. maria.lopez"),
         filters=[validation.normalize_username],
         validators=[rule(validation.username_problem)],
         render_kw={"autocapitalize": "none", "spellcheck": "false", "maxlength": 64,
@@ -31,7 +32,8 @@ class PersonForm(FlaskForm):
         render_kw={"maxlength": validation.MAX_DISPLAY_NAME, "autocomplete": "off"},
     )
     email = EmailField(_l("E-mail (optional)"), filters=[validation.normalize_email],
-                       validators=[rule(validation.email_problem)], render_kw={"autocomplete": "off"})
+                       validators=[rule(validation.email_problem)],
+                       render_kw={"autocomplete": "off"})
     staff_number = StringField(
         _l("Staff number (optional)"),
         description=_l("The institutional number; unique within the academy."),

@@ -59,7 +59,8 @@ def _settings_page(course, lesson, form, override_form=None, status: int = 200):
     cohorts = [cohort for cohort, _n in cohort_queries.cohorts_of(course.academy_id)]
     return render_template(
         "quizzes/settings.html", course=course, lesson=lesson, form=form, overrides=overrides,
-        locked=curricula_policy.is_locked(course), settings=queries.effective_settings(lesson, None),
+        locked=curricula_policy.is_locked(course),
+        settings=queries.effective_settings(lesson, None),
         people=people, cohort_names={c.id: c.name for c in cohorts}, action_form=ActionForm(),
         override_form=override_form or OverrideForm(formdata=None, cohorts=cohorts,
                                                  prefix="override")), status

@@ -46,7 +46,8 @@ CHOICE_KINDS = ("multichoice", "multiresponse")
 _START = re.compile(r"\{(\d*):([A-Za-z_]+):")
 PLACEHOLDER = re.compile(r"\{#(\d+)\}")
 _WEIGHT = re.compile(r"%(-?\d+(?:[.,]\d*)?)%")
-_ESCAPES = {"\\": "\ue100", "}": "\ue101", "#": "\ue102", "~": "\ue103", "/": "\ue104", '"': "\ue105"}
+_ESCAPES = {"\\": "\ue100", "}": "\ue101", "#": "\ue102", "~": "\ue103", "/": "\ue104",
+            '"': "\ue105"}
 _UNESCAPE = {sentinel: ch for ch, sentinel in _ESCAPES.items()}
 EXAMPLE = "{1:SHORTANSWER:=Berlin#Right~%50%Bonn#Before 1990}"
 
@@ -102,7 +103,8 @@ def _inside_gap(source: str, offset: int) -> bool:
 
 
 def _closing(source: str, position: int) -> int | None:
-    """The index of the `}` that closes a gap whose answers start at `position` (escapes skipped)."""
+    """The index of the `}` that closes a gap whose answers start at `position` (escapes
+    skipped)."""
     while position < len(source):
         ch = source[position]
         if ch == "\\":
@@ -205,9 +207,11 @@ def _percent(fraction: float) -> str:
 
 
 def _alternative(kind: str, answer: Answer) -> str:
-    prefix = "=" if answer.fraction == 1 else (f"%{_percent(answer.fraction)}%" if answer.fraction else "")
+    prefix = "=" if answer.fraction == 1 else (f"%{_percent(answer.fraction)}%"
+                                               if answer.fraction else "")
     if kind == "numerical":
-        body = f"{answer.value or 0:.12g}" + (f":{answer.tolerance:.12g}" if answer.tolerance else "")
+        body = f"{answer.value or 0:.12g}" + (f":{answer.tolerance:.12g}"
+                                              if answer.tolerance else "")
     else:
         body = _escape(answer.text)
     if not prefix and body[:1] in ("=", "%"):
@@ -247,7 +251,8 @@ def gaps_spec(gaps: list[Gap]) -> list[dict]:
 
 def gaps_content(gaps: list[Gap]) -> list[dict]:
     """The gaps' words in one language."""
-    return [{"answers": [{"text": a.text, "feedback": a.feedback} for a in g.answers]} for g in gaps]
+    return [{"answers": [{"text": a.text, "feedback": a.feedback} for a in g.answers]}
+            for g in gaps]
 
 
 def gaps_from_stored(spec: dict, content: dict) -> list[Gap]:

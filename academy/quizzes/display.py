@@ -173,7 +173,8 @@ def _mark_right(shown: ShownQuestion, version: QuestionVersion, content: dict, o
     elif version.qtype == gapselect.QTYPE:
         shown.right_answer = [gapselect_display.right_answer(content)]
     elif version.qtype == "matching":
-        shown.right_answer = [f"{_plain(a.get('text', ''))} → {a.get('match', '')}" for a in answers]
+        shown.right_answer = [f"{_plain(a.get('text', ''))} → {a.get('match', '')}"
+                              for a in answers]
 
 
 def _numerical_text(shape: dict) -> str:

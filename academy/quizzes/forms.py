@@ -62,7 +62,8 @@ class QuizSettingsForm(QuizDatesForm):
                                "itself."))
     attempts = _whole(_l("Attempts allowed (0: unlimited)"), "attempts",
                       _l("Give a number of attempts from 0 to 100."))
-    grading_method = SelectField(_l("Grading method"), choices=choices(GRADING_METHOD_LABELS.items()))
+    grading_method = SelectField(_l("Grading method"),
+                                 choices=choices(GRADING_METHOD_LABELS.items()))
     pass_mark = _whole(_l("Pass mark (%)"), "pass_mark", _l("Give a percentage from 0 to 100."))
     questions_per_page = _whole(_l("Questions per page (0: all on one page)"), "questions_per_page",
                                 _l("Give a number of questions from 0 to 100."), description=_l(
@@ -94,7 +95,8 @@ class OverrideForm(FlaskForm):
         Optional(), NumberRange(1, LIMITS["time_limit_minutes"],
                                 message=_l("Give a number of minutes from 1 to 1440."))])
     attempts = IntegerField(_l("Attempts allowed"), validators=[
-        Optional(), NumberRange(1, LIMITS["attempts"], message=_l("Give a number of attempts from 1 to 100."))])
+        Optional(), NumberRange(1, LIMITS["attempts"],
+                                message=_l("Give a number of attempts from 1 to 100."))])
 
     def __init__(self, *args, cohorts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +110,8 @@ class OverrideForm(FlaskForm):
 
 class EssayGradeForm(FlaskForm):
     mark = IntegerField(_l("Mark (%)"), validators=[
-        InputRequired(REQUIRED), NumberRange(0, 100, message=_l("Give a percentage from 0 to 100."))])
+        InputRequired(REQUIRED),
+        NumberRange(0, 100, message=_l("Give a percentage from 0 to 100."))])
     comment = TextAreaField(_l("Comment for the trainee"), validators=[Length(max=5000)])
 
 

@@ -128,7 +128,8 @@ def allowed(spec: dict, content: dict) -> list[set[int]]:
 
 
 def grade(content: dict, response) -> float:
-    """Right places / places (Moodle's gapselect): a place is right when its own choice is chosen."""
+    """Right places / places (Moodle's gapselect): a place is right when its own choice is
+    chosen."""
     rights = places(content.get("text"))
     if not rights:
         return 0.0

@@ -138,7 +138,8 @@ def category_path(path: str) -> str:
 
 def parse_gift(source: str) -> list[GiftQuestion]:
     """Every question of a GIFT text, those without a ::title:: named from their words.
-    Raises GiftError (GiftErrors when there are several) listing every problem, each with its line."""
+    Raises GiftError (GiftErrors when there are several) listing every problem, each with its
+    line."""
     questions, errors, category = [], [], ""
     for line, block in _blocks(source):
         stripped = block.strip()
@@ -281,7 +282,8 @@ def _true_false(inside: str, question: GiftQuestion) -> None:
     wrong = _restore(parts[1]) if len(parts) > 1 else ""
     right = _restore(parts[2]) if len(parts) > 2 else ""
     # Moodle: the first feedback is shown for a wrong answer, the second for a right one.
-    question.feedback_true, question.feedback_false = (right, wrong) if question.correct else (wrong, right)
+    question.feedback_true, question.feedback_false = ((right, wrong) if question.correct
+                                                       else (wrong, right))
 
 
 def _items(inside: str) -> list[tuple[str, str]]:
@@ -342,7 +344,8 @@ def _choices(line: int, inside: str, question: GiftQuestion) -> None:
         if sum(1 for a in answers if a.fraction == 1.0) < 1:
             raise GiftError(line, _l("A single-choice question needs one right answer (=)."))
     if question.qtype == "multiple" and sum(a.fraction for a in answers if a.fraction > 0) < 0.99:
-        raise GiftError(line, _l("The positive weights of a multiple-choice question must add up to 100%."))
+        raise GiftError(line, _l("The positive weights of a multiple-choice question "
+                                 "must add up to 100%."))
     if any(not a.text for a in answers):
         raise GiftError(line, _l("An answer is empty."))
     question.answers = answers

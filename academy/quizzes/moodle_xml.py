@@ -47,7 +47,8 @@ from academy.quizzes.moodle_files import Embedded, read_embedded, relink, to_cou
 if TYPE_CHECKING:
     from lxml import etree
 
-FORMATS = {"html": "html", "markdown": "markdown", "plain_text": "plain", "moodle_auto_format": "moodle"}
+FORMATS = {"html": "html", "markdown": "markdown", "plain_text": "plain",
+           "moodle_auto_format": "moodle"}
 _SPACE = re.compile(r"\s*")
 _PROLOG_PARTS = (("<?", "?>"), ("<!--", "-->"))
 _ENCODINGS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -137,7 +138,8 @@ def _notes(element: etree._Element, qtype: str) -> list[str]:
     if penalty and _is_nonzero(penalty):
         notes.append(_l("Penalty %(penalty)s is not used by Campus: ignored.", penalty=penalty))
     if _text(element, "hidden") in ("1", "true"):
-        notes.append(_l("Hidden in Moodle: Campus has no hidden questions; it is imported visible."))
+        notes.append(_l("Hidden in Moodle: Campus has no hidden questions; "
+                        "it is imported visible."))
     return notes + _unkept_parts(element, qtype)
 
 
@@ -179,7 +181,8 @@ def _parser() -> etree.XMLParser:
 
 
 def _root(data: bytes) -> etree._Element:
-    """The `<quiz>` element, read safely. Raises GiftError for a DOCTYPE, bad XML or another root."""
+    """The `<quiz>` element, read safely. Raises GiftError for a DOCTYPE, bad XML or another
+    root."""
     line = _doctype_line(data)
     if line is not None:
         raise GiftError(line, _DOCTYPE)
@@ -193,7 +196,8 @@ def _root(data: bytes) -> etree._Element:
     if root.getroottree().docinfo.doctype:  # in case the prolog scan could not read it
         raise GiftError(1, _DOCTYPE)
     if root.tag != "quiz":
-        raise GiftError(1, _l("A Moodle XML export starts with <quiz>, not <%(tag)s>.", tag=root.tag))
+        raise GiftError(1, _l("A Moodle XML export starts with <quiz>, not <%(tag)s>.",
+                              tag=root.tag))
     return root
 
 
@@ -210,12 +214,15 @@ def _doctype_line(data: bytes) -> int | None:
                 position = close + len(end)
                 break
         else:
-            return text.count("\n", 0, position) + 1 if text.startswith("<!DOCTYPE", position) else None
+            if text.startswith("<!DOCTYPE", position):
+                return text.count("\n", 0, position) + 1
+            return None
 
 
 def _decode(data: bytes) -> str:
     """The bytes as text, enough to read the prolog: UTF-16/32 by BOM or by how `<` is written
-    (XML 1.0, appendix F), otherwise byte per byte, which is enough for every ASCII-based encoding."""
+    (XML 1.0, appendix F), otherwise byte per byte, which is enough for every ASCII-based
+    encoding."""
     for signature, codec in _ENCODINGS:
         if data.startswith(signature):
             return data.decode(codec, errors="replace")
@@ -294,7 +301,8 @@ def _choice(line: int, element: etree._Element, question: GiftQuestion) -> None:
 
 
 def _truefalse(line: int, element: etree._Element, question: GiftQuestion) -> None:
-    """truefalse: the right answer is the one worth 100%; each answer's feedback is for who chose it."""
+    """truefalse: the right answer is the one worth 100%; each answer's feedback is for who chose
+    it."""
     answers = {_text(a, "text").lower(): a for a in element.findall("answer")}
     if len(element.findall("answer")) != 2 or set(answers) != {"true", "false"}:
         raise GiftError(line, _l("A true/false question needs one answer “true” and one “false”."))

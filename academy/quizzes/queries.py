@@ -90,7 +90,8 @@ def most_generous(overrides: list[QuizOverride]) -> dict:
 
 
 def effective_settings(lesson: Lesson, user_id: int | None) -> quiz_settings.QuizSettings:
-    """The quiz's settings for one person: their own override, else their cohorts', else the quiz's."""
+    """The quiz's settings for one person: their own override, else their cohorts', else the
+    quiz's."""
     base = quiz_settings.read(lesson.settings)
     if user_id is None:
         return base
@@ -132,7 +133,8 @@ def attempt_with_slots(attempt_id: int) -> Attempt | None:
 
 def overdue_candidates(now: datetime, lesson_id: int | None = None, user_id: int | None = None,
                        course_id: int | None = None) -> list[Attempt]:
-    """Attempts in progress whose deadline has passed (the grace period is checked by the caller)."""
+    """Attempts in progress whose deadline has passed (the grace period is checked by the
+    caller)."""
     stmt = select(Attempt).where(Attempt.status == IN_PROGRESS, Attempt.deadline_at < now)
     if course_id is not None:
         stmt = stmt.where(Attempt.course_id == course_id)

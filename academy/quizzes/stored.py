@@ -49,7 +49,8 @@ def as_gift(question: Question, content: dict) -> GiftQuestion:
     """A stored question, with the words of `content`, as the GIFT reader would give it."""
     spec = question.spec
     gift = GiftQuestion(0, question.ident, question.category, question.qtype,
-                        content.get("text", ""), content.get("format") or spec.get("format", "moodle"),
+                        content.get("text", ""),
+                        content.get("format") or spec.get("format", "moodle"),
                         general_feedback=content.get("general_feedback", ""),
                         case_sensitive=bool(spec.get("case_sensitive")),
                         grader_info=content.get("grader_info", ""))

@@ -134,7 +134,8 @@ def countries() -> list[str]:
 
 
 def country_scope(country: str) -> Scope:
-    return Scope(frozenset(db.session.scalars(select(Academy.id).where(Academy.country == country))))
+    return Scope(frozenset(db.session.scalars(
+        select(Academy.id).where(Academy.country == country))))
 
 
 # --- Figures per academy -------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def figures(period: Period, scope: Scope, locale: str) -> FigureTables:
                         _months(period, started, completed, issued))
 
 
-# --- Months, courses and the exchange of curricula -------------------------------------------------
+# --- Months, courses and the exchange of curricula -----------------------------------------------
 
 def _months(period: Period, started: dict, completed: dict, issued: dict) -> list[MonthRow]:
     return [MonthRow(month, started.get(month, 0), completed.get(month, 0), issued.get(month, 0))
