@@ -54,9 +54,11 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'], name=op.f('fk_users_academy_id_academies'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'],
+                            name=op.f('fk_users_academy_id_academies'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('academy_id', 'staff_number', name=op.f('uq_users_academy_id_staff_number')),
+    sa.UniqueConstraint('academy_id', 'staff_number',
+                        name=op.f('uq_users_academy_id_staff_number')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
@@ -70,10 +72,13 @@ def upgrade():
     sa.Column('academy_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'], name=op.f('fk_memberships_academy_id_academies'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'],
+                            name=op.f('fk_memberships_academy_id_academies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
-    sa.UniqueConstraint('user_id', 'academy_id', 'role', name=op.f('uq_memberships_user_id_academy_id_role'))
+    sa.UniqueConstraint('user_id', 'academy_id', 'role',
+                        name=op.f('uq_memberships_user_id_academy_id_role'))
     )
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_memberships_academy_id'), ['academy_id'], unique=False)
@@ -83,7 +88,8 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_network_roles_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_network_roles_user_id_users'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_network_roles'))
     )
     op.create_table('user_sessions',
@@ -95,7 +101,8 @@ def upgrade():
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('ip_address', sa.String(length=45), nullable=True),
     sa.Column('user_agent', sa.String(length=255), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_sessions_user_id_users'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_sessions')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_user_sessions_token_hash'))
     )

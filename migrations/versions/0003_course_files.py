@@ -25,7 +25,8 @@ def upgrade():
     sa.Column('content_type', sa.String(length=100), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_course_files_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'],
+                            name=op.f('fk_course_files_course_id_courses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course_files')),
     sa.UniqueConstraint('course_id', 'name', name=op.f('uq_course_files_course_id_name'))
     )

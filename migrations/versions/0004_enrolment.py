@@ -28,14 +28,19 @@ def upgrade():
     sa.Column('ends_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('allow_withdrawal', sa.Boolean(), nullable=False),
     sa.Column('completion_mode', sa.String(length=16), nullable=False),
-    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_enrolment_rules_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'],
+                            name=op.f('fk_enrolment_rules_course_id_courses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('course_id', name=op.f('pk_enrolment_rules'))
     )
     op.create_table('enrolment_allowed_academies',
     sa.Column('course_id', sa.Integer(), nullable=False),
     sa.Column('academy_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'], name=op.f('fk_enrolment_allowed_academies_academy_id_academies'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['course_id'], ['enrolment_rules.course_id'], name=op.f('fk_enrolment_allowed_academies_course_id_enrolment_rules'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'],
+                            name=op.f('fk_enrolment_allowed_academies_academy_id_academies'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['course_id'], ['enrolment_rules.course_id'],
+                            name=op.f('fk_enrolment_allowed_academies_course_id_enrolment_rules'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('course_id', 'academy_id', name=op.f('pk_enrolment_allowed_academies'))
     )
     op.create_table('enrolments',
@@ -50,9 +55,12 @@ def upgrade():
     sa.Column('last_lesson_id', sa.Integer(), nullable=True),
     sa.Column('last_activity_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('promoted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_enrolments_course_id_courses'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['last_lesson_id'], ['lessons.id'], name=op.f('fk_enrolments_last_lesson_id_lessons'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_enrolments_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'],
+                            name=op.f('fk_enrolments_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['last_lesson_id'], ['lessons.id'],
+                            name=op.f('fk_enrolments_last_lesson_id_lessons'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_enrolments_user_id_users'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrolments')),
     sa.UniqueConstraint('course_id', 'user_id', name=op.f('uq_enrolments_course_id_user_id'))
     )
@@ -66,13 +74,16 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('lesson_id', sa.Integer(), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_lesson_progress_lesson_id_lessons'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_lesson_progress_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'],
+                            name=op.f('fk_lesson_progress_lesson_id_lessons'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_lesson_progress_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson_progress')),
     sa.UniqueConstraint('user_id', 'lesson_id', name=op.f('uq_lesson_progress_user_id_lesson_id'))
     )
     with op.batch_alter_table('lesson_progress', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_lesson_progress_lesson_id'), ['lesson_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lesson_progress_lesson_id'), ['lesson_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_lesson_progress_user_id'), ['user_id'], unique=False)
 
 

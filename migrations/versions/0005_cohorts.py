@@ -22,7 +22,8 @@ def upgrade():
     sa.Column('academy_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'], name=op.f('fk_cohorts_academy_id_academies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'],
+                            name=op.f('fk_cohorts_academy_id_academies'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cohorts')),
     sa.UniqueConstraint('academy_id', 'name', name=op.f('uq_cohorts_academy_id_name'))
     )
@@ -32,8 +33,10 @@ def upgrade():
     op.create_table('cohort_members',
     sa.Column('cohort_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_cohort_members_cohort_id_cohorts'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_cohort_members_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'],
+                            name=op.f('fk_cohort_members_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_cohort_members_user_id_users'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('cohort_id', 'user_id', name=op.f('pk_cohort_members'))
     )
     with op.batch_alter_table('cohort_members', schema=None) as batch_op:

@@ -31,7 +31,9 @@ def upgrade():
     sa.Column('signatures', sa.JSON(), nullable=False),
     sa.Column('extra_css', sa.Text(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'], name=op.f('fk_certificate_templates_academy_id_academies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'],
+                            name=op.f('fk_certificate_templates_academy_id_academies'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('academy_id', name=op.f('pk_certificate_templates'))
     )
     op.create_table('audit_events',
@@ -44,12 +46,15 @@ def upgrade():
     sa.Column('target_id', sa.Integer(), nullable=True),
     sa.Column('address', sa.String(length=64), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'], name=op.f('fk_audit_events_academy_id_academies'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_events_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'],
+                            name=op.f('fk_audit_events_academy_id_academies'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_events_actor_id_users'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_events_academy_id'), ['academy_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_academy_id'), ['academy_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
@@ -61,7 +66,9 @@ def upgrade():
     sa.Column('min_grade', sa.Integer(), nullable=True),
     sa.Column('validity_months', sa.Integer(), nullable=True),
     sa.Column('shows_grade', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_certificate_policies_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'],
+                            name=op.f('fk_certificate_policies_course_id_courses'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('course_id', name=op.f('pk_certificate_policies'))
     )
     op.create_table('jobs',
@@ -77,7 +84,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_jobs_owner_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_jobs_owner_id_users'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
     )
     with op.batch_alter_table('jobs', schema=None) as batch_op:
@@ -108,30 +116,45 @@ def upgrade():
     sa.Column('pdf_sha256', sa.String(length=64), nullable=True),
     sa.Column('pdf_size', sa.Integer(), nullable=True),
     sa.Column('job_id', sa.String(length=32), nullable=True),
-    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'], name=op.f('fk_certificates_academy_id_academies'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_certificates_course_id_courses'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_certificates_issued_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_certificates_job_id_jobs'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['superseded_by_id'], ['certificates.id'], name=op.f('fk_certificates_superseded_by_id_certificates'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_certificates_user_id_users'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['academy_id'], ['academies.id'],
+                            name=op.f('fk_certificates_academy_id_academies'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'],
+                            name=op.f('fk_certificates_course_id_courses'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'],
+                            name=op.f('fk_certificates_issued_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_certificates_job_id_jobs'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['certificates.id'],
+                            name=op.f('fk_certificates_superseded_by_id_certificates'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_certificates_user_id_users'),
+                            ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates')),
     sa.UniqueConstraint('code', name=op.f('uq_certificates_code')),
     sa.UniqueConstraint('serial', name=op.f('uq_certificates_serial'))
     )
     with op.batch_alter_table('certificates', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_certificates_academy_id'), ['academy_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificates_academy_id'), ['academy_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_course_id'), ['course_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_issued_at'), ['issued_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_job_id'), ['job_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_certificates_pdf_sha256'), ['pdf_sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificates_pdf_sha256'), ['pdf_sha256'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_user_id'), ['user_id'], unique=False)
-        batch_op.create_index('uq_certificates_current', ['user_id', 'course_id'], unique=True, sqlite_where=sa.text('revoked_at IS NULL AND superseded_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL AND superseded_at IS NULL'))
+        batch_op.create_index(
+            'uq_certificates_current', ['user_id', 'course_id'], unique=True,
+            sqlite_where=sa.text('revoked_at IS NULL AND superseded_at IS NULL'),
+            postgresql_where=sa.text('revoked_at IS NULL AND superseded_at IS NULL'))
 
 
 
 def downgrade():
     with op.batch_alter_table('certificates', schema=None) as batch_op:
-        batch_op.drop_index('uq_certificates_current', sqlite_where=sa.text('revoked_at IS NULL AND superseded_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL AND superseded_at IS NULL'))
+        batch_op.drop_index(
+            'uq_certificates_current',
+            sqlite_where=sa.text('revoked_at IS NULL AND superseded_at IS NULL'),
+            postgresql_where=sa.text('revoked_at IS NULL AND superseded_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_certificates_user_id'))
         batch_op.drop_index(batch_op.f('ix_certificates_pdf_sha256'))
         batch_op.drop_index(batch_op.f('ix_certificates_job_id'))

@@ -19,9 +19,12 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('enrolments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_enrolments_activated_at'), ['activated_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_enrolments_completed_at'), ['completed_at'], unique=False)
-        batch_op.create_index('ix_enrolments_user_id_activated_at', ['user_id', 'activated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enrolments_activated_at'), ['activated_at'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_enrolments_completed_at'), ['completed_at'],
+                              unique=False)
+        batch_op.create_index('ix_enrolments_user_id_activated_at', ['user_id', 'activated_at'],
+                              unique=False)
 
 
 def downgrade():

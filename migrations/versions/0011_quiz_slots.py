@@ -80,13 +80,16 @@ def upgrade():
     sa.Column('question_id', sa.Integer(), nullable=True),
     sa.Column('category', sa.String(length=200), nullable=True),
     sa.Column('mark', sa.Float(), nullable=False),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_quiz_slots_lesson_id_lessons'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_quiz_slots_question_id_questions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'],
+                            name=op.f('fk_quiz_slots_lesson_id_lessons'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['questions.id'],
+                            name=op.f('fk_quiz_slots_question_id_questions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_slots'))
     )
     with op.batch_alter_table('quiz_slots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quiz_slots_lesson_id'), ['lesson_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_quiz_slots_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quiz_slots_question_id'), ['question_id'],
+                              unique=False)
     with op.batch_alter_table('quiz_attempt_slots', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mark', sa.Float(), server_default='1', nullable=False))
 

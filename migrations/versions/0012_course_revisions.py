@@ -31,16 +31,19 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('files', sa.JSON(), nullable=False),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_course_versions_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'],
+                            name=op.f('fk_course_versions_course_id_courses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course_versions')),
     sa.UniqueConstraint('course_id', 'version', name=op.f('uq_course_versions_course_id_version'))
     )
     with op.batch_alter_table('course_versions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_course_versions_course_id'), ['course_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_course_versions_course_id'), ['course_id'],
+                              unique=False)
     # SQLite copies `courses` to add the constraints: keep what points at it.
     with sqlite_foreign_keys_off(op), op.batch_alter_table('courses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('revision_of_id', sa.Integer(), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_courses_revision_of_id'), ['revision_of_id'])
+        batch_op.create_unique_constraint(batch_op.f('uq_courses_revision_of_id'),
+                                          ['revision_of_id'])
         batch_op.create_foreign_key(batch_op.f('fk_courses_revision_of_id_courses'), 'courses',
                                     ['revision_of_id'], ['id'], ondelete='CASCADE')
     with op.batch_alter_table('modules', schema=None) as batch_op:
@@ -55,7 +58,8 @@ def downgrade():
     with op.batch_alter_table('modules', schema=None) as batch_op:
         batch_op.drop_column('removed_at')
     with sqlite_foreign_keys_off(op), op.batch_alter_table('courses', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_courses_revision_of_id_courses'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_courses_revision_of_id_courses'),
+                                 type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_courses_revision_of_id'), type_='unique')
         batch_op.drop_column('revision_of_id')
     with op.batch_alter_table('course_versions', schema=None) as batch_op:

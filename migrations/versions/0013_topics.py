@@ -28,7 +28,8 @@ def upgrade():
     sa.Column('is_approved', sa.Boolean(), nullable=False),
     sa.Column('suggested_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['suggested_by_id'], ['users.id'], name=op.f('fk_topics_suggested_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['suggested_by_id'], ['users.id'],
+                            name=op.f('fk_topics_suggested_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('slug', name=op.f('pk_topics'))
     )
     bind = op.get_bind()

@@ -1,4 +1,5 @@
-"""Each certificate's Open Badges 3.0 credential (a VC-JWT, and its JSON with an embedded proof), kept as issued
+"""Each certificate's Open Badges 3.0 credential (a VC-JWT, and its JSON with an embedded proof),
+kept as issued
 
 Revision ID: 0022
 Revises: 0021
