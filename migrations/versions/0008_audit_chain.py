@@ -7,7 +7,7 @@ Create Date: 2026-11-28 23:13:43.293551
 """
 import hashlib
 import json
-from datetime import timezone
+from datetime import UTC
 
 from alembic import op
 import sqlalchemy as sa
@@ -24,11 +24,11 @@ GENESIS = "0" * 64
 
 def _hash(row, seq, prev):
     # A frozen copy of academy.audit.chain.event_hash as it was when this revision was written.
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=timezone.utc)
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     details = row.details if isinstance(row.details, dict) else json.loads(row.details or "{}")
     content = {
         "seq": seq, "prev": prev,
-        "at": at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": row.actor_id, "academy_id": row.academy_id, "action": row.action,
         "target_type": row.target_type, "target_id": row.target_id,
         "address": row.address, "details": details,

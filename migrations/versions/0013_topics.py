@@ -9,7 +9,7 @@ Revises: 0012
 Create Date: 2026-12-06 05:00:00
 
 """
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from alembic import op
 import sqlalchemy as sa
@@ -39,7 +39,7 @@ def upgrade():
                       sa.column('created_at', sa.DateTime(timezone=True)))
     used = [tag for (tag,) in bind.execute(sa.select(tags.c.tag).distinct())]
     if used:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         bind.execute(topics.insert(), [{'slug': tag, 'names': {}, 'is_approved': False,
                                         'created_at': now} for tag in used])
 

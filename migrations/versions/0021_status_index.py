@@ -33,7 +33,7 @@ def upgrade():
     chooser = random.SystemRandom()
     for ids in by_academy.values():
         places = chooser.sample(range(LIST_BITS), min(len(ids), LIST_BITS))
-        for certificate_id, place in zip(ids, places):
+        for certificate_id, place in zip(ids, places, strict=False):
             connection.execute(sa.text(
                 "UPDATE certificates SET status_index = :place WHERE id = :id"),
                 {"place": place, "id": certificate_id})
