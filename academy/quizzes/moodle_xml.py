@@ -214,9 +214,8 @@ def _doctype_line(data: bytes) -> int | None:
                 position = close + len(end)
                 break
         else:
-            if text.startswith("<!DOCTYPE", position):
-                return text.count("\n", 0, position) + 1
-            return None
+            return (text.count("\n", 0, position) + 1
+                    if text.startswith("<!DOCTYPE", position) else None)
 
 
 def _decode(data: bytes) -> str:
