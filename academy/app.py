@@ -104,44 +104,34 @@ def _translations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
-    from academy.academies.views import bp as academies_bp
-    from academy.authoring import revisions as _revisions  # noqa: F401 - registers its views
-    from academy.authoring import sharing as _sharing  # noqa: F401 - registers its views
-    from academy.authoring import topics as _topics  # noqa: F401 - registers its views
-    from academy.authoring import views as _authoring  # noqa: F401 - registers its views
-    from academy.authoring.blueprint import bp as authoring_bp
-    from academy.catalog.views import bp as catalog_bp
-    from academy.cohorts.views import bp as cohorts_bp
-    from academy.enrolment.partner_views import bp as partner_enrolment_bp
-    from academy.enrolment.views import bp as enrolment_bp
-    from academy.accounts.views import bp as accounts_bp
-    from academy.home.views import bp as home_bp
-    from academy.moodle.views import bp as moodle_bp
-    from academy.people.views import bp as people_bp
-    from academy.quizzes.admin_views import bp as quiz_admin_bp
-    from academy.quizzes.bank.views import bp as bank_bp
-    from academy.quizzes.editor_views import bp as quiz_editor_bp
-    from academy.quizzes.grade_views import bp as grades_bp
-    from academy.quizzes.views import bp as quizzes_bp
-    from academy.certificates import admin_views as _certificate_admin  # noqa: F401 - its views
-    from academy.certificates import signed_views as _signed_views  # noqa: F401 - its views
-    from academy.certificates import offline_views as _offline_views  # noqa: F401 - its views
-    from academy.certificates import credential_views as _credential_views  # noqa: F401
-    from academy.certificates.views import bp as certificates_bp
-    from academy.credentials.views import bp as credentials_bp
-    from academy.audit.views import bp as audit_bp
-    from academy.reports.course_views import bp as course_reports_bp
-    from academy.reports.views import bp as reports_bp
+    """Every package's blueprints (declared in its blueprints.py), from one list. The order is
+    the order templates are looked up in."""
+    from academy.academies import blueprints as academies
+    from academy.accounts import blueprints as accounts
+    from academy.audit import blueprints as audit
+    from academy.authoring import blueprints as authoring
+    from academy.catalog import blueprints as catalog
+    from academy.certificates import blueprints as certificates
+    from academy.cohorts import blueprints as cohorts
+    from academy.credentials import blueprints as credentials
+    from academy.enrolment import blueprints as enrolment
+    from academy.home import blueprints as home
+    from academy.maintenance import blueprints as maintenance
+    from academy.monitoring import blueprints as monitoring
+    from academy.moodle import blueprints as moodle
+    from academy.people import blueprints as people
+    from academy.quizzes import blueprints as quizzes
+    from academy.reports import blueprints as reports
     from academy.certificates.operations import issue_on_completion
     from academy.enrolment.operations import on_completion
     from academy.quizzes.operations import record_final_grade
 
-    for blueprint in (home_bp, accounts_bp, academies_bp, people_bp, catalog_bp, authoring_bp,
-                      enrolment_bp, partner_enrolment_bp, cohorts_bp, quizzes_bp, quiz_admin_bp, quiz_editor_bp, bank_bp,
-                      grades_bp, certificates_bp, credentials_bp, audit_bp, moodle_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(course_reports_bp)
-    app.register_blueprint(reports_bp)
+    for package in (home, accounts, academies, people, catalog, authoring, enrolment, cohorts,
+                    quizzes, certificates, credentials, audit, moodle, reports, maintenance,
+                    monitoring):
+        for blueprint in package.with_views():
+            app.register_blueprint(blueprint)
+
     on_completion(record_final_grade)  # before the certificate, which may print the grade
     on_completion(issue_on_completion)
     _register_jobs()

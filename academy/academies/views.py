@@ -1,19 +1,18 @@
 """Site admins create and edit the network's academies; anyone sees their logos."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.academies import logos, operations, policy, queries
 from academy import zones
+from academy.academies.blueprints import academies as bp
 from academy.academies.forms import AcademyForm
 from academy.academies.models import Academy
 from academy.extensions import db
 from academy.forms import attempt
 from academy.i18n import LOCALES, current_locale, sort_key
-
-bp = Blueprint("academies", __name__, template_folder="templates")
 
 
 def _require_manager() -> None:

@@ -1,12 +1,13 @@
 """Signing in and out, one's own password and profile, and the language switcher."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (abort, current_app, flash, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from academy.accounts import operations, policy, signin
+from academy.accounts.blueprints import accounts as bp
 from academy.accounts.signals import sign_in_failed, signed_in
 from academy.accounts.roles import TRAINEE
 from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
@@ -16,8 +17,6 @@ from academy.extensions import db
 from academy.forms import attempt, show_domain_error
 from academy.i18n import is_interface_locale
 from academy.security import safe_next
-
-bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 def _sign_in(user) -> None:

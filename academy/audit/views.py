@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.audit import chain, policy, queries
 from academy.audit import operations as audit
+from academy.audit.blueprints import audit as bp
 from academy.audit.forms import AnchorForm, AuditFilterForm
 from academy.extensions import db
 from academy.forms import as_id
 from academy.i18n import current_locale
 from academy.spreadsheets import csv_response
-
-bp = Blueprint("audit", __name__, template_folder="templates")
 
 
 def _reader() -> set[int] | None:

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from academy.authoring.blueprint import bp
+from academy.authoring.blueprints import authoring as bp
 from academy.authoring.checklist import readable_name, refuse_unready
 from academy.curricula import policy
 from academy.curricula.lookups import SharedCourseLocked, course_for_author

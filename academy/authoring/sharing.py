@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
-from academy.authoring.blueprint import bp
+from academy.authoring.blueprints import authoring as bp
 from academy.authoring.forms import PackageForm, ReviewForm
 from academy.curricula.lookups import course_for_author
 from academy.curricula import operations, policy, queries, topics

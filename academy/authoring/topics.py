@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from academy.authoring.blueprint import bp
+from academy.authoring.blueprints import authoring as bp
 from academy.authoring.forms import TopicForm
 from academy.curricula import policy, topics
 from academy.curricula.models import Topic

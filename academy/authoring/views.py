@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
-from academy.authoring.blueprint import bp
+from academy.authoring.blueprints import authoring as bp
 from academy.authoring.forms import (CourseTextForm, CoverForm, parse_tags, LessonTextForm,
                                      MoveForm, NewCourseForm, NewItemForm, QuizTextForm, TitleForm,
                                      UploadForm)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from academy.catalog.blueprints import catalog as bp
 from academy.catalog.forms import CatalogFilterForm
 from academy import images
 from academy.curricula import files, policy, queries, topics
@@ -21,8 +22,6 @@ from academy.enrolment.outline import lesson_texts, outline_of
 from academy.extensions import db, login_manager
 from academy.forms import ActionForm
 from academy.i18n import current_locale, is_locale
-
-bp = Blueprint("catalog", __name__, template_folder="templates")
 
 
 @bp.route("/courses")

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from academy import images
 from academy.academies.models import Academy
 from academy.certificates import design, documents, operations, policy
+from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import PolicyForm, TemplateForm
 from academy.certificates.models import TEMPLATE_TEXTS
-from academy.certificates.views import bp
 from academy.curricula.models import Course
 from academy.domain import DomainError
 from academy.extensions import db

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 from flask import Response, render_template, url_for
 
 from academy.certificates import offline_verifier
-from academy.certificates.views import bp
+from academy.certificates.blueprints import certificates as bp
 
 # The service worker is fetched again whenever the page opens online, so a new build (or a
 # rotated network key, which the page pins) reaches every device that kept the old one.

@@ -6,9 +6,10 @@ from flask import abort, render_template, request
 
 from academy.academies.queries import academy_by_slug
 from academy.certificates import operations, signed_qr, status_list
+from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import VerifyFileForm, VerifyForm, VerifyPayloadForm
 from academy.certificates.labels import SIGNED_VERDICT_LABELS
-from academy.certificates.views import _count_lookup, bp, credential_form
+from academy.certificates.views import _count_lookup, credential_form
 from academy.credentials.vc_jwt import MEDIA_TYPE
 
 

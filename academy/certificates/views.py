@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+from flask import (abort, current_app, flash, jsonify, redirect, render_template,
                    request, send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,6 +12,7 @@ from academy import storage
 from academy.accounts.models import User
 from academy.audit import queries as audit_queries
 from academy.certificates import bulk, codes, operations, policy, queries, signed_qr
+from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, IssueAllForm,
                                         IssueForm, ReissueForm, RenewForm, RevokeForm,
                                         VerifyCredentialForm, VerifyFileForm, VerifyForm,
@@ -24,8 +25,6 @@ from academy.forms import CONFIRM_NAMES, ActionForm, as_id, attempt
 from academy.i18n import current_locale
 from academy.jobs import queries as job_queries
 from academy.jobs import runner
-
-bp = Blueprint("certificates", __name__, template_folder="templates")
 
 
 def _coordinator() -> None:

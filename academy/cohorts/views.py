@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
 from academy.cohorts import operations, policy, queries
+from academy.cohorts.blueprints import cohorts as bp
 from academy.cohorts.forms import CohortForm, MembersForm
 from academy.cohorts.models import Cohort
 from academy.extensions import db
 from academy.forms import ActionForm, ask_first, attempt
 from academy.people import queries as people_queries
-
-bp = Blueprint("cohorts", __name__, template_folder="templates")
 
 
 def _academy(academy_id: int) -> Academy:

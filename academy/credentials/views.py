@@ -2,12 +2,12 @@
 Both only read."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify, request
 
 from academy.academies import queries as academy_queries
 from academy.credentials import did, queries, trust_list
+from academy.credentials.blueprints import credentials as bp
 
-bp = Blueprint("credentials", __name__)
 CACHE = "public, max-age=300"
 
 

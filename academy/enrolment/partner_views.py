@@ -3,7 +3,7 @@ academy's course shared with the network: choose, confirm with the count and the
 happened to each person and why."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,11 +13,11 @@ from academy.cohorts.models import Cohort
 from academy.curricula.models import Course
 from academy.db import utcnow
 from academy.enrolment import operations, partners, policy, queries
+from academy.enrolment.blueprints import partner_enrolment as bp
 from academy.extensions import db
 from academy.forms import CONFIRM_NAMES, ActionForm
 from academy.people import queries as people_queries
 
-bp = Blueprint("partner_enrolment", __name__, template_folder="templates")
 MAX_PEOPLE = 2000  # a bigger intake is enrolled by file (the enrolment import)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
@@ -19,6 +19,7 @@ from academy.curricula import queries as course_queries
 from academy.curricula.models import PAGE, Course, Lesson, best_text
 from academy.domain import DomainError
 from academy.enrolment import operations, policy, queries
+from academy.enrolment.blueprints import enrolment as bp
 from academy.enrolment.forms import EnrolForm, EnrolmentImportForm, RulesForm, StaffEnrolForm
 from academy.enrolment.importing import read_enrolment_csv
 from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
@@ -29,8 +30,6 @@ from academy.forms import CONFIRM_NAMES, ActionForm, ConfirmImportForm, attempt
 from academy import zones
 from academy.i18n import current_locale, format_percent, select_timezone
 from academy.spreadsheets import table_response
-
-bp = Blueprint("enrolment", __name__, template_folder="templates")
 
 
 def _visible_course(course_id: int) -> Course:

@@ -2,7 +2,7 @@
 person's own courses ("My learning")."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user, login_required
 
 from academy.academies import queries as academy_queries
@@ -11,11 +11,10 @@ from academy.certificates.models import EXPIRED, VALID
 from academy.enrolment import queries as enrolment_queries
 from academy.enrolment.models import ACTIVE, COMPLETED
 from academy.db import utcnow
+from academy.home.blueprints import home as bp
 from academy.i18n import current_locale, sort_key
 from academy.navigation import main_navigation
 from academy.quizzes import grades as grade_queries
-
-bp = Blueprint("home", __name__, template_folder="templates")
 
 
 @bp.route("/")

@@ -5,8 +5,7 @@ and signing in, signing out and choosing a language (so a site admin can sign in
 """
 from __future__ import annotations
 
-from flask import (Blueprint, Flask, current_app, g, has_request_context, render_template,
-                   request)
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,14 +16,9 @@ OPEN_ENDPOINTS = {"accounts.login", "accounts.logout", "accounts.set_language"}
 RETRY_AFTER_SECONDS = 120
 
 
-# No routes: the blueprint only brings this package's templates.
-bp = Blueprint("maintenance", __name__, template_folder="templates")
-
-
 def register(app: Flask) -> None:
     """Check maintenance mode before every request (after the app's other request hooks, so
     the page has its language); give templates the notice to show."""
-    app.register_blueprint(bp)
     app.before_request(refuse_during_maintenance)
     app.context_processor(lambda: {"maintenance_notice": maintenance_notice})
 

@@ -14,11 +14,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the probes and /metrics, the per-request hooks and the metrics' subscriptions."""
+    """Check /metrics' networks; register the per-request hooks and the metrics' subscriptions."""
     from academy.monitoring import access, metrics, request_log
-    from academy.monitoring.views import bp
 
     access.networks(app.config["METRICS_ALLOW"])  # a mistyped network stops the start here
-    app.register_blueprint(bp)
     request_log.init_app(app)
     metrics.subscribe()

@@ -4,11 +4,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Response, abort, current_app, jsonify, request
 
 from academy.monitoring import access, checks, metrics
-
-bp = Blueprint("monitoring", __name__)
+from academy.monitoring.blueprints import monitoring as bp
 
 
 def _answer(body: dict[str, Any], status: int) -> Response:

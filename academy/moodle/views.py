@@ -2,7 +2,7 @@
 problems), confirmation."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,10 +12,9 @@ from academy.extensions import db
 from academy.forms import as_id
 from academy.i18n import current_locale
 from academy.moodle import operations, uploads
+from academy.moodle.blueprints import moodle as bp
 from academy.moodle.forms import ConfirmMoodleImportForm, MoodleBackupForm
 from academy.packages.archive import ArchiveError
-
-bp = Blueprint("moodle", __name__, template_folder="templates")
 
 
 def _academies() -> list[Academy]:

@@ -1,7 +1,7 @@
 """Academy admins manage their academy's people; site admins also the network's staff."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -15,11 +15,10 @@ from academy.extensions import db
 from academy.forms import ActionForm, ConfirmImportForm, attempt
 from academy.i18n import lazy_gettext as _l
 from academy.people import importing, operations, policy, queries
+from academy.people.blueprints import people as bp
 from academy.people.forms import (EditPersonForm, EditStaffForm, ImportForm,
                                   NetworkStaffForm, PeopleFilterForm, PersonForm)
 from academy.people.slips import render_slips
-
-bp = Blueprint("people", __name__, template_folder="templates")
 
 
 def _academy_for_admin(academy_id: int) -> Academy:

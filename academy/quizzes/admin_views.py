@@ -1,7 +1,7 @@
 """A quiz's staff pages: settings and overrides, results, essay grading, regrading, gradebook."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -14,6 +14,7 @@ from academy.curricula.files import files_base
 from academy.curricula.rendering import render_question_text
 from academy.cohorts import queries as cohort_queries
 from academy.curricula.models import Course, Lesson, best_text
+from academy.quizzes.blueprints import quiz_admin as bp
 from academy.quizzes.models import Question
 from academy.db import utcnow
 from academy.enrolment import queries as enrolment_queries
@@ -28,8 +29,6 @@ from academy.quizzes.forms import (EssayGradeForm, OverrideForm, QuizDatesForm, 
                                    RegradeForm)
 from academy.quizzes.models import QuizOverride
 from academy.spreadsheets import table_response
-
-bp = Blueprint("quiz_admin", __name__, template_folder="templates")
 
 
 def _quiz(course_id: int, lesson_id: int):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -20,12 +20,12 @@ from academy.forms import show_domain_error
 from academy.quizzes import display, operations, policy, queries, slots
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.bank import queries as bank_queries
+from academy.quizzes.blueprints import quiz_editor as bp
 from academy.quizzes.editor_forms import (AddQuestionsForm, AddRandomForm, PickerFilterForm,
                                           QuizLayoutForm)
 from academy.quizzes.models import AttemptSlot, QuestionVersion
 from academy.domain import DomainError
 
-bp = Blueprint("quiz_editor", __name__, template_folder="templates")
 RANDOM = "random"  # the random draws' form: its fields must not share ids with the filters
 
 

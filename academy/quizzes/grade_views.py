@@ -2,7 +2,7 @@
 see a trainee read the same pages for them."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user, login_required
 
 from academy.accounts import queries as account_queries
@@ -10,8 +10,7 @@ from academy.db import utcnow
 from academy.enrolment import queries as enrolment_queries
 from academy.enrolment.models import PENDING, WAITLISTED
 from academy.quizzes import grades, policy
-
-bp = Blueprint("grades", __name__, template_folder="templates")
+from academy.quizzes.blueprints import grades as bp
 
 
 @bp.route("/grades")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+from flask import (abort, current_app, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,10 +22,9 @@ from academy.forms import ActionForm
 from academy.i18n import content_locale, current_locale
 from academy.quizzes import cloze_answers
 from academy.quizzes import display, operations, policy, queries, responses
+from academy.quizzes.blueprints import quizzes as bp
 from academy.quizzes.models import Attempt
 from academy.quizzes.signals import answers_saved
-
-bp = Blueprint("quizzes", __name__, template_folder="templates")
 
 
 def _quiz(course_id: int, lesson_id: int):

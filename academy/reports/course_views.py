@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,13 +15,12 @@ from academy.curricula.queries import course_outline
 from academy.db import utcnow
 from academy.i18n import current_locale, is_interface_locale, lazy_gettext as _l
 from academy.reports import course_queries as queries
+from academy.reports.blueprints import course_reports as bp
 from academy.reports.course_forms import CourseReportForm
 from academy.reports.period import Period
 from academy.reports.policy import can_see_course_report
 from academy.reports.sql import prepare_for_reports
 from academy.spreadsheets import number_cell, percent_cell, table_response
-
-bp = Blueprint("course_reports", __name__, template_folder="templates")
 
 
 @dataclass(frozen=True)

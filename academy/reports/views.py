@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -14,12 +14,12 @@ from academy.charts import grouped_chart
 from academy.extensions import db
 from academy.i18n import country_name, current_locale
 from academy.reports import policy, queries, tables
+from academy.reports.blueprints import reports as bp
 from academy.reports.forms import NetworkFilterForm
 from academy.reports.period import PeriodForm
 from academy.reports.sql import prepare_for_reports
 from academy.spreadsheets import table_response
 
-bp = Blueprint("reports", __name__, template_folder="templates")
 
 NETWORK_TABLES = ("academies", "countries", "months", "courses", "exchange")
 ACADEMY_TABLES = ("figures", "months", "courses", "exchange")

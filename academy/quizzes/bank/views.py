@@ -3,7 +3,7 @@ delete, import and export (GIFT, Moodle XML). For the course's authors only; eve
 gets a 404, as for the course's other authoring pages."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -18,6 +18,7 @@ from academy.extensions import db
 from academy.forms import ActionForm, attempt
 from academy.i18n import current_locale, language_name_in
 from academy.quizzes import display, gapselect, grading, policy, responses
+from academy.quizzes.blueprints import question_bank as bp
 from academy.quizzes.stored import as_gift
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import forms, operations, queries
@@ -28,7 +29,6 @@ from academy.quizzes.gift import GiftQuestion
 from academy.quizzes.gift_writer import left_out_note
 from academy.quizzes.models import AttemptSlot, Question, QuestionVersion
 
-bp = Blueprint("question_bank", __name__, template_folder="templates")
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 

@@ -1,0 +1,14 @@
+"""The cohorts blueprint: an academy's cohorts (views.py)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+cohorts = Blueprint("cohorts", __name__, template_folder="templates")
+
+
+def with_views() -> list[Blueprint]:
+    """This package's blueprints, in the order the app registers them, with every view
+    attached (the modules that declare them are imported)."""
+    from academy.cohorts import views  # noqa: F401
+
+    return [cohorts]
