@@ -30,14 +30,57 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from academy.errors import register_error_handlers
     from academy.cli import register_cli
     from academy.monitoring import init_app as init_monitoring
-    from academy.templating import register_template_helpers
 
-    init_monitoring(app)  # probes, /metrics, request ids and the request log
+    init_monitoring(app)  # request ids, the request log and the metrics' subscriptions
     register_error_handlers(app)
-    register_template_helpers(app)
+    _register_templating(app)
+    _register_navigation(app)
     register_cli(app)
     _warn_about_missing_libraries(app)
     return app
+
+
+def _register_templating(app: Flask) -> None:
+    """What every template can use: the shared helpers, and each domain's (its templating.py)."""
+    from academy.academies import templating as academies
+    from academy.accounts import templating as accounts
+    from academy.audit import templating as audit
+    from academy.curricula import templating as curricula
+    from academy.enrolment import templating as enrolment
+    from academy.quizzes import templating as quizzes
+    from academy.templating import register_template_helpers
+
+    register_template_helpers(
+        app,
+        context=[accounts.TEMPLATE_CONTEXT, curricula.TEMPLATE_CONTEXT,
+                 enrolment.TEMPLATE_CONTEXT, quizzes.TEMPLATE_CONTEXT, audit.TEMPLATE_CONTEXT],
+        filters=[academies.TEMPLATE_FILTERS])
+
+
+def _register_navigation(app: Flask) -> None:
+    """The main menu in the order it shows; each link, and who sees it, is its domain's (its
+    navigation.py)."""
+    from academy.academies import navigation as academies
+    from academy.audit import navigation as audit
+    from academy.authoring import navigation as authoring
+    from academy.catalog import navigation as catalog
+    from academy.certificates import navigation as certificates
+    from academy.cohorts import navigation as cohorts
+    from academy.home import navigation as home
+    from academy.navigation import Menu, install_menu
+    from academy.people import navigation as people
+    from academy.quizzes import navigation as quizzes
+    from academy.reports import navigation as reports
+
+    install_menu(app, Menu(
+        everyone=[home.HOME, catalog.COURSES],
+        signed_in=[home.MY_LEARNING, quizzes.MY_GRADES, certificates.MY_CERTIFICATES,
+                   authoring.MY_COURSES, authoring.REVIEWS, certificates.CERTIFICATES,
+                   reports.NETWORK_DASHBOARD, academies.ACADEMIES, audit.AUDIT_LOG,
+                   people.NETWORK_STAFF],
+        academies=academies.administered_by,
+        per_academy=[people.PEOPLE, cohorts.COHORTS, reports.ACADEMY_DASHBOARD,
+                     certificates.CERTIFICATE_DESIGN]))
 
 
 def _warn_about_missing_libraries(app: Flask) -> None:

@@ -1,20 +1,16 @@
-"""The navigation: each role sees what it may do, decided by the domains' policies."""
+"""The main menu: the links the domains declare (each in its navigation.py), the menu the app
+factory puts together from them, and the links one person sees. It imports no domain: who sees
+a link is the declaring domain's policy."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from flask import request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import LazyString
 
-from academy.academies import policy as academy_policy
-from academy.academies.queries import academies_administered_by
-from academy.audit import policy as audit_policy
-from academy.accounts.roles import TRAINEE
-from academy.certificates import policy as certificate_policy
-from academy.curricula import policy as curricula_policy
-from academy.i18n import lazy_gettext as _l
-from academy.people import policy as people_policy
-from academy.reports import policy as report_policy
+MENU_KEY = "academy.menu"
 
 
 @dataclass(frozen=True)
@@ -24,7 +20,35 @@ class NavItem:
     is_current: bool
 
 
-def _item(label, endpoint: str, **values) -> NavItem:
+@dataclass(frozen=True)
+class Link:
+    """One entry of the menu: its label, its page, and who sees it (everyone when `shown_to` is
+    None; else `shown_to(user)`, or `shown_to(user, academy)` for an academy's link)."""
+    label: LazyString | str
+    endpoint: str
+    shown_to: Callable[..., bool] | None = None
+
+    def is_shown_to(self, *subjects: Any) -> bool:
+        return self.shown_to is None or bool(self.shown_to(*subjects))
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The menu's links in the order shown: for everyone, for a signed-in person, and once for
+    each academy the person administers (`academies(user)` names them)."""
+    everyone: list[Link] = field(default_factory=list)
+    signed_in: list[Link] = field(default_factory=list)
+    academies: Callable[[Any], Iterable[Any]] = lambda user: ()
+    per_academy: list[Link] = field(default_factory=list)
+
+
+def install_menu(app: Flask, menu: Menu) -> None:
+    """Make `menu` the one main_navigation() reads in this app."""
+    app.extensions[MENU_KEY] = menu
+
+
+def nav_item(label: LazyString | str, endpoint: str, **values: Any) -> NavItem:
+    """A link to `endpoint`, marked current on its page and on the pages under it."""
     url = url_for(endpoint, **values)
     inside = url != "/" and request.path.startswith(url.rstrip("/") + "/")
     return NavItem(label, url, request.path == url or inside)
@@ -32,36 +56,19 @@ def _item(label, endpoint: str, **values) -> NavItem:
 
 def main_navigation(user) -> list[NavItem]:
     """Links for the pages this person may open."""
-    items = [_item(_l("Home"), "home.index"), _item(_l("Courses"), "catalog.index")]
+    menu: Menu = current_app.extensions[MENU_KEY]
+    items = _links_for(menu.everyone, user)
     if not user.is_authenticated:
         return items
-    items.append(_item(_l("My learning"), "home.learning"))
-    if user.has_role(TRAINEE):
-        items.append(_item(_l("My grades"), "grades.mine"))
-        items.append(_item(_l("My certificates"), "certificates.mine"))
-    if curricula_policy.authoring_academy_ids(user):
-        items.append(_item(_l("My courses"), "authoring.index"))
-    if curricula_policy.can_review_sharing(user):
-        items.append(_item(_l("Reviews"), "authoring.reviews"))
-    if certificate_policy.can_issue(user):
-        items.append(_item(_l("Certificates"), "certificates.index"))
-    if report_policy.can_see_network(user):
-        items.append(_item(_l("Network dashboard"), "reports.network"))
-    if academy_policy.can_manage_academies(user):
-        items.append(_item(_l("Academies"), "academies.index"))
-    if audit_policy.can_read_log(user):
-        items.append(_item(_l("Audit log"), "audit.index"))
-    if people_policy.can_manage_network_staff(user):
-        items.append(_item(_l("Network staff"), "people.network_staff"))
-    if user.admin_academy_ids:
-        for academy in academies_administered_by(user):
-            if people_policy.can_manage_people(user, academy):
-                items.append(_item(_l("People"), "people.index", academy_id=academy.id))
-                items.append(_item(_l("Cohorts"), "cohorts.index", academy_id=academy.id))
-            if report_policy.can_see_academy(user, academy) and not report_policy.can_see_network(user):
-                items.append(_item(_l("Academy dashboard"), "reports.academy",
-                                   academy_id=academy.id))
-            if certificate_policy.can_design(user, academy):
-                items.append(_item(_l("Certificate design"), "certificates.design_page",
-                                   academy_id=academy.id))
+    items += _links_for(menu.signed_in, user)
+    for academy in menu.academies(user):
+        items += _links_for(menu.per_academy, user, academy)
     return items
+
+
+def _links_for(links: Iterable[Link], user, academy=None) -> list[NavItem]:
+    """The items of `links` this person sees (in this academy, when one is given)."""
+    if academy is None:
+        return [nav_item(link.label, link.endpoint) for link in links if link.is_shown_to(user)]
+    return [nav_item(link.label, link.endpoint, academy_id=academy.id)
+            for link in links if link.is_shown_to(user, academy)]

@@ -1,24 +1,22 @@
-"""What every template can use: languages, navigation, forms that POST, formatting."""
+"""What every template can use: languages, navigation, forms that POST, formatting; and what
+the domains give (each in its templating.py, passed in by the app factory). It imports no
+domain."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
 from academy import zones
-from academy.accounts.roles import ROLE_LABELS
-from academy.audit.labels import AUDIT_ACTION_LABELS
-from academy.curricula.labels import REVIEW_LABELS, STATUS_LABELS
-from academy.curricula.models import best_text
-from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
 from academy.i18n import (INTERFACE_LOCALES, LOCALES, bcp47, content_locale, country_name,
                           current_locale, format_number, format_size, language_name,
                           language_name_in, locale_name)
 from academy.i18n import select_timezone as reader_zone
 from academy.navigation import main_navigation
-from academy.quizzes.labels import GRADING_METHOD_LABELS, QTYPE_LABELS
 
 
 def _reader_place() -> str:
@@ -26,32 +24,51 @@ def _reader_place() -> str:
     return zones.place(reader_zone(), current_locale())
 
 
-def register_template_helpers(app: Flask) -> None:
-    """Globals and filters for the Jinja environment."""
+def _shared_context() -> dict[str, Any]:
+    """The context every template gets whatever the domain: languages, the menu, the page."""
+    return {
+        "LOCALES": LOCALES,  # the content languages
+        "INTERFACE_LOCALES": INTERFACE_LOCALES,
+        "language_name": language_name,
+        "locale_name": locale_name,
+        "current_locale": current_locale,
+        "content_locale": content_locale,
+        "main_navigation": lambda: main_navigation(current_user),
+        "current_path": lambda: request.full_path.rstrip("?") if request else "/",
+        "file_size": format_size,
+        "language_name_here": lambda code: language_name_in(code, current_locale()),
+    }
+
+
+def _merged(parts: Iterable[Mapping[str, Any]], start: dict[str, Any]) -> dict[str, Any]:
+    """The names of all `parts` in one mapping; a name given twice is a mistake."""
+    merged = dict(start)
+    for part in parts:
+        taken = merged.keys() & part.keys()
+        if taken:
+            raise ValueError(f"template names given twice: {sorted(taken)}")
+        merged.update(part)
+    return merged
+
+
+def register_template_helpers(app: Flask, *, context: Iterable[Mapping[str, Any]] = (),
+                              filters: Iterable[Mapping[str, Callable]] = ()) -> None:
+    """Globals and filters for the Jinja environment: the shared ones, and the domains' context
+    (`context`) and filters (`filters`)."""
+    template_context = _merged(context, _shared_context())
 
     @app.context_processor
     def _globals():
-        return {
-            "LOCALES": LOCALES,  # the content languages
-            "INTERFACE_LOCALES": INTERFACE_LOCALES,
-            "language_name": language_name,
-            "locale_name": locale_name,
-            "current_locale": current_locale,
-            "content_locale": content_locale,
-            "role_label": lambda role: ROLE_LABELS.get(role, role),
-            "main_navigation": lambda: main_navigation(current_user),
-            "current_path": lambda: request.full_path.rstrip("?") if request else "/",
-            "localized": lambda texts, default: best_text(texts, current_locale(), default),
-            "status_label": lambda status: STATUS_LABELS.get(status, status),
-            "file_size": format_size,
-            "enrolment_status_label": lambda status: ENROLMENT_STATUS_LABELS.get(status, status),
-            "review_label": lambda review: REVIEW_LABELS.get(review, review),
-            "language_name_here": lambda code: language_name_in(code, current_locale()),
-            "grading_method_label": lambda method: GRADING_METHOD_LABELS.get(method, method),
-            "qtype_label": lambda qtype: QTYPE_LABELS.get(qtype, qtype),
-            "audit_action_label": lambda action: AUDIT_ACTION_LABELS.get(action, action),
-        }
+        return template_context
 
+    _register_shared_filters(app)
+    app.jinja_env.filters.update(_merged(filters, {}))
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _register_shared_filters(app: Flask) -> None:
+    """Dates, times, numbers and places, as the reader's language writes them."""
     # A global, not a context variable: macros imported without context (the quiz timer) use it.
     app.jinja_env.globals["reader_zone_place"] = _reader_place
     app.jinja_env.filters["country"] = country_name
@@ -75,6 +92,3 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["tick"] = lambda value, unit="": (
         format_number((value or 0) / 100, "#,##0.#%") if unit == "%"
         else f"{format_number(value or 0)}{unit}")
-    app.jinja_env.filters["academy_name"] = lambda academy: academy.name_in(current_locale())
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True

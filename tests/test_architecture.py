@@ -2,6 +2,7 @@
 above it, and none imports the app."""
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -37,3 +38,26 @@ def test_a_new_import_cycle_breaks_the_contract(tmp_path):
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
     assert "academy.curricula.queries -> academy.quizzes.models" in result.stdout
+
+
+def _academy_imports(module: Path) -> set[str]:
+    """The `academy.*` modules a file imports (`from academy import x` counts as academy.x)."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module == "academy":
+            found |= {f"academy.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return {name for name in found if name.startswith("academy.")}
+
+
+def test_the_shared_template_helpers_and_menu_import_no_domain():
+    """Each domain gives its own template helpers and menu links (its templating.py and
+    navigation.py); the hubs that every template and page use know none of them."""
+    domains = {path.name for path in (ROOT / "academy").iterdir()
+               if (path / "__init__.py").exists()}
+    for hub in ("templating.py", "navigation.py"):
+        imported = {name.split(".")[1] for name in _academy_imports(ROOT / "academy" / hub)}
+        assert not imported & domains, f"academy/{hub} imports {sorted(imported & domains)}"
