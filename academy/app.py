@@ -7,15 +7,20 @@ from flask import Flask, flash, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from academy.db import configure_sqlite, render_item, write_intent
 from academy.config import load_config
+from academy.db import configure_sqlite, render_item, write_intent
 from academy.errors import SAFE_METHODS
 from academy.extensions import babel, csrf, login_manager, migrate
 from academy.extensions import db as database
-from academy.i18n import (as_interface_locale, compile_catalogues, install_gettext,
-                          lazy_gettext as _l,
-                          select_locale, select_timezone)
-
+from academy.i18n import (
+    as_interface_locale,
+    compile_catalogues,
+    install_gettext,
+    select_locale,
+    select_timezone,
+)
+from academy.i18n import lazy_gettext as _l
+from academy.security import add_security_headers
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -27,8 +32,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
-    from academy.errors import register_error_handlers
     from academy.cli import register_cli
+    from academy.errors import register_error_handlers
     from academy.monitoring import init_app as init_monitoring
 
     init_monitoring(app)  # request ids, the request log and the metrics' subscriptions
@@ -94,18 +99,18 @@ def _warn_about_missing_libraries(app: Flask) -> None:
 
 def import_models() -> None:
     """Import every domain's models so the metadata (and Alembic) sees all tables."""
+    from academy import ratelimit as _ratelimit  # noqa: F401
     from academy.academies import models as _academies  # noqa: F401
     from academy.accounts import models as _accounts  # noqa: F401
-    from academy import ratelimit as _ratelimit  # noqa: F401
-    from academy.curricula import models as _curricula  # noqa: F401
-    from academy.cohorts import models as _cohorts  # noqa: F401
-    from academy.enrolment import models as _enrolment  # noqa: F401
-    from academy.quizzes import models as _quizzes  # noqa: F401
     from academy.audit import models as _audit  # noqa: F401
-    from academy.jobs import models as _jobs  # noqa: F401
     from academy.certificates import models as _certificates  # noqa: F401
+    from academy.cohorts import models as _cohorts  # noqa: F401
     from academy.credentials import models as _credentials  # noqa: F401
+    from academy.curricula import models as _curricula  # noqa: F401
+    from academy.enrolment import models as _enrolment  # noqa: F401
+    from academy.jobs import models as _jobs  # noqa: F401
     from academy.maintenance import models as _maintenance  # noqa: F401
+    from academy.quizzes import models as _quizzes  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -155,19 +160,19 @@ def _register_blueprints(app: Flask) -> None:
     from academy.authoring import blueprints as authoring
     from academy.catalog import blueprints as catalog
     from academy.certificates import blueprints as certificates
+    from academy.certificates.operations import issue_on_completion
     from academy.cohorts import blueprints as cohorts
     from academy.credentials import blueprints as credentials
     from academy.enrolment import blueprints as enrolment
+    from academy.enrolment.operations import on_completion
     from academy.home import blueprints as home
     from academy.maintenance import blueprints as maintenance
     from academy.monitoring import blueprints as monitoring
     from academy.moodle import blueprints as moodle
     from academy.people import blueprints as people
     from academy.quizzes import blueprints as quizzes
-    from academy.reports import blueprints as reports
-    from academy.certificates.operations import issue_on_completion
-    from academy.enrolment.operations import on_completion
     from academy.quizzes.operations import record_final_grade
+    from academy.reports import blueprints as reports
 
     for package in (home, accounts, academies, people, catalog, authoring, enrolment, cohorts,
                     quizzes, certificates, credentials, audit, moodle, reports, maintenance,
@@ -213,58 +218,65 @@ def _under_maintenance(app: Flask) -> bool:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    """The hooks around every request, in the order they run."""
     from academy.jobs import sweeper
-    from academy.security import add_security_headers
+    from academy.maintenance.views import register as register_maintenance
 
     @app.before_request
     def _sweeper():
         # This process's job sweeper (once per process, after a server forks it).
         sweeper.ensure_started(app)
 
-    @app.before_request
-    def _write_intent():
-        # Reads never take SQLite's write lock (a GET writes nothing: tests/test_reads_do_not_
-        # write.py); everything else takes it up front.
-        g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS)
-
-    @app.before_request
-    def _url_locale():
-        wanted = request.args.get("lang")
-        if wanted is None:
-            return
-        if as_interface_locale(wanted):  # the seven, as pt_BR or pt-BR; "pt" alone is pt_PT
-            g.url_locale = as_interface_locale(wanted)
-        else:
-            flash(_l("That language is not available; the page is shown in your usual language."),
-                  "warning")
-
-    @app.before_request
-    def _force_password_change():
-        if (
-            current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint not in {"accounts.change_password", "accounts.logout",
-                                         "accounts.set_language", "static"}
-        ):
-            return redirect(url_for("accounts.change_password"))
-        return None
-
-    @app.after_request
-    def _headers(response):
-        add_security_headers(response)
-        user = g.get("_login_user")  # only if this request loaded it; static files do not
-        if user is not None and user.is_authenticated:
-            # Pages of a signed-in person must not stay in a shared computer's cache.
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.vary.add("Cookie")
-        return response
-
-    @app.teardown_request
-    def _reset_write_intent(_exc):
-        token = g.pop("write_intent_token", None)
-        if token is not None:
-            write_intent.reset(token)
-
-    from academy.maintenance.views import register as register_maintenance
-
+    for hook in (_write_intent, _url_locale, _force_password_change):
+        app.before_request(hook)
+    app.after_request(_headers)
+    app.teardown_request(_reset_write_intent)
     register_maintenance(app)  # last: the maintenance page needs the hooks above (language, locks)
+
+
+def _write_intent() -> None:
+    # Reads never take SQLite's write lock (a GET writes nothing: tests/test_reads_do_not_
+    # write.py); everything else takes it up front.
+    g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS)
+
+
+def _url_locale() -> None:
+    """The interface language a link asks for (?lang=), for this request only."""
+    wanted = request.args.get("lang")
+    if wanted is None:
+        return
+    if as_interface_locale(wanted):  # the seven, as pt_BR or pt-BR; "pt" alone is pt_PT
+        g.url_locale = as_interface_locale(wanted)
+    else:
+        flash(_l("That language is not available; the page is shown in your usual language."),
+              "warning")
+
+
+def _force_password_change():
+    """Whoever must change their password is sent to do it first (the few pages it needs
+    excepted)."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in {"accounts.change_password", "accounts.logout",
+                                     "accounts.set_language", "static"}
+    ):
+        return redirect(url_for("accounts.change_password"))
+    return None
+
+
+def _headers(response):
+    """Security headers on every answer; pages of a signed-in person are not kept."""
+    add_security_headers(response)
+    user = g.get("_login_user")  # only if this request loaded it; static files do not
+    if user is not None and user.is_authenticated:
+        # Pages of a signed-in person must not stay in a shared computer's cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    response.vary.add("Cookie")
+    return response
+
+
+def _reset_write_intent(_exc) -> None:
+    token = g.pop("write_intent_token", None)
+    if token is not None:
+        write_intent.reset(token)

@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 DEFAULTS: dict[str, Any] = {
     # "development" (embedded default) or "production"; production refuses to start without a
@@ -106,46 +106,72 @@ class ConfigError(RuntimeError):
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
-    """Fill app.config from defaults, ACADEMY_* variables and explicit overrides."""
-    app.config.update(DEFAULTS)
-    app.config.update(FIXED)
-    app.config.from_prefixed_env("ACADEMY")
+    """Fill app.config from defaults, ACADEMY_* variables and explicit overrides; raise
+    ConfigError when they cannot start the platform safely."""
+    config = app.config
+    config.update(DEFAULTS)
+    config.update(FIXED)
+    config.from_prefixed_env("ACADEMY")
     if overrides:
-        app.config.update(overrides)
+        config.update(overrides)
     instance = Path(app.instance_path)
-    production = app.config["ENV"] == "production"
-    if not app.config.get("SECRET_KEY"):
-        if production:
-            raise ConfigError("ACADEMY_SECRET_KEY must be set in production")
-        app.config["SECRET_KEY"] = _instance_secret(instance)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        url = app.config.get("DATABASE_URL")
+    production = config["ENV"] == "production"
+    _set_secret_key(config, instance, production)
+    _set_database(config, instance, production)
+    _set_public_address(config, production)
+    _set_folders(config, instance)
+    if config.get("REQUEST_LOG") is None:
+        config["REQUEST_LOG"] = production
+    config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
+
+
+def _set_secret_key(config: Config, instance: Path, production: bool) -> None:
+    """The secret key given, or in development the one kept in instance/."""
+    if config.get("SECRET_KEY"):
+        return
+    if production:
+        raise ConfigError("ACADEMY_SECRET_KEY must be set in production")
+    config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _set_database(config: Config, instance: Path, production: bool) -> None:
+    """The database's URL (in development, an SQLite file in instance/ by default), and how
+    connections to a database server are opened."""
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        url = config.get("DATABASE_URL")
         if not url:
             if production:
                 raise ConfigError("ACADEMY_DATABASE_URL must be set in production")
             instance.mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{instance / 'campus.sqlite3'}"
-        app.config["SQLALCHEMY_DATABASE_URI"] = url
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        config["SQLALCHEMY_DATABASE_URI"] = url
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A connection is checked before each use, so a restarted server costs no request.
         # A server that accepts nothing (a cut network) fails the attempt in 3 s, not minutes.
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("pool_pre_ping", True)
-        if "connect_timeout" not in app.config["SQLALCHEMY_DATABASE_URI"]:
+        if "connect_timeout" not in config["SQLALCHEMY_DATABASE_URI"]:
             options.setdefault("connect_args", {}).setdefault("connect_timeout", 3)
-    if production and not app.config.get("PUBLIC_URL"):
+
+
+def _set_public_address(config: Config, production: bool) -> None:
+    """In production: the public address must be given, and cookies are always Secure."""
+    if not production:
+        return
+    if not config.get("PUBLIC_URL"):
         # Certificates print it in their QR codes: never take it from a request's Host header.
         raise ConfigError("ACADEMY_PUBLIC_URL must be set in production")
-    if production:  # even when TLS ends at a proxy that forwards plain HTTP (issue 16)
-        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
-    app.config["UPLOAD_DIR"] = str(app.config.get("UPLOAD_DIR") or instance / "uploads")
-    app.config["KEY_DIR"] = str(app.config.get("KEY_DIR") or instance / "keys")
-    if Path(app.config["KEY_DIR"]).resolve().is_relative_to(Path(app.config["UPLOAD_DIR"]).resolve()):
+    # Even when TLS ends at a proxy that forwards plain HTTP (issue 16).
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _set_folders(config: Config, instance: Path) -> None:
+    """The upload and key folders (in instance/ by default); keys never among the uploads."""
+    config["UPLOAD_DIR"] = str(config.get("UPLOAD_DIR") or instance / "uploads")
+    config["KEY_DIR"] = str(config.get("KEY_DIR") or instance / "keys")
+    if Path(config["KEY_DIR"]).resolve().is_relative_to(Path(config["UPLOAD_DIR"]).resolve()):
         # The upload folder goes into every backup; private keys must not (issue 19).
         raise ConfigError("ACADEMY_KEY_DIR must not be inside the upload folder")
-    if app.config.get("REQUEST_LOG") is None:
-        app.config["REQUEST_LOG"] = production
-    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
 
 
 def _instance_secret(instance: Path) -> str:

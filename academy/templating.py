@@ -12,9 +12,19 @@ from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
 from academy import zones
-from academy.i18n import (INTERFACE_LOCALES, LOCALES, bcp47, content_locale, country_name,
-                          current_locale, format_number, format_size, language_name,
-                          language_name_in, locale_name)
+from academy.i18n import (
+    INTERFACE_LOCALES,
+    LOCALES,
+    bcp47,
+    content_locale,
+    country_name,
+    current_locale,
+    format_number,
+    format_size,
+    language_name,
+    language_name_in,
+    locale_name,
+)
 from academy.i18n import select_timezone as reader_zone
 from academy.navigation import main_navigation
 
