@@ -20,7 +20,6 @@ from academy.reports.period import PeriodForm
 from academy.reports.sql import prepare_for_reports
 from academy.spreadsheets import table_response
 
-
 NETWORK_TABLES = ("academies", "countries", "months", "courses", "exchange")
 ACADEMY_TABLES = ("figures", "months", "courses", "exchange")
 FORMATS = ("csv", "xlsx")
