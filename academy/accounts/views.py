@@ -14,7 +14,7 @@ from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, 
 from academy.db import reading
 from academy.domain import DomainError
 from academy.extensions import db
-from academy.forms import attempt, show_domain_error
+from academy.forms import attempt
 from academy.i18n import is_interface_locale
 from academy.security import safe_next
 
@@ -97,18 +97,13 @@ def change_password():
     if not policy.can_change_own_password(current_user):
         abort(403)
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            operations.change_password(user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            _sign_in(user)  # every other session has ended; this browser gets a new one
-            flash(_("Your password has been changed. You were signed out everywhere else."),
-                  "success")
-            return redirect(_landing_url(user))
+    user = current_user._get_current_object()
+    if attempt(form, lambda: operations.change_password(user, form.current_password.data,
+                                                        form.new_password.data)):
+        _sign_in(user)  # every other session has ended; this browser gets a new one
+        flash(_("Your password has been changed. You were signed out everywhere else."),
+              "success")
+        return redirect(_landing_url(user))
     return render_template("accounts/change_password.html", form=form)
 
 
