@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from bench.quiz import FIELD_RE, Question, read_page
+from bench.quiz_browser import FIELD_RE, Question, read_page
 from tests.support import CSRF_RE
 
 ATTEMPT_RE = re.compile(r"/attempts/(\d+)$")

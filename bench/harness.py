@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 COOKIE = "campus_session"  # the name of Campus's session cookie
 
 

@@ -444,7 +444,10 @@ def main() -> None:
                                            "ACADEMY_VERIFY_MAX_PER_ADDRESS": "100000000"}
         options = GunicornOptions(workers=args.workers, threads=args.threads)
         servers["bare"] = start_server("baseline_app:app", tmp, env, options, tmp, "bare")
-        servers["floor"] = start_server("bench.floor:app", ROOT, env, options, tmp, "floor")
+        # From the run's folder, as the bare page: gunicorn reads a gunicorn.conf.py in its
+        # working directory, and Campus's (its hooks reach into the app) is not the floor's.
+        servers["floor"] = start_server("bench.floor:app", tmp, env, options, tmp, "floor",
+                                        ["--pythonpath", str(ROOT)])
         servers["campus"] = start_embedded(env, tmp) if args.embedded else \
             start_server("wsgi:app", ROOT, env, options, tmp, "campus")
         # The same, with the dashboards' figures computed for every request instead of kept
