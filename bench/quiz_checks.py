@@ -29,11 +29,9 @@ class Verdict:
 def verify(app, trainees: list[Trainee], lesson_id: int) -> Verdict:
     """Compare what every trainee last sent with what the database holds."""
     from sqlalchemy.orm import selectinload
-    from werkzeug.datastructures import MultiDict
 
     from academy.extensions import db
-    from academy.quizzes import responses
-    from academy.quizzes.models import FINISHED, Attempt, QuizResult
+    from academy.quizzes.models import Attempt, QuizResult
 
     verdict = Verdict()
     ids = [t.user_id for t in trainees]
@@ -50,34 +48,48 @@ def verify(app, trainees: list[Trainee], lesson_id: int) -> Verdict:
             if len(found) != 1:
                 verdict.attempts_wrong[f"{len(found)} attempts"] += 1
                 continue
-            attempt = found[0]
-            if attempt.status != FINISHED or attempt.finished_at is None:
-                verdict.attempts_wrong["not finished"] += 1
-            elif attempt.fraction is None:
-                verdict.attempts_wrong["finished but not graded"] += 1
-            result = results.get(trainee.user_id)
-            if attempt.status == FINISHED and (result is None or result.attempts != 1):
-                verdict.attempts_wrong["quiz result missing or counting several attempts"] += 1
-            verdict.results += result is not None
-            for slot in attempt.slots:
-                verdict.answers += 1
-                sent = trainee.sent.get(slot.position)
-                if sent is None:
-                    verdict.never_saved += 1
-                    continue
-                items = len(slot.version.spec.get("answers", []))
-                wanted = responses.read(slot.version.qtype, slot.choice_order, items,
-                                        MultiDict(sent.fields), slot.position)
-                if slot.response != wanted:
-                    verdict.lost += 1
-                    if len(verdict.examples) < 5:
-                        verdict.examples.append(
-                            f"attempt {attempt.id} q{slot.position} ({slot.version.qtype}): "
-                            f"stored {slot.response!r}, last sent {wanted!r} (seq {sent.seq}, "
-                            f"stored seq {slot.saved_seq})")
-                if slot.saved_seq != sent.seq:
-                    verdict.seq_mismatches += 1
+            check_attempt(verdict, found[0], results.get(trainee.user_id))
+            for slot in found[0].slots:
+                check_answer(verdict, trainee, found[0], slot)
     return verdict
+
+
+def check_attempt(verdict: Verdict, attempt, result) -> None:
+    """The attempt finished once, graded, with one quiz result counting it."""
+    from academy.quizzes.models import FINISHED
+
+    if attempt.status != FINISHED or attempt.finished_at is None:
+        verdict.attempts_wrong["not finished"] += 1
+    elif attempt.fraction is None:
+        verdict.attempts_wrong["finished but not graded"] += 1
+    if attempt.status == FINISHED and (result is None or result.attempts != 1):
+        verdict.attempts_wrong["quiz result missing or counting several attempts"] += 1
+    verdict.results += result is not None
+
+
+def check_answer(verdict: Verdict, trainee: Trainee, attempt, slot) -> None:
+    """The slot holds the trainee's last sent answer (read as `responses.read` reads it)."""
+    from werkzeug.datastructures import MultiDict
+
+    from academy.quizzes import responses
+
+    verdict.answers += 1
+    sent = trainee.sent.get(slot.position)
+    if sent is None:
+        verdict.never_saved += 1
+        return
+    items = len(slot.version.spec.get("answers", []))
+    wanted = responses.read(slot.version.qtype, slot.choice_order, items,
+                            MultiDict(sent.fields), slot.position)
+    if slot.response != wanted:
+        verdict.lost += 1
+        if len(verdict.examples) < 5:
+            verdict.examples.append(
+                f"attempt {attempt.id} q{slot.position} ({slot.version.qtype}): "
+                f"stored {slot.response!r}, last sent {wanted!r} (seq {sent.seq}, "
+                f"stored seq {slot.saved_seq})")
+    if slot.saved_seq != sent.seq:
+        verdict.seq_mismatches += 1
 
 
 # --- SQL statements per request, counted in-process for one more trainee ----------------------
