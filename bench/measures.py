@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
+
+
+def now() -> float:
+    """A monotonic clock in seconds, for durations."""
+    return time.perf_counter()
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -50,7 +50,7 @@ from typing import Iterable
 
 from sqlalchemy import JSON, insert, text
 
-from bench.certificates import NAMES
+from bench.certificates_seed import NAMES
 
 DAY = 86_400.0
 # slug, country, default locale, name, relative size
