@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 
 from bench.certificates_seed import PUBLIC_URL, WARMUP, Seeded
+from bench.harness import bare_page_ms
 from bench.measures import now, percentile
 from tests.support import CSRF_RE
 
@@ -180,15 +181,4 @@ def follow_job(client, location: str, started: float, poll_every: float,
 
 def baseline_series(runs: int) -> Series:
     """A bare Flask page through the same kind of test client."""
-    from flask import Flask
-
-    bare = Flask("baseline")
-    bare.add_url_rule("/", "hello", lambda: "<!doctype html><title>x</title><p>hello</p>")
-    client = bare.test_client()
-    series = Series("baseline: bare Flask page, same test client")
-    for n in range(runs + 20):
-        started = now()
-        client.get("/")
-        if n >= 20:
-            series.ms.append((now() - started) * 1000)
-    return series
+    return Series("baseline: bare Flask page, same test client", bare_page_ms(runs, warmup=20))

@@ -1,6 +1,6 @@
-"""What the HTTP benchmarks share: gunicorn started and stopped around a WSGI app, the
-environment of a production deployment, a signed-in browser's session cookie, and a bare Flask
-app to compare with."""
+"""What the benchmarks share: gunicorn started and stopped around a WSGI app, the environment of
+a production deployment, a signed-in browser's session cookie, and a bare Flask page to compare
+with (served by gunicorn, or timed in-process through Flask's test client)."""
 from __future__ import annotations
 
 import http.client
@@ -12,7 +12,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 COOKIE = "campus_session"  # the name of Campus's session cookie
@@ -26,6 +25,7 @@ class GunicornOptions:
 
 
 ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"  # method, path, status, server time in µs
+BARE_PAGE = "<!doctype html><title>x</title><p>hello</p>"
 BASELINE_APP = '''from flask import Flask
 
 app = Flask(__name__)
@@ -35,6 +35,24 @@ app = Flask(__name__)
 def hello():
     return "<!doctype html><title>x</title><p>hello</p>"
 '''
+
+
+def bare_page_ms(runs: int, warmup: int = 1) -> list[float]:
+    """Milliseconds per request of a bare Flask page through Flask's test client, `runs` times
+    after `warmup` unmeasured requests: the in-process benchmarks' baseline."""
+    from flask import Flask
+
+    bare = Flask("baseline")
+    bare.add_url_rule("/", "hello", lambda: BARE_PAGE)
+    client = bare.test_client()
+    for _ in range(warmup):
+        client.get("/")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get("/")
+        times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def session_cookie(app, token: str) -> str:

@@ -19,86 +19,36 @@ import argparse
 import os
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
-from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from werkzeug.exceptions import MethodNotAllowed, NotFound  # noqa: E402
-from werkzeug.routing import RequestRedirect  # noqa: E402
 
 from bench.databases import DEFAULT_BASE, create_database, drop_database  # noqa: E402
-from bench.measures import cpu_seconds, machine_busy, percentile  # noqa: E402
+from bench.measures import cpu_seconds, machine_busy  # noqa: E402
+from bench.network_pages import (  # noqa: E402
+    Figures,
+    Load,
+    Page,
+    StatementLog,
+    baseline,
+    exists,
+    figures_table,
+    measure,
+    pages_for,
+    targets,
+)
+from bench.network_plans import Plan, explain, plans_report, write_plans  # noqa: E402
 from bench.network_seed import Scale, seed, table_sizes, vacuum_analyze  # noqa: E402
 from tests.support import make_app, upgrade_schema  # noqa: E402
 
 BENCH_DATABASE = "campus_bench_network"
-try:  # the exports the dashboards offer
-    from academy.reports.views import ACADEMY_TABLES, NETWORK_TABLES  # noqa: E402
-except ImportError:  # not written yet
-    NETWORK_TABLES = ("academies", "countries", "months", "courses", "exchange")
-    ACADEMY_TABLES = ("figures", "months", "courses", "exchange")
-TARGET_MS = 1000.0
-LARGE_TABLE = 10_000  # rows: a sequential scan of a table this big is worth a look
-
-
-@dataclass
-class Page:
-    label: str
-    role: str
-    path: str
-    explain: bool = False  # a dashboard or course page: EXPLAIN its SQL
-
-
-@dataclass
-class Figures:
-    page: Page
-    status: int = 0
-    cold: float = 0.0
-    times: list[float] = field(default_factory=list)
-    statements: int = 0
-    size: int = 0
-
-
-@dataclass
-class Plan:
-    page: str
-    sql: str
-    ms: float
-    jit_ms: float
-    lines: list[str]
-    seq_scans: list[str]
-
-
-@dataclass
-class Load:
-    """How busy the machine was while the pages were measured (it is shared)."""
-
-    seconds: float = 0.0
-    machine: float = 0.0  # CPU seconds used by every process, both cores
-    bench: float = 0.0  # this process (the app and the test client)
-    database: float = 0.0  # the PostgreSQL backends of the bench database
-
-    def line(self) -> str:
-        if not self.seconds:
-            return ""
-        capacity = self.seconds * (os.cpu_count() or 1)
-        others = max(0.0, self.machine - self.bench - self.database)
-        return (f"During the measurements ({self.seconds:.0f} s) the machine was "
-                f"{100 * self.machine / capacity:.0f} % busy: this process "
-                f"{100 * self.bench / capacity:.0f} %, its PostgreSQL backends "
-                f"{100 * self.database / capacity:.0f} %, other processes "
-                f"{100 * others / capacity:.0f} % (of {os.cpu_count()} cores).")
-
 
 # --- The database ------------------------------------------------------------------------------
 
@@ -124,235 +74,6 @@ def reusable(base: str) -> str | None:
     return url if seeded else None
 
 
-def targets(app) -> dict:
-    """Who and what the pages are measured with, read from the database (seeded or reused)."""
-    from academy.accounts.models import User
-    from academy.accounts.operations import start_session
-    from academy.extensions import db
-
-    def one(sql: str, **params):
-        return db.session.execute(text(sql), params).first()
-
-    with app.test_request_context():
-        course, followers = one("SELECT course_id, COUNT(*) FROM enrolments GROUP BY course_id "
-                                "ORDER BY 2 DESC, 1 LIMIT 1")
-        owner = one("SELECT academy_id FROM courses WHERE id = :c", c=course)[0]
-        quiz = one("SELECT lesson_id, COUNT(*) FROM quiz_attempts WHERE course_id = :c "
-                   "GROUP BY lesson_id ORDER BY 2 DESC, 1 LIMIT 1", c=course)
-        biggest, trainees = one("SELECT academy_id, COUNT(*) FROM memberships WHERE role = "
-                                "'trainee' GROUP BY academy_id ORDER BY 2 DESC, 1 LIMIT 1")
-        country = one("SELECT country FROM academies WHERE id = :a", a=biggest)[0]
-
-        def session_of(sql: str, **params) -> str:
-            user = db.session.get(User, one(sql, **params)[0])
-            return start_session(user, "127.0.0.1", "bench/network.py")
-
-        admin_sql = ("SELECT user_id FROM memberships WHERE academy_id = :a AND role = "
-                     "'academy_admin' ORDER BY user_id LIMIT 1")
-        tokens = {"coordinator": session_of("SELECT user_id FROM network_roles WHERE role = "
-                                            "'coordinator' ORDER BY user_id LIMIT 1"),
-                  "admin": session_of(admin_sql, a=biggest),
-                  "author": session_of(admin_sql, a=owner)}
-        db.session.commit()
-    return {"course": course, "followers": followers, "owner": owner,
-            "quiz": quiz[0] if quiz else None, "quiz_attempts": quiz[1] if quiz else 0,
-            "academy": biggest, "trainees": trainees, "country": country, "tokens": tokens}
-
-
-def pages_for(t: dict, exports: bool) -> list[Page]:
-    today = date.today()
-    year, month = divmod(today.year * 12 + today.month - 1 - 23, 12)
-    months24 = f"since={date(year, month + 1, 1).isoformat()}&until={today.isoformat()}"
-    academy = f"/reports/academies/{t['academy']}"
-    found = [
-        Page("network dashboard, 12 months", "coordinator", "/reports", True),
-        Page("network dashboard, 24 months", "coordinator", f"/reports?{months24}", True),
-        Page(f"network dashboard, 24 months, {t['country']}", "coordinator",
-             f"/reports?{months24}&country={t['country']}", True),
-        Page("academy dashboard (coordinator)", "coordinator", academy, True),
-        Page("academy dashboard (its admin)", "admin", academy, True),
-        Page("academy dashboard, 24 months (admin)", "admin", f"{academy}?{months24}", True),
-    ]
-    for table in NETWORK_TABLES if exports else ():
-        for fmt in ("csv", "xlsx"):
-            found.append(Page(f"export {table}.{fmt}", "coordinator", f"/reports/{table}.{fmt}"))
-    for table in ACADEMY_TABLES if exports else ():
-        for fmt in ("csv", "xlsx"):
-            found.append(Page(f"academy export {table}.{fmt}", "admin",
-                              f"{academy}/{table}.{fmt}"))
-    course = f"/courses/{t['course']}/report"
-    found += [Page(f"course report ({t['followers']:,} enrolments)", "coordinator", course, True),
-              Page("course report, 24 months", "coordinator", f"{course}?{months24}", True)]
-    if t["quiz"]:
-        found.append(Page(f"quiz statistics ({t['quiz_attempts']:,} attempts)", "author",
-                          f"/courses/{t['course']}/quizzes/{t['quiz']}/statistics", True))
-    return found
-
-
-def exists(app, path: str) -> bool:
-    """Whether a rule of the app answers GET at this path."""
-    adapter = app.url_map.bind("localhost")
-    try:
-        adapter.match(path.split("?", 1)[0], method="GET")
-    except RequestRedirect:
-        return True
-    except (NotFound, MethodNotAllowed):
-        return False
-    return True
-
-
-# --- Measuring ---------------------------------------------------------------------------------
-
-class StatementLog:
-    """The SQL statements the app's engine runs while it is on, with their parameters."""
-
-    def __init__(self, engine) -> None:
-        self.engine, self.statements, self.on = engine, [], False
-        event.listen(engine, "before_cursor_execute", self._record)
-
-    def _record(self, _conn, _cursor, statement, parameters, _context, executemany) -> None:
-        if self.on:
-            self.statements.append((statement, parameters, executemany))
-
-    def request(self, client, path: str):
-        """(ms, response, statements) of one GET."""
-        self.statements, self.on = [], True
-        try:
-            started = time.perf_counter()
-            response = client.get(path)
-            ms = (time.perf_counter() - started) * 1000
-        finally:
-            self.on = False
-        return ms, response, list(self.statements)
-
-    def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._record)
-
-
-def measure(log: StatementLog, client, page: Page, runs: int) -> tuple[Figures, list]:
-    figures = Figures(page)
-    figures.cold, response, captured = log.request(client, page.path)
-    figures.status, figures.size = response.status_code, len(response.get_data())
-    figures.statements = len(captured)
-    if response.status_code != 200:
-        return figures, captured
-    for _ in range(runs):
-        ms, response, captured = log.request(client, page.path)
-        figures.times.append(ms)
-        figures.statements = len(captured)
-    return figures, captured
-
-
-def baseline(runs: int) -> float:
-    bare = Flask("baseline")
-    bare.add_url_rule("/", "hello", lambda: "<!doctype html><title>x</title><p>hello</p>")
-    client = bare.test_client()
-    client.get("/")
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get("/")
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
-# --- Plans -------------------------------------------------------------------------------------
-
-def large_tables(conn) -> set[str]:
-    return {name for name, in conn.execute(text(
-        "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples >= :n"),
-        {"n": LARGE_TABLE})}
-
-
-def explain(app, page: str, captured: list) -> list[Plan]:
-    """Every SELECT of one request run again under EXPLAIN (ANALYZE, BUFFERS)."""
-    from academy.extensions import db
-
-    plans = []
-    with app.app_context():
-        with db.engine.connect() as conn:
-            big = large_tables(conn)
-            cursor = conn.connection.driver_connection.cursor()
-            for statement, parameters, executemany in captured:
-                head = statement.lstrip().split(None, 1)[0].upper()
-                if executemany or head not in ("SELECT", "WITH"):
-                    continue
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters or None)
-                lines = [row[0] for row in cursor.fetchall()]
-                ms = next((float(m.group(1)) for line in lines
-                           if (m := re.search(r"Execution Time: ([\d.]+) ms", line))), 0.0)
-                jit = next((float(m.group(1)) for line in lines
-                            if (m := re.search(r"Timing: .* Total ([\d.]+) ms", line))), 0.0)
-                scans = sorted({m.group(1) for line in lines
-                                if (m := re.search(r"Seq Scan on (\w+)", line))
-                                and m.group(1) in big})
-                plans.append(Plan(page, statement, ms, jit, lines, scans))
-            conn.rollback()
-    return plans
-
-
-def compact(sql: str, limit: int = 1200) -> str:
-    flat = " ".join(sql.split())
-    return flat if len(flat) <= limit else flat[:limit] + " ..."
-
-
-# --- Report ------------------------------------------------------------------------------------
-
-def figures_table(all_figures: list[Figures], base_ms: float, missing: list[Page]) -> list[str]:
-    lines = ["| page | cold ms | min ms | median ms | p95 ms | SQL | bytes | x baseline | < 1 s |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |"]
-    for f in all_figures:
-        if f.status != 200:
-            lines.append(f"| {f.page.label} | HTTP {f.status} | | | | {f.statements} | "
-                         f"{f.size:,} | | |")
-            continue
-        median = statistics.median(f.times) if f.times else f.cold
-        p95 = percentile(f.times, 0.95) if f.times else f.cold
-        lines.append(f"| {f.page.label} | {f.cold:,.0f} | {min(f.times or [f.cold]):,.1f} | "
-                     f"{median:,.1f} | {p95:,.1f} | "
-                     f"{f.statements} | {f.size:,} | {median / base_ms:,.0f} | "
-                     f"{'yes' if median < TARGET_MS else '**no**'} |")
-    for page in missing:
-        lines.append(f"| {page.label} | missing: no rule for `{page.path.split('?')[0]}` "
-                     f"| | | | | | | |")
-    return lines
-
-
-def plans_report(plans: list[Plan], top: int) -> list[str]:
-    lines = ["", "### SQL of the dashboard and course pages under EXPLAIN (ANALYZE, BUFFERS)", "",
-             "| page | SELECTs | sum of execution ms | of which JIT ms | slowest ms "
-             "| seq scans of large tables |",
-             "| --- | ---: | ---: | ---: | ---: | --- |"]
-    by_page: dict[str, list[Plan]] = {}
-    for plan in plans:
-        by_page.setdefault(plan.page, []).append(plan)
-    for page, found in by_page.items():
-        scans = sorted({s for p in found for s in p.seq_scans})
-        lines.append(f"| {page} | {len(found)} | {sum(p.ms for p in found):,.1f} | "
-                     f"{sum(p.jit_ms for p in found):,.1f} | "
-                     f"{max((p.ms for p in found), default=0):,.1f} | {', '.join(scans) or '-'} |")
-    seen, slowest = set(), []
-    for plan in sorted(plans, key=lambda p: -p.ms):
-        if plan.sql in seen:  # the same statement on another page (or period): once
-            continue
-        seen.add(plan.sql)
-        slowest.append(plan)
-    for n, plan in enumerate(slowest[:top], 1):
-        lines += ["", f"#### {n}. {plan.ms:,.1f} ms, on {plan.page}"
-                  + (f"; seq scan of {', '.join(plan.seq_scans)}" if plan.seq_scans else ""),
-                  "", "```sql", compact(plan.sql), "```", "", "```",
-                  *[line for line in plan.lines[:18]],
-                  *(["..."] if len(plan.lines) > 18 else []), "```"]
-    return lines
-
-
-def write_plans(path: str, plans: list[Plan]) -> None:
-    with open(path, "w", encoding="utf-8") as out:
-        for plan in sorted(plans, key=lambda p: -p.ms):
-            out.write(f"-- {plan.page}: {plan.ms:.1f} ms\n{plan.sql}\n\n")
-            out.write("\n".join(plan.lines) + "\n\n")
-
-
 # --- Running -----------------------------------------------------------------------------------
 
 def try_indexes(app, specs: list[str]) -> list[str]:
@@ -361,22 +82,22 @@ def try_indexes(app, specs: list[str]) -> list[str]:
     from academy.extensions import db
 
     lines = []
-    with app.app_context():
-        with db.engine.connect() as conn:
-            if conn.dialect.name != "postgresql":
-                return ["(--try-index is for PostgreSQL only)"] if specs else []
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            wanted = {f"bench_try_{n}": spec for n, spec in enumerate(specs, 1)}
-            for name, definition in conn.execute(text(
-                    "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'bench_try_%'")):
-                if wanted.get(name) is None or wanted[name] not in definition.replace('"', ""):
-                    conn.exec_driver_sql(f"DROP INDEX {name}")
-            for name, spec in wanted.items():
-                started = time.perf_counter()
-                conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {spec}")
-                conn.exec_driver_sql(f"ANALYZE {spec.split('(', 1)[0].strip()}")
-                lines.append(f"Index tried in this run (not in the migrations): `{spec}` "
-                             f"({time.perf_counter() - started:.1f} s).")
+    with app.app_context(), db.engine.connect() as conn:
+        if conn.dialect.name != "postgresql":
+            return ["(--try-index is for PostgreSQL only)"] if specs else []
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        wanted = {f"bench_try_{n}": spec for n, spec in enumerate(specs, 1)}
+        for name, definition in conn.execute(text(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE indexname LIKE 'bench_try_%'")):
+            if wanted.get(name) is None or wanted[name] not in definition.replace('"', ""):
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+        for name, spec in wanted.items():
+            started = time.perf_counter()
+            conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {spec}")
+            conn.exec_driver_sql(f"ANALYZE {spec.split('(', 1)[0].strip()}")
+            lines.append(f"Index tried in this run (not in the migrations): `{spec}` "
+                         f"({time.perf_counter() - started:.1f} s).")
     return ["", *lines] if lines else []
 
 
