@@ -74,11 +74,11 @@ def run_probes(app, certificate_ids: list[int], count: int) -> list[dict]:
     pools = [context.Pool(1, initializer=probe_start, initargs=(mode, roots)) for mode in modes]
     try:
         results = []
-        for pool, mode in zip(pools, modes, strict=True):
+        for pool, mode in zip(pools, modes, strict=False):
             first = pool.apply(probe_render, (items[:1],))  # fonts found, stylesheet parsed
             results.append({"mode": mode, "ms": [], "sizes": [], "rss_first": first["rss"]})
         for start in range(0, len(items), 5):
-            for pool, result in zip(pools, results, strict=True):
+            for pool, result in zip(pools, results, strict=False):
                 found = pool.apply(probe_render, (items[start:start + 5],))
                 result["ms"] += found["ms"]
                 result["sizes"] += found["sizes"]
