@@ -11,9 +11,9 @@ from bench.network_seed_data import (
     TOPICS,
     CourseInfo,
     QuestionInfo,
-    _pick,
-    _question_words,
-    _weighted,
+    pick,
+    question_words,
+    weighted,
 )
 from bench.network_seed_loader import COLUMNS
 
@@ -24,8 +24,8 @@ class CourseSeeding:
     def catalogue(self) -> None:
         rng, n = self.rng, self.scale.courses
         owners = [i % len(ACADEMIES) for i in range(min(n, 8 * len(ACADEMIES)))]
-        pool = _weighted(list(range(len(ACADEMIES))), [a[4] for a in ACADEMIES])
-        owners += [_pick(rng, pool) for _ in range(n - len(owners))]
+        pool = weighted(list(range(len(ACADEMIES))), [a[4] for a in ACADEMIES])
+        owners += [pick(rng, pool) for _ in range(n - len(owners))]
         adopted = int(n * 0.12)
         rows = {name: [] for name in ("courses", "course_texts", "modules", "module_texts",
                                       "lessons", "lesson_texts", "questions", "question_texts",
@@ -121,7 +121,7 @@ class CourseSeeding:
             qid, vid = self.ids("questions"), self.ids("question_versions")
             qtype = rng.choice(QTYPES)
             right = rng.randrange(4) if qtype == "single" else rng.random() < 0.5
-            spec, content = _question_words(qtype, right, position)
+            spec, content = question_words(qtype, right, position)
             ident = f"q{lid}-{position}"
             rows["questions"].append((qid, info.id, ident, "", position, qtype, spec, 1, None))
             rows["quiz_slots"].append((self.ids("quiz_slots"), lid, position,

@@ -102,7 +102,7 @@ class QuizPair:
     since: datetime  # not before (the enrolment's activation)
 
 
-def _weighted(items: list, weights: list[float]) -> tuple[list, list[float]]:
+def weighted(items: list, weights: list[float]) -> tuple[list, list[float]]:
     cumulative, total = [], 0.0
     for w in weights:
         total += w
@@ -110,19 +110,19 @@ def _weighted(items: list, weights: list[float]) -> tuple[list, list[float]]:
     return items, cumulative
 
 
-def _pick(rng: random.Random, pool: tuple[list, list[float]]):
+def pick(rng: random.Random, pool: tuple[list, list[float]]):
     items, cumulative = pool
     return items[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
 
 
-def _timeline(rng: random.Random, start: datetime, end: datetime, n: int) -> list[datetime]:
+def timeline(rng: random.Random, start: datetime, end: datetime, n: int) -> list[datetime]:
     """n moments between start and end, in order, the last one at end."""
     span = max(0.0, (end - start).total_seconds())
     moments = sorted(rng.random() for _ in range(n - 1))
     return [start + timedelta(seconds=span * u) for u in moments] + [end]
 
 
-def _question_words(qtype: str, right, position: int) -> tuple[dict, dict]:
+def question_words(qtype: str, right, position: int) -> tuple[dict, dict]:
     text = f"Pregunta {position}: ¿qué dicen las Reglas Nelson Mandela sobre este caso?"
     content = {"text": text, "format": "moodle", "general_feedback": ""}
     if qtype == "truefalse":
@@ -144,7 +144,7 @@ def _question_words(qtype: str, right, position: int) -> tuple[dict, dict]:
 IDENTITY = {n: list(range(n)) for n in (2, 4)}
 
 
-def _response(rng: random.Random, q: QuestionInfo, score: float):
+def draw_response(rng: random.Random, q: QuestionInfo, score: float):
     """(response, choice order) of a slot that earned `score`, as the quiz engine stores them."""
     if q.qtype == "single":
         return (q.right if score else rng.choice([i for i in range(4) if i != q.right])), \

@@ -11,9 +11,9 @@ from bench.network_seed_data import (
     DAY,
     CourseInfo,
     QuizPair,
-    _pick,
-    _timeline,
-    _weighted,
+    pick,
+    timeline,
+    weighted,
 )
 from bench.network_seed_loader import COLUMNS
 
@@ -29,8 +29,8 @@ class EnrolmentSeeding:
         for index in range(len(ACADEMIES)):
             own = [c for c in followed if c.academy == index]
             other = [c for c in followed if c.academy != index and c.shared]
-            home[index] = _weighted(own, [c.weight for c in own]) if own else None
-            away[index] = _weighted(other, [c.weight for c in other])
+            home[index] = weighted(own, [c.weight for c in own]) if own else None
+            away[index] = weighted(other, [c.weight for c in other])
         wants = [rng.gammavariate(2.0, 1.0) for _ in self.trainees]
         factor = scale.enrolments / sum(wants)
         carry = 0.0
@@ -47,7 +47,7 @@ class EnrolmentSeeding:
             for _ in range(count * 4):
                 if len(chosen) >= count:
                     break
-                course = _pick(rng, away[index])
+                course = pick(rng, away[index])
                 chosen.setdefault(course.id, course)
             for course in chosen.values():
                 self._enrolment(batch_e, batch_p, uid, course)
@@ -101,7 +101,7 @@ class EnrolmentSeeding:
         if activated is not None:
             end = completed or withdrawn or min(now, activated + timedelta(
                 days=rng.uniform(1, 60)))
-            moments = _timeline(rng, activated, end, done) if done else []
+            moments = timeline(rng, activated, end, done) if done else []
             for lid, moment in zip(lessons[:done], moments, strict=False):
                 progress.append((self.ids("lesson_progress"), uid, lid, moment))
                 if lid in course.quizzes:

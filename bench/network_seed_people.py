@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bench.certificates_seed import NAMES
-from bench.network_seed_data import ACADEMIES, DAY, _pick, _weighted
+from bench.network_seed_data import ACADEMIES, DAY, pick, weighted
 
 
 class PeopleSeeding:
@@ -44,9 +44,9 @@ class PeopleSeeding:
                 members.append((self.ids("memberships"), uid, self.academy_ids[index],
                                 "instructor", staff_since))
         sizes = [a[4] for a in ACADEMIES]
-        pool = _weighted(list(range(len(ACADEMIES))), sizes)
+        pool = weighted(list(range(len(ACADEMIES))), sizes)
         for n in range(self.scale.trainees):
-            index = _pick(rng, pool)
+            index = pick(rng, pool)
             slug, _c, locale, _name, _s = ACADEMIES[index]
             first, last = NAMES[locale]
             display = f"{rng.choice(first)} {rng.choice(last)} {rng.choice(last)}"

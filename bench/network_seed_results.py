@@ -5,7 +5,7 @@ import math
 from collections import Counter
 from datetime import timedelta
 
-from bench.network_seed_data import BATCH, DAY, PASS, QuestionInfo, QuizPair, _response
+from bench.network_seed_data import BATCH, DAY, PASS, QuestionInfo, QuizPair, draw_response
 from bench.network_seed_loader import COLUMNS
 
 
@@ -60,7 +60,7 @@ class ResultSeeding:
                              (len(questions) - 1) // 5 + 1))
             for position, (question, score) in enumerate(zip(questions, scores, strict=False), 1):
                 saved = started + (finished - started) * (position / (len(questions) + 1))
-                response, order = _response(rng, question, score)
+                response, order = draw_response(rng, question, score)
                 slots.append((aid, position, (position - 1) // 5 + 1, question.id,
                                question.version_id, order, response, rng.randint(1, 3), saved,
                                score, ""))
