@@ -15,8 +15,7 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from tests.support import (drop_fresh_database, fresh_database_url, make_app,  # noqa: E402
-                           upgrade_schema)
+from tests.support import drop_fresh_database, fresh_database_url, make_app, upgrade_schema  # noqa: E402
 
 
 def database_url(tmp: Path) -> str:
@@ -30,8 +29,15 @@ def seed(app, courses: int, lessons: int, prefix: str = "bench") -> dict:
     """Academies, a reader, and `courses` shared courses of 4 modules with `lessons` lessons."""
     from academy.academies.operations import create_academy
     from academy.accounts.operations import create_user
-    from academy.curricula.models import (Course, CourseTag, CourseText, Lesson, LessonText, Module,
-                                          ModuleText)
+    from academy.curricula.models import (
+        Course,
+        CourseTag,
+        CourseText,
+        Lesson,
+        LessonText,
+        Module,
+        ModuleText,
+    )
     from academy.db import utcnow
     from academy.extensions import db
     from academy.i18n import sort_key

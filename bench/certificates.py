@@ -28,7 +28,6 @@ Target: 1,000 certificates in under a minute on this 2-core machine.
 from __future__ import annotations
 
 import argparse
-import os
 import pstats
 import shutil
 import sys
@@ -45,7 +44,7 @@ from bench.certificates_probes import run_probes  # noqa: E402
 from bench.certificates_report import report  # noqa: E402
 from bench.certificates_seed import PUBLIC_URL, seed  # noqa: E402
 from bench.certificates_single import baseline_series, single_in_process, single_over_http  # noqa: E402
-from bench.databases import DEFAULT_BASE, create_database, drop_database  # noqa: E402
+from bench.databases import bench_base, create_database, dispose, drop_database  # noqa: E402
 from bench.measures import now  # noqa: E402
 from tests.support import make_app, upgrade_schema  # noqa: E402
 
@@ -82,7 +81,7 @@ def main() -> None:
     args = parse_args()
     wall = now()
     tmp = Path(tempfile.mkdtemp(prefix="campus-bench-certificates-"))
-    base = "sqlite" if args.sqlite else os.environ.get("ACADEMY_BENCH_DATABASE_URL", DEFAULT_BASE)
+    base = bench_base(args.sqlite)
     url = create_database(base, tmp, BENCH_DATABASE)
     overrides = {"TESTING": False, "PUBLIC_URL": PUBLIC_URL, "JOB_MODE": "thread"}
     if args.workers:
@@ -124,10 +123,7 @@ def main() -> None:
             print("```")
         print(f"\nwall time of the benchmark: {now() - wall:.0f} s")
     finally:
-        with app.app_context():
-            from academy.extensions import db
-
-            db.engine.dispose()
+        dispose(app)
         if args.keep:
             print(f"kept: database {url}, files in {tmp}")
         else:

@@ -2,6 +2,7 @@
 at the end. A database left by an interrupted run of the same script is dropped first."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -31,3 +32,17 @@ def drop_database(url: str, base: str, name: str) -> None:
     with engine.connect() as conn:
         conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     engine.dispose()
+
+
+def bench_base(sqlite: bool) -> str:
+    """Where a run's database goes: "sqlite" (a file in the run's folder), or the PostgreSQL
+    server of ACADEMY_BENCH_DATABASE_URL (default DEFAULT_BASE)."""
+    return "sqlite" if sqlite else os.environ.get("ACADEMY_BENCH_DATABASE_URL", DEFAULT_BASE)
+
+
+def dispose(app) -> None:
+    """Close the app's database connections (before its database is dropped)."""
+    from academy.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()

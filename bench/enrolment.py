@@ -17,15 +17,14 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from bench.catalogue import measure, report  # noqa: E402
-from tests.support import (drop_fresh_database, fresh_database_url, make_app,  # noqa: E402
-                           upgrade_schema)
+from tests.support import drop_fresh_database, fresh_database_url, make_app, upgrade_schema  # noqa: E402
 
 
 def seed(app, trainees: int, per_trainee: int, roster_size: int, prefix: str = "bench") -> dict:
+    from academy.academies.models import Membership
     from academy.academies.operations import create_academy
     from academy.accounts.models import User
     from academy.accounts.operations import create_user, start_session
-    from academy.academies.models import Membership
     from academy.accounts.passwords import hash_password
     from academy.curricula.models import Course, CourseText, Lesson, LessonText, Module, ModuleText
     from academy.db import utcnow

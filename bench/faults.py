@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.faults_report import report  # noqa: E402
-from bench.faults_trainees import Clock, Client, Probe, SetupFailed, Trainee  # noqa: E402
+from bench.faults_trainees import Client, Clock, Probe, SetupFailed, Trainee  # noqa: E402
 from bench.harness import GunicornOptions, Server, app_env, start_server  # noqa: E402
 from bench.measures import machine_busy  # noqa: E402
 from bench.services import PrivatePostgres, PrivateRedis, port_near  # noqa: E402

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.databases import DEFAULT_BASE, create_database, drop_database  # noqa: E402
+from bench.databases import bench_base, create_database, dispose, drop_database  # noqa: E402
 from bench.measures import cpu_seconds, machine_busy  # noqa: E402
 from bench.network_pages import (  # noqa: E402
     Figures,
@@ -234,7 +234,7 @@ def main() -> None:
     args = parse_args()
     wall = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="campus-bench-network-"))
-    base = "sqlite" if args.sqlite else os.environ.get("ACADEMY_BENCH_DATABASE_URL", DEFAULT_BASE)
+    base = bench_base(args.sqlite)
     url = reusable(base) if args.reuse and not args.sqlite else None
     reused = url is not None
     if not reused:
@@ -265,10 +265,7 @@ def main() -> None:
         print("\n".join(lines))
         print(f"\nwall time of the benchmark: {time.perf_counter() - wall:.0f} s")
     finally:
-        with app.app_context():
-            from academy.extensions import db
-
-            db.engine.dispose()
+        dispose(app)
         if args.keep:
             print(f"kept: {url}")
         else:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
 import secrets
 import shutil
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from bench.databases import DEFAULT_BASE, create_database, drop_database  # noqa: E402
+from bench.databases import bench_base, create_database, dispose, drop_database  # noqa: E402
 from bench.harness import (  # noqa: E402
     BASELINE_APP,
     GunicornOptions,
@@ -97,7 +96,7 @@ def main() -> None:
     args = parse_args()
     wall = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="campus-bench-quiz-"))
-    base = "sqlite" if args.sqlite else os.environ.get("ACADEMY_BENCH_DATABASE_URL", DEFAULT_BASE)
+    base = bench_base(args.sqlite)
     url = create_database(base, tmp, BENCH_DATABASE)
     secret = secrets.token_hex(32)
     app = make_app(url, tmp, TESTING=False, SECRET_KEY=secret)
@@ -146,10 +145,7 @@ def main() -> None:
     finally:
         for server in servers:
             server.stop()
-        with app.app_context():
-            from academy.extensions import db
-
-            db.engine.dispose()
+        dispose(app)
         drop_database(url, base, BENCH_DATABASE)
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
