@@ -52,7 +52,7 @@ from tests.support import make_app, upgrade_schema  # noqa: E402
 
 BENCH_DATABASE = "campus_bench_pages"
 
-def main() -> None:
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sqlite", action="store_true", help="an SQLite file, not PostgreSQL")
@@ -70,6 +70,11 @@ def main() -> None:
                         help="count statements again with 500 courses x 40 lessons and 20,000 "
                              "trainees added, and run the series again at that size")
     args = parser.parse_args()
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing (Debian: apt-get install wrk)")
     tmp = Path(tempfile.mkdtemp(prefix="campus-bench-pages-"))
@@ -84,60 +89,80 @@ def main() -> None:
         from bench import floor
 
         floor.seed(url)
-        (tmp / "baseline_app.py").write_text(BASELINE_APP)
-        env = app_env(url, secret, tmp) | {"ACADEMY_BENCH_FLOOR_DB": url,
-                                           "ACADEMY_VERIFY_MAX_PER_ADDRESS": "100000000"}
-        options = GunicornOptions(workers=args.workers, threads=args.threads)
-        servers["bare"] = start_server("baseline_app:app", tmp, env, options, tmp, "bare")
-        # From the run's folder, as the bare page: gunicorn reads a gunicorn.conf.py in its
-        # working directory, and Campus's (its hooks reach into the app) is not the floor's.
-        servers["floor"] = start_server("bench.floor:app", tmp, env, options, tmp, "floor",
-                                        ["--pythonpath", str(ROOT)])
-        servers["campus"] = start_embedded(env, tmp) if args.embedded else \
-            start_server("wsgi:app", ROOT, env, options, tmp, "campus")
-        # The same, with the dashboards' figures computed for every request instead of kept
-        # for a minute (REPORTS_KEPT_SECONDS): what the first reader of a period waits for.
-        live_env = env | {"ACADEMY_REPORTS_KEPT_SECONDS": "0"}
-        if any("dashboard" in w for w in args.pages.lower().split(",")) or not args.pages:
-            servers["live"] = start_embedded(live_env, tmp, "live") if args.embedded else \
-                start_server("wsgi:app", ROOT, live_env, options, tmp, "live")
-        cookies = {kind: [session_cookie(app, token) for token in ids[kind]]
-                   for kind in ("trainees", "coordinators")}
-        attempts = [open_attempt(servers["campus"].port, cookie, ids["course"], ids["quiz"])
-                    for cookie in cookies["trainees"]]
-        sign_ins = [sign_in_form(servers["campus"].port, f"bench.trainee{n:02d}")
-                    for n in range(args.connections)]
-        targets = targets_for(ids, attempts, cookies, sign_ins)
-        wanted = [w.strip().lower() for w in args.pages.split(",") if w.strip()]
-        if wanted:
-            targets = [t for t in targets if t.server in ("bare", "floor")
-                       or any(w in t.name.lower() for w in wanted)]
+        start_servers(servers, args, url, secret, tmp)
+        targets = prepare_targets(app, ids, servers, args)
         print(f"# bench/pages.py on {url.split(':')[0]}: gunicorn -w {args.workers} --threads "
               f"{args.threads}, wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}, "
               f"{args.reps} interleaved repetitions, {os.cpu_count()} cores", flush=True)
-        series(targets, servers, args, tmp, "demo data")
-        if any(t.name.startswith("sign-in") for t in targets):
-            print(f"argon2id alone, {os.cpu_count()} processes: {argon2_rate():.1f} checks/s\n",
-                  flush=True)
-        demo_counts = count_statements(app, targets)
-        large_counts = None
-        if args.large:
-            print("Adding 500 courses x 40 lessons and 20,000 trainees...", flush=True)
-            seed_large(app)
-            large_counts = count_statements(app, targets)
-            series([t for t in targets if t.server in ("bare", "floor") or "catalogue" in t.name
-                    or "dashboard" in t.name], servers, args, tmp, "large data")
-        print_statements(demo_counts, large_counts)
-        for name, server in servers.items():
-            errors = [line for line in server.error_log.read_text().splitlines()
-                      if "Traceback" in line or "ERROR" in line]
-            if errors:
-                print(f"gunicorn ({name}) logged {len(errors)} errors; logs in {tmp}")
+        measure(app, targets, servers, args, tmp)
+        print_server_errors(servers, tmp)
     finally:
         for server in servers.values():
             server.stop()
         dispose(app)
         drop_database(url, base, BENCH_DATABASE)
+
+
+def start_servers(servers: dict[str, Server], args, url: str, secret: str, tmp: Path) -> None:
+    """The bare page, the floor, Campus and (for the dashboards) Campus computing every time."""
+    (tmp / "baseline_app.py").write_text(BASELINE_APP)
+    env = app_env(url, secret, tmp) | {"ACADEMY_BENCH_FLOOR_DB": url,
+                                       "ACADEMY_VERIFY_MAX_PER_ADDRESS": "100000000"}
+    options = GunicornOptions(workers=args.workers, threads=args.threads)
+    servers["bare"] = start_server("baseline_app:app", tmp, env, options, tmp, "bare")
+    # From the run's folder, as the bare page: gunicorn reads a gunicorn.conf.py in its
+    # working directory, and Campus's (its hooks reach into the app) is not the floor's.
+    servers["floor"] = start_server("bench.floor:app", tmp, env, options, tmp, "floor",
+                                    ["--pythonpath", str(ROOT)])
+    servers["campus"] = start_embedded(env, tmp) if args.embedded else \
+        start_server("wsgi:app", ROOT, env, options, tmp, "campus")
+    # The same, with the dashboards' figures computed for every request instead of kept
+    # for a minute (REPORTS_KEPT_SECONDS): what the first reader of a period waits for.
+    live_env = env | {"ACADEMY_REPORTS_KEPT_SECONDS": "0"}
+    if any("dashboard" in w for w in args.pages.lower().split(",")) or not args.pages:
+        servers["live"] = start_embedded(live_env, tmp, "live") if args.embedded else \
+            start_server("wsgi:app", ROOT, live_env, options, tmp, "live")
+
+
+def prepare_targets(app, ids: dict, servers: dict[str, Server], args) -> list[Target]:
+    """Every session's cookie, quiz attempt and sign-in form; the pages asked for (--pages)."""
+    cookies = {kind: [session_cookie(app, token) for token in ids[kind]]
+               for kind in ("trainees", "coordinators")}
+    attempts = [open_attempt(servers["campus"].port, cookie, ids["course"], ids["quiz"])
+                for cookie in cookies["trainees"]]
+    sign_ins = [sign_in_form(servers["campus"].port, f"bench.trainee{n:02d}")
+                for n in range(args.connections)]
+    targets = targets_for(ids, attempts, cookies, sign_ins)
+    wanted = [w.strip().lower() for w in args.pages.split(",") if w.strip()]
+    if wanted:
+        targets = [t for t in targets if t.server in ("bare", "floor")
+                   or any(w in t.name.lower() for w in wanted)]
+    return targets
+
+
+def measure(app, targets: list[Target], servers: dict[str, Server], args, tmp: Path) -> None:
+    """The series at the demo's size, argon2id alone, the statement counts (and --large)."""
+    series(targets, servers, args, tmp, "demo data")
+    if any(t.name.startswith("sign-in") for t in targets):
+        print(f"argon2id alone, {os.cpu_count()} processes: {argon2_rate():.1f} checks/s\n",
+              flush=True)
+    demo_counts = count_statements(app, targets)
+    large_counts = None
+    if args.large:
+        print("Adding 500 courses x 40 lessons and 20,000 trainees...", flush=True)
+        seed_large(app)
+        large_counts = count_statements(app, targets)
+        series([t for t in targets if t.server in ("bare", "floor") or "catalogue" in t.name
+                or "dashboard" in t.name], servers, args, tmp, "large data")
+    print_statements(demo_counts, large_counts)
+
+
+def print_server_errors(servers: dict[str, Server], tmp: Path) -> None:
+    for name, server in servers.items():
+        errors = [line for line in server.error_log.read_text().splitlines()
+                  if "Traceback" in line or "ERROR" in line]
+        if errors:
+            print(f"gunicorn ({name}) logged {len(errors)} errors; logs in {tmp}")
 
 
 def series(targets: list[Target], servers: dict[str, Server], args, tmp: Path, label: str) -> None:
