@@ -12,9 +12,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
+from bench.databases import dispose  # noqa: E402
+from bench.harness import bare_page_ms  # noqa: E402
 from tests.support import drop_fresh_database, fresh_database_url, make_app, upgrade_schema  # noqa: E402
 
 
@@ -42,12 +43,14 @@ def seed(app, courses: int, lessons: int, prefix: str = "bench") -> dict:
     from academy.extensions import db
     from academy.i18n import sort_key
 
-    body = ("## Sección\n\nTexto de la lección con **énfasis** y una lista:\n\n- uno\n- dos\n\n" * 6)
+    body = ("## Sección\n\nTexto de la lección con **énfasis** y una lista:\n\n- uno\n"
+            "- dos\n\n" * 6)
     with app.test_request_context():
-        academies = [create_academy(slug=f"{prefix}-{i}", names={"es": f"Academia {i}"}, country="ES",
-                                    default_locale="es") for i in range(20)]
-        reader, _ = create_user(username=f"{prefix}.reader", display_name="Lector", academy=academies[0],
-                                roles=["trainee"], password="bench password 1")
+        academies = [create_academy(slug=f"{prefix}-{i}", names={"es": f"Academia {i}"},
+                                    country="ES", default_locale="es") for i in range(20)]
+        reader, _ = create_user(username=f"{prefix}.reader", display_name="Lector",
+                                academy=academies[0], roles=["trainee"],
+                                password="bench password 1")
         db.session.commit()
         now, per_module = utcnow(), max(1, lessons // 4)
         for c in range(courses):
@@ -58,8 +61,9 @@ def seed(app, courses: int, lessons: int, prefix: str = "bench") -> dict:
                 review_status="approved", version=1, approved_version=1, hours=10,
                 created_at=now, updated_at=now, published_at=now)).inserted_primary_key[0]
             db.session.execute(insert(CourseText), [
-                {"course_id": cid, "locale": loc, "title": f"{title} ({loc})", "summary": "Resumen.",
-                 "search_text": sort_key(f"{title} resumen")} for loc in ("es", "en")])
+                {"course_id": cid, "locale": loc, "title": f"{title} ({loc})",
+                 "summary": "Resumen.", "search_text": sort_key(f"{title} resumen")}
+                for loc in ("es", "en")])
             db.session.execute(insert(CourseTag), [{"course_id": cid, "tag": f"tema-{c % 7}"}])
             for m in range(4):
                 mid = db.session.execute(insert(Module).values(
@@ -97,7 +101,8 @@ def measure(client, path: str, runs: int) -> list[float]:
 def report(name: str, times: list[float], baseline: float) -> str:
     median = statistics.median(times)
     p95 = statistics.quantiles(times, n=20)[18]
-    return f"{name:<34} median {median:7.1f} ms   p95 {p95:7.1f} ms   x{median / baseline:6.1f} baseline"
+    return (f"{name:<34} median {median:7.1f} ms   p95 {p95:7.1f} ms   "
+            f"x{median / baseline:6.1f} baseline")
 
 
 def main() -> None:
@@ -114,9 +119,7 @@ def main() -> None:
     ids = seed(app, args.courses, args.lessons)
     print(f"Seeded {args.courses} courses x {args.lessons} lessons in "
           f"{time.perf_counter() - started:.0f} s on {url.split(':')[0]}")
-    bare = Flask("baseline")
-    bare.add_url_rule("/", "hello", lambda: "<!doctype html><title>x</title><p>hello</p>")
-    baseline = statistics.median(measure(bare.test_client(), "/", args.runs))
+    baseline = statistics.median(bare_page_ms(args.runs))
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = ids["token"]
@@ -128,10 +131,7 @@ def main() -> None:
              ("lesson page", f"/courses/{ids['course']}/lessons/{ids['lesson']}")]
     for name, path in pages:
         print(report(name, measure(client, path, args.runs), baseline))
-    with app.app_context():
-        from academy.extensions import db
-
-        db.engine.dispose()
+    dispose(app)
     drop_fresh_database(url)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -13,11 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from bench.catalogue import measure, report  # noqa: E402
-from tests.support import drop_fresh_database, fresh_database_url, make_app, upgrade_schema  # noqa: E402
+from bench.catalogue import database_url, measure, report  # noqa: E402
+from bench.databases import dispose  # noqa: E402
+from bench.harness import bare_page_ms  # noqa: E402
+from tests.support import drop_fresh_database, make_app, upgrade_schema  # noqa: E402
 
 
 def seed(app, trainees: int, per_trainee: int, roster_size: int, prefix: str = "bench") -> dict:
@@ -35,39 +35,43 @@ def seed(app, trainees: int, per_trainee: int, roster_size: int, prefix: str = "
     now = utcnow()
     courses_n = 400
     with app.test_request_context():
-        academies = [create_academy(slug=f"{prefix}-{i}", names={"es": f"Academia {i}"}, country="ES",
-                                    default_locale="es") for i in range(20)]
+        academies = [create_academy(slug=f"{prefix}-{i}", names={"es": f"Academia {i}"},
+                                    country="ES", default_locale="es") for i in range(20)]
         db.session.flush()
         secret = hash_password("bench password 1")
-        users = [{"username": f"{prefix}.t{n:05d}", "display_name": f"Alumno {n:05d}", "sort_name": f"alumno {n:05d}",
+        users = [{"username": f"{prefix}.t{n:05d}", "display_name": f"Alumno {n:05d}",
+                  "sort_name": f"alumno {n:05d}",
                   "academy_id": academies[n % 20].id, "password_hash": secret, "is_active": True,
                   "must_change_password": False, "created_at": now} for n in range(trainees)]
         db.session.execute(insert(User), users)
         user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
         db.session.execute(insert(Membership), [
-            {"user_id": uid, "academy_id": academies[i % 20].id, "role": "trainee", "created_at": now}
+            {"user_id": uid, "academy_id": academies[i % 20].id, "role": "trainee",
+             "created_at": now}
             for i, uid in enumerate(user_ids)])
         lessons_of: dict[int, list[int]] = {}
         for c in range(courses_n):
             cid = db.session.execute(insert(Course).values(
-                academy_id=academies[c % 20].id, slug=f"{prefix}-c{c}", default_locale="es", locales=["es"],
-                status="published", visibility="network", review_status="approved", version=1,
-                approved_version=1, hours=10, created_at=now, updated_at=now)).inserted_primary_key[0]
+                academy_id=academies[c % 20].id, slug=f"{prefix}-c{c}", default_locale="es",
+                locales=["es"], status="published", visibility="network",
+                review_status="approved", version=1, approved_version=1, hours=10,
+                created_at=now, updated_at=now)).inserted_primary_key[0]
             db.session.execute(insert(CourseText), [{"course_id": cid, "locale": "es",
                                                      "title": f"Curso {c}", "summary": "",
                                                      "search_text": f"curso {c}"}])
             lessons_of[cid] = []
             for m in range(4):
-                mid = db.session.execute(insert(Module).values(course_id=cid, slug=f"m{m}",
-                                                               position=m + 1)).inserted_primary_key[0]
+                mid = db.session.execute(insert(Module).values(
+                    course_id=cid, slug=f"m{m}", position=m + 1)).inserted_primary_key[0]
                 db.session.execute(insert(ModuleText), [{"module_id": mid, "locale": "es",
                                                          "title": f"Módulo {m}"}])
                 for n in range(5):
                     lid = db.session.execute(insert(Lesson).values(
                         module_id=mid, slug=f"l{n}", position=n + 1, kind="page", minutes=10,
                         settings={})).inserted_primary_key[0]
-                    db.session.execute(insert(LessonText), [{"lesson_id": lid, "locale": "es",
-                                                             "title": f"Lección {n}", "body": "Texto"}])
+                    db.session.execute(insert(LessonText), [
+                        {"lesson_id": lid, "locale": "es", "title": f"Lección {n}",
+                         "body": "Texto"}])
                     lessons_of[cid].append(lid)
         course_ids = list(lessons_of)
         big = course_ids[0]
@@ -107,17 +111,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="campus-bench-"))
-    base = os.environ.get("ACADEMY_BENCH_DATABASE_URL")
-    url = fresh_database_url(tmp, base=base) if base else f"sqlite:///{tmp / 'bench.sqlite3'}"
+    url = database_url(tmp)
     app = make_app(url, tmp, TESTING=False)
     upgrade_schema(app)
     started = time.perf_counter()
     ids = seed(app, args.trainees, args.per_trainee, args.roster)
     print(f"Seeded {args.trainees} trainees, {ids['enrolments']} enrolments, {ids['progress']} "
           f"lessons done in {time.perf_counter() - started:.0f} s on {url.split(':')[0]}")
-    bare = Flask("baseline")
-    bare.add_url_rule("/", "hello", lambda: "<!doctype html><title>x</title><p>hello</p>")
-    baseline = statistics.median(measure(bare.test_client(), "/", args.runs))
+    baseline = statistics.median(bare_page_ms(args.runs))
     print(f"{'baseline (minimal Flask page)':<34} median {baseline:7.2f} ms")
     clients = {}
     for role, token in ids["tokens"].items():
@@ -126,14 +127,13 @@ def main() -> None:
             session["_user_id"] = token
     course = ids["course"]
     pages = [("trainee dashboard (10 courses)", "trainee", "/learning"),
-             (f"roster ({args.roster} trainees)", "instructor", f"/authoring/courses/{course}/enrolment"),
-             (f"progress grid ({args.roster} x 20)", "instructor", f"/authoring/courses/{course}/progress")]
+             (f"roster ({args.roster} trainees)", "instructor",
+              f"/authoring/courses/{course}/enrolment"),
+             (f"progress grid ({args.roster} x 20)", "instructor",
+              f"/authoring/courses/{course}/progress")]
     for name, role, path in pages:
         print(report(name, measure(clients[role], path, args.runs), baseline))
-    with app.app_context():
-        from academy.extensions import db
-
-        db.engine.dispose()
+    dispose(app)
     drop_fresh_database(url)
 
 

@@ -162,7 +162,7 @@ class Trainee:
         else:
             raise SetupFailed(f"{self.username}: no quiz would start")
         for number in range(1, 50):
-            record, _, html = retried(lambda: self.client.send(
+            record, _, html = retried(lambda number=number: self.client.send(
                 "attempt page", "GET", f"/attempts/{self.attempt_id}?page={number}"))
             if record.status != 200:
                 break
@@ -176,7 +176,7 @@ class Trainee:
         _, _, html = retried(lambda: self.client.send("course page", "GET",
                                                       f"/courses/{course_id}"))
         token = CSRF_RE.search(html)
-        if token and 'action="/courses/%d/enrol"' % course_id in html:
+        if token and f'action="/courses/{course_id}/enrol"' in html:
             retried(lambda: self.client.send("enrol", "POST", f"/courses/{course_id}/enrol",
                                              {"csrf_token": token.group(1)}))
         quiz = f"/courses/{course_id}/quizzes/{lesson_id}"

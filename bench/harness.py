@@ -3,6 +3,7 @@ a production deployment, a signed-in browser's session cookie, and a bare Flask 
 with (served by gunicorn, or timed in-process through Flask's test client)."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -92,14 +93,10 @@ class Server:
         """Stop the master and its workers (their own process group), even stuck ones."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # workers left waiting on a lock
-        except ProcessLookupError:
-            pass
         self.process.wait()
 
 

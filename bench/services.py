@@ -6,6 +6,7 @@ As root, PostgreSQL runs as the `postgres` OS user (`runuser`), which owns the c
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -79,10 +80,8 @@ class PrivatePostgres:
     def stop(self) -> None:
         """Stop at once (immediate: nothing is kept of the cluster anyway), if it runs."""
         if (self.data / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
                 self._pg_ctl("stop", "-m", "immediate")
-            except (RuntimeError, subprocess.TimeoutExpired):
-                pass
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
