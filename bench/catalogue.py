@@ -26,6 +26,15 @@ def database_url(tmp: Path) -> str:
     return fresh_database_url(tmp, base=base)
 
 
+def migrated_app():
+    """An app on a new database (see database_url) with the schema migrated; and its URL."""
+    tmp = Path(tempfile.mkdtemp(prefix="campus-bench-"))
+    url = database_url(tmp)
+    app = make_app(url, tmp, TESTING=False)
+    upgrade_schema(app)
+    return app, url
+
+
 def seed(app, courses: int, lessons: int, prefix: str = "bench") -> dict:
     """Academies, a reader, and `courses` shared courses of 4 modules with `lessons` lessons."""
     from academy.academies.operations import create_academy
@@ -111,10 +120,7 @@ def main() -> None:
     parser.add_argument("--lessons", type=int, default=40)
     parser.add_argument("--runs", type=int, default=60)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="campus-bench-"))
-    url = database_url(tmp)
-    app = make_app(url, tmp, TESTING=False)
-    upgrade_schema(app)
+    app, url = migrated_app()
     started = time.perf_counter()
     ids = seed(app, args.courses, args.lessons)
     print(f"Seeded {args.courses} courses x {args.lessons} lessons in "

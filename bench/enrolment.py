@@ -5,7 +5,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -14,10 +13,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from bench.catalogue import database_url, measure, report  # noqa: E402
+from bench.catalogue import measure, migrated_app, report  # noqa: E402
 from bench.databases import dispose  # noqa: E402
 from bench.harness import bare_page_ms  # noqa: E402
-from tests.support import drop_fresh_database, make_app, upgrade_schema  # noqa: E402
+from tests.support import drop_fresh_database  # noqa: E402
 
 
 def seed(app, trainees: int, per_trainee: int, roster_size: int, prefix: str = "bench") -> dict:
@@ -110,10 +109,7 @@ def main() -> None:
     parser.add_argument("--roster", type=int, default=500)
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="campus-bench-"))
-    url = database_url(tmp)
-    app = make_app(url, tmp, TESTING=False)
-    upgrade_schema(app)
+    app, url = migrated_app()
     started = time.perf_counter()
     ids = seed(app, args.trainees, args.per_trainee, args.roster)
     print(f"Seeded {args.trainees} trainees, {ids['enrolments']} enrolments, {ids['progress']} "
