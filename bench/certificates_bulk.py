@@ -13,8 +13,6 @@ from bench.certificates_single import Series, counting_statements
 from bench.certificates_watch import MemorySampler, SerialLockProbe, bench_backends
 from bench.measures import cpu_seconds, machine_busy, now, postgres_cpu, proc_status, reset_peak_rss
 
-# --- The bulk job ------------------------------------------------------------------------------
-
 
 @dataclass
 class Batch:

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from bench.certificates_bulk import BulkRun
 from bench.certificates_seed import LOCALES
 
-# --- Checks ------------------------------------------------------------------------------------
 
 def flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())

@@ -7,8 +7,6 @@ import statistics
 from bench.certificates_seed import PUBLIC_URL
 from bench.measures import now, proc_status
 
-# --- Renderer probes (each in a fresh process) --------------------------------------------------
-
 _PROBE: dict = {}
 
 

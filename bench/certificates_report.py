@@ -10,7 +10,6 @@ from bench.certificates_seed import WARMUP
 from bench.certificates_single import HttpRuns, Series
 from bench.measures import percentile
 
-# --- The report --------------------------------------------------------------------------------
 
 def mib(kib: int) -> str:
     return f"{kib / 1024:,.0f} MiB"

@@ -14,7 +14,6 @@ from bench.harness import Server
 from bench.measures import machine_busy
 from bench.services import PrivatePostgres, PrivateRedis
 
-# --- The faults -----------------------------------------------------------------------------
 
 class Faults:
     """The worker killer and the two outages, on their own threads, with when they happened."""

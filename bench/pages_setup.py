@@ -21,8 +21,6 @@ from tests.support import CSRF_RE
 PASSWORD = "bench password 1"
 FIELD_RE = re.compile(r'<input[^>]*type="radio"[^>]*name="(q\d+)"[^>]*value="([^"]*)"')
 
-# --- The data --------------------------------------------------------------------------------
-
 def seed(app, sessions: int) -> dict:
     """The demo, plus `sessions` trainees enrolled in the demo's quiz course, a coordinator's
     sessions, and a certificate to check."""

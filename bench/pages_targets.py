@@ -10,7 +10,6 @@ from sqlalchemy import event
 from bench.harness import COOKIE
 from bench.wrk import Run, Target
 
-# --- SQL statements per page, counted in-process ------------------------------------------------
 
 def count_statements(app, targets: list[Target]) -> dict[str, int]:
     from academy.extensions import db

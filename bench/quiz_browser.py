@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from bench.harness import COOKIE
 
-# --- The client --------------------------------------------------------------------------------
 
 @dataclass
 class Sample:

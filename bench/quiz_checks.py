@@ -13,7 +13,6 @@ from bench.quiz_browser import read_page
 from bench.quiz_crowd import Trainee
 from tests.support import CSRF_RE
 
-# --- Checking the database ---------------------------------------------------------------------
 
 @dataclass
 class Verdict:

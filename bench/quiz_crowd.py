@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from bench.quiz_browser import FIELD_RE, Browser, Sample, read_page
 from tests.support import CSRF_RE
 
-# --- One trainee -------------------------------------------------------------------------------
 
 @dataclass
 class Sent:

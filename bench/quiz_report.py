@@ -19,8 +19,6 @@ from bench.quiz_browser import Sample
 from bench.quiz_checks import Verdict
 from bench.quiz_crowd import Trainee
 
-# --- Machine and PostgreSQL counters -----------------------------------------------------------
-
 
 @dataclass
 class Counters:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 
-# --- The course: a package whose quiz cycles through the automatically graded types ----------
-
 QUESTION_SHAPES = [
     ("::q{n}:: Pregunta {n}: ¿quién autoriza un registro integral? {=La dirección, por escrito "
      "#Correcto ~Cualquier funcionario ~El jefe de servicio ~Nadie}"),
