@@ -89,6 +89,10 @@ def seed(app, courses: int, lessons: int, prefix: str = "bench") -> dict:
         db.session.commit()
         course_id = db.session.scalar(select(Course.id).order_by(Course.id.desc()).limit(1))
         lesson_id = db.session.scalar(select(Lesson.id).order_by(Lesson.id.desc()).limit(1))
+        # A lesson page is for the course's trainees: the reader follows the measured course.
+        from academy.enrolment import operations as enrolment_ops
+
+        enrolment_ops.enrol_by_staff(reader, db.session.get(Course, course_id))
         from academy.accounts.operations import start_session
 
         token = start_session(reader, "127.0.0.1", "bench")
