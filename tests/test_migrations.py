@@ -143,3 +143,96 @@ def test_certificates_issued_before_get_distinct_places_in_their_academys_status
             db.engine.dispose()
     finally:
         drop_fresh_database(url)
+
+
+# The tables whose copies (SQLite's batch mode) are checked below, and what points at them.
+_COPIED = ("users", "academies", "jobs", "certificates")
+
+
+def _links_to_copied_tables() -> dict[str, list[tuple]]:
+    """Every row of the tables that point at a copied table (their pointing columns), and the
+    keys of the copied tables themselves."""
+    inspector = db.inspect(db.session.connection())
+    links = {}
+    for table in inspector.get_table_names():
+        columns = [column for key in inspector.get_foreign_keys(table)
+                   if key["referred_table"] in _COPIED for column in key["constrained_columns"]]
+        if table in _COPIED:
+            columns += inspector.get_pk_constraint(table)["constrained_columns"]
+        if columns:
+            names = ", ".join(sorted(set(columns)))
+            rows = db.session.execute(db.text(f"SELECT {names} FROM {table}")).all()
+            links[table] = sorted((tuple(row) for row in rows), key=repr)
+    return links
+
+
+@pytest.mark.no_transaction
+def test_downgrades_that_copy_tables_keep_the_rows_that_point_at_them(tmp_path):
+    """Revisions 0016, 0017, 0021 and 0022: their downgrades copy `users`, `academies`, `jobs`
+    and `certificates` on SQLite; dropping the old table must not delete, unlink or refuse for
+    the rows that point at it."""
+    from flask_migrate import downgrade, upgrade
+
+    from tests.support import drop_fresh_database, fresh_database_url, make_app
+
+    url = fresh_database_url(tmp_path)
+    app = make_app(url, tmp_path)
+    run = lambda sql, **values: db.session.execute(db.text(sql), values)  # noqa: E731
+    try:
+        with app.app_context():
+            upgrade(revision="0022")
+            run("INSERT INTO academies (id, slug, country, default_locale, names, is_active, "
+                "created_at) VALUES (1, 'a', 'ES', 'es', '{}', true, '2026-01-01')")
+            for user, academy in ((1, 1), (2, None)):
+                run("INSERT INTO users (id, academy_id, username, display_name, sort_name, "
+                    "password_hash, must_change_password, is_active, created_at) VALUES (:id, "
+                    ":academy, :name, 'U', 'u', 'x', false, true, '2026-01-01')",
+                    id=user, academy=academy, name=f"u{user}")
+            run("INSERT INTO memberships (id, user_id, academy_id, role, created_at) "
+                "VALUES (1, 1, 1, 'trainee', '2026-01-01')")
+            run("INSERT INTO user_sessions (id, user_id, token_hash, created_at, expires_at) "
+                "VALUES (1, 1, 'h', '2026-01-01', '2026-01-02')")
+            run("INSERT INTO network_roles (user_id, role, granted_at) "
+                "VALUES (2, 'coordinator', '2026-01-01')")
+            run("INSERT INTO cohorts (id, academy_id, name, created_at) "
+                "VALUES (1, 1, 'c', '2026-01-01')")
+            run("INSERT INTO cohort_members (cohort_id, user_id) VALUES (1, 1)")
+            run("INSERT INTO courses (id, academy_id, slug, default_locale, locales, status, "
+                "visibility, version, hours, created_at, updated_at) VALUES (1, 1, 'c', 'es', "
+                "'[\"es\"]', 'published', 'academy', 1, 0, '2026-01-01', '2026-01-01')")
+            run("INSERT INTO enrolment_rules (course_id, policy, allow_withdrawal, "
+                "completion_mode) VALUES (1, 'academies', true, 'lessons')")
+            run("INSERT INTO enrolment_allowed_academies (course_id, academy_id) VALUES (1, 1)")
+            run("INSERT INTO enrolments (id, course_id, user_id, status, requested_at) "
+                "VALUES (1, 1, 1, 'active', '2026-01-01')")
+            run("INSERT INTO topics (slug, names, is_approved, suggested_by_id, created_at) "
+                "VALUES ('t', '{}', false, 2, '2026-01-01')")
+            run("INSERT INTO audit_events (id, at, actor_id, academy_id, action, target_type, "
+                "details) VALUES (1, '2026-01-01', 2, 1, 'a', 't', '{}')")
+            run("INSERT INTO jobs (id, kind, owner_id, status, total, done, payload, result, "
+                "created_at) VALUES ('j1', 'k', 2, 'done', 1, 1, '{}', '{}', '2026-01-01')")
+            for number, superseded_by, superseded_at in ((2, None, None), (1, 2, "2026-01-03")):
+                run("INSERT INTO certificates (id, serial, code, user_id, course_id, academy_id, "
+                    "locale, name, course_title, hours, completed_at, issued_at, issued_by_id, "
+                    "job_id, superseded_by_id, superseded_at) VALUES (:id, :serial, :code, 1, 1, "
+                    "1, 'es', 'U', 'C', 0, '2026-01-01', '2026-01-02', 2, 'j1', :superseded_by, "
+                    ":superseded_at)", id=number, serial=f"2026-{number:06d}", code=f"C{number}",
+                    superseded_by=superseded_by, superseded_at=superseded_at)
+            db.session.commit()
+            upgrade()
+            at_head = _links_to_copied_tables()
+            db.session.remove()
+            downgrade(revision="0015")
+            before_0016 = _links_to_copied_tables()
+            assert before_0016 == {table: at_head[table] for table in before_0016}
+            rows = run("SELECT id, superseded_by_id, job_id, issued_by_id, user_id, academy_id "
+                       "FROM certificates ORDER BY id").all()
+            assert [tuple(row) for row in rows] == [(1, 2, "j1", 2, 1, 1), (2, None, "j1", 2, 1, 1)]
+            db.session.remove()
+            upgrade()
+            again = _links_to_copied_tables()
+            assert {table: again[table] for table in before_0016} == before_0016
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop_fresh_database(url)

@@ -8,6 +8,8 @@ Create Date: 2026-12-06 16:00:00
 from alembic import op
 import sqlalchemy as sa
 
+from academy.db import sqlite_foreign_keys_off
+
 
 revision = '0016'
 down_revision = '0015'
@@ -35,7 +37,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users') as batch:
+    # SQLite copies `users` and `academies` to drop a column: keep what points at them.
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('users') as batch:
         batch.drop_column('timezone')
-    with op.batch_alter_table('academies') as batch:
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('academies') as batch:
         batch.drop_column('timezone')

@@ -8,6 +8,8 @@ Create Date: 2026-12-06 16:40:00
 from alembic import op
 import sqlalchemy as sa
 
+from academy.db import sqlite_foreign_keys_off
+
 
 revision = '0017'
 down_revision = '0016'
@@ -25,7 +27,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('jobs') as batch:
+    # SQLite copies `jobs` to drop its columns: keep what points at it.
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('jobs') as batch:
         batch.drop_index('ix_jobs_status')
         batch.drop_column('run_after')
         batch.drop_column('attempts')

@@ -12,6 +12,8 @@ import random
 from alembic import op
 import sqlalchemy as sa
 
+from academy.db import sqlite_foreign_keys_off
+
 
 revision = '0021'
 down_revision = '0020'
@@ -43,5 +45,6 @@ def upgrade():
 
 def downgrade():
     op.drop_index('uq_certificates_status_index', table_name='certificates')
-    with op.batch_alter_table('certificates') as batch:
+    # SQLite copies `certificates` to drop its column: keep what points at it.
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('certificates') as batch:
         batch.drop_column('status_index')

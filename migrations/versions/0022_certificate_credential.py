@@ -11,6 +11,8 @@ gives the new certificate its credential (academy/certificates/open_badge.py).
 from alembic import op
 import sqlalchemy as sa
 
+from academy.db import sqlite_foreign_keys_off
+
 
 revision = '0022'
 down_revision = '0021'
@@ -25,6 +27,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('certificates') as batch:
+    # SQLite copies `certificates` to drop its columns: keep what points at it.
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('certificates') as batch:
         batch.drop_column('credential_json')
         batch.drop_column('credential')
