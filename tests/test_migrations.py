@@ -145,24 +145,20 @@ def test_certificates_issued_before_get_distinct_places_in_their_academys_status
         drop_fresh_database(url)
 
 
-# The tables whose copies (SQLite's batch mode) are checked below, and what points at them.
-_COPIED = ("users", "academies", "jobs", "certificates")
-
-
-def _links_to_copied_tables() -> dict[str, list[tuple]]:
-    """Every row of the tables that point at a copied table (their pointing columns), and the
-    keys of the copied tables themselves."""
+def _rows_pointing_at(copied: tuple[str, ...]) -> dict[str, list[tuple]]:
+    """Every row of the tables that point at the `copied` tables, and the keys of the copied
+    tables themselves, by `table(columns)`."""
     inspector = db.inspect(db.session.connection())
     links = {}
     for table in inspector.get_table_names():
         columns = [column for key in inspector.get_foreign_keys(table)
-                   if key["referred_table"] in _COPIED for column in key["constrained_columns"]]
-        if table in _COPIED:
+                   if key["referred_table"] in copied for column in key["constrained_columns"]]
+        if table in copied:
             columns += inspector.get_pk_constraint(table)["constrained_columns"]
         if columns:
             names = ", ".join(sorted(set(columns)))
             rows = db.session.execute(db.text(f"SELECT {names} FROM {table}")).all()
-            links[table] = sorted((tuple(row) for row in rows), key=repr)
+            links[f"{table}({names})"] = sorted((tuple(row) for row in rows), key=repr)
     return links
 
 
@@ -220,18 +216,88 @@ def test_downgrades_that_copy_tables_keep_the_rows_that_point_at_them(tmp_path):
                     superseded_by=superseded_by, superseded_at=superseded_at)
             db.session.commit()
             upgrade()
-            at_head = _links_to_copied_tables()
+            copied = ("users", "academies", "jobs", "certificates")
+            at_head = _rows_pointing_at(copied)
             db.session.remove()
             downgrade(revision="0015")
-            before_0016 = _links_to_copied_tables()
+            before_0016 = _rows_pointing_at(copied)
             assert before_0016 == {table: at_head[table] for table in before_0016}
+            assert {"memberships(academy_id, user_id)", "cohorts(academy_id)",
+                    "cohort_members(user_id)", "enrolments(user_id)", "user_sessions(user_id)",
+                    "network_roles(user_id)", "enrolment_allowed_academies(academy_id)",
+                    "topics(suggested_by_id)", "audit_events(academy_id, actor_id)",
+                    "jobs(id, owner_id)", "users(academy_id, id)", "academies(id)",
+                    "certificates(academy_id, id, issued_by_id, job_id, superseded_by_id, user_id)"
+                    } <= before_0016.keys()
             rows = run("SELECT id, superseded_by_id, job_id, issued_by_id, user_id, academy_id "
                        "FROM certificates ORDER BY id").all()
             assert [tuple(row) for row in rows] == [(1, 2, "j1", 2, 1, 1), (2, None, "j1", 2, 1, 1)]
             db.session.remove()
             upgrade()
-            again = _links_to_copied_tables()
+            again = _rows_pointing_at(copied)
             assert {table: again[table] for table in before_0016} == before_0016
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop_fresh_database(url)
+
+
+@pytest.mark.no_transaction
+def test_downgrades_that_copy_course_content_keep_the_rows_that_point_at_it(tmp_path):
+    """Revisions 0012 and 0006: their downgrades copy `lessons`, `modules` and `questions` on
+    SQLite; dropping the old table must not delete the texts, progress and links that point
+    at them."""
+    from flask_migrate import downgrade, upgrade
+
+    from tests.support import drop_fresh_database, fresh_database_url, make_app
+
+    url = fresh_database_url(tmp_path)
+    app = make_app(url, tmp_path)
+    run = lambda sql, **values: db.session.execute(db.text(sql), values)  # noqa: E731
+    try:
+        with app.app_context():
+            upgrade(revision="0022")
+            run("INSERT INTO academies (id, slug, country, default_locale, names, is_active, "
+                "created_at) VALUES (1, 'a', 'ES', 'es', '{}', true, '2026-01-01')")
+            run("INSERT INTO users (id, username, display_name, sort_name, password_hash, "
+                "must_change_password, is_active, created_at) VALUES (1, 'u', 'U', 'u', 'x', "
+                "false, true, '2026-01-01')")
+            run("INSERT INTO courses (id, academy_id, slug, default_locale, locales, status, "
+                "visibility, version, hours, created_at, updated_at) VALUES (1, 1, 'c', 'es', "
+                "'[\"es\"]', 'published', 'academy', 1, 0, '2026-01-01', '2026-01-01')")
+            run("INSERT INTO modules (id, course_id, slug, position) VALUES (1, 1, 'm', 1)")
+            run("INSERT INTO module_texts (module_id, locale, title) VALUES (1, 'es', 'M')")
+            run("INSERT INTO lessons (id, module_id, slug, position, kind, minutes, settings) "
+                "VALUES (1, 1, 'l', 1, 'page', 0, '{}')")
+            run("INSERT INTO lesson_texts (lesson_id, locale, title, body) "
+                "VALUES (1, 'es', 'L', '')")
+            run("INSERT INTO enrolments (id, course_id, user_id, status, requested_at, "
+                "last_lesson_id) VALUES (1, 1, 1, 'active', '2026-01-01', 1)")
+            run("INSERT INTO lesson_progress (id, user_id, lesson_id, completed_at) "
+                "VALUES (1, 1, 1, '2026-01-02')")
+            run("INSERT INTO questions (id, course_id, ident, category, position, qtype, spec) "
+                "VALUES (1, 1, 'q1', '', 1, 'essay', '{}')")
+            run("INSERT INTO question_texts (question_id, locale, content) "
+                "VALUES (1, 'es', '{}')")
+            db.session.commit()
+            upgrade()
+            copied = ("modules", "lessons", "questions")
+            at_head = _rows_pointing_at(copied)
+            db.session.remove()
+            downgrade(revision="0005")
+            before_0006 = _rows_pointing_at(copied)
+            # Below 0011 `questions` points at `lessons` again (`questions(id, lesson_id)`): the
+            # tables that have the same pointing columns at both revisions are compared.
+            shared = before_0006.keys() & at_head.keys()
+            assert {key: before_0006[key] for key in shared} == {
+                key: at_head[key] for key in shared}
+            assert {"modules(id)", "module_texts(module_id)", "lessons(id, module_id)",
+                    "lesson_texts(lesson_id)", "lesson_progress(lesson_id)",
+                    "enrolments(last_lesson_id)", "question_texts(question_id)"} <= shared
+            db.session.remove()
+            upgrade()
+            again = _rows_pointing_at(copied)
+            assert {key: again[key] for key in shared} == {key: before_0006[key] for key in shared}
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -8,6 +8,8 @@ Create Date: 2026-11-28 19:29:46.903501
 from alembic import op
 import sqlalchemy as sa
 
+from academy.db import sqlite_foreign_keys_off
+
 
 # revision identifiers, used by Alembic.
 revision = '0006'
@@ -156,7 +158,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('questions', schema=None) as batch_op:
+    # SQLite copies `questions` to drop its columns: keep what points at it.
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.drop_column('updated_at')
         batch_op.drop_column('version')
 

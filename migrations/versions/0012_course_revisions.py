@@ -53,9 +53,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('lessons', schema=None) as batch_op:
+    # SQLite copies `lessons` and `modules` to drop a column: keep what points at them.
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('lessons', schema=None) as batch_op:
         batch_op.drop_column('removed_at')
-    with op.batch_alter_table('modules', schema=None) as batch_op:
+    with sqlite_foreign_keys_off(op), op.batch_alter_table('modules', schema=None) as batch_op:
         batch_op.drop_column('removed_at')
     with sqlite_foreign_keys_off(op), op.batch_alter_table('courses', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_courses_revision_of_id_courses'),
