@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, flash, g, redirect, request, url_for
+from flask import (Flask, flash, g, redirect, request, request_started, request_tearing_down,
+                   url_for)
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from academy import request_edge
 from academy.config import load_config
 from academy.db import configure_sqlite, render_item, write_intent
 from academy.errors import SAFE_METHODS
@@ -31,6 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_receivers()
+    _register_jobs()
+    _share_request_edge(app)
     _register_request_hooks(app)
     from academy.cli import register_cli
     from academy.errors import register_error_handlers
@@ -160,18 +165,15 @@ def _register_blueprints(app: Flask) -> None:
     from academy.authoring import blueprints as authoring
     from academy.catalog import blueprints as catalog
     from academy.certificates import blueprints as certificates
-    from academy.certificates.operations import issue_on_completion
     from academy.cohorts import blueprints as cohorts
     from academy.credentials import blueprints as credentials
     from academy.enrolment import blueprints as enrolment
-    from academy.enrolment.operations import on_completion
     from academy.home import blueprints as home
     from academy.maintenance import blueprints as maintenance
     from academy.monitoring import blueprints as monitoring
     from academy.moodle import blueprints as moodle
     from academy.people import blueprints as people
     from academy.quizzes import blueprints as quizzes
-    from academy.quizzes.operations import record_final_grade
     from academy.reports import blueprints as reports
 
     for package in (home, accounts, academies, people, catalog, authoring, enrolment, cohorts,
@@ -180,9 +182,35 @@ def _register_blueprints(app: Flask) -> None:
         for blueprint in package.with_views():
             app.register_blueprint(blueprint)
 
-    on_completion(record_final_grade)  # before the certificate, which may print the grade
-    on_completion(issue_on_completion)
-    _register_jobs()
+
+def _connect_receivers() -> None:
+    """What one domain's signals set off in another: connected here, not by importing a module."""
+    from academy.certificates.issuing import issue_on_completion
+    from academy.enrolment.signals import course_completed
+    from academy.quizzes.marking import record_final_grade
+
+    # Blinker calls receivers in no set order: neither of these reads what the other writes
+    # (a certificate computes its grade live; docs/decisions.md, "Enrolment").
+    course_completed.connect(record_final_grade)
+    course_completed.connect(issue_on_completion)
+
+
+def _share_request_edge(app: Flask) -> None:
+    """Let the operations below the views read the client's address and the request's own
+    address (academy/request_edge.py) without importing Flask's request."""
+    # On request_started, before any request hook: whatever a request writes knows its origin.
+    request_started.connect(_enter_request_edge, app)
+    request_tearing_down.connect(_leave_request_edge, app)
+
+
+def _enter_request_edge(_app: Flask, **_extra) -> None:
+    g.request_edge_token = request_edge.enter(request.remote_addr, request.host_url)
+
+
+def _leave_request_edge(_app: Flask, **_extra) -> None:
+    token = g.pop("request_edge_token", None)
+    if token is not None:
+        request_edge.leave(token)
 
 
 def _register_jobs() -> None:
@@ -199,7 +227,7 @@ def _close_overdue_attempts(_app: Flask) -> None:
     """Grade the attempts whose time ran out without anyone saving (the `close-overdue` timer
     does the same; this keeps a node without it right). Reads first: no write lock otherwise."""
     from academy.db import reading, utcnow
-    from academy.quizzes import operations, queries
+    from academy.quizzes import closing, queries
 
     now = utcnow()
     with reading():
@@ -207,7 +235,7 @@ def _close_overdue_attempts(_app: Flask) -> None:
                   for attempt in queries.overdue_candidates(now, None, None, None))
         database.session.commit()
     if due:
-        operations.close_overdue(now)
+        closing.close_overdue(now)
         database.session.commit()
 
 

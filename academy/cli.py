@@ -216,7 +216,7 @@ def courses_export(slug: str, path: Path, academy_slug: str | None) -> None:
 def quizzes_close_overdue() -> None:
     from academy.db import utcnow
     from academy.maintenance.queries import open_window
-    from academy.quizzes.operations import close_overdue
+    from academy.quizzes.closing import close_overdue
 
     if open_window() is not None:
         # The trainees could not answer: their deadlines move when maintenance ends.

@@ -5,7 +5,7 @@ pt, fr, en and it; 11 hours) and trainees with accented names spread over the fi
 each with a completed enrolment. Then:
 
 1. one certificate, from issuing to holding its PDF bytes, `--runs` times: in-process
-   (`operations.issue_certificate` in a request context, commit, read the stored file) and over
+   (`issuing.issue_certificate` in a request context, commit, read the stored file) and over
    HTTP with Flask's test client (a coordinator posts /certificates/issue for one enrolment,
    follows the job page until it is over, downloads the PDF), next to a bare Flask page
    measured with the same kind of client in the same run;

@@ -64,11 +64,11 @@ def verify(app, run: BulkRun, expected: int, sample_size: int) -> Verdict:
 def check_stored(verdict: Verdict, certificates: list) -> dict[str, list]:
     """Every stored PDF against its recorded hash and size; the PDFs by language."""
     from academy import storage
-    from academy.certificates import operations
+    from academy.certificates import contents
 
     by_locale: dict[str, list] = {}
     for certificate in certificates:
-        path = storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf")
+        path = storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256, ".pdf")
         if path is None:
             verdict.missing_files += 1
             continue

@@ -53,7 +53,7 @@ def run_probes(app, certificate_ids: list[int], count: int) -> list[dict]:
     PDFs at a time so that what else the machine does weighs on all three alike."""
     from multiprocessing import get_context
 
-    from academy.certificates import documents, operations
+    from academy.certificates import contents, documents
     from academy.certificates.models import Certificate
     from academy.curricula.models import Course
     from academy.extensions import db
@@ -62,7 +62,7 @@ def run_probes(app, certificate_ids: list[int], count: int) -> list[dict]:
         items = []
         for certificate_id in certificate_ids:
             certificate = db.session.get(Certificate, certificate_id)
-            items.append(operations.document_of(certificate, db.session.get(
+            items.append(contents.document_of(certificate, db.session.get(
                 Course, certificate.course_id), PUBLIC_URL))
         roots = documents.file_roots()
         db.session.remove()

@@ -78,7 +78,7 @@ def seed(app, args) -> Seeded:
     from academy.accounts.models import User
     from academy.accounts.operations import create_user, start_session
     from academy.accounts.passwords import hash_password
-    from academy.certificates import operations as certificate_ops
+    from academy.certificates import configuring as certificate_settings
     from academy.curricula import operations as course_ops
     from academy.db import utcnow
     from academy.enrolment.models import Enrolment
@@ -103,7 +103,7 @@ def seed(app, args) -> Seeded:
         coordinator, _ = create_user(username="bench.coordinator", display_name="Coordinación",
                                      network_roles=["coordinator"],
                                      password="bench password 1")
-        certificate_ops.save_template(
+        certificate_settings.save_template(
             academy, actor_id=coordinator.id, page_size="a4-landscape", accent="#1f3d6b",
             is_bilingual=False, texts={}, extra_css="",
             signatures=[{"name": "Dña. Concepción Ibáñez Peña", "title": "Directora del Centro",
@@ -112,9 +112,9 @@ def seed(app, args) -> Seeded:
                          "image": None}])
         course = package_ops.import_package(read_folder(COURSE_DIR), academy=academy)
         course_ops.publish_course(course)
-        certificate_ops.save_policy(course, issuance="approval", min_grade=50,
-                                    validity_months=36, shows_grade=True,
-                                    actor_id=coordinator.id)
+        certificate_settings.save_policy(course, issuance="approval", min_grade=50,
+                                         validity_months=36, shows_grade=True,
+                                         actor_id=coordinator.id)
         quizzes = [quiz.id for quiz in quiz_queries.quizzes_of(course.id)]
         secret = hash_password("bench password 1")  # nobody signs in with it
         people = []

@@ -77,7 +77,7 @@ def counting_statements(app, into: list[int]):
 def single_in_process(app, seeded: Seeded, renders: list[float]) -> tuple[Series, list[int]]:
     """issue_certificate in a request context, commit, read the PDF: ms per certificate."""
     from academy import storage
-    from academy.certificates import operations
+    from academy.certificates import contents, issuing
     from academy.enrolment.models import Enrolment
     from academy.extensions import db
 
@@ -87,10 +87,10 @@ def single_in_process(app, seeded: Seeded, renders: list[float]) -> tuple[Series
             started = now()
             with app.test_request_context(base_url=PUBLIC_URL):
                 enrolment = db.session.get(Enrolment, enrolment_id)
-                certificate = operations.issue_certificate(
+                certificate = issuing.issue_certificate(
                     enrolment, actor_id=seeded.coordinator_id, base_url=PUBLIC_URL)
                 db.session.commit()
-                pdf = storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256,
+                pdf = storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256,
                                           ".pdf").read_bytes()
                 made.append(certificate.id)
                 db.session.remove()

@@ -52,7 +52,7 @@ def seed(app, trainees: int, questions: int, per_page: int, warm: bool = False) 
     from academy.enrolment.models import Enrolment
     from academy.extensions import db
     from academy.packages import operations as package_ops
-    from academy.quizzes import operations as quiz_ops
+    from academy.quizzes import starting
     from academy.quizzes import queries as quiz_queries
     from academy.quizzes.models import Question
 
@@ -67,7 +67,7 @@ def seed(app, trainees: int, questions: int, per_page: int, warm: bool = False) 
         if warm:
             for question in db.session.scalars(select(Question).where(
                     Question.course_id == course.id)):
-                quiz_ops.snapshot(question)
+                starting.snapshot(question)
         secret = hash_password("bench password 1")  # never used: sessions are made directly
         db.session.execute(insert(User), [
             {"username": f"q{n:05d}", "display_name": f"Alumna {n:05d}",

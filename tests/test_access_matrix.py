@@ -392,18 +392,19 @@ def _quiz_objects(shared, draft, trainee) -> dict:
     from academy.db import utcnow
     from academy.enrolment.queries import enrolment_of
     from academy.extensions import db
-    from academy.quizzes import operations as quiz_ops, queries as quiz_queries
+    from academy.quizzes import closing, configuring, starting
+    from academy.quizzes import queries as quiz_queries
 
     shared_quiz = quiz_queries.quizzes_of(shared.id)[0]
     shared_quiz.settings = {**shared_quiz.settings, "attempts": 0}
     enrolment = enrolment_of(trainee, shared.id)
     settings = quiz_queries.effective_settings(shared_quiz, trainee.id)
-    finished = quiz_ops.start_attempt(enrolment, shared_quiz, shared, settings, "es", utcnow())
-    quiz_ops.submit_attempt(finished, utcnow())
-    current = quiz_ops.start_attempt(enrolment, shared_quiz, shared, settings, "es", utcnow())
+    finished = starting.start_attempt(enrolment, shared_quiz, shared, settings, "es", utcnow())
+    closing.submit_attempt(finished, utcnow())
+    current = starting.start_attempt(enrolment, shared_quiz, shared, settings, "es", utcnow())
     question = db.session.scalar(db.select(Question).where(Question.course_id == draft.id))
     draft_quiz = quiz_queries.quizzes_of(draft.id)[0]
-    override = quiz_ops.add_override(draft_quiz, user_id=trainee.id, cohort_id=None, attempts=5)
+    override = configuring.add_override(draft_quiz, user_id=trainee.id, cohort_id=None, attempts=5)
     essay = next(s for s in finished.slots if s.version.qtype == "essay")
     db.session.commit()
     return {"shared_quiz": shared_quiz.id, "draft_quiz": draft_quiz.id,
@@ -417,7 +418,7 @@ def _certificate_objects(here, shared, people) -> dict:
     bulk job of the coordinator's with its downloads, and a signature in this academy's design.
     The PDFs are stand-in bytes: this test is about who may open what, not about rendering."""
     from academy import storage
-    from academy.certificates import bulk, codes, operations as cert_ops, serials
+    from academy.certificates import bulk, codes, configuring, contents, issuing, serials
     from academy.db import utcnow
     from academy.enrolment.models import COMPLETED
     from academy.enrolment.queries import enrolment_of
@@ -430,17 +431,17 @@ def _certificate_objects(here, shared, people) -> dict:
     enrolment = enrolment_of(trainee, shared.id)
     enrolment.status, enrolment.completed_at = COMPLETED, utcnow()
     job = runner.create_job(bulk.KIND, owner_id=people[COORDINATOR].id, payload={}, total=1)
-    draft = cert_ops.draft_certificate(enrolment.completed_at, trainee, shared,
-                                       serial=serials.next_serials(2026)[0], actor_id=None,
-                                       base_url="http://localhost", now=utcnow(), grade=None,
-                                       job_id=job.id)
-    cert_ops.attach_pdf(draft.certificate, b"%PDF-1.7 stand-in")
+    draft = issuing.draft_certificate(enrolment.completed_at, trainee, shared,
+                                      serial=serials.next_serials(2026)[0], actor_id=None,
+                                      base_url="http://localhost", now=utcnow(), grade=None,
+                                      job_id=job.id)
+    contents.attach_pdf(draft.certificate, b"%PDF-1.7 stand-in")
     db.session.add(draft.certificate)
     db.session.flush()
     job.status, job.done = FINISHED, 1
     job.result = {"zip": storage.store(bulk.DOWNLOADS, b"PK stand-in", ".zip")}
-    signature = cert_ops.store_signature(png_bytes())
-    cert_ops.save_template(here, actor_id=people[ADMIN_HERE].id, signatures=[
+    signature = configuring.store_signature(png_bytes())
+    configuring.save_template(here, actor_id=people[ADMIN_HERE].id, signatures=[
         {"name": "A", "title": "B", "image": signature}])
     db.session.commit()
     return {"certificate": draft.certificate.id, "job": job.id, "signature": signature,

@@ -61,3 +61,41 @@ def test_the_shared_template_helpers_and_menu_import_no_domain():
     for hub in ("templating.py", "navigation.py"):
         imported = {name.split(".")[1] for name in _academy_imports(ROOT / "academy" / hub)}
         assert not imported & domains, f"academy/{hub} imports {sorted(imported & domains)}"
+
+
+# Modules of operations, queries and policies: the names every domain uses, and the modules the
+# big operation modules were split into (issue 20).
+SPLIT_OPERATIONS = ["certificates/configuring.py", "certificates/contents.py",
+                    "certificates/issuing.py", "certificates/replacing.py",
+                    "certificates/revoking.py", "quizzes/answering.py", "quizzes/closing.py",
+                    "quizzes/configuring.py", "quizzes/marking.py", "quizzes/starting.py"]
+REQUEST_NAMES = {"request", "g", "session", "has_request_context"}
+
+
+def _below_the_views() -> list[Path]:
+    academy = ROOT / "academy"
+    found = [path for name in ("operations.py", "queries.py", "policy.py")
+             for path in academy.rglob(name)]
+    return sorted(found + [academy / name for name in SPLIT_OPERATIONS])
+
+
+def _request_imports(path: Path) -> list[str]:
+    """The request's names a module takes from Flask (`from flask import request`, `flask.g`)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module == "flask":
+            found += [alias.name for alias in node.names if alias.name in REQUEST_NAMES]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id == "flask" and node.attr in REQUEST_NAMES):
+            found.append(f"flask.{node.attr}")
+    return found
+
+
+def test_operations_queries_and_policies_do_not_read_the_request():
+    """They run the same from the CLI, a job or a test: the views (or academy/request_edge.py)
+    hand them what a request says."""
+    modules = _below_the_views()
+    assert len(modules) > 30 and all(path.exists() for path in modules)
+    readers = {str(path.relative_to(ROOT)): names for path in modules
+               if (names := _request_imports(path))}
+    assert readers == {}

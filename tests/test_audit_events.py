@@ -16,7 +16,7 @@ from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import Enrolment
 from academy.extensions import db
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import answering, closing, configuring
 from academy.quizzes import queries as quiz_queries
 from tests.support import PASSWORD, post_form, sign_in
 from tests.test_course_packages import sample_package
@@ -280,8 +280,8 @@ def finished_attempt(course, trainee):
     quiz = quiz_queries.quizzes_of(course.id)[0]
     attempt = start(trainee, quiz, course)
     essay = slot_of(attempt, "p-q7")
-    quiz_ops.save_answers(attempt, {essay.position: "Solo lo necesario."}, 1, utcnow())
-    quiz_ops.submit_attempt(attempt, utcnow())
+    answering.save_answers(attempt, {essay.position: "Solo lo necesario."}, 1, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     return attempt
 
@@ -323,10 +323,10 @@ def test_regrading_a_question_is_recorded_with_how_many_attempts(
 def test_quiz_exceptions_added_and_removed_are_recorded(app_ctx, course, academy, trainee,
                                                         instructor):
     quiz = quiz_queries.quizzes_of(course.id)[0]
-    override = quiz_ops.add_override(quiz, user_id=trainee.id, cohort_id=None, attempts=5,
-                                     closes_at=utcnow(), actor_id=instructor.id)
+    override = configuring.add_override(quiz, user_id=trainee.id, cohort_id=None, attempts=5,
+                                        closes_at=utcnow(), actor_id=instructor.id)
     override_id = override.id
-    quiz_ops.delete_override(override, actor_id=instructor.id)
+    configuring.delete_override(override, actor_id=instructor.id)
     added, removed = the_event("quiz.override_add"), the_event("quiz.override_delete")
     for event in (added, removed):
         assert (event.actor_id, event.target_type, event.target_id, event.academy_id) == (

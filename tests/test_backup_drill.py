@@ -26,13 +26,13 @@ from academy.academies import operations as academy_ops
 from academy.accounts import operations as account_ops
 from academy.certificates import codes
 from academy.certificates.models import Certificate
-from academy.certificates.operations import PDF_KIND
+from academy.certificates.contents import PDF_KIND
 from academy.curricula import operations as course_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
 from academy.packages import operations as package_ops
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.models import AttemptSlot
@@ -85,7 +85,7 @@ def _trainee_with_attempt(academy, course, quiz, n: int) -> dict:
     user, _ = account_ops.create_user(username=f"drill{n}", display_name=f"Cadete {n}",
                                       academy=academy, roles=["trainee"], password=PASSWORD)
     enrolment = enrolment_ops.enrol_self(user, course).enrolment
-    attempt = quiz_ops.start_attempt(enrolment, quiz, course,
+    attempt = starting.start_attempt(enrolment, quiz, course,
                                      quiz_queries.effective_settings(quiz, user.id), "es", utcnow())
     position = next(s.position for s in attempt.slots if s.version.qtype == "shortanswer")
     token = account_ops.start_session(user, "127.0.0.1", "drill")

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from academy import storage
 from academy.audit.models import AuditEvent
-from academy.certificates import codes, css, operations, queries, rendering, serials, weasyprint_pdf
+from academy.certificates import (codes, configuring, contents, css, issuing, queries, rendering,
+                                  replacing, revoking, serials, weasyprint_pdf)
 from academy.certificates.models import Certificate
 from academy.db import utcnow
 from academy.domain import DomainError
@@ -45,17 +46,17 @@ def complete(app_ctx):
 
 
 def pdf_text(certificate: Certificate) -> str:
-    path = storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf")
+    path = storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256, ".pdf")
     return " ".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 def pdf_bytes(certificate: Certificate) -> bytes:
-    return storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf").read_bytes()
+    return storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256, ".pdf").read_bytes()
 
 
 def issue(enrolment, actor=None) -> Certificate:
-    certificate = operations.issue_certificate(enrolment, actor_id=actor.id if actor else None,
-                                               base_url="https://campus.example.org")
+    certificate = issuing.issue_certificate(enrolment, actor_id=actor.id if actor else None,
+                                            base_url="https://campus.example.org")
     db.session.commit()
     return certificate
 
@@ -144,7 +145,7 @@ def test_the_certificate_is_in_the_trainees_language(course, create_user, academ
 
 def test_a_bilingual_design_adds_the_academys_language(course, create_user, academy, complete,
                                                        academy_admin):
-    operations.save_template(academy, actor_id=academy_admin.id, is_bilingual=True)
+    configuring.save_template(academy, actor_id=academy_admin.id, is_bilingual=True)
     person = create_user(academy=academy, roles=["trainee"], locale="en")
     certificate = issue(complete(person, course))
     assert (certificate.locale, certificate.second_locale) == ("en", "es")
@@ -155,7 +156,7 @@ def test_a_bilingual_design_adds_the_academys_language(course, create_user, acad
 def test_a_certificate_is_issued_once_per_course(course, trainee, complete):
     enrolment = complete(trainee, course)
     issue(enrolment)
-    with pytest.raises(operations.NotEligible):
+    with pytest.raises(issuing.NotEligible):
         issue(enrolment)
 
 
@@ -163,12 +164,12 @@ def test_no_certificate_before_completion_or_when_the_course_gives_none(course, 
                                                                          create_user, academy,
                                                                          complete, coordinator):
     enrolment = enrolment_ops.enrol_by_staff(trainee, course)
-    with pytest.raises(operations.NotEligible):
+    with pytest.raises(issuing.NotEligible):
         issue(enrolment)
-    operations.save_policy(course, issuance="none", min_grade=None, validity_months=None,
-                           shows_grade=False, actor_id=coordinator.id)
+    configuring.save_policy(course, issuance="none", min_grade=None, validity_months=None,
+                            shows_grade=False, actor_id=coordinator.id)
     other = complete(create_user(academy=academy, roles=["trainee"]), course)
-    with pytest.raises(operations.NotEligible):
+    with pytest.raises(issuing.NotEligible):
         issue(other)
 
 
@@ -183,13 +184,13 @@ def _grade(user, course, fraction: float) -> None:
 def test_the_minimum_grade_is_enforced_and_the_grade_shown_when_asked(course, create_user,
                                                                       academy, complete,
                                                                       coordinator):
-    operations.save_policy(course, issuance="approval", min_grade=75, validity_months=None,
-                           shows_grade=True, actor_id=coordinator.id)
+    configuring.save_policy(course, issuance="approval", min_grade=75, validity_months=None,
+                            shows_grade=True, actor_id=coordinator.id)
     low, high = (create_user(academy=academy, roles=["trainee"]) for _ in range(2))
     _grade(low, course, 0.74)
     _grade(high, course, 0.875)
     low_enrolment, high_enrolment = complete(low, course), complete(high, course)
-    with pytest.raises(operations.NotEligible):
+    with pytest.raises(issuing.NotEligible):
         issue(low_enrolment)
     listing = queries.eligible(queries.Filters(course_id=course.id))
     assert [row.user.id for row in listing.rows] == [high.id] and listing.total == 1
@@ -200,10 +201,10 @@ def test_the_minimum_grade_is_enforced_and_the_grade_shown_when_asked(course, cr
 
 def test_validity_sets_an_expiry_date_and_expiry_shows_in_the_status(course, trainee, complete,
                                                                      coordinator):
-    operations.save_policy(course, issuance="approval", min_grade=None, validity_months=12,
-                           shows_grade=False, actor_id=coordinator.id)
+    configuring.save_policy(course, issuance="approval", min_grade=None, validity_months=12,
+                            shows_grade=False, actor_id=coordinator.id)
     certificate = issue(complete(trainee, course))
-    assert certificate.expires_at.date() == operations.add_months(certificate.issued_at, 12).date()
+    assert certificate.expires_at.date() == contents.add_months(certificate.issued_at, 12).date()
     assert certificate.status_at(utcnow()) == "valid"
     assert certificate.status_at(certificate.expires_at + timedelta(seconds=1)) == "expired"
 
@@ -211,20 +212,20 @@ def test_validity_sets_an_expiry_date_and_expiry_shows_in_the_status(course, tra
 def test_add_months_keeps_the_day_or_takes_the_months_last():
     from datetime import datetime, timezone
     moment = datetime(2026, 1, 31, 12, tzinfo=timezone.utc)
-    assert operations.add_months(moment, 1).date().isoformat() == "2026-02-28"
-    assert operations.add_months(moment, 13).date().isoformat() == "2027-02-28"
-    assert operations.add_months(moment, 24).date().isoformat() == "2028-01-31"
+    assert contents.add_months(moment, 1).date().isoformat() == "2026-02-28"
+    assert contents.add_months(moment, 13).date().isoformat() == "2027-02-28"
+    assert contents.add_months(moment, 24).date().isoformat() == "2028-01-31"
 
 
 def test_completing_a_course_issues_at_once_when_the_policy_says_so(course, trainee, coordinator):
-    operations.save_policy(course, issuance="automatic", min_grade=None, validity_months=None,
-                           shows_grade=False, actor_id=coordinator.id)
+    configuring.save_policy(course, issuance="automatic", min_grade=None, validity_months=None,
+                            shows_grade=False, actor_id=coordinator.id)
     enrolment = enrolment_ops.enrol_by_staff(trainee, course)
     lessons = [lesson for module in course.modules for lesson in module.lessons]
     for lesson in lessons:
         enrolment_ops.complete_lesson(enrolment, lesson)
     db.session.commit()
-    certificate = operations.current_certificate(trainee.id, course.id)
+    certificate = issuing.current_certificate(trainee.id, course.id)
     assert certificate is not None and certificate.issued_by_id is None
     assert certificate.pdf_sha256 and "María López Fernández" in pdf_text(certificate)
 
@@ -235,7 +236,7 @@ def test_completing_a_course_waits_for_a_coordinator_by_default(course, trainee)
         enrolment_ops.complete_lesson(enrolment, lesson)
     db.session.commit()
     assert enrolment.status == COMPLETED
-    assert operations.current_certificate(trainee.id, course.id) is None
+    assert issuing.current_certificate(trainee.id, course.id) is None
     listing = queries.eligible(queries.Filters())
     assert [row.enrolment_id for row in listing.rows] == [enrolment.id]
 
@@ -244,26 +245,26 @@ def test_completing_a_course_waits_for_a_coordinator_by_default(course, trainee)
 
 def test_revocation_keeps_the_reason_and_who_did_it(course, trainee, complete, coordinator):
     certificate = issue(complete(trainee, course))
-    operations.revoke(certificate, reason="Obtained by fraud", actor_id=coordinator.id)
+    revoking.revoke(certificate, reason="Obtained by fraud", actor_id=coordinator.id)
     db.session.commit()
     assert certificate.status_at(utcnow()) == "revoked"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoke"))
     assert event.actor_id == coordinator.id and event.details["reason"] == "Obtained by fraud"
-    with pytest.raises(operations.NotEligible):
-        operations.revoke(certificate, reason="again", actor_id=coordinator.id)
+    with pytest.raises(issuing.NotEligible):
+        revoking.revoke(certificate, reason="again", actor_id=coordinator.id)
 
 
 def test_renewal_supersedes_the_old_certificate_with_a_new_serial(course, trainee, complete,
                                                                  coordinator):
-    operations.save_policy(course, issuance="approval", min_grade=None, validity_months=6,
-                           shows_grade=False, actor_id=coordinator.id)
+    configuring.save_policy(course, issuance="approval", min_grade=None, validity_months=6,
+                            shows_grade=False, actor_id=coordinator.id)
     old = issue(complete(trainee, course))
-    new = operations.renew(old, actor_id=coordinator.id, reason="Recertified")
+    new = replacing.renew(old, actor_id=coordinator.id, reason="Recertified")
     db.session.commit()
     assert new.serial != old.serial and new.code != old.code
     assert old.status_at(utcnow()) == "superseded" and old.superseded_by_id == new.id
     assert new.status_at(utcnow()) == "valid"
-    assert operations.current_certificate(trainee.id, course.id).id == new.id
+    assert issuing.current_certificate(trainee.id, course.id).id == new.id
     actions = db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.target_type == "certificate")).all()
     assert actions.count("certificate.renew") == 2  # on the new one and on the old one
@@ -271,12 +272,12 @@ def test_renewal_supersedes_the_old_certificate_with_a_new_serial(course, traine
 
 def test_reissue_after_a_name_correction_shows_the_new_name_and_keeps_the_expiry(
         course, trainee, complete, coordinator):
-    operations.save_policy(course, issuance="approval", min_grade=None, validity_months=24,
-                           shows_grade=False, actor_id=coordinator.id)
+    configuring.save_policy(course, issuance="approval", min_grade=None, validity_months=24,
+                            shows_grade=False, actor_id=coordinator.id)
     old = issue(complete(trainee, course))
     trainee.display_name = "María López-Fernández de Castro"
     db.session.commit()
-    new = operations.reissue(old, actor_id=coordinator.id, reason="Second surname was missing")
+    new = replacing.reissue(old, actor_id=coordinator.id, reason="Second surname was missing")
     db.session.commit()
     assert new.name == "María López-Fernández de Castro"
     assert "María López-Fernández de Castro" in pdf_text(new)
@@ -284,8 +285,8 @@ def test_reissue_after_a_name_correction_shows_the_new_name_and_keeps_the_expiry
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "certificate.reissue", AuditEvent.target_id == new.id))
     assert event.details["name_before"] == "María López Fernández"
-    with pytest.raises(operations.NotEligible):
-        operations.renew(old, actor_id=coordinator.id)
+    with pytest.raises(issuing.NotEligible):
+        replacing.renew(old, actor_id=coordinator.id)
 
 
 # --- Rendering safety ---------------------------------------------------------------------------
@@ -545,7 +546,7 @@ def test_authors_set_the_course_policy_and_wrong_values_are_explained(
     good = client.post(url, data={"csrf_token": token, "issuance": "automatic",
                                   "min_grade": "60", "validity_months": "24", "shows_grade": "y"})
     assert good.status_code == 302
-    saved = operations.policy_of(course.id)
+    saved = configuring.policy_of(course.id)
     assert (saved.issuance, saved.min_grade, saved.validity_months, saved.shows_grade) == (
         "automatic", 60, 24, True)
 
@@ -568,7 +569,7 @@ def test_an_academy_admin_designs_the_certificate_and_previews_it(
         "signature_1-image": (io.BytesIO(png_bytes()), "firma.png")},
         content_type="multipart/form-data")
     assert saved.status_code == 302
-    template = operations.template_of(academy.id)
+    template = configuring.template_of(academy.id)
     assert template.page_size == "a4-portrait" and template.signatures[0]["image"]
     specimen = client.get(f"{url}/specimen.pdf?locale=es")
     assert specimen.mimetype == "application/pdf"
@@ -593,10 +594,10 @@ def test_a_revoked_certificate_is_not_offered_again_until_a_coordinator_decides(
         client, login_as, course, trainee, complete, coordinator):
     enrolment = complete(trainee, course)
     revoked = issue(enrolment)
-    operations.revoke(revoked, reason="Fraud", actor_id=coordinator.id)
+    revoking.revoke(revoked, reason="Fraud", actor_id=coordinator.id)
     db.session.commit()
     assert queries.eligible(queries.Filters()).total == 0
-    with pytest.raises(operations.NotEligible):
+    with pytest.raises(issuing.NotEligible):
         issue(enrolment)
     login_as(coordinator)
     url = f"/certificates/{revoked.id}"
@@ -604,7 +605,7 @@ def test_a_revoked_certificate_is_not_offered_again_until_a_coordinator_decides(
     response = client.post(f"{url}/issue-again", data={"csrf_token": token,
                                                        "again-reason": "Revoked by mistake"})
     assert response.status_code == 302
-    new = operations.current_certificate(trainee.id, course.id)
+    new = issuing.current_certificate(trainee.id, course.id)
     assert new is not None and new.id != revoked.id
     assert response.headers["Location"].endswith(f"/certificates/{new.id}")
     db.session.refresh(revoked)
@@ -648,11 +649,11 @@ def test_bulk_issuance_leaves_out_who_was_issued_meanwhile(app_ctx, course, crea
     enrolments = [complete(create_user(academy=academy, roles=["trainee"]), course)
                   for _ in range(3)]
     ids = [e.id for e in enrolments]
-    drafts = operations.draft_batch(ids, serials.next_serials(2035, 3), actor_id=coordinator.id,
-                                    base_url="https://campus.example.org", job_id=None)
+    drafts = issuing.draft_batch(ids, serials.next_serials(2035, 3), actor_id=coordinator.id,
+                                 base_url="https://campus.example.org", job_id=None)
     issue(enrolments[1])  # someone else, between drafting and writing
-    kept = operations.keep_batch(drafts, [b"%PDF-1.7 a", b"%PDF-1.7 b", b"%PDF-1.7 c"],
-                                 actor_id=coordinator.id, job_id=None)
+    kept = issuing.keep_batch(drafts, [b"%PDF-1.7 a", b"%PDF-1.7 b", b"%PDF-1.7 c"],
+                              actor_id=coordinator.id, job_id=None)
     db.session.commit()
     assert kept == 2
     holders = db.session.scalars(select(Certificate.user_id)).all()

@@ -10,7 +10,8 @@ from werkzeug.datastructures import MultiDict
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import cloze, cloze_answers, grading, operations, queries, slots
+from academy.quizzes import (answering, closing, cloze, cloze_answers, grading, queries, slots,
+                             starting)
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import GiftError, GiftQuestion
 from academy.quizzes.models import Attempt, Question
@@ -246,8 +247,8 @@ def test_the_review_hides_marks_answers_and_feedback_the_options_hide(
     db.session.commit()
     enrolment = enrolment_ops._enrolment(course, learner)
     settings = queries.effective_settings(cloze_quiz, learner.id)
-    attempt = operations.start_attempt(enrolment, cloze_quiz, course, settings, "en", utcnow())
-    operations.submit_attempt(attempt, utcnow())
+    attempt = starting.start_attempt(enrolment, cloze_quiz, course, settings, "en", utcnow())
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     login_as(learner)
     review = client.get(f"/attempts/{attempt.id}/review", headers=EN).text
@@ -259,10 +260,10 @@ def test_the_statistics_page_counts_a_cloze_question(client, login_as, learner, 
                                                      course, create_user, academy):
     enrolment = enrolment_ops._enrolment(course, learner)
     settings = queries.effective_settings(cloze_quiz, learner.id)
-    attempt = operations.start_attempt(enrolment, cloze_quiz, course, settings, "en", utcnow())
-    operations.save_answers(attempt, {attempt.slots[0].position: ["Berlin", "30", 0, [0, 1]]},
-                            5, utcnow())
-    operations.submit_attempt(attempt, utcnow())
+    attempt = starting.start_attempt(enrolment, cloze_quiz, course, settings, "en", utcnow())
+    answering.save_answers(attempt, {attempt.slots[0].position: ["Berlin", "30", 0, [0, 1]]},
+                           5, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     from academy.quizzes.statistics import quiz_statistics
     found = quiz_statistics(cloze_quiz.id, "en", course.default_locale)

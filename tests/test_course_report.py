@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from academy.db import utcnow
 from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, Enrolment, LessonProgress
 from academy.extensions import db
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import marking
 from academy.quizzes.models import FINISHED, Attempt, QuizResult
 from academy.reports import course_queries as queries
 from academy.reports.period import default_period
@@ -62,7 +62,7 @@ def _completer(course, person, gaps: list[int], days: int, minutes: int, fractio
                        last_lesson=_lessons(course)[-1], last_activity_at=at)
     _quiz(course, person, _lessons(course)[1], minutes=minutes, fraction=fraction)
     db.session.flush()
-    quiz_ops.record_final_grade(enrolment)  # as completion does
+    marking.record_final_grade(enrolment)  # as completion does
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_every_quiz_of_the_curriculum_is_playable_in_every_language(
     from academy.packages import operations as package_ops
     from academy.db import utcnow
     from academy.enrolment import operations as enrolment_ops
-    from academy.quizzes import display, grading, operations, queries
+    from academy.quizzes import closing, display, grading, queries, starting
 
     course = package_ops.import_package(read_folder(folder), academy=academy)
     course_ops.publish_course(course)
@@ -54,15 +54,15 @@ def test_every_quiz_of_the_curriculum_is_playable_in_every_language(
         enrolment = enrolment_ops.enrol_self(trainee, course).enrolment
         for quiz in queries.quizzes_of(course.id):
             settings = queries.effective_settings(quiz, trainee.id)
-            attempt = operations.start_attempt(enrolment, quiz, course, settings, locale,
-                                               utcnow())
+            attempt = starting.start_attempt(enrolment, quiz, course, settings, locale,
+                                             utcnow())
             for slot in attempt.slots:
                 content = queries.content_of(slot.version, locale, course.default_locale)
                 assert display.show(slot, content, locale, None).text, slot.version.ident
                 slot.response = _right_response(slot.version, content)
                 assert grading.grade(slot.version.qtype, slot.version.spec, content,
                                      slot.response) in (1.0, None), slot.version.ident
-            operations.submit_attempt(attempt, utcnow())
+            closing.submit_attempt(attempt, utcnow())
             assert attempt.is_finished
 
 

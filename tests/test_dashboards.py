@@ -13,7 +13,7 @@ from academy.certificates.models import Certificate
 from academy.curricula.models import NETWORK, Course
 from academy.enrolment.models import ACTIVE, COMPLETED, WITHDRAWN, Enrolment, LessonProgress
 from academy.extensions import db
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import marking
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.models import QuizResult
 from academy.reports import queries
@@ -42,7 +42,7 @@ def enrol(user, course, activated, *, completed=None, status=None, grade=None, l
         db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id,
                                       completed_at=at(studied)))
     db.session.flush()
-    quiz_ops.record_final_grade(enrolment)  # as completion does
+    marking.record_final_grade(enrolment)  # as completion does
     return enrolment
 
 
@@ -227,10 +227,10 @@ def test_the_final_grade_is_kept_with_the_completion_and_follows_regrades(course
                       finished_at=at("2026-03-01T00:20"), fraction=1.0)
     db.session.add(attempt)
     db.session.flush()
-    quiz_ops.update_result(quiz.id, trainee.id)
+    marking.update_result(quiz.id, trainee.id)
     assert enrolment.status == COMPLETED and enrolment.final_grade == pytest.approx(100)
     attempt.fraction = 0.95  # regraded
-    quiz_ops.update_result(quiz.id, trainee.id)
+    marking.update_result(quiz.id, trainee.id)
     assert enrolment.final_grade == pytest.approx(95)
 
 

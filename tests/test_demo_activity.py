@@ -18,7 +18,7 @@ from academy import storage
 from academy.academies.models import Academy
 from academy.accounts.models import User
 from academy.certificates.models import Certificate
-from academy.certificates.operations import PDF_KIND
+from academy.certificates.contents import PDF_KIND
 from academy.curricula.models import QUIZ, Course, Lesson, Module
 from academy.db import utcnow
 from academy.enrolment.models import (ACTIVE, COMPLETED, PENDING, WAITLISTED, WITHDRAWN,

@@ -11,7 +11,7 @@ from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
 from academy.quizzes import gapselect, grading, responses, stored
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import answering, closing, starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import Answer, GiftQuestion
@@ -245,7 +245,7 @@ def test_a_translation_with_other_places_is_refused(app_ctx, gap_question):
 def start(learner, quiz, course, locale="en") -> Attempt:
     enrolment = enrolment_ops._enrolment(course, learner)
     settings = quiz_queries.effective_settings(quiz, learner.id)
-    attempt = quiz_ops.start_attempt(enrolment, quiz, course, settings, locale, utcnow())
+    attempt = starting.start_attempt(enrolment, quiz, course, settings, locale, utcnow())
     db.session.commit()
     return attempt
 
@@ -293,9 +293,9 @@ def test_the_review_keeps_right_answers_and_feedback_to_its_options(
     db.session.commit()
     attempt = start(learner, quiz, course)
     slot = gap_slot(attempt)
-    quiz_ops.save_answers(attempt, {slot.position: [0, 1, 2]}, 5, utcnow())
+    answering.save_answers(attempt, {slot.position: [0, 1, 2]}, 5, utcnow())
     db.session.commit()
-    quiz_ops.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
+    closing.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
     db.session.commit()
     login_as(learner)
     review = client.get(f"/attempts/{attempt.id}/review", headers=EN).text
@@ -326,11 +326,11 @@ def test_the_attempt_reads_places_in_the_trainees_language(learner, quiz, course
     form = MultiDict({"shown": str(slot.position), f"q{slot.position}-0": str(
         slot.choice_order.index(0)), f"q{slot.position}-1": str(slot.choice_order.index(2)),
         f"q{slot.position}-2": str(slot.choice_order.index(1))})
-    values, problems = quiz_ops.read_page(attempt, slot.page, form)
+    values, problems = answering.read_page(attempt, slot.page, form)
     assert not problems and values[slot.position] == [0, 2, 1]
-    quiz_ops.save_answers(attempt, values, 5, utcnow())
+    answering.save_answers(attempt, values, 5, utcnow())
     db.session.commit()  # as the page's request does: the submission is another request
-    quiz_ops.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
+    closing.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
     db.session.commit()
     slot = gap_slot(db.session.get(Attempt, attempt.id))
     assert slot.fraction == pytest.approx(2 / 3)
@@ -338,9 +338,9 @@ def test_the_attempt_reads_places_in_the_trainees_language(learner, quiz, course
 
 def _finished(person, quiz, course, locale: str, response: list) -> None:
     attempt = start(person, quiz, course, locale)
-    quiz_ops.save_answers(attempt, {gap_slot(attempt).position: response}, 5, utcnow())
+    answering.save_answers(attempt, {gap_slot(attempt).position: response}, 5, utcnow())
     db.session.commit()
-    quiz_ops.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
+    closing.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
     db.session.commit()
 
 

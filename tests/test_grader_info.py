@@ -7,7 +7,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from academy.extensions import db
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import answering, closing
 from academy.quizzes import queries as quiz_queries
 from academy.packages import operations as package_ops
 from academy.packages.archive import read_zip, write_zip
@@ -80,8 +80,8 @@ def test_graders_read_it_sanitised_and_trainees_never_see_it(
     db.session.commit()
     attempt = trainee_attempt(course, quiz, create_user, academy, submit=False)
     slot = next(s for s in attempt.slots if s.version.ident == "p-q7")
-    quiz_ops.save_answers(attempt, {slot.position: "Lo mínimo necesario."}, 1, utcnow())
-    quiz_ops.submit_attempt(attempt, utcnow())
+    answering.save_answers(attempt, {slot.position: "Lo mínimo necesario."}, 1, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     page = author.get(f"/attempts/{attempt.id}/questions/{slot.position}/grade", headers=EN).text
     assert "Information for graders" in page

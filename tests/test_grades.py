@@ -9,7 +9,7 @@ from babel.numbers import format_percent
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import operations, queries
+from academy.quizzes import closing, marking, queries
 from tests.support import sign_in
 from tests.test_quizzes import pass_quiz, start
 
@@ -73,9 +73,9 @@ def test_a_score_the_quiz_shows_after_it_closes_stays_hidden_and_the_close_is_th
                      "closes_at": closes.isoformat()}
     db.session.commit()
     attempt = start(trainee, quiz, course)
-    operations.submit_attempt(attempt, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     attempt.fraction = 0.25
-    operations.update_result(quiz.id, trainee.id)
+    marking.update_result(quiz.id, trainee.id)
     db.session.commit()
     login_as(trainee)
 

@@ -260,14 +260,14 @@ def test_a_certificate_speaks_the_recipients_variety(app):
 
 def test_a_bilingual_certificate_adds_another_language_not_another_variety(app, app_ctx,
                                                                             create_academy):
-    from academy.certificates import operations
+    from academy.certificates import contents
     from academy.certificates.models import CertificateTemplate
 
     brazil = create_academy(slug="espen", names={"pt": "ESPEN"}, country="BR",
                             default_locale="pt_BR")
     bilingual = CertificateTemplate(texts={}, signatures=[], is_bilingual=True)
-    assert operations.second_locale(brazil, bilingual, "pt_PT") is None
-    assert operations.second_locale(brazil, bilingual, "en") == "pt_BR"
+    assert contents.second_locale(brazil, bilingual, "pt_PT") is None
+    assert contents.second_locale(brazil, bilingual, "en") == "pt_BR"
     values = _certificate_values(app, "en", "pt_BR", bilingual=True)
     assert values["second"]["lang"] == "pt-BR"
     assert values["second"]["statement"] == "concluiu com êxito o curso"

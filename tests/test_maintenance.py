@@ -19,7 +19,7 @@ from academy.maintenance import operations as maintenance_ops
 from academy.maintenance import queries as maintenance_queries
 from academy.maintenance import state
 from academy.maintenance.models import MaintenanceWindow
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import configuring, starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import Attempt, AttemptSlot
@@ -60,7 +60,7 @@ def maintenance(app, *args):
 def begin(learner, quiz, course, now) -> Attempt:
     enrolment = enrolment_ops._enrolment(course, learner)
     settings = quiz_queries.effective_settings(quiz, learner.id)
-    attempt = quiz_ops.start_attempt(enrolment, quiz, course, settings, "en", now)
+    attempt = starting.start_attempt(enrolment, quiz, course, settings, "en", now)
     db.session.commit()
     return attempt
 
@@ -193,8 +193,8 @@ def test_which_deadlines_move_when_maintenance_ends(learner, quiz, course, creat
     enrolment_ops.enrol_self(late, course)
     expired = begin(late, quiz, course, start - timedelta(minutes=13))  # limit + grace gone
     quiz.settings = {**quiz.settings, "closes_at": (start + timedelta(minutes=5)).isoformat()}
-    exception = quiz_ops.add_override(quiz, user_id=late.id, cohort_id=None,
-                                      closes_at=end + timedelta(days=2))
+    exception = configuring.add_override(quiz, user_id=late.id, cohort_id=None,
+                                         closes_at=end + timedelta(days=2))
     db.session.commit()
     before = {a.id: a.deadline_at for a in (running, expired)}
 
@@ -298,7 +298,7 @@ def _attempt_in_progress(app, started_at) -> tuple[int, object]:
         person, _ = account_ops.create_user(username="racer", display_name="Racer",
                                             academy=academy, roles=["trainee"], password=PASSWORD)
         enrolment = enrolment_ops.enrol_self(person, course).enrolment
-        attempt = quiz_ops.start_attempt(enrolment, quiz, course, quiz_queries.effective_settings(
+        attempt = starting.start_attempt(enrolment, quiz, course, quiz_queries.effective_settings(
             quiz, person.id), "en", started_at)
         db.session.commit()
         return attempt.id, attempt.deadline_at

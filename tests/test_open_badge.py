@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from academy import storage
-from academy.certificates import open_badge, operations, status_list
+from academy.certificates import configuring, contents, issuing, open_badge, status_list
 from academy.credentials import operations as key_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
@@ -47,7 +47,7 @@ def academy_key(academy):
 
 
 def issue(enrolment):
-    certificate = operations.issue_certificate(enrolment, actor_id=None, base_url=BASE)
+    certificate = issuing.issue_certificate(enrolment, actor_id=None, base_url=BASE)
     db.session.commit()
     return certificate
 
@@ -103,7 +103,7 @@ def test_what_the_credential_states(issued, course, academy, trainee):
     credential = open_badge.payload_of(issued.credential)
     assert credential["@context"] == ["https://www.w3.org/ns/credentials/v2",
                                       "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
-    assert credential["id"] == operations.verify_url(BASE, issued.code)
+    assert credential["id"] == contents.verify_url(BASE, issued.code)
     assert credential["validFrom"] == issued.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert "validUntil" not in credential  # the course's certificates never expire
     assert credential["issuer"] == {
@@ -127,8 +127,8 @@ def test_what_the_credential_states(issued, course, academy, trainee):
 
 
 def test_an_expiring_certificate_says_until_when(course, trainee, complete, academy_key):
-    policy = operations.save_policy(course, issuance="approval", min_grade=None,
-                                    validity_months=12, shows_grade=False, actor_id=None)
+    policy = configuring.save_policy(course, issuance="approval", min_grade=None,
+                                     validity_months=12, shows_grade=False, actor_id=None)
     db.session.commit()
     certificate = issue(complete(trainee, course))
     credential = open_badge.payload_of(certificate.credential)
@@ -137,7 +137,7 @@ def test_an_expiring_certificate_says_until_when(course, trainee, complete, acad
 
 
 def test_the_pdf_carries_the_credential_as_associated_files(issued):
-    pdf = storage.stored_path(operations.PDF_KIND, issued.pdf_sha256, ".pdf").read_bytes()
+    pdf = storage.stored_path(contents.PDF_KIND, issued.pdf_sha256, ".pdf").read_bytes()
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     files = reader.attachments
     assert sorted(files) == [f"{issued.serial}.json", f"{issued.serial}.jwt"]
@@ -207,7 +207,7 @@ def test_the_json_carries_an_eddsa_rdfc_2022_proof_that_verifies(app, monkeypatc
 def test_an_academy_without_a_key_issues_no_credential(course, trainee, complete):
     certificate = issue(complete(trainee, course))
     assert certificate.credential is None and certificate.credential_json is None
-    pdf = storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf").read_bytes()
+    pdf = storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256, ".pdf").read_bytes()
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert reader.attachments == {}
     assert "/AF" not in reader.trailer["/Root"]

@@ -12,7 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from academy.certificates import open_badge, operations
+from academy.certificates import issuing, open_badge, revoking
 from academy.credentials import operations as key_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
@@ -50,8 +50,8 @@ def academy_key(academy):
 
 @pytest.fixture
 def issued(course, trainee, complete, academy_key):
-    certificate = operations.issue_certificate(complete(trainee, course), actor_id=None,
-                                               base_url=BASE)
+    certificate = issuing.issue_certificate(complete(trainee, course), actor_id=None,
+                                            base_url=BASE)
     db.session.commit()
     return certificate
 
@@ -96,8 +96,8 @@ def test_staff_who_see_the_certificate_download_it_and_nobody_else(
 
 def test_a_certificate_without_a_credential_offers_no_download(client, login_as, course,
                                                                trainee, complete):
-    certificate = operations.issue_certificate(complete(trainee, course), actor_id=None,
-                                               base_url=BASE)  # the academy has no key
+    certificate = issuing.issue_certificate(complete(trainee, course), actor_id=None,
+                                            base_url=BASE)  # the academy has no key
     db.session.commit()
     login_as(trainee)
     page = client.get("/my/certificates", headers=EN).get_data(as_text=True)
@@ -161,7 +161,7 @@ def test_a_credential_signed_with_an_unknown_key_is_refused(client, issued, acad
 
 
 def test_a_revoked_certificate_or_key_is_said_so(client, issued, academy_key):
-    operations.revoke(issued, reason="Issued by mistake", actor_id=None)
+    revoking.revoke(issued, reason="Issued by mistake", actor_id=None)
     db.session.commit()
     status, verdict, html = check(client, text=issued.credential)
     assert (status, verdict) == (200, "certificate_revoked")

@@ -15,7 +15,7 @@ from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
 from academy.quizzes import grading
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import closing, starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import Answer, GiftQuestion
@@ -92,10 +92,10 @@ def add_question(course, ident: str, category: str = "", lesson=None, en: bool =
 def trainee_attempt(course, quiz, create_user, academy, submit: bool = True):
     person = create_user(academy=academy, roles=["trainee"])
     enrolment = enrolment_ops.enrol_self(person, course).enrolment
-    attempt = quiz_ops.start_attempt(enrolment, quiz, course,
+    attempt = starting.start_attempt(enrolment, quiz, course,
                                      quiz_queries.effective_settings(quiz, person.id), "es", utcnow())
     if submit:
-        quiz_ops.submit_attempt(attempt, utcnow())
+        closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     return attempt
 
@@ -306,7 +306,7 @@ def test_saving_a_used_question_unchanged_keeps_its_version_and_exact_grades(aut
         Answer(text=t, fraction=float(p) / 100) for t, p in (("A", "33.33333"), ("B", "33.33333"),
                                                              ("C", "33.33334"), ("D", "-100"))])
     row = bank_ops.create_question(course, gift, None)
-    quiz_ops.snapshot(row)  # as if a trainee had started an attempt with it
+    starting.snapshot(row)  # as if a trainee had started an attempt with it
     db.session.commit()
     edit = f"{bank(course)}/{row.id}"
     page = author.get(edit, headers=EN).get_data(as_text=True)

@@ -15,7 +15,7 @@ from academy.extensions import db
 from academy.packages import operations as package_ops
 from academy.packages.archive import read_zip, write_zip
 from academy.packages.writer import export_course
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import closing, marking, starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.bank import operations as bank_ops
@@ -239,7 +239,7 @@ def learner(course, create_user, academy):
 def _start(learner, quiz, course) -> Attempt:
     enrolment = enrolment_ops._enrolment(course, learner)
     settings = quiz_queries.effective_settings(quiz, learner.id)
-    attempt = quiz_ops.start_attempt(enrolment, quiz, course, settings, "es", utcnow())
+    attempt = starting.start_attempt(enrolment, quiz, course, settings, "es", utcnow())
     db.session.commit()
     return attempt
 
@@ -255,9 +255,9 @@ def test_marks_weigh_the_attempts_grade(app_ctx, course, quiz, learner):
     assert (by_ident["p-q2"].mark, by_ident["p-q1"].mark, by_ident["p-q3"].mark) == (3.0, 1.0, 0.0)
     by_ident["p-q2"].response = True  # right: 3 marks of 4
     by_ident["p-q7"].response = "Una respuesta"  # an essay, worth nothing here
-    quiz_ops.submit_attempt(attempt, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     by_ident["p-q7"].fraction = 0.0
-    quiz_ops._total(attempt)
+    marking._total(attempt)
     assert attempt.fraction == pytest.approx(0.75)
 
 
@@ -292,7 +292,7 @@ def test_the_preview_shows_the_quiz_and_records_nothing(author, course, quiz):
 def test_the_question_list_is_locked_by_finished_attempts_until_unlocked(author, course, quiz,
                                                                          learner):
     attempt = _start(learner, quiz, course)
-    quiz_ops.submit_attempt(attempt, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     path = questions_page(course, quiz)
     page = author.get(path, headers=EN).get_data(as_text=True)
@@ -413,10 +413,10 @@ def test_a_gift_description_is_text_between_questions_worth_nothing(app_ctx, cou
     for slot in attempt.slots:
         if slot.version.ident == "caso-1-q":
             slot.response = True
-    quiz_ops.submit_attempt(attempt, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     essay = next(slot for slot in attempt.slots if slot.version.qtype == "essay")
     essay.fraction = 0.0
-    quiz_ops._total(attempt)
+    marking._total(attempt)
     info = next(slot for slot in attempt.slots if slot.version.qtype == "description")
     assert info.fraction == 0.0 and info.mark == 0.0
     assert attempt.fraction == pytest.approx(1 / 8)  # the true/false of 8 questions; not 1/9

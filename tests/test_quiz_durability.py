@@ -28,7 +28,7 @@ from academy.packages import operations as package_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import operations, queries, slots
+from academy.quizzes import closing, queries, slots, starting
 from academy.quizzes.models import Attempt, AttemptSlot
 from tests.support import (CSRF_RE, PASSWORD, drop_fresh_database, fresh_database_url,
                            is_postgres, make_app, upgrade_schema)
@@ -58,9 +58,9 @@ def _seed(app) -> dict:
         quiz = queries.quizzes_of(course.id)[0]
         quiz.settings = {**quiz.settings, "shuffle_questions": False, "questions_per_page": 0}
         slots.repaginate(quiz.id, 0)
-        attempt = operations.start_attempt(enrolment, quiz, course,
-                                           queries.effective_settings(quiz, trainee.id), "es",
-                                           utcnow())
+        attempt = starting.start_attempt(enrolment, quiz, course,
+                                         queries.effective_settings(quiz, trainee.id), "es",
+                                         utcnow())
         db.session.commit()
         answers = {s.position: s.version.qtype for s in attempt.slots}
         return {"attempt": attempt.id, "kinds": answers, "user": trainee.id}
@@ -188,7 +188,7 @@ def test_two_submissions_at_once_make_one_graded_attempt(database, tmp_path):
         with app.test_request_context():
             attempt = db.session.get(Attempt, seeded["attempt"])
             barrier.wait()
-            outcomes.append(operations.submit_attempt(attempt, utcnow()))
+            outcomes.append(closing.submit_attempt(attempt, utcnow()))
             db.session.commit()
             db.session.remove()
 
@@ -215,7 +215,7 @@ def test_two_starts_at_once_make_one_attempt(database, tmp_path):
     seeded = _seed(apps[0])
     with apps[0].app_context():
         attempt = db.session.get(Attempt, seeded["attempt"])
-        operations.submit_attempt(attempt, utcnow())
+        closing.submit_attempt(attempt, utcnow())
         lesson_id, course_id = attempt.lesson_id, attempt.course_id
         db.session.commit()
     barrier, started = threading.Barrier(len(apps)), []
@@ -228,9 +228,9 @@ def test_two_starts_at_once_make_one_attempt(database, tmp_path):
             course = db.session.get(Course, course_id)
             enrolment = db.session.scalar(select(Enrolment))
             barrier.wait()
-            found = operations.start_attempt(enrolment, lesson, course,
-                                             queries.effective_settings(lesson, seeded["user"]),
-                                             "es", utcnow())
+            found = starting.start_attempt(enrolment, lesson, course,
+                                           queries.effective_settings(lesson, seeded["user"]),
+                                           "es", utcnow())
             db.session.commit()
             started.append(found.id)
             db.session.remove()
@@ -276,8 +276,8 @@ def test_many_trainees_starting_a_new_quiz_at_once_all_get_an_attempt(database, 
                 enrolment = db.session.scalars(select(Enrolment).order_by(Enrolment.id)).all()[n]
                 settings = queries.effective_settings(lesson, enrolment.user_id)
                 barrier.wait()
-                attempt = operations.start_attempt(enrolment, lesson, course, settings, "es",
-                                                   utcnow())
+                attempt = starting.start_attempt(enrolment, lesson, course, settings, "es",
+                                                 utcnow())
                 db.session.commit()
                 started.append(attempt.id)
             except Exception as error:  # noqa: BLE001 - the test reports any failure

@@ -6,7 +6,7 @@ import re
 
 from academy.db import utcnow
 from academy.extensions import db
-from academy.quizzes import operations
+from academy.quizzes import closing
 from academy.quizzes.models import Attempt
 from tests.support import csrf_token, post_form
 from tests.test_quizzes import quiz, shown, slot_of, start, trainee  # noqa: F401 - fixtures
@@ -82,7 +82,7 @@ def test_flags_belong_to_the_attempt_in_progress_and_the_review_shows_none(
     post_form(client, f"/attempts/{attempt.id}", {"page": str(q2.page), "shown": str(q2.position),
                                                  "flagged": str(q2.position), "go": "1"},
               token_from=f"/attempts/{attempt.id}")
-    operations.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
+    closing.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
     db.session.commit()
     review = client.get(f"/attempts/{attempt.id}/review", headers=EN).text
     assert 'name="flagged"' not in review and "Quiz navigation" not in review

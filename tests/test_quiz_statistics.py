@@ -7,7 +7,7 @@ import pytest
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.models import FINISHED
@@ -19,7 +19,7 @@ def _finished_attempt(trainee, course, scores: dict[str, float], responses: dict
     quiz = quiz_queries.quizzes_of(course.id)[0]
     enrolment = enrolment_ops.enrol_by_staff(trainee, course)
     settings = quiz_queries.effective_settings(quiz, trainee.id)
-    attempt = quiz_ops.start_attempt(enrolment, quiz, course, settings, "es", utcnow())
+    attempt = starting.start_attempt(enrolment, quiz, course, settings, "es", utcnow())
     for slot in attempt.slots:
         slot.fraction = scores.get(slot.version.ident, 0.0)
         slot.response = (responses or {}).get(slot.version.ident)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from academy.db import utcnow
 from academy.extensions import db
-from academy.quizzes import operations
+from academy.quizzes import answering
 from academy.quizzes.models import Attempt
 from tests.support import csrf_token, post_form
 from tests.test_quizzes import quiz, slot_of, start, trainee  # noqa: F401 - fixtures
@@ -22,7 +22,7 @@ def _overdue(trainee, quiz, course) -> Attempt:  # noqa: F811
     long_ago = utcnow() - timedelta(hours=1)
     attempt = start(trainee, quiz, course, now=long_ago)
     q2 = slot_of(attempt, "p-q2")
-    operations.save_answers(attempt, {q2.position: True}, 1, long_ago + timedelta(minutes=1))
+    answering.save_answers(attempt, {q2.position: True}, 1, long_ago + timedelta(minutes=1))
     db.session.commit()
     return attempt
 
@@ -118,11 +118,11 @@ def test_staff_pages_show_it_over_and_the_schedule_closes_it(
 
 def test_an_overdue_attempt_refuses_answers_without_writing(trainee, quiz, course):  # noqa: F811
     attempt = _overdue(trainee, quiz, course)
-    refusal = operations.refusal_to_answer(attempt, utcnow())
+    refusal = answering.refusal_to_answer(attempt, utcnow())
     assert refusal is not None and not refusal.closed and attempt.status == "in_progress"
-    closing = operations.close_if_over(attempt, utcnow())
+    closing = answering.close_if_over(attempt, utcnow())
     assert closing.closed and attempt.status == "finished"
-    assert operations.close_if_over(attempt, utcnow()).closed is False  # said once, done once
+    assert answering.close_if_over(attempt, utcnow()).closed is False  # said once, done once
 
 
 def test_the_background_sweep_closes_it_too_where_no_timer_runs(

@@ -12,7 +12,7 @@ from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import LessonProgress
 from academy.extensions import db
-from academy.quizzes import operations, queries, slots
+from academy.quizzes import answering, closing, configuring, marking, queries, slots, starting
 from academy.quizzes.models import Attempt, AttemptSlot
 from tests.support import csrf_token, post_form
 
@@ -39,7 +39,7 @@ def trainee(course, create_user, academy):
 def start(trainee, quiz, course, now=None) -> Attempt:
     enrolment = enrolment_ops._enrolment(course, trainee)
     settings = queries.effective_settings(quiz, trainee.id)
-    attempt = operations.start_attempt(enrolment, quiz, course, settings, "es", now or utcnow())
+    attempt = starting.start_attempt(enrolment, quiz, course, settings, "es", now or utcnow())
     db.session.commit()
     return attempt
 
@@ -87,11 +87,11 @@ def pass_quiz(trainee, course) -> Attempt:
     for page, fields in right_answers(attempt).items():
         form = MultiDict([(k, v) for k, vs in fields.items()
                           for v in (vs if isinstance(vs, list) else [vs])])
-        values, problems = operations.read_page(attempt, page, form)
+        values, problems = answering.read_page(attempt, page, form)
         assert not problems
-        operations.save_answers(attempt, values, 10, utcnow())
-    operations.submit_attempt(attempt, utcnow())
-    operations.grade_essay(attempt, slot_of(attempt, "p-q7"), 0.5, "Bien", trainee, utcnow())
+        answering.save_answers(attempt, values, 10, utcnow())
+    closing.submit_attempt(attempt, utcnow())
+    marking.grade_essay(attempt, slot_of(attempt, "p-q7"), 0.5, "Bien", trainee, utcnow())
     db.session.commit()
     return attempt
 
@@ -144,7 +144,7 @@ def test_review_shows_right_answers_only_when_the_options_allow(
     quiz.settings = {**quiz.settings, "review_answers": "after_close", "review_feedback": "never"}
     db.session.commit()
     attempt = start(trainee, quiz, course)
-    operations.submit_attempt(attempt, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     login_as(trainee)
     review = client.get(f"/attempts/{attempt.id}/review", headers=EN).text
@@ -163,9 +163,9 @@ def test_saving_is_an_idempotent_upsert_and_an_older_save_never_wins(trainee, qu
     attempt = start(trainee, quiz, course)
     q6 = slot_of(attempt, "p-q6")
     now = utcnow()
-    assert operations.save_answers(attempt, {q6.position: "respeto"}, 2000, now) == 1
-    assert operations.save_answers(attempt, {q6.position: "respeto"}, 2000, now) == 1  # retried
-    assert operations.save_answers(attempt, {q6.position: "viejo"}, 1000, now) == 0  # late
+    assert answering.save_answers(attempt, {q6.position: "respeto"}, 2000, now) == 1
+    assert answering.save_answers(attempt, {q6.position: "respeto"}, 2000, now) == 1  # retried
+    assert answering.save_answers(attempt, {q6.position: "viejo"}, 1000, now) == 0  # late
     db.session.commit()
     db.session.expire_all()
     rows = db.session.scalars(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id,
@@ -180,7 +180,7 @@ def test_a_double_submission_records_one(app, client, login_as, trainee, quiz, c
     first = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
     second = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
     assert first.status_code == second.status_code == 302
-    assert operations.submit_attempt(db.session.get(Attempt, attempt.id), utcnow()) is False
+    assert closing.submit_attempt(db.session.get(Attempt, attempt.id), utcnow()) is False
     assert db.session.scalar(select(func.count()).select_from(Attempt)
                              .where(Attempt.user_id == trainee.id)) == 1
 
@@ -190,7 +190,7 @@ def test_the_server_closes_an_overdue_attempt_with_what_was_saved(
     long_ago = utcnow() - timedelta(hours=1)
     attempt = start(trainee, quiz, course, now=long_ago)
     q2 = slot_of(attempt, "p-q2")
-    operations.save_answers(attempt, {q2.position: True}, 1, long_ago + timedelta(minutes=1))
+    answering.save_answers(attempt, {q2.position: True}, 1, long_ago + timedelta(minutes=1))
     db.session.commit()
     login_as(trainee)
     page = client.get(f"/attempts/{attempt.id}", headers=EN)  # a read shows it over, no form
@@ -210,13 +210,13 @@ def test_the_server_closes_an_overdue_attempt_with_what_was_saved(
 def test_answers_within_the_grace_period_are_taken(trainee, quiz, course):
     attempt = start(trainee, quiz, course, now=utcnow() - timedelta(minutes=11))
     q2 = slot_of(attempt, "p-q2")  # 10-minute limit, 2 minutes of grace
-    assert operations.save_answers(attempt, {q2.position: True}, 5, utcnow()) == 1
+    assert answering.save_answers(attempt, {q2.position: True}, 5, utcnow()) == 1
 
 
 def test_no_more_attempts_than_allowed(trainee, quiz, course):
     for _ in range(2):
-        operations.submit_attempt(start(trainee, quiz, course), utcnow())
-    with pytest.raises(operations.QuizRefused):
+        closing.submit_attempt(start(trainee, quiz, course), utcnow())
+    with pytest.raises(starting.QuizRefused):
         start(trainee, quiz, course)
 
 
@@ -263,7 +263,7 @@ def test_an_essay_too_long_is_refused_and_the_attempt_keeps_its_answers(
         app, client, login_as, trainee, quiz, course):
     attempt = start(trainee, quiz, course)
     q7 = slot_of(attempt, "p-q7")
-    operations.save_answers(attempt, {q7.position: "Mi respuesta"}, 1, utcnow())
+    answering.save_answers(attempt, {q7.position: "Mi respuesta"}, 1, utcnow())
     db.session.commit()
     login_as(trainee)
     url = f"/attempts/{attempt.id}"
@@ -302,7 +302,7 @@ def test_background_saves_answer_in_json(app, client, login_as, trainee, quiz, c
     assert slot_of(db.session.get(Attempt, attempt.id), "p-q2").response is False
     bad = client.post(url, data={"csrf_token": token, "page": "1", "q1": "7", "q77": "1"})
     assert bad.status_code == 400 and "error" in bad.json
-    operations.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
+    closing.submit_attempt(db.session.get(Attempt, attempt.id), utcnow())
     db.session.commit()
     closed = client.post(url, data={"csrf_token": token, "page": "1", "seq": "900"})
     assert closed.status_code == 409 and closed.json["review"].endswith("/review")
@@ -331,13 +331,13 @@ def test_the_attempt_page_runs_a_bounded_number_of_queries(
     login_as(trainee)
     one = start(trainee, quiz, course)  # one question on a page
     with_one = count_queries(lambda: client.get(f"/attempts/{one.id}"))
-    operations.submit_attempt(one, utcnow())
+    closing.submit_attempt(one, utcnow())
     quiz.settings = {**quiz.settings, "questions_per_page": 0}
     slots.repaginate(quiz.id, 0)
     db.session.commit()
     seven = start(trainee, quiz, course)  # seven questions on a page
     assert count_queries(lambda: client.get(f"/attempts/{seven.id}")) == with_one
-    operations.submit_attempt(seven, utcnow())
+    closing.submit_attempt(seven, utcnow())
     db.session.commit()
     assert count_queries(lambda: client.get(f"/attempts/{seven.id}/review")) <= with_one + 4
 
@@ -345,16 +345,16 @@ def test_the_attempt_page_runs_a_bounded_number_of_queries(
 # --- Settings, overrides, grading methods ------------------------------------------------------
 
 def test_an_override_gives_one_trainee_more_attempts_and_time(trainee, quiz, course):
-    operations.add_override(quiz, user_id=trainee.id, cohort_id=None, attempts=3,
-                            time_limit_minutes=30)
+    configuring.add_override(quiz, user_id=trainee.id, cohort_id=None, attempts=3,
+                             time_limit_minutes=30)
     db.session.commit()
     settings = queries.effective_settings(quiz, trainee.id)
     assert settings.attempts == 3 and settings.time_limit_minutes == 30
     for _ in range(3):
         attempt = start(trainee, quiz, course)
         assert attempt.deadline_at - attempt.started_at == timedelta(minutes=30)
-        operations.submit_attempt(attempt, utcnow())
-    with pytest.raises(operations.QuizRefused):
+        closing.submit_attempt(attempt, utcnow())
+    with pytest.raises(starting.QuizRefused):
         start(trainee, quiz, course)
 
 
@@ -363,7 +363,7 @@ def test_a_cohort_override_applies_to_its_members(trainee, quiz, course, academy
 
     cohort = cohort_ops.create_cohort(academy, "Turno de noche")
     cohort_ops.add_members(cohort, [trainee.username])
-    operations.add_override(quiz, user_id=None, cohort_id=cohort.id, time_limit_minutes=45)
+    configuring.add_override(quiz, user_id=None, cohort_id=cohort.id, time_limit_minutes=45)
     db.session.commit()
     assert queries.effective_settings(quiz, trainee.id).time_limit_minutes == 45
 
@@ -375,20 +375,20 @@ def test_grading_methods(trainee, quiz, course, method, expected):
     db.session.commit()
     for fraction in (0.0, 1.0):
         attempt = start(trainee, quiz, course)
-        operations.submit_attempt(attempt, utcnow())
+        closing.submit_attempt(attempt, utcnow())
         attempt.fraction = fraction
         db.session.flush()
-    result = operations.update_result(quiz.id, trainee.id)
+    result = marking.update_result(quiz.id, trainee.id)
     assert result.fraction == pytest.approx(expected)
 
 
 def test_a_quiz_that_is_closed_or_not_open_refuses_to_start(trainee, quiz, course):
     quiz.settings = {**quiz.settings, "opens_at": (utcnow() + timedelta(days=1)).isoformat()}
-    with pytest.raises(operations.QuizRefused):
+    with pytest.raises(starting.QuizRefused):
         start(trainee, quiz, course)
     quiz.settings = {**quiz.settings, "opens_at": None,
                      "closes_at": (utcnow() - timedelta(days=1)).isoformat()}
-    with pytest.raises(operations.QuizRefused):
+    with pytest.raises(starting.QuizRefused):
         start(trainee, quiz, course)
 
 
@@ -433,8 +433,8 @@ def test_an_instructor_grades_an_essay_and_the_trainee_reads_the_comment(
         app, client, login_as, trainee, quiz, course, create_user, academy):
     attempt = start(trainee, quiz, course)
     q7 = slot_of(attempt, "p-q7")
-    operations.save_answers(attempt, {q7.position: "Solo lo necesario."}, 1, utcnow())
-    operations.submit_attempt(attempt, utcnow())
+    answering.save_answers(attempt, {q7.position: "Solo lo necesario."}, 1, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     instructor = create_user(academy=academy, roles=["instructor"])
     login_as(instructor)
@@ -460,8 +460,8 @@ def test_regrading_after_a_fix_updates_attempts_and_results(
 
     attempt = start(trainee, quiz, course)
     q3 = slot_of(attempt, "p-q3")
-    operations.save_answers(attempt, {q3.position: "3"}, 1, utcnow())
-    operations.submit_attempt(attempt, utcnow())
+    answering.save_answers(attempt, {q3.position: "3"}, 1, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     assert slot_of(attempt, "p-q3").fraction == 0.0
     question = db.session.get(Question, q3.question_id)
@@ -485,9 +485,9 @@ def test_regrading_after_a_fix_updates_attempts_and_results(
 def test_the_gradebook_shows_and_exports_results(
         app, client, login_as, trainee, quiz, course, create_user, academy):
     attempt = start(trainee, quiz, course)
-    operations.submit_attempt(attempt, utcnow())
+    closing.submit_attempt(attempt, utcnow())
     attempt.fraction = 0.75
-    operations.update_result(quiz.id, trainee.id)
+    marking.update_result(quiz.id, trainee.id)
     db.session.commit()
     login_as(create_user(academy=academy, roles=["instructor"]))
     page = client.get(f"/courses/{course.id}/gradebook", headers=EN)
@@ -504,11 +504,11 @@ def test_a_save_naming_one_question_leaves_the_others_as_they_were(trainee, quiz
 
     attempt = start(trainee, quiz, course)
     q2, q3, q4 = (slot_of(attempt, i) for i in ("p-q2", "p-q3", "p-q4"))
-    operations.save_answers(attempt, {q2.position: True, q4.position: [0]}, 1, utcnow())
-    values, _ = operations.read_page(attempt, 1, MultiDict({f"q{q3.position}": "2"}))
+    answering.save_answers(attempt, {q2.position: True, q4.position: [0]}, 1, utcnow())
+    values, _ = answering.read_page(attempt, 1, MultiDict({f"q{q3.position}": "2"}))
     assert values == {q3.position: "2"}
     # The page lists its questions: an unticked checkbox list then means "no choice".
-    values, _ = operations.read_page(attempt, 1, MultiDict([("shown", str(q4.position))]))
+    values, _ = answering.read_page(attempt, 1, MultiDict([("shown", str(q4.position))]))
     assert values == {q4.position: []}
 
 
@@ -598,9 +598,9 @@ def test_passing_a_quiz_leads_on_and_completing_the_course_says_so(
 def test_a_cleared_essay_is_not_waiting_to_be_graded(trainee, quiz, course):
     attempt = start(trainee, quiz, course)
     q7 = slot_of(attempt, "p-q7")
-    operations.save_answers(attempt, {q7.position: "Un borrador"}, 1, utcnow())
-    operations.save_answers(attempt, {q7.position: None}, 2, utcnow())  # the trainee erased it
-    operations.submit_attempt(attempt, utcnow())
+    answering.save_answers(attempt, {q7.position: "Un borrador"}, 1, utcnow())
+    answering.save_answers(attempt, {q7.position: None}, 2, utcnow())  # the trainee erased it
+    closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     assert queries.essays_to_grade(course.id) == []
     assert slot_of(attempt, "p-q7").fraction == 0.0 and attempt.fraction is not None

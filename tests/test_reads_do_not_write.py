@@ -48,7 +48,8 @@ def _make_overdue(objects) -> None:
     from academy.db import utcnow
     from academy.enrolment.models import ACTIVE, Enrolment
     from academy.extensions import db
-    from academy.quizzes import operations as quiz_ops, queries as quiz_queries
+    from academy.quizzes import queries as quiz_queries
+    from academy.quizzes import starting
     from academy.quizzes.models import Attempt
 
     attempt = db.session.get(Attempt, objects["current_attempt"])
@@ -59,7 +60,7 @@ def _make_overdue(objects) -> None:
     course, lesson = db.session.get(Course, objects["draft_course"]), \
         db.session.get(Lesson, objects["draft_quiz"])
     settings = quiz_queries.effective_settings(lesson, enrolment.user_id)
-    staff_side = quiz_ops.start_attempt(enrolment, lesson, course, settings, "es",
+    staff_side = starting.start_attempt(enrolment, lesson, course, settings, "es",
                                         utcnow() - timedelta(hours=2))
     staff_side.deadline_at = utcnow() - timedelta(hours=1)
     db.session.commit()

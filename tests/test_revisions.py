@@ -179,11 +179,11 @@ def test_a_removed_lesson_keeps_its_history_and_leaves_the_course(app_ctx, share
 
 def test_a_changed_question_used_in_attempts_gets_a_new_version(app_ctx, shared, instructor,
                                                                 coordinator):
-    from academy.quizzes import operations as quiz_ops
+    from academy.quizzes import starting
 
     question = db.session.scalar(select(Question).where(Question.course_id == shared.id,
                                                         Question.ident == "p-q2"))
-    quiz_ops.snapshots([question])  # used by an attempt: version 1 is frozen
+    starting.snapshots([question])  # used by an attempt: version 1 is frozen
     revision = _revision_of(shared, instructor)
     copy = db.session.scalar(select(Question).where(Question.course_id == revision.id,
                                                     Question.ident == "p-q2"))

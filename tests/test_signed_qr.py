@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from academy import storage
-from academy.certificates import operations, signed_qr, status_list
+from academy.certificates import contents, issuing, revoking, signed_qr, status_list
 from academy.credentials import keystore
 from academy.credentials import operations as key_ops
 from academy.db import utcnow
@@ -45,8 +45,8 @@ def academy_key(academy):
 
 
 def issue(enrolment):
-    certificate = operations.issue_certificate(enrolment, actor_id=None,
-                                               base_url="https://campus.example.org")
+    certificate = issuing.issue_certificate(enrolment, actor_id=None,
+                                            base_url="https://campus.example.org")
     db.session.commit()
     return certificate
 
@@ -58,7 +58,7 @@ def qr_texts(certificate, where) -> list[str]:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         pytest.fail("pdftoppm is missing: run `sh .ci/system-packages.sh --test`", pytrace=False)
-    path = storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf")
+    path = storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256, ".pdf")
     subprocess.run([pdftoppm, "-r", "150", "-png", "-singlefile", "-f", "1", "-l", "1",
                     str(path), str(where / "page")], check=True, timeout=60)
     return [found.text for found in zxingcpp.read_barcodes(Image.open(where / "page.png"))
@@ -99,7 +99,7 @@ def test_without_an_academy_key_the_qr_code_holds_the_link_as_before(
         course, trainee, complete, tmp_path):
     certificate = issue(complete(trainee, course))
     assert qr_texts(certificate, tmp_path) == [
-        operations.verify_url("https://campus.example.org", certificate.code)]
+        contents.verify_url("https://campus.example.org", certificate.code)]
 
 
 def test_long_names_and_titles_still_fit_a_qr_code_read_at_150_dpi(
@@ -171,7 +171,7 @@ def test_a_revoked_certificate_says_so(payload):
     _, claims = signed_qr.decode(payload)
 
     certificate = certificate_queries.by_serial(claims[signed_qr.SERIAL])
-    operations.revoke(certificate, reason="Issued by mistake", actor_id=None)
+    revoking.revoke(certificate, reason="Issued by mistake", actor_id=None)
     db.session.commit()
     verdict = signed_qr.verify(payload)
     assert verdict.verdict == signed_qr.CERTIFICATE_REVOKED and verdict.signature_holds

@@ -11,7 +11,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from academy.certificates import operations, serials, signed_qr, status_list
+from academy.certificates import issuing, replacing, revoking, serials, signed_qr, status_list
 from academy.credentials import operations as key_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
@@ -41,8 +41,8 @@ def academy_key(academy):
 
 @pytest.fixture
 def issued(course, trainee, complete, academy_key):
-    certificate = operations.issue_certificate(complete(trainee, course), actor_id=None,
-                                               base_url=BASE)
+    certificate = issuing.issue_certificate(complete(trainee, course), actor_id=None,
+                                            base_url=BASE)
     db.session.commit()
     return certificate
 
@@ -80,8 +80,8 @@ def test_a_batch_draws_distinct_places_beside_those_taken(
         course, create_user, academy, complete, issued):
     enrolments = [complete(create_user(academy=academy, roles=["trainee"]), course)
                   for _ in range(5)]
-    drafts = operations.draft_batch([e.id for e in enrolments], serials.next_serials(2026, 5),
-                                    actor_id=None, base_url=BASE, job_id=None)
+    drafts = issuing.draft_batch([e.id for e in enrolments], serials.next_serials(2026, 5),
+                                 actor_id=None, base_url=BASE, job_id=None)
     places = [draft.certificate.status_index for draft in drafts]
     assert len(drafts) == 5 and None not in places
     assert len(set(places) | {issued.status_index}) == 6
@@ -101,7 +101,7 @@ def test_the_list_is_signed_by_the_academy_and_says_nothing_while_all_are_valid(
 
 
 def test_revoking_sets_the_certificates_bit_at_once(client, academy, academy_key, issued, site_admin):
-    operations.revoke(issued, reason="fraud", actor_id=site_admin.id)
+    revoking.revoke(issued, reason="fraud", actor_id=site_admin.id)
     db.session.commit()
     assert bit(published(client, academy, academy_key), issued.status_index)
 
@@ -109,7 +109,8 @@ def test_revoking_sets_the_certificates_bit_at_once(client, academy, academy_key
 @pytest.mark.parametrize("replace", ["renew", "reissue"])
 def test_a_replaced_certificate_is_set_and_its_replacement_is_not(
         client, academy, academy_key, issued, site_admin, replace):
-    new = getattr(operations, replace)(issued, actor_id=site_admin.id, reason="name", base_url=BASE)
+    new = getattr(replacing, replace)(issued, actor_id=site_admin.id, reason="name",
+                                        base_url=BASE)
     db.session.commit()
     credential = published(client, academy, academy_key)
     assert new.status_index != issued.status_index

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from academy import images
 from academy.academies.models import Academy
-from academy.certificates import design, documents, operations, policy
+from academy.certificates import configuring, contents, design, documents, policy
 from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import PolicyForm, TemplateForm
 from academy.certificates.models import TEMPLATE_TEXTS
@@ -26,9 +26,9 @@ def course_policy(course_id: int):
     course = db.session.get(Course, course_id)
     if not policy.can_edit_policy(current_user, course):
         abort(404)
-    current = operations.policy_of(course.id)
+    current = configuring.policy_of(course.id)
     form = PolicyForm(obj=current)
-    if attempt(form, lambda: operations.save_policy(
+    if attempt(form, lambda: configuring.save_policy(
             course, issuance=form.issuance.data, min_grade=form.min_grade.data,
             validity_months=form.validity_months.data, shows_grade=form.shows_grade.data,
             actor_id=current_user.id)):
@@ -68,7 +68,7 @@ def _signatures(form: TemplateForm, template) -> list[dict]:
         upload = sub["image"].data
         if upload and getattr(upload, "filename", ""):
             try:
-                image = operations.store_signature(upload.read())
+                image = configuring.store_signature(upload.read())
             except DomainError as error:
                 sub["image"].errors = [str(error.message)]
                 raise
@@ -83,7 +83,7 @@ def _signatures(form: TemplateForm, template) -> list[dict]:
 def _save(academy: Academy, form: TemplateForm, template):
     texts = {code: {key: (getattr(form, f"texts_{code}")[key].data or "").strip()
                     for key in TEMPLATE_TEXTS} for code in LOCALES}
-    return operations.save_template(
+    return configuring.save_template(
         academy, actor_id=current_user.id, page_size=form.page_size.data,
         accent=form.accent.data.lower(), is_bilingual=form.is_bilingual.data,
         texts={code: t for code, t in texts.items() if any(t.values())},
@@ -94,7 +94,7 @@ def _save(academy: Academy, form: TemplateForm, template):
 @login_required
 def design_page(academy_id: int):
     academy = _academy(academy_id)
-    template = operations.template_of(academy.id)
+    template = configuring.template_of(academy.id)
     form = TemplateForm()
     for code in LOCALES:  # the texts are in their language; their labels in the interface's
         for key in TEMPLATE_TEXTS:
@@ -128,8 +128,8 @@ def specimen(academy_id: int):
     locale = request.args.get("locale", "")
     if not is_interface_locale(locale):
         locale = current_locale()
-    pdf = design.specimen_pdf(academy, operations.template_of(academy.id), locale,
-                              operations.public_base_url())
+    pdf = design.specimen_pdf(academy, configuring.template_of(academy.id), locale,
+                              contents.public_base_url())
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=specimen-{academy.slug}-{locale}.pdf",
         "Cache-Control": "no-store"})
@@ -139,7 +139,7 @@ def specimen(academy_id: int):
 @login_required
 def signature(academy_id: int, filename: str):
     academy = _academy(academy_id)
-    stored = [item.get("image") for item in operations.template_of(academy.id).signatures or []]
+    stored = [item.get("image") for item in configuring.template_of(academy.id).signatures or []]
     path = images.image_path(documents.SIGNATURES, filename) if filename in stored else None
     if path is None:
         abort(404)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from flask import current_app
 
 from academy import storage
-from academy.certificates import bundles, documents, operations, queries, rendering, serials
+from academy.certificates import bundles, contents, documents, issuing, queries, rendering, serials
 from academy.db import reading, utcnow
 from academy.extensions import db
 from academy.i18n import sort_key
@@ -93,8 +93,8 @@ def _draft(job_id: str, payload: dict, ids: list[int]) -> list:
     numbers = serials.next_serials(utcnow().year, count)
     db.session.commit()
     with reading():
-        drafts = operations.draft_batch(ids, numbers, actor_id=payload["actor_id"],
-                                        base_url=payload["base_url"], job_id=job_id)
+        drafts = issuing.draft_batch(ids, numbers, actor_id=payload["actor_id"],
+                                     base_url=payload["base_url"], job_id=job_id)
         db.session.commit()
     return drafts
 
@@ -103,8 +103,8 @@ def _keep(job_id: str, payload: dict, batch: Batch) -> int:
     """Wait for a batch's PDFs and keep its certificates; returns how many were issued."""
     if not batch.drafts:
         return 0
-    return operations.keep_batch(batch.drafts, batch.pdfs(), actor_id=payload["actor_id"],
-                                 job_id=job_id)
+    return issuing.keep_batch(batch.drafts, batch.pdfs(), actor_id=payload["actor_id"],
+                              job_id=job_id)
 
 
 def bulk_issue(job: Job) -> None:
@@ -163,7 +163,7 @@ def build_downloads(job_id: str, bundle=bundles.write_bundles) -> dict:
     with reading():
         entries = [(str(path), _file_name(certificate))
                    for certificate in queries.of_job(job_id)
-                   if (path := storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256,
+                   if (path := storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256,
                                                    ".pdf"))]
         db.session.commit()
     return bundle(entries, str(storage.storage_dir(DOWNLOADS))) if entries else {}

@@ -5,7 +5,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from academy.academies.models import Academy
-from academy.certificates import codes, documents, operations, rendering, serials
+from academy.certificates import codes, contents, documents, rendering, serials
 from academy.certificates.models import CertificateTemplate
 from academy.db import utcnow
 
@@ -14,7 +14,7 @@ def specimen_pdf(academy: Academy, template: CertificateTemplate, locale: str,
                  base_url: str) -> bytes:
     """A PDF marked as a specimen, in `locale` (and the academy's language if bilingual)."""
     now = utcnow()
-    second = operations.second_locale(academy, template, locale)
+    second = contents.second_locale(academy, template, locale)
     titles = {}
     for code in filter(None, (locale, second)):
         with force_locale(code):
@@ -26,7 +26,7 @@ def specimen_pdf(academy: Academy, template: CertificateTemplate, locale: str,
         name="María José Gonçalves-Núñez d'Ávila", course_titles=titles, hours=40, grade=87.5,
         completed_at=now, issued_at=now, expires_at=None,
         academy_names=dict(academy.names or {}), logo_filename=academy.logo_filename,
-        verify_url=operations.verify_url(base_url, code))
+        verify_url=contents.verify_url(base_url, code))
     values = documents.values(facts, template, locale, second, specimen=True)
     return rendering.render_pdf(documents.html(values), documents.stylesheet(template),
                                 documents.file_roots())

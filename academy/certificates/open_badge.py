@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from academy.certificates import status_list
+from academy.certificates.contents import verify_url
 from academy.certificates.models import Certificate
 from academy.certificates.rendering import Attachment
 from academy.credentials import data_integrity, did, keystore, vc_jwt
@@ -80,8 +81,6 @@ def _achievement(certificate: Certificate, course: Course, base_url: str, academ
 def credential(certificate: Certificate, course: Course, base_url: str,
                min_grade: int | None = None) -> dict:
     """The certificate's OpenBadgeCredential, unsigned, in the certificate's language."""
-    from academy.certificates.operations import verify_url
-
     academy = course.academy
     issuer_did = did.did_of(base_url, academy.slug)
     with force_locale(certificate.locale):

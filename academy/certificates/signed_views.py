@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 
 from academy.academies.queries import academy_by_slug
-from academy.certificates import operations, signed_qr, status_list
+from academy.certificates import contents, signed_qr, status_list
 from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import VerifyFileForm, VerifyForm, VerifyPayloadForm
 from academy.certificates.labels import SIGNED_VERDICT_LABELS
@@ -36,7 +36,7 @@ def verify_signed():
 def status_list_jwt(slug: str):
     """The academy's Bitstring Status List as a VC-JWT, made now (404 without a key)."""
     academy = academy_by_slug(slug)
-    token = status_list.signed(academy, operations.public_base_url()) if academy else None
+    token = status_list.signed(academy, contents.public_base_url()) if academy else None
     if token is None:
         abort(404)
     return token, 200, {"Content-Type": MEDIA_TYPE, "Cache-Control": "public, max-age=300",

@@ -8,10 +8,11 @@ from flask import (abort, current_app, flash, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from academy import storage
+from academy import ratelimit, storage
 from academy.accounts.models import User
 from academy.audit import queries as audit_queries
-from academy.certificates import bulk, codes, operations, policy, queries, signed_qr
+from academy.certificates import (bulk, codes, contents, policy, queries, replacing, revoking,
+                                  signed_qr)
 from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, IssueAllForm,
                                         IssueForm, ReissueForm, RenewForm, RevokeForm,
@@ -84,7 +85,7 @@ def eligible():
 def _start_bulk(enrolment_ids: list[int]):
     job = runner.create_job(bulk.KIND, owner_id=current_user.id, total=len(enrolment_ids),
                             payload={"enrolment_ids": enrolment_ids, "actor_id": current_user.id,
-                                     "base_url": operations.public_base_url()})
+                                     "base_url": contents.public_base_url()})
     db.session.commit()
     runner.start(job.id)
     return redirect(url_for("certificates.job", job_id=job.id))
@@ -198,7 +199,7 @@ def _show(certificate: Certificate, forms: dict | None = None, status: int = 200
         status=certificate.status_at(utcnow()), labels=STATUS_LABELS,
         replacement=queries.replacement_of(certificate),
         history=audit_queries.history_of("certificate", chain),
-        verify_url=operations.verify_url(operations.public_base_url(), certificate.code),
+        verify_url=contents.verify_url(contents.public_base_url(), certificate.code),
         can_change=policy.can_issue(current_user),
         revoke_form=forms.get("revoke") or RevokeForm(formdata=None, prefix="revoke"),
         renew_form=forms.get("renew") or RenewForm(formdata=None, prefix="renew"),
@@ -224,14 +225,14 @@ def _change(certificate_id: int, name: str, form_class, change, message: str):
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @login_required
 def revoke(certificate_id: int):
-    return _change(certificate_id, "revoke", RevokeForm, lambda c, reason: operations.revoke(
+    return _change(certificate_id, "revoke", RevokeForm, lambda c, reason: revoking.revoke(
         c, reason=reason, actor_id=current_user.id), _("The certificate has been revoked."))
 
 
 @bp.route("/certificates/<int:certificate_id>/renew", methods=["POST"])
 @login_required
 def renew(certificate_id: int):
-    return _change(certificate_id, "renew", RenewForm, lambda c, reason: operations.renew(
+    return _change(certificate_id, "renew", RenewForm, lambda c, reason: replacing.renew(
         c, reason=reason, actor_id=current_user.id),
         _("A new certificate has been issued; it replaces the old one."))
 
@@ -239,7 +240,7 @@ def renew(certificate_id: int):
 @bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
 @login_required
 def reissue(certificate_id: int):
-    return _change(certificate_id, "reissue", ReissueForm, lambda c, reason: operations.reissue(
+    return _change(certificate_id, "reissue", ReissueForm, lambda c, reason: replacing.reissue(
         c, reason=reason, actor_id=current_user.id),
         _("A corrected certificate has been issued; it replaces the old one."))
 
@@ -248,7 +249,7 @@ def reissue(certificate_id: int):
 @login_required
 def issue_again(certificate_id: int):
     return _change(certificate_id, "again", IssueAgainForm, lambda c, reason:
-                   operations.issue_again(c, reason=reason, actor_id=current_user.id),
+                   revoking.issue_again(c, reason=reason, actor_id=current_user.id),
                    _("A new certificate has been issued."))
 
 
@@ -256,7 +257,7 @@ def issue_again(certificate_id: int):
 @login_required
 def pdf(certificate_id: int):
     certificate = _certificate(certificate_id)
-    path = storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf")
+    path = storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256, ".pdf")
     if path is None:
         abort(404)
     response = send_file(path, mimetype="application/pdf", as_attachment=True, max_age=0,
@@ -269,11 +270,11 @@ def pdf(certificate_id: int):
 @login_required
 def mine():
     found = queries.of_holder(current_user.id)
-    base = operations.public_base_url()
+    base = contents.public_base_url()
     return render_template(
         "certificates/mine.html", certificates=found, now=utcnow(), labels=STATUS_LABELS,
         courses=queries.courses_by_id({c.course_id for c in found}),
-        links={c.id: operations.verify_url(base, c.code) for c in found})
+        links={c.id: contents.verify_url(base, c.code) for c in found})
 
 
 # --- Public checks ------------------------------------------------------------------------------
@@ -283,9 +284,11 @@ def _count_lookup() -> None:
     The count is the rate-limit store's, the only write a GET may make: written on its own, or
     joined to the request's transaction (an SQLite POST, a test's transaction), which the commit
     keeps; the check itself writes nothing."""
-    allowed = operations.count_lookup(request.remote_addr or "unknown")
+    cfg = current_app.config
+    limit = ratelimit.Limit(cfg["VERIFY_MAX_PER_ADDRESS"], cfg["VERIFY_WINDOW_SECONDS"])
+    hits = ratelimit.record_hit(f"verify:{request.remote_addr or 'unknown'}", limit)
     db.session.commit()
-    if not allowed:
+    if hits > limit.hits:
         abort(429)
 
 

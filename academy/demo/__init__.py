@@ -71,15 +71,15 @@ def load_demo() -> list[tuple[str, str]]:
 
 def set_up_certificates(courses, coordinator) -> None:
     """The demo courses' certificate settings and two academies' certificate designs."""
-    from academy.certificates import operations as certificate_ops
+    from academy.certificates import configuring as certificate_settings
 
     for course in courses:
         if course.slug in CERTIFICATE_POLICIES:
-            certificate_ops.save_policy(course, actor_id=coordinator.id,
-                                        **CERTIFICATE_POLICIES[course.slug])
+            certificate_settings.save_policy(course, actor_id=coordinator.id,
+                                             **CERTIFICATE_POLICIES[course.slug])
     for slug, design in CERTIFICATE_DESIGNS.items():
         academy = db.session.scalar(select(Academy).where(Academy.slug == slug))
-        certificate_ops.save_template(academy, actor_id=coordinator.id, **design)
+        certificate_settings.save_template(academy, actor_id=coordinator.id, **design)
 
 
 def load_graduates(course, story) -> list[tuple[str, str]]:

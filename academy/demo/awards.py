@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta, UTC
 
 from academy.accounts.models import User
 from academy.certificates import serials
-from academy.certificates import operations as certificate_ops
+from academy.certificates import configuring, contents, issuing, replacing, revoking
 from academy.certificates.models import APPROVAL, AUTOMATIC, Certificate
 from academy.demo.activity import WINDOW_DAYS, Activity
 from academy.demo.data import RENEWAL_REASON, REVOCATION_REASONS
@@ -29,7 +29,7 @@ def issue_certificates(activity: Activity, coordinator) -> list[Certificate]:
     rounds = approval_rounds(story.now)
     due = []
     for walk in (w for w in activity.walks if w.is_completed):
-        issuance = certificate_ops.policy_of(walk.course.id).issuance
+        issuance = configuring.policy_of(walk.course.id).issuance
         if issuance == AUTOMATIC:
             due.append((walk.enrolment.completed_at + timedelta(seconds=5), walk, None))
         elif issuance == APPROVAL and story.rng.random() < APPROVED_SHARE:
@@ -59,16 +59,16 @@ def issue_at(walk: Walk, when: datetime, actor_id: int | None) -> Certificate | 
     """One certificate issued at `when` (PDF rendered with that date), if the rules allow it."""
     enrolment, course = walk.enrolment, walk.course
     user = db.session.get(User, enrolment.user_id)
-    policy = certificate_ops.policy_of(course.id)
+    policy = configuring.policy_of(course.id)
     grade = quiz_queries.course_grade(user.id, course.id)
-    if certificate_ops.refusal(enrolment, policy, grade, has_current=False) is not None:
+    if issuing.refusal(enrolment, policy, grade, has_current=False) is not None:
         return None
-    draft = certificate_ops.draft_certificate(
+    draft = issuing.draft_certificate(
         enrolment.completed_at, user, course, serial=serials.next_serials(when.year)[0],
-        actor_id=actor_id, base_url=certificate_ops.public_base_url(), now=when, grade=grade,
+        actor_id=actor_id, base_url=contents.public_base_url(), now=when, grade=grade,
         policy=policy)
     pdf = draft.render()
-    certificate_ops.keep_batch([draft], [pdf], actor_id=actor_id, job_id=None)
+    issuing.keep_batch([draft], [pdf], actor_id=actor_id, job_id=None)
     return draft.certificate
 
 
@@ -76,7 +76,7 @@ def revoke_some(candidates: list[Certificate], story, coordinator) -> None:
     """Two certificates revoked by the coordinator, with the reason, days after issue."""
     chosen = story.rng.sample(candidates, min(len(REVOCATION_REASONS), len(candidates)))
     for certificate, reason in zip(chosen, REVOCATION_REASONS, strict=False):
-        certificate_ops.revoke(certificate, reason=reason, actor_id=coordinator.id)
+        revoking.revoke(certificate, reason=reason, actor_id=coordinator.id)
         certificate.revoked_at = min(story.now - timedelta(hours=2), certificate.issued_at
                                      + timedelta(days=story.rng.uniform(6, 30)))
     db.session.flush()
@@ -87,5 +87,5 @@ def renew_one(issued: list[Certificate], now: datetime, coordinator) -> None:
     expired = [c for c in issued if c.expires_at is not None and c.expires_at <= now
                and c.revoked_at is None]
     if expired:
-        certificate_ops.renew(min(expired, key=lambda c: c.issued_at), actor_id=coordinator.id,
-                              reason=RENEWAL_REASON)
+        replacing.renew(min(expired, key=lambda c: c.issued_at), actor_id=coordinator.id,
+                        reason=RENEWAL_REASON)

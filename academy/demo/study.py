@@ -20,7 +20,7 @@ from academy.demo.data import ESSAY_COMMENTS
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import COMPLETED, Enrolment, LessonProgress
 from academy.extensions import db
-from academy.quizzes import operations as quiz_ops
+from academy.quizzes import answering, closing, marking, starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.models import QuizResult
 
@@ -179,11 +179,11 @@ class Story:
         end = moment + timedelta(minutes=self.rng.uniform(5, longest))
         if end >= self.now:
             return None
-        attempt = quiz_ops.start_attempt(walk.enrolment, lesson, plan.course, settings,
+        attempt = starting.start_attempt(walk.enrolment, lesson, plan.course, settings,
                                          walk.learner.locale, moment)
         answers = responses_for(attempt, plan.course.default_locale, ability, self.rng, must_pass)
-        quiz_ops.save_answers(attempt, answers, 1, end - timedelta(seconds=40))
-        quiz_ops.submit_attempt(attempt, end)
+        answering.save_answers(attempt, answers, 1, end - timedelta(seconds=40))
+        closing.submit_attempt(attempt, end)
         walk.last_at = end
         if attempt.fraction is not None:
             return end
@@ -208,8 +208,8 @@ class Story:
         for slot in attempt.slots:
             if slot.version.qtype == "essay" and slot.fraction is None:
                 mark = min(1.0, max(0.3, round((ability + self.rng.gauss(0, 0.12)) * 20) / 20))
-                quiz_ops.grade_essay(attempt, slot, max(mark, 0.8) if must_pass else mark,
-                                     self.rng.choice(ESSAY_COMMENTS), plan.grader, graded_at)
+                marking.grade_essay(attempt, slot, max(mark, 0.8) if must_pass else mark,
+                                    self.rng.choice(ESSAY_COMMENTS), plan.grader, graded_at)
         return graded_at
 
     def _stamp(self, walk: Walk) -> None:

@@ -7,7 +7,6 @@ counting the places and taking one happen as one step, and waiting-list promotio
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,10 +20,26 @@ from academy.curricula import policy as course_policy
 from academy.curricula.models import PUBLISHED, Course, Lesson, Module, is_current
 from academy.db import utcnow
 from academy.domain import DomainError
-from academy.enrolment.models import (ACTIVE, APPROVAL, CLOSED, COMPLETED, HOLDING_A_PLACE, KEY,
-                                      MARKED, PENDING, POLICIES, VIEWED, WAITLISTED, WITHDRAWN,
-                                      AllowedAcademy, Enrolment, EnrolmentRules, LessonProgress)
+from academy.enrolment.models import (
+    ACTIVE,
+    APPROVAL,
+    CLOSED,
+    COMPLETED,
+    HOLDING_A_PLACE,
+    KEY,
+    MARKED,
+    PENDING,
+    POLICIES,
+    VIEWED,
+    WAITLISTED,
+    WITHDRAWN,
+    AllowedAcademy,
+    Enrolment,
+    EnrolmentRules,
+    LessonProgress,
+)
 from academy.enrolment.queries import Reading
+from academy.enrolment.signals import course_completed
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 
@@ -267,17 +282,6 @@ def save_rules(course: Course, *, policy: str, enrolment_key: str | None, capaci
 
 # --- Progress ----------------------------------------------------------------------------------
 
-# Called with the enrolment when a course becomes completed (certificates register here, so
-# enrolment does not depend on them).
-_completion_listeners: list[Callable[[Enrolment], object]] = []
-
-
-def on_completion(listener: Callable[[Enrolment], object]) -> None:
-    """Have `listener(enrolment)` called, in the same transaction, when a course is completed."""
-    if listener not in _completion_listeners:
-        _completion_listeners.append(listener)
-
-
 def required_lessons(course_id: int) -> list[int]:
     """The lessons a course's completion asks for: every page read and every quiz passed."""
     stmt = (select(Lesson.id).join(Module, Module.id == Lesson.module_id)
@@ -290,11 +294,14 @@ def touch(enrolment: Enrolment, lesson_id: int, now: datetime) -> None:
     enrolment.last_lesson_id, enrolment.last_activity_at = lesson_id, now
 
 
-def complete_lesson(enrolment: Enrolment, lesson: Lesson, next_lesson_id: int | None = None) -> bool:
+def complete_lesson(enrolment: Enrolment, lesson: Lesson,
+                    next_lesson_id: int | None = None) -> bool:
     """Record a lesson as done (once); complete the course when every required lesson is done.
 
     `next_lesson_id` is where the person goes on to: "continue where you left off" opens it.
-    Returns whether the course became completed just now.
+    Returns whether the course became completed just now; then `course_completed` is sent,
+    and its receivers write in the same transaction (quizzes keep the final grade, certificates
+    issue one), so enrolment depends on neither.
     """
     if enrolment.status not in (ACTIVE, COMPLETED):
         raise EnrolmentRefused(_l("You are not enrolled in this course."))
@@ -312,8 +319,7 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson, next_lesson_id: int | 
     if required and done >= len(required):
         enrolment.status, enrolment.completed_at = COMPLETED, utcnow()
         db.session.flush()
-        for listener in _completion_listeners:
-            listener(enrolment)
+        course_completed.send(enrolment)
         return True
     return False
 

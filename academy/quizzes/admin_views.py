@@ -24,7 +24,8 @@ from academy import zones
 from academy.i18n import current_locale, select_timezone
 from academy.quizzes.statistics import quiz_statistics
 from academy.charts import bar_chart
-from academy.quizzes import display, operations, policy, queries, statistics_tables
+from academy.quizzes import (configuring, display, marking, policy, queries, starting,
+                             statistics_tables)
 from academy.quizzes.forms import (EssayGradeForm, OverrideForm, QuizDatesForm, QuizSettingsForm,
                                    RegradeForm)
 from academy.quizzes.models import QuizOverride
@@ -77,8 +78,8 @@ def edit_settings(course_id: int, lesson_id: int):
 def save_settings(course_id: int, lesson_id: int):
     course, lesson = _quiz(course_id, lesson_id)
     form = _settings_form(course, lesson, request.form)
-    if not run(form, lambda: operations.save_settings(lesson, form.settings()) if isinstance(
-            form, QuizSettingsForm) else operations.save_dates(lesson, **form.dates())):
+    if not run(form, lambda: configuring.save_settings(lesson, form.settings()) if isinstance(
+            form, QuizSettingsForm) else configuring.save_dates(lesson, **form.dates())):
         return _settings_page(course, lesson, form, status=400)
     db.session.commit()
     flash(_("The quiz settings are saved."), "success")
@@ -97,12 +98,12 @@ def add_override(course_id: int, lesson_id: int):
         person = account_queries.find_user_for_login(username) if username else None
         if username and (person is None
                          or enrolment_queries.enrolment_of(person, course.id) is None):
-            raise operations.QuizRefused(_("No trainee of this course has this username."),
-                                         "username")
+            raise starting.QuizRefused(_("No trainee of this course has this username."),
+                                       "username")
         cohort_id = form.cohort.data if form.cohort.data in {c.id for c in cohorts} else None
-        return operations.add_override(lesson, user_id=person.id if person else None,
-                                       cohort_id=cohort_id, actor_id=current_user.id,
-                                       **form.values())
+        return configuring.add_override(lesson, user_id=person.id if person else None,
+                                        cohort_id=cohort_id, actor_id=current_user.id,
+                                        **form.values())
 
     if not run(form, change):
         return _settings_page(course, lesson, _settings_form(course, lesson), form, status=400)
@@ -119,7 +120,7 @@ def delete_override(course_id: int, lesson_id: int, override_id: int):
     override = db.session.get(QuizOverride, override_id)
     if override is None or override.lesson_id != lesson.id or not ActionForm().validate_on_submit():
         abort(404)
-    operations.delete_override(override, actor_id=current_user.id)
+    configuring.delete_override(override, actor_id=current_user.id)
     db.session.commit()
     flash(_("The exception is removed."), "success")
     return redirect(url_for(".edit_settings", course_id=course.id, lesson_id=lesson.id))
@@ -206,9 +207,9 @@ def essay(attempt_id: int, position: int):
 def grade_essay(attempt_id: int, position: int):
     attempt, course, slot = _essay(attempt_id, position)
     form = EssayGradeForm(request.form)
-    if not run(form, lambda: operations.grade_essay(attempt, slot, form.mark.data / 100,
-                                                    form.comment.data or "", current_user,
-                                                    utcnow())):
+    if not run(form, lambda: marking.grade_essay(attempt, slot, form.mark.data / 100,
+                                                 form.comment.data or "", current_user,
+                                                 utcnow())):
         return _essay_page(attempt, course, slot, form, status=400)
     db.session.commit()
     flash(_("The answer is graded."), "success")
@@ -244,7 +245,7 @@ def regrade(course_id: int, question_id: int):
     form = RegradeForm(request.form)
     if not form.validate_on_submit():
         return _regrade_page(course, question, form, 400)
-    regraded, changed, kept = operations.regrade_question(question, actor_id=current_user.id)
+    regraded, changed, kept = marking.regrade_question(question, actor_id=current_user.id)
     db.session.commit()
     flash(ngettext("%(num)d answer was regraded.", "%(num)d answers were regraded.", regraded)
           + " " + ngettext("The grade of %(num)d attempt changed.",

@@ -17,7 +17,7 @@ from academy.curricula.models import Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.extensions import db
 from academy.forms import show_domain_error
-from academy.quizzes import display, operations, policy, queries, slots
+from academy.quizzes import display, policy, queries, slots, starting
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.bank import queries as bank_queries
 from academy.quizzes.blueprints import quiz_editor as bp
@@ -173,8 +173,8 @@ def _preview_slots(course: Course, lesson, seed: int) -> list[AttemptSlot]:
     """The slots of an attempt that is never stored: drawn and shuffled with `seed`, so every
     page of one preview shows the same quiz."""
     rng = random.Random(seed)
-    return operations.lay_out(slots.draw(lesson, course.id, rng),
-                              quiz_settings.read(lesson.settings), rng, _unsaved_version)
+    return starting.lay_out(slots.draw(lesson, course.id, rng),
+                            quiz_settings.read(lesson.settings), rng, _unsaved_version)
 
 
 def _unsaved_version(question) -> QuestionVersion:

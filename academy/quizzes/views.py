@@ -21,7 +21,7 @@ from academy.extensions import db
 from academy.forms import ActionForm
 from academy.i18n import content_locale, current_locale
 from academy.quizzes import cloze_answers
-from academy.quizzes import display, operations, policy, queries, responses
+from academy.quizzes import answering, closing, display, policy, queries, responses, starting
 from academy.quizzes.blueprints import quizzes as bp
 from academy.quizzes.models import Attempt
 from academy.quizzes.signals import answers_saved
@@ -66,11 +66,11 @@ def start(course_id: int, lesson_id: int):
         abort(400)
     settings = queries.effective_settings(lesson, current_user.id)
     now = utcnow()
-    closed = operations.close_overdue(now, lesson.id, current_user.id)  # time ran out: over
+    closed = closing.close_overdue(now, lesson.id, current_user.id)  # time ran out: over
     try:
-        attempt = operations.start_attempt(enrolment, lesson, course, settings, content_locale(),
-                                           now)
-    except operations.QuizRefused as error:  # the refusal wrote nothing; a closing did
+        attempt = starting.start_attempt(enrolment, lesson, course, settings, content_locale(),
+                                         now)
+    except starting.QuizRefused as error:  # the refusal wrote nothing; a closing did
         if closed:
             db.session.commit()
         flash(str(error.message), "error")
@@ -175,12 +175,12 @@ def _save(attempt: Attempt, page: int, now):
 
     Raises AnswerRejected (nothing is saved then).
     """
-    values, problems = operations.read_page(attempt, page, request.form)
-    shown, seq = operations.shown_on(page, attempt, request.form), _seq()
+    values, problems = answering.read_page(attempt, page, request.form)
+    shown, seq = answering.shown_on(page, attempt, request.form), _seq()
     before = {slot.position for slot in attempt.slots if slot.flagged}  # read before the save
-    operations.save_answers(attempt, {p: v for p, v in values.items() if p not in problems},
-                            seq, now)
-    operations.save_flags(attempt, shown, operations.flags_in(request.form), seq, before=before)
+    answering.save_answers(attempt, {p: v for p, v in values.items() if p not in problems},
+                           seq, now)
+    answering.save_flags(attempt, shown, answering.flags_in(request.form), seq, before=before)
     return values, problems
 
 
@@ -192,7 +192,7 @@ def save_page(attempt_id: int):
     if not 1 <= page <= attempt.pages:
         abort(400)
     now = utcnow()
-    refusal = operations.close_if_over(attempt, now)
+    refusal = answering.close_if_over(attempt, now)
     if refusal is not None:
         db.session.commit()  # an overdue attempt was closed just now: keep it
         flash(str(refusal.message), "info")
@@ -238,7 +238,7 @@ def autosave(attempt_id: int):
     if not 1 <= page <= attempt.pages:
         return jsonify(error=_("This page is not part of your attempt.")), 400
     now = utcnow()
-    refusal = operations.close_if_over(attempt, now)
+    refusal = answering.close_if_over(attempt, now)
     if refusal is not None:
         db.session.commit()  # an overdue attempt was closed just now: keep it
         return jsonify(error=str(refusal.message), closed=True,
@@ -292,8 +292,8 @@ def submit(attempt_id: int):
     enrolment = enrolment_queries.enrolment_of(current_user, attempt.course_id)
     was_completed = enrolment is not None and enrolment.status == COMPLETED
     now = utcnow()
-    refusal = operations.refusal_to_answer(attempt, now)  # read before the attempt is closed
-    if operations.submit_attempt(attempt, now):
+    refusal = answering.refusal_to_answer(attempt, now)  # read before the attempt is closed
+    if closing.submit_attempt(attempt, now):
         if refusal is not None:
             flash(str(refusal.message), "info")  # its time had run out: what was saved counts
         else:

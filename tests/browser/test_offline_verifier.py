@@ -49,7 +49,7 @@ def _world() -> dict:
     from academy import storage
     from academy.academies import operations as academy_ops
     from academy.accounts import operations as account_ops
-    from academy.certificates import operations, signed_qr
+    from academy.certificates import contents, issuing, signed_qr
     from academy.credentials import keystore
     from academy.credentials import operations as key_ops
     from academy.curricula import operations as course_ops
@@ -73,8 +73,8 @@ def _world() -> dict:
                                             display_name=name)
         enrolment = enrolment_ops.enrol_by_staff(person, course)
         enrolment.status, enrolment.completed_at = COMPLETED, utcnow() - timedelta(days=3)
-        certificates.append(operations.issue_certificate(enrolment, actor_id=None,
-                                                         base_url="https://campus.example.org"))
+        certificates.append(issuing.issue_certificate(enrolment, actor_id=None,
+                                                      base_url="https://campus.example.org"))
     db.session.commit()
     certificate, revocable = certificates
     payload = signed_qr.payload_for(certificate, academy)
@@ -86,9 +86,9 @@ def _world() -> dict:
 
     return {
         "serial": certificate.serial, "payload": payload,
-        "pdf": storage.stored_path(operations.PDF_KIND, certificate.pdf_sha256, ".pdf"),
+        "pdf": storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256, ".pdf"),
         "revocable_id": revocable.id,
-        "revocable_pdf": storage.stored_path(operations.PDF_KIND, revocable.pdf_sha256, ".pdf"),
+        "revocable_pdf": storage.stored_path(contents.PDF_KIND, revocable.pdf_sha256, ".pdf"),
         "tampered": resign(payload, lambda claims: claims.update({signed_qr.NAME: "Otra Persona"})),
         "stranger": resign(payload, lambda claims: None, stranger,
                            keystore.kid_of(keystore.raw_public(stranger.public_key()))),
@@ -185,7 +185,7 @@ def test_opened_once_it_checks_certificates_with_the_network_cut(context, verifi
 
 
 def test_after_a_revocation_and_a_refresh_of_the_lists_it_says_revoked(context, verifier_server):
-    from academy.certificates import operations
+    from academy.certificates import revoking
     from academy.certificates.models import Certificate
 
     _base, app, _counter, world = verifier_server
@@ -194,8 +194,8 @@ def test_after_a_revocation_and_a_refresh_of_the_lists_it_says_revoked(context, 
     expect(page.locator("#kept-lists li").nth(1)).to_contain_text(
         "Status list of No Network Academy of ")
     with app.app_context():
-        operations.revoke(db.session.get(Certificate, world["revocable_id"]),
-                          reason="Issued by mistake", actor_id=None)
+        revoking.revoke(db.session.get(Certificate, world["revocable_id"]),
+                        reason="Issued by mistake", actor_id=None)
         db.session.commit()
 
     context.set_offline(True)
