@@ -111,8 +111,9 @@ def seed(app, scale: Scale, log=print) -> dict:
                 timings[step] = time.perf_counter() - started
                 log(f"  {step}: {timings[step]:.1f} s")
             loader.finish()
-            # Completion keeps the course grade with the enrolment (quizzes.record_final_grade);
-            # rows loaded by COPY get it the way migration 0010 gives it to older ones.
+            # Completion keeps the course grade with the enrolment
+            # (quizzes.marking.record_final_grade); rows loaded by COPY get it the way migration
+            # 0010 gives it to older ones.
             conn.exec_driver_sql(
                 "UPDATE enrolments SET final_grade = (SELECT avg(q.fraction) * 100 "
                 "FROM quiz_results q WHERE q.user_id = enrolments.user_id "

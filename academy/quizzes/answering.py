@@ -12,9 +12,9 @@ from academy.curricula.models import Course
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import gapselect, queries, responses
-from academy.quizzes.starting import QuizRefused
 from academy.quizzes.closing import finish_attempt
 from academy.quizzes.models import IN_PROGRESS, Attempt, AttemptSlot
+from academy.quizzes.starting import QuizRefused
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from sqlalchemy import update
 
 from academy.extensions import db
 from academy.quizzes import queries
-from academy.quizzes.models import FINISHED, IN_PROGRESS, Attempt
 from academy.quizzes.marking import grade_attempt
+from academy.quizzes.models import FINISHED, IN_PROGRESS, Attempt
 
 
 def submit_attempt(attempt: Attempt, now: datetime) -> bool:

@@ -9,10 +9,10 @@ from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import queries, slots
 from academy.quizzes import settings as quiz_settings
-from academy.quizzes.starting import QuizRefused
-from academy.quizzes.models import QuizOverride
 from academy.quizzes.marking import record_change
+from academy.quizzes.models import QuizOverride
 from academy.quizzes.settings import QuizSettings
+from academy.quizzes.starting import QuizRefused
 
 
 def save_settings(lesson: Lesson, settings: QuizSettings) -> None:

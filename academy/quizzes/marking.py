@@ -15,7 +15,6 @@ from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import cloze, grading, queries
-from academy.quizzes.starting import QuizRefused, snapshot
 from academy.quizzes.models import (
     FINISHED,
     Attempt,
@@ -25,6 +24,7 @@ from academy.quizzes.models import (
     QuizResult,
 )
 from academy.quizzes.settings import AVERAGE, FIRST, LAST
+from academy.quizzes.starting import QuizRefused, snapshot
 
 
 def _grade_slot(slot: AttemptSlot, locale: str, default_locale: str) -> None:
