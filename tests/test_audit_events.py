@@ -71,6 +71,17 @@ def test_a_sign_in_is_recorded_for_the_person(client, trainee, academy):
     assert events("account.login_failed") == []
 
 
+def test_an_event_recorded_outside_a_request_has_no_address(client, trainee):
+    """The address comes from the request being served (academy/request_edge.py): one that came
+    and went in this thread leaves nothing behind for the CLI, a job or a test."""
+    from academy.audit import operations as audit
+
+    assert sign_in(client, trainee.username).status_code == 302
+    event = audit.record("account.login", actor_id=trainee.id, target_type="user",
+                         target_id=trainee.id)
+    assert event.address is None
+
+
 def test_a_failed_sign_in_is_recorded_although_the_sign_in_fails(client, trainee, academy):
     response = sign_in(client, trainee.username, "not the password")
     assert response.status_code == 401

@@ -230,6 +230,33 @@ def test_completing_a_course_issues_at_once_when_the_policy_says_so(course, trai
     assert certificate.pdf_sha256 and "María López Fernández" in pdf_text(certificate)
 
 
+def test_a_quiz_passed_last_completes_the_course_and_both_receivers_keep_the_same_grade(
+        course, trainee, coordinator):
+    """Completion's receivers run in no set order (enrolment/signals.py): the grade the
+    automatic certificate prints is the one kept with the completion, whichever runs first."""
+    from academy.quizzes import marking
+    from academy.quizzes.models import FINISHED, Attempt
+
+    configuring.save_policy(course, issuance="automatic", min_grade=None, validity_months=None,
+                            shows_grade=True, actor_id=coordinator.id)
+    enrolment = enrolment_ops.enrol_by_staff(trainee, course)
+    quiz = next(lesson for module in course.modules for lesson in module.lessons
+                if lesson.kind == "quiz")
+    for module in course.modules:
+        for lesson in module.lessons:
+            if lesson.id != quiz.id:
+                enrolment_ops.complete_lesson(enrolment, lesson)
+    db.session.add(Attempt(course_id=course.id, lesson_id=quiz.id, user_id=trainee.id, number=1,
+                           locale="es", status=FINISHED, started_at=utcnow(),
+                           finished_at=utcnow(), fraction=0.875))
+    db.session.flush()
+    marking.update_result(quiz.id, trainee.id)
+    db.session.commit()
+    certificate = issuing.current_certificate(trainee.id, course.id)
+    assert enrolment.status == COMPLETED and enrolment.final_grade == pytest.approx(87.5)
+    assert certificate is not None and certificate.grade == pytest.approx(87.5)
+
+
 def test_completing_a_course_waits_for_a_coordinator_by_default(course, trainee):
     enrolment = enrolment_ops.enrol_by_staff(trainee, course)
     for lesson in [lesson for module in course.modules for lesson in module.lessons]:
