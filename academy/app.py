@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (Flask, flash, g, redirect, request, request_started, request_tearing_down,
-                   url_for)
+from flask import Flask, flash, g, redirect, request, request_started, request_tearing_down, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
