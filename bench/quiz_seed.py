@@ -52,8 +52,8 @@ def seed(app, trainees: int, questions: int, per_page: int, warm: bool = False) 
     from academy.enrolment.models import Enrolment
     from academy.extensions import db
     from academy.packages import operations as package_ops
-    from academy.quizzes import starting
     from academy.quizzes import queries as quiz_queries
+    from academy.quizzes import starting
     from academy.quizzes.models import Question
 
     now = utcnow()
