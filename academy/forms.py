@@ -57,10 +57,11 @@ class ConfirmImportForm(FlaskForm):
         except (binascii.Error, ValueError):
             return b""
 
-    @staticmethod
-    def carrying(data: bytes) -> ConfirmImportForm:
-        """A confirmation form that carries this (already checked) file."""
-        return ConfirmImportForm(formdata=None, payload=base64.b64encode(data).decode())
+    @classmethod
+    def carrying(cls, data: bytes, **values: str) -> ConfirmImportForm:
+        """A confirmation form that carries this (already checked) file, and the choices made
+        with it (`values`: the other hidden fields of a subclass)."""
+        return cls(formdata=None, payload=base64.b64encode(data).decode(), **values)
 
 
 class CheckboxesField(SelectMultipleField):

@@ -8,8 +8,13 @@ from wtforms.validators import Length
 from academy.forms import REQUIRED, choices
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import cloze
-from academy.quizzes.bank.forms import (FORMAT_LABELS, _MAX, QuestionPlaceFields,
-                                        _category_choices, clean_category)
+from academy.quizzes.bank.question_form import (
+    FORMAT_LABELS,
+    TOO_LONG,
+    QuestionPlaceFields,
+    category_choices,
+    clean_category,
+)
 from academy.quizzes.gift import GiftError, GiftQuestion
 from academy.quizzes.models import Question
 from academy.quizzes.stored import as_gift
@@ -39,10 +44,10 @@ class ClozeForm(QuestionPlaceFields):
         for code, _name in languages:
             fields[f"text_{code}"] = TextAreaField(
                 _l("Question text"), render_kw={"rows": 8},
-                validators=[Length(max=TEXT_MAX, message=_MAX)])
+                validators=[Length(max=TEXT_MAX, message=TOO_LONG)])
             fields[f"general_feedback_{code}"] = TextAreaField(
                 _l("General feedback"), render_kw={"rows": 3},
-                validators=[Length(max=FEEDBACK_MAX, message=_MAX)],
+                validators=[Length(max=FEEDBACK_MAX, message=TOO_LONG)],
                 description=_l("Shown to everyone once they have answered, whatever the answer."))
         form_class = type("ClozeLanguagesForm", (cls,), fields)
         return form_class(*args, languages=languages, **kwargs)
@@ -62,7 +67,7 @@ class ClozeForm(QuestionPlaceFields):
         super().__init__(*args, **kwargs)
         self.languages, self.default_locale = list(languages), default_locale
         self.written, self.is_new, self.parsed = dict(written or {}), is_new, {}
-        self.category.choices = _category_choices(categories)
+        self.category.choices = category_choices(categories)
         self.placement.choices = choices([("", _l("Bank only (in no quiz)")),
                                           *((str(id_), title) for id_, title in quizzes)])
         if not is_new:

@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import copy
 
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, \
-    StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 
 from academy.forms import REQUIRED, choices
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import gapselect
-from academy.quizzes.bank.forms import EXTRA_ROWS, MAX_ROWS, NEW_ROWS, QuestionForm
+from academy.quizzes.bank.question_form import (
+    EXTRA_ROWS,
+    MAX_ROWS,
+    NEW_ROWS,
+    TOO_LONG,
+    QuestionForm,
+)
 from academy.quizzes.gift import Answer, GiftQuestion
 
-_MAX = _l("Use at most %(max)d characters.")
 GROUPS = choices([(str(g), str(g)) for g in range(1, gapselect.MAX_GROUPS + 1)])
 
 
@@ -27,7 +40,7 @@ class ChoiceRowForm(Form):
 
     qtype, is_structure = gapselect.QTYPE, True  # set by the question form before validating
     origin = HiddenField()  # the stored index of this row; empty for a new row
-    text = StringField(_l("Choice"), validators=[Length(max=2000, message=_MAX)])
+    text = StringField(_l("Choice"), validators=[Length(max=2000, message=TOO_LONG)])
     group = SelectField(_l("Group"), choices=GROUPS, default="1", validate_choice=False)
 
     def is_empty(self) -> bool:
@@ -55,7 +68,7 @@ class GapselectForm(QuestionForm):
 
     text = TextAreaField(
         _l("Question text"), render_kw={"rows": 6},
-        validators=[DataRequired(REQUIRED), Length(max=20000, message=_MAX)],
+        validators=[DataRequired(REQUIRED), Length(max=20000, message=TOO_LONG)],
         description=_l("Write [[1]], [[2]]… where a word is missing: the number is the row of "
                        "the right choice below. Each place offers every choice of that choice's "
                        "group. Example: “The [[1]] sat on the [[2]].” with the choices 1 cat, "
@@ -64,12 +77,12 @@ class GapselectForm(QuestionForm):
         "When the quiz also shuffles the choices within questions."))
     answers = FieldList(FormField(ChoiceRowForm), min_entries=0, max_entries=MAX_ROWS)
     correct_feedback = TextAreaField(_l("Feedback for a fully right answer"), render_kw={"rows": 2},
-                                     validators=[Length(max=5000, message=_MAX)])
+                                     validators=[Length(max=5000, message=TOO_LONG)])
     partial_feedback = TextAreaField(_l("Feedback for a partly right answer"),
                                      render_kw={"rows": 2},
-                                     validators=[Length(max=5000, message=_MAX)])
+                                     validators=[Length(max=5000, message=TOO_LONG)])
     incorrect_feedback = TextAreaField(_l("Feedback for a wrong answer"), render_kw={"rows": 2},
-                                       validators=[Length(max=5000, message=_MAX)])
+                                       validators=[Length(max=5000, message=TOO_LONG)])
 
     def _drop_fields(self) -> None:
         unused = {"correct", "feedback_true", "feedback_false", "case_sensitive", "grader_info"}
@@ -130,7 +143,7 @@ class GapselectForm(QuestionForm):
     def to_question(self) -> GiftQuestion:
         if not self.is_structure:
             question = copy.deepcopy(self.stored)
-            for answer, row in zip(question.answers, self.kept_rows()):
+            for answer, row in zip(question.answers, self.kept_rows(), strict=False):
                 answer.text = (row.text.data or "").strip()
         else:
             question = GiftQuestion(0, (self.ident.data or "").strip(), self.category_value(),

@@ -1,16 +1,23 @@
-"""Forms of the question bank: the list's filters, the question editor, moving, import, export."""
+"""The question editor's form: the fields every editor starts with (id, category, quiz), the
+words, and the rows of answers with the checks of each question type."""
 from __future__ import annotations
 
-import base64
 import copy
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length
 
-from academy.forms import REQUIRED, ConfirmImportForm, choices
+from academy.forms import REQUIRED, choices
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes.gift import Answer, GiftQuestion
 from academy.quizzes.grading import parse_number
@@ -20,11 +27,9 @@ QTYPES = tuple(QTYPE_LABELS)
 WITH_ROWS = ("single", "multiple", "shortanswer", "numerical", "matching")
 WITH_GRADES = ("single", "multiple", "shortanswer", "numerical")
 NEW_ROWS, EXTRA_ROWS, MAX_ROWS = 4, 3, 100
-BANK_ONLY = "bank"  # the filter value for questions placed in no quiz
-NO_CATEGORY = "/"  # the filter value for questions without a category (no real path starts so)
 FORMAT_LABELS = {"moodle": _l("Moodle auto-format (line breaks kept)"), "html": _l("HTML"),
                  "markdown": _l("Markdown"), "plain": _l("Plain text")}
-_MAX = _l("Use at most %(max)d characters.")
+TOO_LONG = _l("Use at most %(max)d characters.")
 
 
 def clean_category(text: str | None) -> str:
@@ -42,7 +47,8 @@ def percent_text(fraction: float) -> str:
     return number_text(round(float(fraction) * 100, 5))
 
 
-def _category_choices(categories) -> list:
+
+def category_choices(categories) -> list:
     return choices([("", _l("No category")), *((name, name) for name in categories)])
 
 
@@ -51,14 +57,14 @@ class AnswerRowForm(Form):
 
     qtype, is_structure = "single", True  # set by the question form before validating
     origin = HiddenField()  # the stored index of this row; empty for a new row
-    text = StringField(_l("Answer"), validators=[Length(max=2000, message=_MAX)])
+    text = StringField(_l("Answer"), validators=[Length(max=2000, message=TOO_LONG)])
     percent = StringField(_l("Grade"), render_kw={"inputmode": "decimal", "size": 7})
-    feedback = StringField(_l("Feedback"), validators=[Length(max=2000, message=_MAX)])
+    feedback = StringField(_l("Feedback"), validators=[Length(max=2000, message=TOO_LONG)])
     value = StringField(_l("Value"), render_kw={"inputmode": "decimal", "size": 8})
     tolerance = StringField(_l("Tolerance (±)"), render_kw={"inputmode": "decimal", "size": 6})
     minimum = StringField(_l("Minimum"), render_kw={"inputmode": "decimal", "size": 8})
     maximum = StringField(_l("Maximum"), render_kw={"inputmode": "decimal", "size": 8})
-    match = StringField(_l("Match"), validators=[Length(max=2000, message=_MAX)])
+    match = StringField(_l("Match"), validators=[Length(max=2000, message=TOO_LONG)])
 
     def is_empty(self) -> bool:
         """Nothing typed but a grade: an extra row left blank, or a row emptied to drop it."""
@@ -90,7 +96,8 @@ def _check_number(row: AnswerRowForm, field, required: bool = False) -> bool:
     text = (field.data or "").strip()
     if not text:
         return _fail(field, REQUIRED) if required else True
-    return row.number(field) is not None or _fail(field, _l("“%(text)s” is not a number.", text=text))
+    return row.number(field) is not None or _fail(
+        field, _l("“%(text)s” is not a number.", text=text))
 
 
 def _check_grade(row: AnswerRowForm) -> bool:
@@ -107,7 +114,8 @@ def _check_numerical(row: AnswerRowForm) -> bool:
         return False
     has_value, low, high = bool((row.value.data or "").strip()), row.number(row.minimum), \
         row.number(row.maximum)
-    if has_value == (low is not None or high is not None) or (not has_value and None in (low, high)):
+    has_range = low is not None or high is not None
+    if has_value == has_range or (not has_value and None in (low, high)):
         return _fail(row.value, _l("Give a value (and a tolerance), or a minimum and a maximum."))
     if not has_value and low > high:
         return _fail(row.maximum, _l("The maximum must not be smaller than the minimum."))
@@ -117,7 +125,8 @@ def _check_numerical(row: AnswerRowForm) -> bool:
 def check_row(row: AnswerRowForm, qtype: str, structure: bool) -> bool:
     """Whether a kept row is right for its type; puts messages next to its fields."""
     ok = True
-    if qtype in ("single", "multiple", "shortanswer", "matching") and not (row.text.data or "").strip():
+    needs_text = qtype in ("single", "multiple", "shortanswer", "matching")
+    if needs_text and not (row.text.data or "").strip():
         ok = _fail(row.text, REQUIRED)
     if qtype == "matching" and not (row.match.data or "").strip():
         ok = _fail(row.match, REQUIRED)
@@ -133,11 +142,12 @@ class QuestionPlaceFields(FlaskForm):
     a new question goes into."""
 
     ident = StringField(_l("Question id"), validators=[
-        DataRequired(REQUIRED), Length(max=100, message=_MAX)],
+        DataRequired(REQUIRED), Length(max=100, message=TOO_LONG)],
         description=_l("Unique in the course; it ties the languages together, e.g. searches-q1."),
         render_kw={"autocapitalize": "none", "spellcheck": "false"})
     category = SelectField(_l("Category"), default="")
-    new_category = StringField(_l("Or a new category"), validators=[Length(max=200, message=_MAX)],
+    new_category = StringField(_l("Or a new category"),
+                               validators=[Length(max=200, message=TOO_LONG)],
                                description=_l("Levels separated by /, e.g. mandela/foundations"))
     placement = SelectField(_l("Quiz"), default="")
 
@@ -147,22 +157,23 @@ class QuestionForm(QuestionPlaceFields):
     grades, numbers, right answer) is edited too; in the others only the words."""
 
     text = TextAreaField(_l("Question text"), render_kw={"rows": 5},
-                         validators=[DataRequired(REQUIRED), Length(max=20000, message=_MAX)])
+                         validators=[DataRequired(REQUIRED), Length(max=20000, message=TOO_LONG)])
     text_format = SelectField(_l("Text format"), choices=choices(FORMAT_LABELS.items()))
     correct = SelectField(_l("Right answer"), choices=choices([("true", _l("True")),
                                                                ("false", _l("False"))]))
     feedback_true = TextAreaField(_l("Feedback for an answer of “true”"), render_kw={"rows": 2},
-                                  validators=[Length(max=5000, message=_MAX)])
+                                  validators=[Length(max=5000, message=TOO_LONG)])
     feedback_false = TextAreaField(_l("Feedback for an answer of “false”"), render_kw={"rows": 2},
-                                   validators=[Length(max=5000, message=_MAX)])
+                                   validators=[Length(max=5000, message=TOO_LONG)])
     case_sensitive = BooleanField(_l("Upper and lower case must match"))
     answers = FieldList(FormField(AnswerRowForm), min_entries=0, max_entries=MAX_ROWS)
     general_feedback = TextAreaField(
-        _l("General feedback"), render_kw={"rows": 3}, validators=[Length(max=5000, message=_MAX)],
+        _l("General feedback"), render_kw={"rows": 3},
+        validators=[Length(max=5000, message=TOO_LONG)],
         description=_l("Shown to everyone once they have answered, whatever the answer."))
     grader_info = TextAreaField(
         _l("Information for graders"), render_kw={"rows": 3},
-        validators=[Length(max=5000, message=_MAX)],
+        validators=[Length(max=5000, message=TOO_LONG)],
         description=_l("Shown only to whoever grades the answers: what a good answer holds."))
 
     def __init__(self, *args, qtype: str, stored: GiftQuestion | None = None,
@@ -172,7 +183,7 @@ class QuestionForm(QuestionPlaceFields):
         super().__init__(*args, **kwargs)
         self.qtype, self.stored, self.is_new = qtype, stored, is_new
         self.is_structure = stored is None
-        self.category.choices = _category_choices(categories)
+        self.category.choices = category_choices(categories)
         self.placement.choices = choices([("", _l("Bank only (in no quiz)")),
                                           *((str(id_), title) for id_, title in quizzes)])
         self._drop_fields()
@@ -284,7 +295,7 @@ class QuestionForm(QuestionPlaceFields):
     def _to_translation(self) -> GiftQuestion:
         question = copy.deepcopy(self.stored)
         self._put_words(question)
-        for answer, row in zip(question.answers, self.kept_rows()):
+        for answer, row in zip(question.answers, self.kept_rows(), strict=False):
             answer.feedback = (row.feedback.data or "").strip()
             if self.qtype != "numerical":
                 answer.text = (row.text.data or "").strip()
@@ -317,116 +328,3 @@ class QuestionForm(QuestionPlaceFields):
             else:
                 answer.minimum, answer.maximum = row.number(row.minimum), row.number(row.maximum)
         return answer
-
-
-class BankFilterForm(FlaskForm):
-    """The list's filters, read from the query string; a wrong value is ignored."""
-
-    class Meta:
-        csrf = False  # a GET filter changes nothing
-
-    category = SelectField(_l("Category"))
-    quiz = SelectField(_l("Quiz"))
-    qtype = SelectField(_l("Type"), choices=choices([("", _l("All types")),
-                                                     *QTYPE_LABELS.items()]))
-
-    def __init__(self, *args, categories=(), quizzes=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.category.choices = choices([("", _l("All categories")),
-                                         (NO_CATEGORY, _l("No category")),
-                                         *((name, name) for name in categories if name)])
-        self.quiz.choices = choices([("", _l("All questions")), (BANK_ONLY, _l("Bank only")),
-                                     *((str(id_), title) for id_, title in quizzes)])
-
-    def value(self, name: str) -> str | None:
-        """A filter's value, or None when it is empty or not one of its choices."""
-        field = self[name]
-        return field.data if field.data and not field.errors else None
-
-
-class MoveForm(FlaskForm):
-    """Several ticked questions of the list, moved to one category."""
-
-    question_ids = SelectMultipleField(coerce=int, validators=[
-        DataRequired(_l("Tick the questions to move first."))])
-    category = SelectField(_l("Move the ticked questions to"))
-    new_category = StringField(_l("Or a new category"), validators=[Length(max=200, message=_MAX)])
-
-    def __init__(self, *args, question_ids=(), categories=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.question_ids.choices = [(id_, str(id_)) for id_ in question_ids]
-        self.category.choices = choices([("", _l("Choose…")), (NO_CATEGORY, _l("No category")),
-                                         *((name, name) for name in categories)])
-
-    def validate_category(self, field) -> None:
-        if not field.data and not clean_category(self.new_category.data):
-            raise ValidationError(_l("Choose a category or type a new one."))
-
-    def category_value(self) -> str:
-        chosen = "" if self.category.data == NO_CATEGORY else self.category.data
-        return clean_category(self.new_category.data or chosen)
-
-
-class ImportForm(FlaskForm):
-    upload = FileField(_l("File in GIFT or Moodle XML"), validators=[
-        FileRequired(_l("Choose a file.")),
-        FileAllowed(["gift", "txt", "xml"], _l("Choose a file ending in .gift, .txt or .xml."))],
-        description=_l("At most 2 MB. GIFT files must be saved as UTF-8."),
-        render_kw={"accept": ".gift,.txt,.xml,text/plain,text/xml,application/xml"})
-    locale = SelectField(_l("Language of the file"))
-    category = SelectField(_l("Default category"), default="",
-                           description=_l("For questions the file puts in no category."))
-    new_category = StringField(_l("Or a new category"), validators=[Length(max=200, message=_MAX)])
-    placement = SelectField(_l("Place the new questions in"), default="")
-
-    def __init__(self, *args, locales=(), categories=(), quizzes=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.locale.choices = choices(locales)
-        self.category.choices = _category_choices(categories)
-        self.placement.choices = choices([("", _l("Bank only (in no quiz)")),
-                                          *((str(id_), title) for id_, title in quizzes)])
-
-    def category_value(self) -> str:
-        return clean_category(self.new_category.data or self.category.data)
-
-    def placement_id(self) -> int | None:
-        return int(self.placement.data) if (self.placement.data or "").isdigit() else None
-
-    def file_format(self) -> str:
-        return "xml" if (self.upload.data.filename or "").lower().endswith(".xml") else "gift"
-
-
-class ConfirmQuestionImportForm(ConfirmImportForm):
-    """The checked file and the choices made with it, sent back to import it."""
-
-    file_format = HiddenField(validators=[AnyOf(("gift", "xml"))])
-    locale = HiddenField(validators=[DataRequired(REQUIRED)])
-    category = HiddenField(validators=[Length(max=200)])
-    placement = HiddenField()
-
-    @classmethod
-    def carrying_choices(cls, data: bytes, **values: str) -> ConfirmQuestionImportForm:
-        return cls(formdata=None, payload=base64.b64encode(data).decode(), **values)
-
-    def placement_id(self) -> int | None:
-        return int(self.placement.data) if (self.placement.data or "").isdigit() else None
-
-
-class ExportForm(FlaskForm):
-    """Which questions to download, in which language (a GET form: it changes nothing)."""
-
-    class Meta:
-        csrf = False
-
-    locale = SelectField(_l("Language"))
-    scope = SelectField(_l("Questions"))
-    file_format = SelectField(_l("Format"), default="gift")
-
-    def __init__(self, *args, locales=(), categories=(), quizzes=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.locale.choices = choices(locales)
-        self.file_format.choices = choices([("gift", _l("GIFT (text)")), ("xml", _l("Moodle XML"))])
-        self.scope.choices = choices([
-            ("all", _l("The whole bank")),
-            *((f"category:{name}", _l("Category %(name)s", name=name)) for name in categories if name),
-            *((f"quiz:{id_}", _l("Quiz %(title)s", title=title)) for id_, title in quizzes)])
