@@ -8,13 +8,14 @@ from flask import current_app
 from flask_babel import LazyString
 from sqlalchemy import func, or_, select
 
+from academy.accounts.columns import column_key
 from academy.accounts.models import User
 from academy.curricula import policy as course_policy
 from academy.enrolment.models import HOLDING_A_PLACE, WITHDRAWN, Enrolment
 from academy.enrolment.operations import rules_of
 from academy.extensions import db
-from academy.accounts.columns import column_key
 from academy.i18n import lazy_gettext as _l
+from academy.importing import ImportPreview
 from academy.spreadsheets import read_csv
 
 ENROL, WAIT, ALREADY = "enrol", "wait", "already"
@@ -29,44 +30,32 @@ class EnrolmentRow:
     problems: list[LazyString] = field(default_factory=list)
 
 
-@dataclass
-class EnrolmentPreview:
-    rows: list[EnrolmentRow] = field(default_factory=list)
-    file_problems: list[LazyString] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> list[EnrolmentRow]:
-        return [row for row in self.rows if row.problems]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.file_problems and bool(self.rows) and not self.bad_rows
-
-
-def read_enrolment_csv(data: bytes, course) -> EnrolmentPreview:
-    """Check the file and say, row by row, what enrolling would do. Writes nothing."""
-    preview = EnrolmentPreview()
+def read_enrolment_csv(data: bytes, course) -> ImportPreview:
+    """Check the file and say, row by row, what enrolling would do (a preview of EnrolmentRows).
+    Writes nothing."""
+    preview = ImportPreview()
     records, problems = read_csv(data, max_bytes=current_app.config["CSV_MAX_BYTES"],
                                  max_rows=current_app.config["CSV_MAX_ROWS"])
     if problems:
-        preview.file_problems.extend(problems)
+        for problem in problems:
+            preview.refuse_file(problem)
         return preview
     columns = [column_key(cell) for cell in records[0][1]]  # "usuario", "courriel"…
     column = next((i for i, name in enumerate(columns) if name in ("username", "email")), None)
     if column is None:
-        preview.file_problems.append(_l("Line 1: the file needs a column named username or email."))
+        preview.refuse_file(_l("Line 1: the file needs a column named username or email."))
         return preview
     for line, record in records[1:]:
         value = record[column].strip().lower() if column < len(record) else ""
         preview.rows.append(EnrolmentRow(line, value))
     if not preview.rows:
-        preview.file_problems.append(_l("The file has a header but no people."))
+        preview.refuse_file(_l("The file has a header but no people."))
         return preview
     _resolve(preview, course)
     return preview
 
 
-def _resolve(preview: EnrolmentPreview, course) -> None:
+def _resolve(preview: ImportPreview, course) -> None:
     logins = {row.login for row in preview.rows if row.login}
     people = list(db.session.scalars(select(User).where(
         or_(User.username.in_(logins), User.email.in_(logins))))) if logins else []
@@ -91,7 +80,8 @@ def _resolve(preview: EnrolmentPreview, course) -> None:
                                    line=seen[row.person.id]))
         else:
             seen[row.person.id] = row.line
-            if current.get(row.person.id, WITHDRAWN) != WITHDRAWN and current[row.person.id] != "pending":
+            status = current.get(row.person.id, WITHDRAWN)
+            if status not in (WITHDRAWN, "pending"):
                 row.outcome = ALREADY
             elif free is not None and free <= 0:
                 row.outcome = WAIT

@@ -270,7 +270,7 @@ def import_enrolments(course_id: int):
     data = form.csv_file.data.read(current_app.config["CSV_MAX_BYTES"] + 1)
     preview = read_enrolment_csv(data, course)
     return render_template("enrolment/import_preview.html", course=course, preview=preview,
-                           confirm=ConfirmImportForm.carrying(data if preview.is_valid else b""),
+                           confirm=ConfirmImportForm.carrying(data) if preview.is_valid else None,
                            form=form), 200 if preview.is_valid else 422
 
 

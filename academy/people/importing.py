@@ -8,9 +8,10 @@ from flask_babel import LazyString
 
 from academy.accounts import queries as account_queries
 from academy.accounts import validation
-from academy.accounts.roles import ACADEMY_ROLES, TRAINEE
 from academy.accounts.columns import column_key, role_key
+from academy.accounts.roles import ACADEMY_ROLES, TRAINEE
 from academy.i18n import lazy_gettext as _l
+from academy.importing import ImportPreview
 from academy.spreadsheets import read_csv
 
 REQUIRED_COLUMNS = ("username", "display_name")
@@ -32,29 +33,14 @@ class PersonRow:
     problems: list[LazyString] = field(default_factory=list)
 
 
-@dataclass
-class ImportPreview:
-    """The whole file checked: its rows, and problems that concern the file itself."""
-
-    rows: list[PersonRow] = field(default_factory=list)
-    file_problems: list[LazyString] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> list[PersonRow]:
-        return [row for row in self.rows if row.problems]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.file_problems and bool(self.rows) and not self.bad_rows
-
-
 def read_people_csv(data: bytes, academy) -> ImportPreview:
-    """Check a CSV of people for `academy` without writing anything."""
+    """Check a CSV of people for `academy` without writing anything: a preview of PersonRows."""
     preview = ImportPreview()
     records, problems = read_csv(data, max_bytes=current_app.config["CSV_MAX_BYTES"],
                                  max_rows=current_app.config["CSV_MAX_ROWS"])
     if problems:
-        preview.file_problems.extend(problems)
+        for problem in problems:
+            preview.refuse_file(problem)
         return preview
     columns = _header(records[0][1], preview)
     if columns is None:
@@ -62,7 +48,7 @@ def read_people_csv(data: bytes, academy) -> ImportPreview:
     for line, record in records[1:]:
         preview.rows.append(_row(line, record, columns))
     if not preview.rows:
-        preview.file_problems.append(_l("The file has a header but no people."))
+        preview.refuse_file(_l("The file has a header but no people."))
     _check_uniqueness(preview.rows, academy)
     return preview
 
@@ -73,23 +59,24 @@ def _header(record: list[str], preview: ImportPreview) -> list[str] | None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if unknown:
-        preview.file_problems.append(
+        preview.refuse_file(
             _l("Line 1: unknown columns: %(columns)s. The columns are: %(allowed)s.",
                columns=", ".join(unknown), allowed=", ".join(ALL_COLUMNS))
         )
     if missing:
-        preview.file_problems.append(
+        preview.refuse_file(
             _l("Line 1: missing columns: %(columns)s.", columns=", ".join(missing))
         )
     if duplicated:
-        preview.file_problems.append(
+        preview.refuse_file(
             _l("Line 1: repeated columns: %(columns)s.", columns=", ".join(duplicated))
         )
     return None if preview.file_problems else columns
 
 
 def _row(line: int, record: list[str], columns: list[str]) -> PersonRow:
-    values = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(columns)}
+    values = {name: (record[i].strip() if i < len(record) else "")
+              for i, name in enumerate(columns)}
     row = PersonRow(
         line=line,
         username=validation.normalize_username(values.get("username")),

@@ -164,7 +164,7 @@ def import_people(academy_id: int):
         if preview.file_problems:  # the file itself is wrong: say so next to the file field
             form.csv_file.errors = [str(problem) for problem in preview.file_problems]
             return render_template("people/import.html", academy=academy, form=form), 422
-        confirm = ConfirmImportForm.carrying(data if preview.is_valid else b"")
+        confirm = ConfirmImportForm.carrying(data) if preview.is_valid else None
         return render_template("people/import_preview.html", academy=academy, preview=preview,
                                confirm=confirm, form=form)
     return render_template("people/import.html", academy=academy, form=form)

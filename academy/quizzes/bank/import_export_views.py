@@ -56,8 +56,7 @@ def import_questions(course_id: int):
                "category": form.category_value(), "placement": form.placement.data or ""}
     plan = operations.plan_import(course, data, choices["file_format"], choices["locale"],
                                   choices["category"])
-    confirm = ConfirmQuestionImportForm.carrying(data, **choices) \
-        if plan.is_valid else None
+    confirm = ConfirmQuestionImportForm.carrying(data, **choices) if plan.is_valid else None
     return _preview_page(course, plan, confirm, form, form.placement_id(), choices["locale"])
 
 

@@ -9,14 +9,13 @@ from sqlalchemy import func, select
 
 from academy.curricula import files
 from academy.curricula.models import Course
-from academy.quizzes.models import Question, QuizSlot
 from academy.extensions import db
 from academy.i18n import content_language, sort_key
+from academy.quizzes import moodle_files, slots
 from academy.quizzes import queries as quiz_queries
-from academy.quizzes import slots
 from academy.quizzes.cloze import PLACEHOLDER
 from academy.quizzes.gift_writer import GIFT_TYPES, can_carry, gift_file
-from academy.quizzes import moodle_files
+from academy.quizzes.models import Question, QuizSlot
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
 from academy.quizzes.stored import as_gift
 
