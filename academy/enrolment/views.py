@@ -58,7 +58,8 @@ def _status_message(enrolment: Enrolment) -> str:
     if enrolment.status == PENDING:
         return _("Your request has been sent. You will be enrolled once it is approved.")
     if enrolment.status == WAITLISTED:
-        return _("The course is full: you are on the waiting list and will get the first free place.")
+        return _("The course is full: you are on the waiting list and will get the first free "
+                 "place.")
     return _("You are enrolled. Good studying!")
 
 
@@ -178,7 +179,8 @@ def save_rules(course_id: int):
 def staff_enrol(course_id: int):
     course = _managed_course(course_id)
     form = StaffEnrolForm()
-    person = account_queries.find_user_for_login(form.username.data or "") if form.validate_on_submit() else None
+    person = account_queries.find_user_for_login(form.username.data or "") \
+        if form.validate_on_submit() else None
     if person is None or not person.is_active:
         flash(_("Nobody has that username or e-mail."), "error")
     else:
@@ -190,7 +192,8 @@ def staff_enrol(course_id: int):
             return redirect(url_for("enrolment.manage", course_id=course.id))
         db.session.commit()
         if enrolment.status == WAITLISTED:
-            flash(_("%(name)s is on the waiting list: the course is full.", name=person.display_name), "info")
+            flash(_("%(name)s is on the waiting list: the course is full.",
+                    name=person.display_name), "info")
         else:
             flash(_("%(name)s is enrolled.", name=person.display_name), "success")
     return redirect(url_for("enrolment.manage", course_id=course.id))
@@ -225,8 +228,8 @@ def staff_withdraw(enrolment_id: int):
     was_request = enrolment.status == PENDING
     operations.withdraw_by_staff(enrolment, course, actor_id=current_user.id)
     db.session.commit()
-    flash(_("The request has been refused.") if was_request else _("The person has been withdrawn."),
-          "success")
+    flash(_("The request has been refused.") if was_request
+          else _("The person has been withdrawn."), "success")
     return redirect(url_for("enrolment.manage", course_id=course.id))
 
 
@@ -253,7 +256,8 @@ def enrol_cohort(course_id: int):
                    "%(num)d people of the cohort are enrolled or were already.",
                    len(enrolments) - waiting), "success")
     if waiting:
-        flash(ngettext("%(num)d person is on the waiting list.", "%(num)d people are on the waiting list.",
+        flash(ngettext("%(num)d person is on the waiting list.",
+                       "%(num)d people are on the waiting list.",
                        waiting), "info")
     return redirect(url_for("enrolment.manage", course_id=course.id))
 
@@ -287,7 +291,8 @@ def apply_enrolments(course_id: int):
         enrolments = operations.enrol_from_csv(course, data, actor_id=current_user.id)
     except operations.EnrolmentImportRejected as error:
         db.session.rollback()
-        return render_template("enrolment/import_preview.html", course=course, preview=error.preview,
+        return render_template("enrolment/import_preview.html", course=course,
+                               preview=error.preview,
                                confirm=confirm, form=EnrolmentImportForm(formdata=None)), 422
     db.session.commit()
     flash(ngettext("%(num)d row applied.", "%(num)d rows applied.", len(enrolments)), "success")
@@ -296,7 +301,8 @@ def apply_enrolments(course_id: int):
 
 def _grid_rows(course_id: int, status: str | None):
     course = course_queries.course_outline(course_id)
-    lessons = [lesson for module in course.modules for lesson in module.lessons if lesson.kind == "page"]
+    lessons = [lesson for module in course.modules for lesson in module.lessons
+               if lesson.kind == "page"]
     return course, lessons, queries.roster(course_id, status), queries.progress_grid(course_id)
 
 
@@ -305,7 +311,8 @@ def _grid_rows(course_id: int, status: str | None):
 def grid(course_id: int):
     course = _managed_course(course_id)
     status = request.args.get("status") or None
-    course, lessons, roster, done = _grid_rows(course.id, status if status in ENROLMENT_STATUSES else None)
+    course, lessons, roster, done = _grid_rows(
+        course.id, status if status in ENROLMENT_STATUSES else None)
     return render_template("enrolment/grid.html", course=course, lessons=lessons, roster=roster,
                            done=done, filter_status=status)
 
@@ -321,12 +328,14 @@ def export(course_id: int, kind: str):
     locale = current_locale()
     header = [_("Name"), _("Username"), _("Status"), _("Progress"),
               _("Completed on (%(zone)s)", zone=select_timezone()),
-              *[best_text(l.texts, locale, course.default_locale)[0].title for l in lessons]]
+              *[best_text(lesson.texts, locale, course.default_locale)[0].title
+                for lesson in lessons]]
     rows = [header] + [
         [row.person.display_name, row.person.username,
-         str(ENROLMENT_STATUS_LABELS[row.enrolment.status]), format_percent(row.progress.percent / 100, 0),
+         str(ENROLMENT_STATUS_LABELS[row.enrolment.status]),
+         format_percent(row.progress.percent / 100, 0),
          format_date(row.enrolment.completed_at) if row.enrolment.completed_at else "",
-         *["✓" if l.id in done.get(row.person.id, ()) else "" for l in lessons]]
+         *["✓" if lesson.id in done.get(row.person.id, ()) else "" for lesson in lessons]]
         for row in roster]
     # Personal data leaves Campus: recorded here, the only place it happens.
     audit.record("export.enrolments", actor_id=current_user.id, target_type="course",

@@ -187,8 +187,10 @@ def apply_import(academy_id: int):
         return render_template("people/import_preview.html", academy=academy,
                                preview=error.preview, confirm=confirm, form=form), 422
     db.session.commit()
-    flash(ngettext("%(num)d person has been imported. Print the slip now: the password is shown only once.",
-                   "%(num)d people have been imported. Print their slips now: the passwords are shown only once.",
+    flash(ngettext("%(num)d person has been imported. Print the slip now: the password is "
+                   "shown only once.",
+                   "%(num)d people have been imported. Print their slips now: the passwords are "
+                   "shown only once.",
                    len(created)), "success")
     return _slips_page(created, url_for("people.index", academy_id=academy.id))
 
