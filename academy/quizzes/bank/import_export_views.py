@@ -16,6 +16,7 @@ from academy.quizzes.bank.import_export_forms import (
     ExportForm,
     ImportForm,
 )
+from academy.quizzes.bank.importing import plan_import
 from academy.quizzes.bank.lookups import bank_course, course_languages, quiz_of_course, quiz_titles
 from academy.quizzes.bank.question_form import clean_category
 from academy.quizzes.blueprints import question_bank as bp
@@ -54,8 +55,8 @@ def import_questions(course_id: int):
         return render_template("bank/import.html", course=course, form=form), 422
     choices = {"file_format": form.file_format(), "locale": form.locale.data,
                "category": form.category_value(), "placement": form.placement.data or ""}
-    plan = operations.plan_import(course, data, choices["file_format"], choices["locale"],
-                                  choices["category"])
+    plan = plan_import(course, data, choices["file_format"], choices["locale"],
+                       choices["category"])
     confirm = ConfirmQuestionImportForm.carrying(data, **choices) if plan.is_valid else None
     return _preview_page(course, plan, confirm, form, form.placement_id(), choices["locale"])
 
