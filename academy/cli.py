@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 
 from academy.backups.commands import backup_cli
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.maintenance.commands import maintenance_cli
 from academy.i18n import (INTERFACE_LOCALES, LOCALES, TRANSLATIONS_DIR, compile_catalogues,

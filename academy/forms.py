@@ -11,7 +11,7 @@ from wtforms import HiddenField, SelectMultipleField, ValidationError, widgets
 from wtforms.validators import DataRequired
 from wtforms.fields.choices import SelectChoice
 
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l, sort_key
 

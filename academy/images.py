@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.i18n import format_size, lazy_gettext as _l
 
 ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}

@@ -18,7 +18,7 @@ from academy.certificates import (codes, configuring, contents, css, issuing, qu
                                   replacing, revoking, serials, weasyprint_pdf)
 from academy.certificates.models import Certificate
 from academy.db import utcnow
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import COMPLETED
 from academy.extensions import db

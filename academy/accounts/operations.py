@@ -15,7 +15,7 @@ from academy.accounts.models import NetworkRole, User, UserSession
 from academy.accounts.roles import NETWORK_ROLES
 from academy.audit import operations as audit
 from academy.db import utcnow
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import as_interface_locale, lazy_gettext as _l, sort_key
 

@@ -24,7 +24,7 @@ from academy import ratelimit
 from academy.accounts import passwords, queries
 from academy.accounts.models import User
 from academy.audit import operations as audit
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.i18n import lazy_gettext as _l, lazy_ngettext
 
 

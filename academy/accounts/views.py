@@ -12,7 +12,7 @@ from academy.accounts.signals import sign_in_failed, signed_in
 from academy.accounts.roles import TRAINEE
 from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
 from academy.db import reading
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.forms import attempt
 from academy.i18n import is_interface_locale

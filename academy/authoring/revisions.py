@@ -11,7 +11,7 @@ from academy.authoring.checklist import readable_name, refuse_unready
 from academy.curricula import policy
 from academy.curricula.lookups import SharedCourseLocked, course_for_author
 from academy.curricula.models import Course
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.packages import diff, revisions
 from academy.packages.upstream import take_changes, upstream_of

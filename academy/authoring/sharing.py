@@ -18,7 +18,7 @@ from academy.curricula.models import Course
 from academy.packages.archive import ArchiveError, read_zip, write_zip
 from academy.packages.data import PackageInvalid
 from academy.packages.writer import export_course
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.forms import show_domain_error
 

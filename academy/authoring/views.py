@@ -21,7 +21,7 @@ from academy.curricula.rendering import render_markdown
 from academy.authoring.checklist import checklist
 from academy.packages import revisions
 from academy.packages.upstream import upstream_of
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.forms import ActionForm, ask_first, attempt, show_domain_error
 from academy.i18n import content_language, current_locale

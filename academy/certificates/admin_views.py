@@ -14,7 +14,7 @@ from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import PolicyForm, TemplateForm
 from academy.certificates.models import TEMPLATE_TEXTS
 from academy.curricula.models import Course
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.forms import attempt
 from academy.i18n import INTERFACE_LOCALES, LOCALES, current_locale, is_interface_locale, variety_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tinycss2
 
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.i18n import lazy_gettext as _l
 
 MAX_LENGTH = 10_000

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from academy.certificates import codes
 from academy.certificates.css import clean_extra_css
 from academy.certificates.labels import ISSUANCE_LABELS, PAGE_SIZE_LABELS, STATUS_LABELS
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.forms import REQUIRED, by_label, choices
 from academy.i18n import LOCALES, country_name, language_name, lazy_gettext as _l
 

@@ -30,7 +30,7 @@ from academy.certificates.models import (
 )
 from academy.curricula.models import Course
 from academy.db import utcnow
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.enrolment.models import COMPLETED, Enrolment
 from academy.extensions import db
 from academy.i18n import LazyText, format_percent

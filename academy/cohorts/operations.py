@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from academy.accounts.models import User
 from academy.audit import operations as audit
 from academy.cohorts.models import Cohort, CohortMember
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import url_for
 
 from academy import storage, zips
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.i18n import format_size, lazy_gettext as _l, sort_key
 
 KIND = "course-files"

@@ -13,7 +13,8 @@ from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PA
                                       CourseFile, CourseReview, CourseText, Lesson, LessonText,
                                       Module, ModuleText)
 from academy.db import utcnow
-from academy.domain import SLUG_RE, DomainError
+from academy.slugs import SLUG_RE
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import is_locale, lazy_gettext as _l, sort_key
 

@@ -19,7 +19,7 @@ from academy.audit import operations as audit
 from academy.curricula import policy as course_policy
 from academy.curricula.models import PUBLISHED, Course, Lesson, Module, is_current
 from academy.db import utcnow
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.enrolment.models import (
     ACTIVE,
     APPROVAL,

@@ -17,7 +17,7 @@ from academy.cohorts import queries as cohort_queries
 from academy.cohorts.models import Cohort
 from academy.curricula import queries as course_queries
 from academy.curricula.models import PAGE, Course, Lesson, best_text
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.enrolment import operations, policy, queries
 from academy.enrolment.blueprints import enrolment as bp
 from academy.enrolment.forms import EnrolForm, EnrolmentImportForm, RulesForm, StaffEnrolForm

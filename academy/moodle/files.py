@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from academy.curricula.files import check_file
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.i18n import lazy_gettext as _l
 from academy.moodle import xml
 from academy.moodle.backup import Backup

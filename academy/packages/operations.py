@@ -7,7 +7,7 @@ from sqlalchemy import select
 from academy.academies import queries as academy_queries
 from academy.curricula.models import Course
 from academy.curricula.operations import record_course_event, slugify
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.packages.importer import create_course_from_package

@@ -6,7 +6,8 @@ import tomllib
 
 from academy.curricula.files import check_file
 from academy.curricula.models import PAGE, VISIBILITIES
-from academy.domain import SLUG_RE, DomainError
+from academy.slugs import SLUG_RE
+from academy.domain_errors import DomainError
 from academy.i18n import LOCALES, lazy_gettext as _l
 from academy.packages.data import CourseData, LessonData, ModuleData, PackageInvalid, Problem
 from academy.packages.quiz_files import (check_question_ids, read_bank, read_quiz,

@@ -15,7 +15,7 @@ from academy.curricula.models import (REVIEW_APPROVED, REVIEW_PENDING, Course, C
 from academy.curricula import operations as course_ops
 from academy.curricula.operations import record_course_event, slugify
 from academy.db import utcnow
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.packages import importer

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from academy.curricula import policy
 from academy.curricula.models import Course, CourseVersion
 from academy.curricula.operations import record_course_event
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.packages import diff

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from academy.accounts import operations as account_ops
 from academy.audit import operations as audit
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.i18n import lazy_gettext as _l
 from academy.people.importing import ImportPreview, read_people_csv
 

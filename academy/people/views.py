@@ -10,7 +10,7 @@ from academy.academies import operations as academy_ops
 from academy.academies.models import Academy
 from academy.accounts import operations as account_ops
 from academy.accounts.models import User
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.forms import ActionForm, ConfirmImportForm, attempt
 from academy.i18n import lazy_gettext as _l

@@ -24,7 +24,7 @@ from academy.quizzes.blueprints import quiz_editor as bp
 from academy.quizzes.editor_forms import (AddQuestionsForm, AddRandomForm, PickerFilterForm,
                                           QuizLayoutForm)
 from academy.quizzes.models import AttemptSlot, QuestionVersion
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 
 RANDOM = "random"  # the random draws' form: its fields must not share ids with the filters
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 from academy.curricula import files as course_files
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.i18n import lazy_gettext as _l
 
 PLUGINFILE = "@@PLUGINFILE@@/"

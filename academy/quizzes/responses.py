@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes.grading import parse_number
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from academy.curricula.models import Course, Lesson
 from academy.db import utcnow
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import ACTIVE, COMPLETED, Enrolment
 from academy.extensions import db

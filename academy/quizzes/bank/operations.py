@@ -11,7 +11,7 @@ import copy
 from academy.audit import operations as audit
 from academy.curricula.models import Course, Lesson
 from academy.curricula.operations import add_course_file
-from academy.domain import DomainError
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import gapselect, slots

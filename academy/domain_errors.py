@@ -1,13 +1,8 @@
-"""What every domain shares: the base of domain errors (a translatable message, optionally tied to
-a form field) and the shape of short names."""
+"""The base of every domain's errors: a rule said no, with a translatable message, optionally tied
+to a form field. Raised only when nothing was written (operations that write return an outcome)."""
 from __future__ import annotations
 
-import re
-
 from flask_babel import LazyString
-
-# Short names of academies, courses, modules, lessons and topics: lower-case ASCII and hyphens.
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
 class DomainError(Exception):
