@@ -199,7 +199,7 @@ def course(academy):
     type), imported into `academy` and published. Modules that need more override it."""
     from academy.curricula import operations as course_ops
     from academy.packages import operations as package_ops
-    from tests.test_course_packages import sample_package
+    from tests.factories.packages import sample_package
 
     found = package_ops.import_package(sample_package(), academy=academy)
     course_ops.publish_course(found)
@@ -307,7 +307,7 @@ def make_course(app_ctx):
 
     def _make(academy, *, slug="searches-with-dignity", publish=True, share=False, reviewer=None,
               **changes):
-        from tests.test_course_packages import sample_package
+        from tests.factories.packages import sample_package
 
         files = sample_package(**changes)
         files["course.toml"] = files["course.toml"].replace(b'"searches-with-dignity"',

@@ -3,18 +3,12 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image
 from sqlalchemy import select
 
 from academy.academies.models import Academy
 from academy.extensions import db
 from tests.support import csrf_token
-
-
-def png_bytes(size=(120, 60), color=(11, 79, 108)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, format="PNG")
-    return out.getvalue()
+from tests.factories.images import png_bytes
 
 
 def _form(client, path, **fields):

@@ -314,7 +314,7 @@ def _build_world(create_academy, create_user):
     """An academy with one person of each role, another academy with its admin, and staff."""
     from academy.academies import logos, operations as academy_ops
     from academy.extensions import db
-    from tests.test_academies import png_bytes
+    from tests.factories.images import png_bytes
 
     here = create_academy(slug="matrix-here")
     elsewhere = create_academy(slug="matrix-elsewhere")
@@ -332,7 +332,7 @@ def _build_world(create_academy, create_user):
     from academy.credentials import operations as key_ops
     from academy.curricula import operations as course_ops
     from academy.packages import operations as package_ops
-    from tests.test_course_packages import sample_package
+    from tests.factories.packages import sample_package
 
     key_ops.create_key(None)  # the network's key signs the trust list
     key_ops.create_key(here.id)  # the academy's signs its status list
@@ -425,7 +425,7 @@ def _certificate_objects(here, shared, people) -> dict:
     from academy.extensions import db
     from academy.jobs import runner
     from academy.jobs.models import FINISHED
-    from tests.test_academies import png_bytes
+    from tests.factories.images import png_bytes
 
     trainee = people[TRAINEE]
     enrolment = enrolment_of(trainee, shared.id)

@@ -19,7 +19,7 @@ from academy.extensions import db
 from academy.quizzes import answering, closing, configuring
 from academy.quizzes import queries as quiz_queries
 from tests.support import PASSWORD, post_form, sign_in
-from tests.test_course_packages import sample_package
+from tests.factories.packages import sample_package
 
 EN = {"Accept-Language": "en"}
 NEW_PASSWORD = "a brand new passphrase for María"
@@ -212,9 +212,9 @@ def test_deactivating_and_reactivating_are_recorded_once_each(client, trainee, a
 
 def test_a_people_import_is_recorded_with_each_person_created(app_ctx, academy, academy_admin):
     from academy.people import operations as people_ops
-    from tests.test_people_import import GOOD
+    from tests.factories.people import GOOD_CSV
 
-    created = people_ops.import_people(academy, GOOD.encode(), actor_id=academy_admin.id)
+    created = people_ops.import_people(academy, GOOD_CSV.encode(), actor_id=academy_admin.id)
     event = the_event("people.import")
     assert (event.actor_id, event.target_type, event.target_id, event.academy_id) == (
         academy_admin.id, "academy", academy.id, academy.id)
@@ -285,7 +285,7 @@ def test_adopting_a_shared_course_is_recorded_on_the_copy(app_ctx, course, coord
 
 @pytest.fixture
 def finished_attempt(course, trainee):
-    from tests.test_quizzes import slot_of, start
+    from tests.factories.quizzes import slot_of, start
 
     enrolment_ops.enrol_self(trainee, course)
     quiz = quiz_queries.quizzes_of(course.id)[0]
@@ -299,7 +299,7 @@ def finished_attempt(course, trainee):
 
 def test_grading_an_essay_is_recorded_with_the_mark_before_and_after(
         client, course, academy, instructor, finished_attempt, login_as):
-    from tests.test_quizzes import slot_of
+    from tests.factories.quizzes import slot_of
 
     position = slot_of(finished_attempt, "p-q7").position
     login_as(instructor)
@@ -317,7 +317,7 @@ def test_grading_an_essay_is_recorded_with_the_mark_before_and_after(
 def test_regrading_a_question_is_recorded_with_how_many_attempts(
         client, course, academy, instructor, finished_attempt, login_as):
     from academy.quizzes.models import Question
-    from tests.test_quizzes import slot_of
+    from tests.factories.quizzes import slot_of
 
     question = db.session.get(Question, slot_of(finished_attempt, "p-q3").question_id)
     question.version += 1
@@ -397,9 +397,9 @@ def _enrolment(course, person) -> Enrolment:
 
 def test_approving_a_request_and_withdrawing_are_recorded_for_staff_only(
         client, course, academy, trainee, instructor, login_as):
-    from tests.test_enrolment import _rules
+    from tests.factories.enrolment import set_rules
 
-    _rules(course, policy="approval")
+    set_rules(course, policy="approval")
     enrolment_ops.enrol_self(trainee, course)
     db.session.commit()
     enrolment = _enrolment(course, trainee)

@@ -12,7 +12,7 @@ from academy.curricula.models import Course, CourseReview, Lesson
 from academy.packages.archive import read_zip, write_zip
 from academy.extensions import db
 from tests.support import csrf_token, post_form
-from tests.test_course_packages import sample_package
+from tests.factories.packages import sample_package
 
 EN = {"Accept-Language": "en"}
 
@@ -238,7 +238,7 @@ def _upload_error(response) -> str:
 
 def test_images_and_documents_are_checked_and_served_safely(app, client, instructor, login_as,
                                                             create_user, other_academy):
-    from tests.test_academies import png_bytes
+    from tests.factories.images import png_bytes
 
     login_as(instructor)
     _new_course(client)
@@ -265,7 +265,7 @@ def test_images_and_documents_are_checked_and_served_safely(app, client, instruc
 
 
 def test_lessons_show_the_courses_images(client, instructor, login_as):
-    from tests.test_academies import png_bytes
+    from tests.factories.images import png_bytes
 
     login_as(instructor)
     _new_course(client)
@@ -285,7 +285,7 @@ def test_lessons_show_the_courses_images(client, instructor, login_as):
 
 
 def test_a_cover_picture_is_checked_and_shown_in_the_catalogue(client, instructor, login_as):
-    from tests.test_academies import png_bytes
+    from tests.factories.images import png_bytes
 
     login_as(instructor)
     _new_course(client)

@@ -37,7 +37,7 @@ from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.models import AttemptSlot
 from tests.support import CSRF_RE, PASSWORD, TEST_DATABASE_URL, is_postgres, make_app
-from tests.test_course_packages import sample_package
+from tests.factories.packages import sample_package
 
 pytestmark = pytest.mark.no_transaction
 TRAINEES = 3

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from academy.curricula.models import Lesson, LessonText
 from academy.extensions import db
-from tests.test_course_packages import COURSE_TOML
+from tests.factories.packages import COURSE_TOML
 
 EN = {"Accept-Language": "en"}
 

@@ -55,7 +55,7 @@ def _graduates(app, n: int) -> tuple[list[int], int]:
     """A published course and n trainees who completed it; returns (enrolment ids, owner id)."""
     from academy.curricula import operations as course_ops
     from academy.packages import operations as package_ops
-    from tests.test_course_packages import sample_package
+    from tests.factories.packages import sample_package
 
     with app.test_request_context():
         academy = academy_ops.create_academy(slug="cep-madrid", names={"es": "CEP"},

@@ -580,7 +580,7 @@ def test_authors_set_the_course_policy_and_wrong_values_are_explained(
 
 def test_an_academy_admin_designs_the_certificate_and_previews_it(
         client, login_as, academy, academy_admin):
-    from tests.test_academies import png_bytes
+    from tests.factories.images import png_bytes
 
     login_as(academy_admin)
     url = f"/academies/{academy.id}/certificate"

@@ -14,7 +14,7 @@ from academy.enrolment import operations
 from academy.enrolment.models import Enrolment
 from academy.extensions import db
 from tests.support import csrf_token, post_form
-from tests.test_people_import import _multipart
+from tests.factories.people import csv_multipart
 
 EN = {"Accept-Language": "en"}
 
@@ -94,7 +94,7 @@ def test_instructor_enrols_a_cohort_with_places_then_a_waiting_list(app, client,
 def _upload(client, course, content: bytes):
     # Built by hand: Flask's test client leaks a temporary file for large multipart bodies.
     page = f"/authoring/courses/{course.id}/enrolment"
-    body, content_type = _multipart({"csrf_token": csrf_token(client, page)}, "list.csv", content)
+    body, content_type = csv_multipart({"csrf_token": csrf_token(client, page)}, "list.csv", content)
     return client.post(f"{page}/import", data=body, content_type=content_type, headers=EN)
 
 

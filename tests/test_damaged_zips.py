@@ -16,7 +16,7 @@ from academy.curricula.models import Course
 from academy.extensions import db
 from academy.packages.archive import ArchiveError, read_zip, write_zip
 from tests.support import csrf_token
-from tests.test_course_packages import sample_package
+from tests.factories.packages import sample_package
 
 EN = {"Accept-Language": "en"}
 DAMAGED_PACKAGE = "The zip file is damaged or incomplete"

@@ -13,7 +13,8 @@ from academy.enrolment import operations
 from academy.enrolment.models import Enrolment
 from academy.extensions import db
 from tests.support import post_form
-from tests.test_course_packages import sample_package
+from tests.factories.packages import sample_package
+from tests.factories.enrolment import set_rules
 
 EN = {"Accept-Language": "en"}
 
@@ -31,15 +32,6 @@ def course(app_ctx, academy, create_user):
 @pytest.fixture
 def author(create_user, academy):
     return create_user(academy=academy, roles=["instructor"])
-
-
-def _rules(course, **changes):
-    values = dict(policy="open", enrolment_key=None, capacity=None, opens_at=None, closes_at=None,
-                  starts_at=None, ends_at=None, allow_withdrawal=True, completion_mode="viewed",
-                  allowed_academy_ids=set())
-    values.update(changes)
-    operations.save_rules(course, **values)
-    db.session.commit()
 
 
 def _enrolments(course, status=None) -> int:
@@ -64,7 +56,7 @@ def test_open_enrolment_and_double_clicks_make_one_enrolment(client, course, tra
 
 
 def test_enrolment_key_is_checked_and_guesses_are_limited(app, client, course, trainee, login_as):
-    _rules(course, policy="key", enrolment_key="MANDELA-2026")
+    set_rules(course, policy="key", enrolment_key="MANDELA-2026")
     login_as(trainee)
     wrong = client.get(_enrol(client, course, key="guess").headers["Location"], headers=EN)
     assert "This enrolment key is not right." in wrong.get_data(as_text=True)
@@ -76,14 +68,14 @@ def test_enrolment_key_is_checked_and_guesses_are_limited(app, client, course, t
 
 
 def test_the_right_key_enrols(client, course, trainee, login_as):
-    _rules(course, policy="key", enrolment_key="MANDELA-2026")
+    set_rules(course, policy="key", enrolment_key="MANDELA-2026")
     login_as(trainee)
     _enrol(client, course, key=" MANDELA-2026 ")
     assert _enrolments(course, "active") == 1
 
 
 def test_request_then_approval_by_an_instructor(app, client, course, trainee, author, login_as):
-    _rules(course, policy="approval")
+    set_rules(course, policy="approval")
     login_as(trainee)
     _enrol(client, course)
     assert _enrolments(course, "pending") == 1
@@ -104,7 +96,7 @@ def test_request_then_approval_by_an_instructor(app, client, course, trainee, au
 ])
 def test_why_enrolment_is_not_possible_is_explained(client, course, trainee, login_as, changes,
                                                     message):
-    _rules(course, **changes)
+    set_rules(course, **changes)
     login_as(trainee)
     assert message in client.get(f"/courses/{course.id}", headers=EN).get_data(as_text=True)
     _enrol(client, course)
@@ -112,7 +104,7 @@ def test_why_enrolment_is_not_possible_is_explained(client, course, trainee, log
 
 
 def test_restriction_to_some_academies(client, course, trainee, other_academy, login_as):
-    _rules(course, allowed_academy_ids={other_academy.id})
+    set_rules(course, allowed_academy_ids={other_academy.id})
     login_as(trainee)
     page = client.get(f"/courses/{course.id}", headers=EN).get_data(as_text=True)
     assert "This course is not open to people of your academy." in page
@@ -120,7 +112,7 @@ def test_restriction_to_some_academies(client, course, trainee, other_academy, l
 
 def test_waiting_list_promotion_is_exactly_once(app, course, trainee, create_user, academy,
                                                 login_as):
-    _rules(course, capacity=1)
+    set_rules(course, capacity=1)
     others = [create_user(academy=academy, roles=["trainee"]) for _ in range(2)]
     first = operations.enrol_self(trainee, course).enrolment
     waiting = [operations.enrol_self(person, course).enrolment for person in others]
@@ -136,22 +128,22 @@ def test_waiting_list_promotion_is_exactly_once(app, course, trainee, create_use
 
 
 def test_a_larger_capacity_lets_people_in(course, trainee, create_user, academy):
-    _rules(course, capacity=1)
+    set_rules(course, capacity=1)
     operations.enrol_self(trainee, course)
     second = operations.enrol_self(create_user(academy=academy, roles=["trainee"]),
                                 course).enrolment
     db.session.commit()
-    _rules(course, capacity=2)
+    set_rules(course, capacity=2)
     assert second.status == "active"
 
 
 def test_withdrawal_when_the_course_allows_it(client, course, trainee, login_as):
-    _rules(course, allow_withdrawal=False)
+    set_rules(course, allow_withdrawal=False)
     login_as(trainee)
     _enrol(client, course)
     response = post_form(client, f"/courses/{course.id}/withdraw", token_from=f"/courses/{course.id}")
     assert response.status_code == 403
-    _rules(course, allow_withdrawal=True)
+    set_rules(course, allow_withdrawal=True)
     post_form(client, f"/courses/{course.id}/withdraw", {"confirmed": "1"},
               token_from=f"/courses/{course.id}")
     assert _enrolments(course, "withdrawn") == 1
@@ -159,7 +151,7 @@ def test_withdrawal_when_the_course_allows_it(client, course, trainee, login_as)
 
 def test_leaving_a_course_asks_first_and_changes_nothing_until_confirmed(client, course, trainee,
                                                                          login_as):
-    _rules(course, allow_withdrawal=True, capacity=5)
+    set_rules(course, allow_withdrawal=True, capacity=5)
     login_as(trainee)
     _enrol(client, course)
     asked = post_form(client, f"/courses/{course.id}/withdraw", token_from=f"/courses/{course.id}",
@@ -186,7 +178,7 @@ def test_trainee_completes_all_lessons_and_sees_the_course_completed(client, cou
         post_form(client, f"{url}/done", token_from=url)
     dashboard = client.get("/learning", headers=EN).get_data(as_text=True)
     assert "2 of 3 lessons done" in dashboard  # the quiz is done by passing it
-    from tests.test_quizzes import pass_quiz
+    from tests.factories.quizzes import pass_quiz
 
     pass_quiz(trainee, course)
     dashboard = client.get("/learning", headers=EN).get_data(as_text=True)

@@ -18,8 +18,8 @@ from academy.quizzes.gift import GiftError, parse_gift
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.models import Question
 from tests.support import drop_fresh_database, fresh_database_url, make_app
-from tests.test_course_packages import GIFT_EN, GIFT_ES, sample_package
-from tests.test_question_bank import bank, import_file, question, upload, words
+from tests.factories.packages import GIFT_EN, GIFT_ES, sample_package
+from tests.factories.question_bank import bank, import_file, question, upload, words
 
 EN = {"Accept-Language": "en"}
 QUIZ_ES = "01-principles__quiz-principles.es.gift"
@@ -178,12 +178,13 @@ def test_the_review_shows_a_description_as_text_worth_nothing(client, login_as, 
     from academy.db import utcnow
     from academy.quizzes import closing
     from academy.quizzes import slots
-    from tests.test_quiz_authoring import DESCRIPTION_GIFT, _start
+    from tests.factories.question_bank import DESCRIPTION_GIFT
+    from tests.factories.quizzes import start
 
     bank_ops.import_questions(course, DESCRIPTION_GIFT.encode(), "gift", "es", "", quiz)
     slots.repaginate(quiz.id, 0)
     db.session.commit()
-    attempt = _start(learner, quiz, course)
+    attempt = start(learner, quiz, course)
     closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     login_as(learner)

@@ -11,7 +11,7 @@ from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
 from academy.quizzes import closing, marking, queries
 from tests.support import sign_in
-from tests.test_quizzes import pass_quiz, start
+from tests.factories.quizzes import pass_quiz, start
 
 EN = {"Accept-Language": "en"}
 ES = {"Accept-Language": "es"}

@@ -287,7 +287,7 @@ def _attempt_in_progress(app, started_at) -> tuple[int, object]:
     from academy.curricula import operations as course_ops
     from academy.packages import operations as package_ops
     from tests.support import PASSWORD
-    from tests.test_course_packages import sample_package
+    from tests.factories.packages import sample_package
 
     with app.test_request_context():
         academy = academy_ops.create_academy(slug="race", names={"en": "Race"}, country="ES",

@@ -21,8 +21,8 @@ from academy.packages import operations as package_ops
 from academy.packages.archive import write_zip
 from academy.quizzes import queries as quiz_queries
 from tests.support import csrf_token
-from tests.test_course_packages import sample_package
-from tests.test_question_bank import EN, add_question, bank, create, rows, upload
+from tests.factories.packages import sample_package
+from tests.factories.question_bank import EN, add_question, bank, create, rows, upload
 
 REFRESH = '<meta http-equiv="refresh" content="0;url=https://evil.example">'
 SCRIPT = "<script>alert(1)</script>"

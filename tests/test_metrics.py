@@ -5,24 +5,15 @@ from concurrent.futures import Future
 
 import pytest
 from prometheus_client import REGISTRY
-from prometheus_client.parser import text_string_to_metric_families
 
 from academy.config import ConfigError
 from academy.extensions import db
 from academy.jobs import runner
 from academy.monitoring import access
 from tests.support import make_app, sign_in
+from tests.factories.monitoring import scrape
 
 METRICS_TOKEN = "metrics-token-of-the-tests"
-
-
-def scrape(client, **kwargs) -> dict[tuple[str, tuple], float]:
-    """/metrics as {(sample name, sorted labels): value}."""
-    response = client.get("/metrics", **kwargs)
-    assert response.status_code == 200
-    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
-            for family in text_string_to_metric_families(response.get_data(as_text=True))
-            for sample in family.samples}
 
 
 def value(samples, name: str, **labels) -> float:
@@ -147,7 +138,7 @@ def test_quiz_saves_are_counted_by_how_they_were_sent(client, login_as, course, 
                                                       academy):
     from academy.enrolment import operations as enrolment_ops
     from tests.support import csrf_token
-    from tests.test_quizzes import start
+    from tests.factories.quizzes import start
     from academy.quizzes import queries
 
     person = create_user(academy=academy, roles=["trainee"], locale="en")

@@ -16,7 +16,7 @@ from academy.db import utcnow
 from academy.extensions import db
 from academy.jobs import runner
 from tests.support import local_redis, make_app
-from tests.test_metrics import scrape
+from tests.factories.monitoring import scrape
 
 
 # Nothing listens on the discard port: a port taken from the kernel and let go could be handed

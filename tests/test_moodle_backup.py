@@ -14,7 +14,7 @@ from academy.curricula.models import Course
 from academy.extensions import db
 from academy.moodle import operations, uploads
 from academy.quizzes.models import Question, QuizSlot
-from tests.moodle_backups import (PNG, V39, V4, BackupBuilder, answer, sample_backup,
+from tests.factories.moodle_backups import (PNG, V39, V4, BackupBuilder, answer, sample_backup,
                                   tags)
 from tests.support import csrf_token
 

@@ -16,7 +16,7 @@ from academy.quizzes import queries as quiz_queries
 from academy.quizzes.models import Question, QuizSlot
 from academy.quizzes.moodle_xml import parse_moodle_xml, read_moodle_xml
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
-from tests.test_question_bank import EN, bank, import_file, question, upload, words
+from tests.factories.question_bank import EN, bank, import_file, question, upload, words
 
 
 @pytest.fixture

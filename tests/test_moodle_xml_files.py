@@ -21,7 +21,7 @@ from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import Answer, GiftQuestion
 from academy.quizzes.models import Question
 from academy.quizzes.moodle_xml import read_moodle_xml
-from tests.test_question_bank import EN, bank, import_file, question, upload, words
+from tests.factories.question_bank import EN, bank, import_file, question, upload, words
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from academy.packages.data import PackageInvalid
 from academy.quizzes.gift import parse_gift
 from academy.quizzes.models import Question
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
-from tests.test_course_packages import GIFT_EN, GIFT_ES, sample_package
+from tests.factories.packages import GIFT_EN, GIFT_ES, sample_package
 
 QUIZ = "01-principles/quiz-principles"
 

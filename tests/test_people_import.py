@@ -13,14 +13,9 @@ from academy.extensions import db
 from academy.people import operations
 from academy.people.importing import read_people_csv
 from tests.support import csrf_token
+from tests.factories.people import GOOD_CSV, csv_multipart
 
 EN = {"Accept-Language": "en"}
-GOOD = ("username,display_name,email,role,locale,staff_number\n"
-        "ana.perez,Ana Pérez Núñez,,trainee,es,2026-001\n"
-        "joao.santos,João Santos,joao@example.org,trainee,pt,\n"
-        "luc.moreau,Luc Moreau,,instructor,fr,\n")
-
-
 def _count_users() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
 
@@ -29,7 +24,7 @@ def test_valid_file_is_previewed_then_imported_with_slips(client, academy, acade
     login_as(academy_admin)
     path = f"/academies/{academy.id}/people/import"
     preview = client.post(path, data={"csrf_token": csrf_token(client, path),
-                                      "csv_file": (io.BytesIO(GOOD.encode()), "people.csv")},
+                                      "csv_file": (io.BytesIO(GOOD_CSV.encode()), "people.csv")},
                           content_type="multipart/form-data", headers=EN)
     page = preview.get_data(as_text=True)
     assert "The file is correct: 3 people will be created." in page
@@ -103,23 +98,12 @@ def test_columns_and_roles_may_be_named_in_the_academys_language(app_ctx, academ
     assert second.role == "instructor"
 
 
-def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
-    """A multipart body built by hand, as a browser sends it."""
-    boundary = "campus-test-boundary"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="csv_file"; '
-                 f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
-                 + content + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
 def test_a_ten_megabyte_file_gets_a_message_next_to_the_field(client, academy, academy_admin,
                                                               login_as):
     login_as(academy_admin)
     path = f"/academies/{academy.id}/people/import"
-    big = GOOD.encode() + b"x" * (10 * 1024 * 1024)
-    body, content_type = _multipart({"csrf_token": csrf_token(client, path)}, "huge.csv", big)
+    big = GOOD_CSV.encode() + b"x" * (10 * 1024 * 1024)
+    body, content_type = csv_multipart({"csrf_token": csrf_token(client, path)}, "huge.csv", big)
     response = client.post(path, data=body, content_type=content_type, headers=EN)
     assert response.status_code == 422
     error = re.search(r'id="csv_file-error">(.*?)</p>', response.get_data(as_text=True)).group(1)
@@ -128,7 +112,7 @@ def test_a_ten_megabyte_file_gets_a_message_next_to_the_field(client, academy, a
 
 def test_too_many_rows_are_refused(app, app_ctx, academy, monkeypatch):
     monkeypatch.setitem(app.config, "CSV_MAX_ROWS", 2)
-    preview = read_people_csv(GOOD.encode(), academy)
+    preview = read_people_csv(GOOD_CSV.encode(), academy)
     assert [str(p) for p in preview.file_problems] == ["The file has too many rows: at most 2."]
 
 
@@ -136,7 +120,7 @@ def test_import_is_all_or_nothing(client, academy, academy_admin, login_as):
     """A file changed between preview and confirmation is checked again and creates nobody."""
     login_as(academy_admin)
     before = _count_users()
-    tampered = GOOD + "bad name!,Nobody,,trainee,es\n"
+    tampered = GOOD_CSV + "bad name!,Nobody,,trainee,es\n"
     path = f"/academies/{academy.id}/people/import"
     response = client.post(f"{path}/apply", headers=EN, data={
         "csrf_token": csrf_token(client, path),
@@ -149,7 +133,7 @@ def test_import_is_all_or_nothing(client, academy, academy_admin, login_as):
 def test_import_operation_raises_and_writes_nothing_on_a_bad_row(app_ctx, academy):
     before = _count_users()
     with pytest.raises(operations.ImportRejected) as caught:
-        operations.import_people(academy, (GOOD + "x,\n").encode())
+        operations.import_people(academy, (GOOD_CSV + "x,\n").encode())
     assert caught.value.preview.bad_rows
     assert _count_users() == before
 

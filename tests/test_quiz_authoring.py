@@ -15,14 +15,16 @@ from academy.extensions import db
 from academy.packages import operations as package_ops
 from academy.packages.archive import read_zip, write_zip
 from academy.packages.writer import export_course
-from academy.quizzes import closing, marking, starting
+from academy.quizzes import closing, marking
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import GiftQuestion
 from academy.quizzes.models import Attempt, Question
 from tests.support import csrf_token
-from tests.test_course_packages import QUIZ_TOML, sample_package
+from tests.factories.packages import QUIZ_TOML, sample_package
+from tests.factories.question_bank import DESCRIPTION_GIFT
+from tests.factories.quizzes import start
 
 EN = {"Accept-Language": "en"}
 
@@ -236,21 +238,13 @@ def learner(course, create_user, academy):
     return person
 
 
-def _start(learner, quiz, course) -> Attempt:
-    enrolment = enrolment_ops._enrolment(course, learner)
-    settings = quiz_queries.effective_settings(quiz, learner.id)
-    attempt = starting.start_attempt(enrolment, quiz, course, settings, "es", utcnow())
-    db.session.commit()
-    return attempt
-
-
 def test_marks_weigh_the_attempts_grade(app_ctx, course, quiz, learner):
     quiz.settings = {**quiz.settings, "shuffle_questions": False}
     slots.set_marks(quiz, {s.id: 3.0 if s.question.ident == "p-q2" else 0.0
                            for s in slots.slots_of(quiz.id)})
     slots.set_marks(quiz, {s.id: 1.0 for s in slots.slots_of(quiz.id)
                            if s.question.ident == "p-q1"})
-    attempt = _start(learner, quiz, course)
+    attempt = start(learner, quiz, course)
     by_ident = {slot.version.ident: slot for slot in attempt.slots}
     assert (by_ident["p-q2"].mark, by_ident["p-q1"].mark, by_ident["p-q3"].mark) == (3.0, 1.0, 0.0)
     by_ident["p-q2"].response = True  # right: 3 marks of 4
@@ -291,7 +285,7 @@ def test_the_preview_shows_the_quiz_and_records_nothing(author, course, quiz):
 
 def test_the_question_list_is_locked_by_finished_attempts_until_unlocked(author, course, quiz,
                                                                          learner):
-    attempt = _start(learner, quiz, course)
+    attempt = start(learner, quiz, course)
     closing.submit_attempt(attempt, utcnow())
     db.session.commit()
     path = questions_page(course, quiz)
@@ -383,14 +377,6 @@ def test_wrong_slots_in_a_package_are_reported(app_ctx, academy, slots_toml, exp
 
 # --- Descriptions: text between questions ---------------------------------------------------------
 
-DESCRIPTION_GIFT = """$CATEGORY: casos
-
-::caso-1:: Un interno pide hablar con su abogado a las tres de la madrugada.
-
-::caso-1-q:: ¿Debe registrarse la petición? {T}
-"""
-
-
 def test_a_gift_description_is_text_between_questions_worth_nothing(app_ctx, course, quiz,
                                                                       learner):
     from academy.quizzes.gift import parse_gift
@@ -409,7 +395,7 @@ def test_a_gift_description_is_text_between_questions_worth_nothing(app_ctx, cou
     assert parse_gift(written)[0].qtype == "description"
 
     quiz.settings = {**quiz.settings, "shuffle_questions": False}
-    attempt = _start(learner, quiz, course)
+    attempt = start(learner, quiz, course)
     for slot in attempt.slots:
         if slot.version.ident == "caso-1-q":
             slot.response = True
@@ -427,7 +413,7 @@ def test_a_description_shows_as_information_without_an_answer(client, login_as, 
     bank_ops.import_questions(course, DESCRIPTION_GIFT.encode(), "gift", "es", "", quiz)
     slots.repaginate(quiz.id, 0)
     db.session.commit()
-    attempt = _start(learner, quiz, course)
+    attempt = start(learner, quiz, course)
     login_as(learner)
     page = client.get(f"/attempts/{attempt.id}", headers=EN).get_data(as_text=True)
     assert 'class="question-information"' in page and "tres de la madrugada" in page

@@ -9,7 +9,8 @@ from academy.extensions import db
 from academy.quizzes import closing
 from academy.quizzes.models import Attempt
 from tests.support import csrf_token, post_form
-from tests.test_quizzes import quiz, shown, slot_of, start, trainee  # noqa: F401 - fixtures
+from tests.factories.quizzes import shown, slot_of, start
+from tests.factories.quizzes import quiz_four_questions_a_page, trainee_enrolled  # noqa: F401 - fixtures
 
 EN = {"Accept-Language": "en"}
 

@@ -132,7 +132,7 @@ def test_fifty_people_racing_for_the_last_places_never_overfill_the_course(tmp_p
     from academy.packages import operations as package_ops
     from academy.enrolment import operations as enrolment_ops
     from academy.enrolment.models import Enrolment
-    from tests.test_course_packages import sample_package
+    from tests.factories.packages import sample_package
 
     app = make_app(shared_database, tmp_path, WTF_CSRF_ENABLED=False)
     upgrade_schema(app)

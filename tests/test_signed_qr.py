@@ -24,6 +24,7 @@ from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import COMPLETED
 from academy.extensions import db
+from tests.factories.certificates import resign
 
 
 @pytest.fixture
@@ -63,19 +64,6 @@ def qr_texts(certificate, where) -> list[str]:
                     str(path), str(where / "page")], check=True, timeout=60)
     return [found.text for found in zxingcpp.read_barcodes(Image.open(where / "page.png"))
             if found.format == zxingcpp.BarcodeFormat.QRCode]
-
-
-def resign(payload: str, change, key: Ed25519PrivateKey | None = None, kid: str | None = None):
-    """The payload's claims changed by `change`, then signed again by `key` (or not at all)."""
-    message, claims = signed_qr.decode(payload)
-    change(claims)
-    if key is not None:
-        return signed_qr.encode(claims, kid, key)
-    tag = cbor2.loads(zlib.decompress(base45.b45decode(payload[len(signed_qr.PREFIX):])))
-    parts = list(tag.value)
-    parts[2] = cbor2.dumps(claims)  # the old signature over new claims
-    forged = cbor2.dumps(cbor2.CBORTag(18, parts))
-    return signed_qr.PREFIX + base45.b45encode(zlib.compress(forged)).decode()
 
 
 # --- Round trip and the printed page ------------------------------------------------------------

@@ -9,7 +9,8 @@ from academy.academies import operations as academy_ops
 from academy.extensions import db
 from academy.quizzes import queries
 from tests.support import post_form
-from tests.test_quizzes import quiz, start, trainee  # noqa: F401 - fixtures
+from tests.factories.quizzes import start
+from tests.factories.quizzes import quiz_four_questions_a_page, trainee_enrolled  # noqa: F401 - fixtures
 
 EN = {"Accept-Language": "en"}
 CLOSES = datetime(2026, 12, 20, 17, 0, tzinfo=timezone.utc)  # 18:00 in Madrid, 12:00 in Bogotá

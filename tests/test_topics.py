@@ -12,7 +12,7 @@ from academy.curricula.models import Topic
 from academy.extensions import db
 from academy.packages.archive import write_zip
 from tests.support import csrf_token
-from tests.test_course_packages import COURSE_TOML, sample_package
+from tests.factories.packages import COURSE_TOML, sample_package
 
 EN = {"Accept-Language": "en"}
 

@@ -137,7 +137,7 @@ def _seed(url: str, tmp: Path) -> dict:
     from academy.enrolment import operations as enrolment_ops
     from academy.enrolment.models import COMPLETED
     from academy.packages import operations as package_ops
-    from tests.test_course_packages import sample_package
+    from tests.factories.packages import sample_package
 
     app = make_app(url, tmp)
     upgrade_schema(app)

@@ -37,7 +37,7 @@ def _world() -> str:
     from academy.quizzes import cloze, queries, slots
     from academy.quizzes.bank import operations as bank_ops
     from academy.quizzes.gift import GiftQuestion
-    from tests.test_course_packages import sample_package
+    from tests.factories.packages import sample_package
 
     academy = academy_ops.create_academy(slug="cloze-academy", names={"es": "Academia Cloze"},
                                          country="ES", default_locale="es")

@@ -57,8 +57,8 @@ def _world() -> dict:
     from academy.enrolment import operations as enrolment_ops
     from academy.enrolment.models import COMPLETED
     from academy.packages import operations as package_ops
-    from tests.test_course_packages import sample_package
-    from tests.test_signed_qr import resign
+    from tests.factories.packages import sample_package
+    from tests.factories.certificates import resign
 
     academy = academy_ops.create_academy(slug="sin-red", country="ES", default_locale="es",
                                          names={"es": "Academia Sin Red", "en": "No Network Academy"})
