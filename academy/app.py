@@ -262,8 +262,8 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _write_intent() -> None:
-    # Reads never take SQLite's write lock (a GET writes nothing: tests/test_reads_do_not_
-    # write.py); everything else takes it up front.
+    # Reads never take SQLite's write lock (a GET writes nothing:
+    # tests/platform/test_reads_do_not_write.py); everything else takes it up front.
     g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS)
 
 

@@ -40,7 +40,7 @@ def app(tmp_path_factory):
     # The tests share one app: dashboards are computed for each request, from each test's own
     # data (test_dashboards.py and test_kept_parts.py check the figures kept when they are kept).
     # Maintenance mode is read once and kept (a reading that expired between the two requests
-    # of a statement count would count one more); tests/test_maintenance.py forgets it.
+    # of a statement count would count one more); tests/maintenance/test_maintenance.py forgets it.
     application = make_app(url, tmp, JOB_MODE="inline", REPORTS_KEPT_SECONDS=0,
                            MAINTENANCE_CHECK_SECONDS=24 * 3600)
     application.test_client_class = FreshContextClient

@@ -1,4 +1,4 @@
 """Builders the tests share: sample packages, quiz attempts, uploads, servers and their fixtures.
 
 One module per domain; test modules import from here, never from one another
-(tests/test_architecture.py checks it)."""
+(tests/platform/test_architecture.py checks it)."""

@@ -39,7 +39,7 @@ ROUTES: dict[str, Access] = {
     "static": Access(PUBLIC, values={"filename": "campus.css"}),
     "home.index": Access(PUBLIC),
     # Probes and metrics: public to every role; /metrics is for the allowed networks (the test
-    # client's 127.0.0.1) or a token, and answers 404 elsewhere (tests/test_metrics.py).
+    # client's 127.0.0.1) or a token, and answers 404 elsewhere (tests/monitoring/test_metrics.py).
     "monitoring.live": Access(PUBLIC),
     "monitoring.ready": Access(PUBLIC),
     "monitoring.healthz": Access(PUBLIC),

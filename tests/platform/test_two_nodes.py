@@ -37,7 +37,7 @@ pytestmark = [
                        "ACADEMY_TEST_DATABASE_URL to a PostgreSQL URL to run it"),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 REDIS_DB = 12
 FAILURES_ALLOWED = 4  # ACADEMY_LOGIN_MAX_FAILURES_PER_ACCOUNT on both nodes

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from tests.test_access_matrix import ACTORS, ANONYMOUS, ROUTES, world  # noqa: F401 - a fixture
+from tests.platform.test_access_matrix import ACTORS, ANONYMOUS, ROUTES, world  # noqa: F401 - a fixture
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT)\b(?:\s+OR\s+\w+)?\s+(?:INTO\s+|FROM\s+)?"
                    r"\"?(\w+)", re.IGNORECASE)

@@ -1,6 +1,6 @@
 """`flask backup create|verify|restore`: what a snapshot holds, the check that finds any change to
 it, and a restore that goes only into an empty database and upload folder (the full drill under
-load is tests/test_backup_drill.py)."""
+load is tests/backups/test_backup_drill.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +21,7 @@ from academy.backups import manifest as manifest_module
 from academy.backups.databases import find_tool
 from academy.extensions import db
 from tests.support import is_postgres, make_app, upgrade_schema
-from tests.test_backup_drill import own_database
+from tests.backups.test_backup_drill import own_database
 
 pytestmark = pytest.mark.no_transaction
 PDF = b"%PDF-1.7 a certificate"

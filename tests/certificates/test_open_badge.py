@@ -24,7 +24,7 @@ from academy.enrolment.models import COMPLETED
 from academy.extensions import db
 
 BASE = "https://campus.example.org"
-SCHEMA = Path(__file__).parent / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+SCHEMA = Path(__file__).parents[1] / "schemas" / "ob_v3p0_achievementcredential_schema.json"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.support import drop_fresh_database, fresh_database_url, make_app, upg
 
 pytestmark = pytest.mark.no_transaction
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 # Records every import of the app: with preload it happens once, in the master.
 COUNTED_WSGI = """import os

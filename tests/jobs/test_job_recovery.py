@@ -23,9 +23,9 @@ from academy.db import utcnow
 from academy.extensions import db
 from academy.jobs import runner
 from academy.jobs.models import FAILED, FINISHED, QUEUED, RUNNING, Job
-from tests.test_certificate_jobs import _graduates, _start, _wait, committed_app  # noqa: F401
+from tests.certificates.test_certificate_jobs import _graduates, _start, _wait, committed_app  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

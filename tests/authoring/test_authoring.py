@@ -150,7 +150,7 @@ def test_sharing_goes_through_a_coordinators_review(app, client, instructor, coo
         CourseReview.course_id == course.id).order_by(CourseReview.id)).all()
     assert decisions == ["returned", "approved"]
     assert "Registros con dignidad" in stranger.get("/courses").get_data(as_text=True)
-    # A new release is a revision (tests/test_revisions.py), not the same course shared again.
+    # A new release is a revision (tests/authoring/test_revisions.py), not the same course shared again.
     again = post_form(client, f"{page}/share", token_from=page, headers=EN, follow_redirects=True)
     assert "already shared with the network: change it through a new version" in \
         again.get_data(as_text=True)

@@ -26,7 +26,7 @@ from tests.factories.question_bank import EN, add_question, bank, create, rows, 
 
 REFRESH = '<meta http-equiv="refresh" content="0;url=https://evil.example">'
 SCRIPT = "<script>alert(1)</script>"
-ACADEMY_DIR = Path(__file__).resolve().parent.parent / "academy"
+ACADEMY_DIR = Path(__file__).resolve().parents[2] / "academy"
 
 
 @pytest.fixture

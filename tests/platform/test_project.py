@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_ci_runs_the_readme_test_command():
@@ -45,6 +45,6 @@ def test_a_server_process_starts_without_the_heavy_libraries(tmp_path):
     script = ("import sys; from academy.app import create_app; create_app(); "
               f"print(' '.join(sorted(m for m in {heavy!r} if m in sys.modules)))")
     env = {"ACADEMY_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}", "PATH": "/usr/bin:/bin"}
-    found = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parent.parent,
+    found = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
                            env=env, capture_output=True, text=True, check=True)
     assert found.stdout.strip() == ""

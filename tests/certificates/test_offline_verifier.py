@@ -14,7 +14,7 @@ from academy.credentials import operations as key_ops
 from academy.credentials.trust_list import b64url
 from academy.extensions import db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EN = {"Accept-Language": "en"}
 SETTINGS = re.compile(
     r'<script type="application/json" id="verifier-settings">(.*?)</script>', re.S)

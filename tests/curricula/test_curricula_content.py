@@ -9,7 +9,7 @@ from academy.packages.archive import read_folder
 from academy.packages.reader import read_package
 from academy.i18n import LOCALES
 
-COURSES = sorted(p for p in (Path(__file__).resolve().parent.parent / "courses").iterdir()
+COURSES = sorted(p for p in (Path(__file__).resolve().parents[2] / "courses").iterdir()
                  if (p / "course.toml").is_file())
 
 
