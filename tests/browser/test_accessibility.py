@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.steps import add_person, open_people, sign_in, sign_out
+from tests.browser.checks import BLOCKING, assert_accessible, describe_violations
 
-BLOCKING = {"serious", "critical"}
 _serial = itertools.count(1)
 
 
@@ -120,29 +120,6 @@ PAGES = [home_anonymous, home_signed_in, login, login_failed, change_password, p
          network_staff]
 
 
-def _describe(violations) -> str:
-    lines = []
-    for violation in violations:
-        targets = [" ".join(map(str, node.get("target", []))) for node in violation["nodes"]]
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
-                     f"    nodes: {targets}")
-    return "\n".join(lines)
-
-
-def assert_accessible(page: Page, axe) -> None:
-    """axe-core finds no serious or critical problem on the page as it stands, and no rule
-    crashed on an element (a crashed rule checked nothing there, e.g. a self-referencing label)."""
-    page.wait_for_load_state("load")
-    results = axe.run(page).response
-    blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING]
-    assert not blocking, f"axe found on {page.url}:\n{_describe(blocking)}"
-    untested = [f"{item['id']}: {node['html'][:120]}" for item in results["incomplete"]
-                for node in item["nodes"]
-                if any(check["id"] == "error-occurred"
-                       for check in node["any"] + node["all"] + node["none"])]
-    assert not untested, f"axe could not test on {page.url}:\n" + "\n".join(untested)
-
-
 @pytest.mark.parametrize("open_page", PAGES, ids=[p.__name__.replace("_", "-") for p in PAGES])
 def test_page_has_no_serious_accessibility_problem(page, axe, open_page):
     open_page(page)
@@ -156,4 +133,4 @@ def test_axe_does_report_a_known_problem(page, axe):
                      '<input type="text"></main></body></html>')
     violations = axe.run(page).response["violations"]
     found = {v["id"] for v in violations if v.get("impact") in BLOCKING}
-    assert {"image-alt", "label"} <= found, _describe(violations)
+    assert {"image-alt", "label"} <= found, describe_violations(violations)

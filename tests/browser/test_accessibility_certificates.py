@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.steps import sign_in
-from tests.browser.test_accessibility import assert_accessible
+from tests.browser.checks import assert_accessible
 
 
 def _signed_in(page: Page, username: str) -> None:

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.steps import (catalogue_links, create_course, enrol, open_nav,
                                  publish_and_share, search_catalogue, sign_in, sign_out)
-from tests.browser.test_accessibility import assert_accessible
+from tests.browser.checks import assert_accessible
 
 MANDELA = "Reglas Nelson Mandela"
 

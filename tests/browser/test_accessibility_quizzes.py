@@ -11,16 +11,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.steps import open_nav
-from tests.browser.test_accessibility import assert_accessible
-from tests.browser.test_quizzes import (_answer_page, _go, _open_first_quiz, _signed_in, _start,
-                                        _submit)
+from tests.browser.checks import assert_accessible
+from tests.browser.quiz_steps import (answer_page, go, open_first_quiz, signed_in, start_attempt,
+                                      submit_attempt)
 
 
 def attempt_page(new_page, username: str = "pe.trainee1") -> Page:
     """Page 1 of a timed attempt, the clock running, an answer saved in the background."""
-    page = _signed_in(new_page, username)
-    _open_first_quiz(page)
-    _start(page)
+    page = signed_in(new_page, username)
+    open_first_quiz(page)
+    start_attempt(page)
     page.locator("#attempt-form fieldset.question input[type=radio]").first.check()
     expect(page.locator("#save-status")).not_to_be_empty(timeout=15_000)
     return page
@@ -31,7 +31,7 @@ def attempt_page_with_errors(new_page) -> Page:
     page = attempt_page(new_page, "pe.trainee3")
     numbers = page.locator("#attempt-form input[inputmode=decimal]")
     if not numbers.count():
-        _go(page, "2")
+        go(page, "2")
     numbers.first.fill("twelve")
     page.locator("#attempt-form .attempt-nav button.primary").click()
     expect(page.locator("#attempt-form p.error").first).to_be_visible()
@@ -46,13 +46,13 @@ def summary_page(new_page) -> Page:
 
 
 def review_page(new_page, username: str = "pe.trainee2") -> Page:
-    page = _signed_in(new_page, username)
-    _open_first_quiz(page)
-    _start(page)
-    _answer_page(page)
-    _go(page, "2")
-    _answer_page(page)
-    _submit(page)
+    page = signed_in(new_page, username)
+    open_first_quiz(page)
+    start_attempt(page)
+    answer_page(page)
+    go(page, "2")
+    answer_page(page)
+    submit_attempt(page)
     return page
 
 
@@ -64,8 +64,8 @@ def quiz_page_after_an_attempt(new_page) -> Page:
 
 
 def _staff(new_page) -> Page:
-    page = _signed_in(new_page, "es.instructor")
-    _open_first_quiz(page, enrolling=False)
+    page = signed_in(new_page, "es.instructor")
+    open_first_quiz(page, enrolling=False)
     return page
 
 
@@ -84,7 +84,7 @@ def gradebook(new_page) -> Page:
 
 
 def question_bank(new_page) -> Page:
-    page = _signed_in(new_page, "es.instructor")
+    page = signed_in(new_page, "es.instructor")
     open_nav(page, "/authoring")
     page.locator("main table a[href^='/authoring/courses/']").filter(
         has_text="Mandela").first.click()
@@ -95,7 +95,7 @@ def question_bank(new_page) -> Page:
 
 def question_editor(new_page) -> Page:
     """A question of the demo course, edited in the course's revision (the course is shared)."""
-    page = _signed_in(new_page, "es.instructor")
+    page = signed_in(new_page, "es.instructor")
     open_nav(page, "/authoring")
     page.locator("main table a[href^='/authoring/courses/']").filter(
         has_text="Mandela").first.click()

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.browser.steps import open_nav, sign_in, switch_language
-from tests.browser.test_accessibility import assert_accessible
+from tests.browser.checks import assert_accessible
 
 
 def _number(text: str) -> int:

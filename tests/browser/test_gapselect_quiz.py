@@ -8,7 +8,7 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_accessibility import assert_accessible
+from tests.browser.checks import assert_accessible
 from tests.browser.steps import (add_lesson, add_module, add_person, add_quiz, create_course, enrol,
                                  first_sign_in, id_in, open_nav, publish, save_lesson,
                                  search_catalogue, catalogue_links, sign_in)

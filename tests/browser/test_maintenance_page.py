@@ -17,8 +17,8 @@ from academy.db import utcnow
 from academy.extensions import db
 from academy.maintenance import operations as maintenance_ops
 from tests.browser.conftest import _QuietHandler
-from tests.browser.test_accessibility import assert_accessible
-from tests.browser.test_phone_width import PHONE, WIDTH_CHECK
+from tests.browser.checks import assert_accessible
+from tests.browser.checks import PHONE, WIDTH_CHECK
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
 
 

@@ -22,8 +22,8 @@ from playwright.sync_api import Page, expect
 
 from academy.extensions import db
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serving
-from tests.browser.test_accessibility import assert_accessible
-from tests.browser.test_phone_width import PHONE, WIDTH_CHECK
+from tests.browser.checks import assert_accessible
+from tests.browser.checks import PHONE, WIDTH_CHECK
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
 
 HOLDERS = ("Joana Araújo Müller", "Iñaki Ortúzar Peña")  # the second one's is revoked

@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.steps import add_module, create_course, import_questions, sign_in
+from tests.browser.checks import PHONE, WIDTH_CHECK
 
-PHONE = {"width": 360, "height": 740}
 GIFT = (Path(__file__).resolve().parents[2] / "courses" / "mandela-rules-in-practice"
         / "01-foundations" / "quiz-foundations.es.gift")
 ROLES = {"trainee": "es.trainee5", "instructor": "es.instructor", "academy admin": "es.admin",
@@ -49,35 +49,6 @@ REACHED_BY_FORMS = ("certificates.verify_code", "certificates.verify_signed", "q
                     # answered and not graded, none of which the demo leaves waiting.
                     "certificates.job", "authoring.review", "authoring.upstream",
                     "quiz_admin.essay")
-
-WIDTH_CHECK = """() => {
-  const page = document.documentElement;
-  const problems = [];
-  if (page.scrollWidth > page.clientWidth + 1) {
-    const wide = [...document.querySelectorAll('body *')].filter(e => {
-      const box = e.getBoundingClientRect();
-      return box.right > page.clientWidth + 1 && !e.closest('.visually-hidden');
-    }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
-    problems.push('the page is ' + page.scrollWidth + ' px wide: ' + wide.join(', '));
-  }
-  for (const chart of document.querySelectorAll('figure.chart')) {
-    const width = chart.getBoundingClientRect().width;
-    if (chart.offsetParent !== null && width < 480) {
-      problems.push('a chart is drawn ' + Math.round(width) + ' px wide, too narrow to read its labels');
-    }
-  }
-  for (const e of document.querySelectorAll('body *')) {
-    const style = getComputedStyle(e);
-    if (!['auto', 'scroll'].includes(style.overflowX) || e.scrollWidth <= e.clientWidth + 1) continue;
-    const named = e.getAttribute('aria-label') || e.getAttribute('aria-labelledby');
-    if (e.getAttribute('role') !== 'region' || !named || e.getAttribute('tabindex') !== '0') {
-      problems.push('a part scrolls sideways without being a labelled region: ' +
-                    e.tagName.toLowerCase() + '.' + e.className);
-    }
-  }
-  return problems;
-}"""
-
 
 def _endpoint(adapter, path: str) -> str | None:
     from werkzeug.exceptions import HTTPException

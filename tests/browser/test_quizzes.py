@@ -18,8 +18,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.steps import (catalogue_links, enrol, id_in, open_nav, search_catalogue,
                                  sign_in)
+from tests.browser.quiz_steps import (answer_page, go, open_first_quiz, signed_in,
+                                      start_attempt, submit_attempt)
 
-MANDELA = "Reglas Nelson Mandela"  # in the Spanish title of the demo course of es-cep
 GIFT = (Path(__file__).resolve().parents[2] / "courses" / "mandela-rules-in-practice"
         / "01-foundations" / "quiz-foundations.es.gift")
 # What only a review may show: per-answer feedback and general feedback (####) of the GIFT file.
@@ -40,57 +41,6 @@ def _clock(text: str) -> int:
     return int(minutes) * 60 + int(seconds)
 
 
-def _signed_in(new_page, username: str) -> Page:
-    page = new_page(locale="es-ES")
-    page.goto("/")
-    sign_in(page, username)
-    # their academy's Spanish: Spain's (es) or Latin America's (es-419)
-    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^es(-419)?$"))
-    return page
-
-
-def _open_first_quiz(page: Page, *, enrolling: bool = True) -> str:
-    """Courses → the Mandela course → (enrol) → its first quiz in the outline; the quiz's path."""
-    open_nav(page, "/courses")
-    search_catalogue(page, q="Mandela")
-    catalogue_links(page).filter(has_text=MANDELA).click()
-    expect(page).to_have_url(re.compile(r"/courses/\d+$"))
-    if enrolling:
-        enrol(page)
-    quiz = page.locator("ol.outline a[href*='/quizzes/']").first
-    path = quiz.get_attribute("href")
-    quiz.click()
-    expect(page).to_have_url(re.compile(rf"{re.escape(path)}$"))
-    return path
-
-
-def _start(page: Page) -> int:
-    """On the quiz page: the start button; lands on page 1 of the attempt; the attempt's id."""
-    page.locator("form[action$='/start'] button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
-    expect(page.locator("#attempt-form")).to_be_visible()
-    return id_in(page.url, r"/attempts/(\d+)")
-
-
-def _answer_page(page: Page) -> dict[str, tuple[str, str]]:
-    """Answer every question on the page: the first choice of each radio group, the first box of
-    each checkbox group, a text in each text field. Returns {field: ("checked"|"value", what)}."""
-    given: dict[str, tuple[str, str]] = {}
-    for question in page.locator("#attempt-form fieldset.question").all():
-        for kind in ("radio", "checkbox"):
-            choices = question.locator(f"input[type={kind}]:not([name=flagged])")
-            if choices.count():
-                first = choices.first
-                first.check()
-                given[first.get_attribute("id")] = ("checked", first.get_attribute("value"))
-        for field in question.locator("input[type=text], textarea").all():
-            text = "122" if field.get_attribute("inputmode") == "decimal" else "70/175"
-            field.fill(text)
-            given[field.get_attribute("id")] = ("value", text)
-    assert given, "the attempt's page shows no question"
-    return given
-
-
 def _expect_answers(page: Page, given: dict[str, tuple[str, str]]) -> None:
     for field_id, (kind, value) in given.items():
         field = page.locator(f"[id='{field_id}']")
@@ -101,32 +51,18 @@ def _expect_answers(page: Page, given: dict[str, tuple[str, str]]) -> None:
             expect(field).to_have_value(value)
 
 
-def _go(page: Page, where: str) -> None:
-    """The attempt's navigation: a page number, or "summary" ("Finish attempt…")."""
-    page.locator(f"#attempt-form .attempt-nav button[name=go][value='{where}']").click()
-
-
-def _submit(page: Page) -> None:
-    """From the last page: "Finish attempt…" → the summary → "Submit all and finish"."""
-    _go(page, "summary")
-    expect(page).to_have_url(re.compile(r"/attempts/\d+/summary$"))
-    page.locator("form[action$='/submit'] button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/attempts/\d+/review$"))
-    expect(page.locator(".flash-success")).to_be_visible()
-
-
 # --- 1. A timed attempt survives a closed browser ---------------------------------------------
 
 def test_trainee_takes_a_timed_quiz_closes_the_browser_resumes_and_submits(new_page):
-    page = _signed_in(new_page, "cl.trainee1")
-    quiz_path = _open_first_quiz(page)
+    page = signed_in(new_page, "cl.trainee1")
+    quiz_path = open_first_quiz(page)
     expect(page.locator("dl.facts")).to_contain_text("20")  # minutes
-    attempt_id = _start(page)
+    attempt_id = start_attempt(page)
     expect(page.locator("h1 .subtitle")).to_contain_text(re.compile(r"1\D+2"))  # page 1 of 2
     countdown = page.get_by_role("timer")
     expect(countdown).to_have_text(re.compile(r"^19:[45]\d$"))
 
-    given = _answer_page(page)
+    given = answer_page(page)
     status = page.locator("#save-status")
     expect(status).to_have_text(SAVED, timeout=12_000)  # the background save, every 5 s
     expect(status).to_have_class(re.compile(r"\bsave-ok\b"))
@@ -135,7 +71,7 @@ def test_trainee_takes_a_timed_quiz_closes_the_browser_resumes_and_submits(new_p
     page.context.close()  # the whole browser goes, without a page change
     time.sleep(1.5)  # away for a while: the clock shows whole seconds, so at least one passes
 
-    page = _signed_in(new_page, "cl.trainee1")  # later, maybe on another computer
+    page = signed_in(new_page, "cl.trainee1")  # later, maybe on another computer
     page.goto(quiz_path)
     expect(page.locator("form[action$='/start']")).to_have_count(0)
     page.get_by_role("link", name=CONTINUE).click()
@@ -145,9 +81,9 @@ def test_trainee_takes_a_timed_quiz_closes_the_browser_resumes_and_submits(new_p
     assert after < before, f"the clock went from {before}s to {after}s"
     assert after > before - 120, f"the clock lost too much: {before}s then {after}s"
 
-    _go(page, "2")
+    go(page, "2")
     expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}\?page=2$"))
-    _submit(page)
+    submit_attempt(page)
     grade = page.locator("dl.facts dd strong")
     expect(grade).to_have_text(re.compile(r"^\d+(,\d)?\s?%$"))  # score: immediately
     main = page.locator("main")
@@ -161,9 +97,9 @@ def test_trainee_takes_a_timed_quiz_closes_the_browser_resumes_and_submits(new_p
 # --- 2. Offline ---------------------------------------------------------------------------------
 
 def test_answers_given_offline_are_kept_and_sent_when_the_connection_returns(new_page):
-    page = _signed_in(new_page, "cl.trainee2")
-    _open_first_quiz(page)
-    attempt_id = _start(page)
+    page = signed_in(new_page, "cl.trainee2")
+    open_first_quiz(page)
+    attempt_id = start_attempt(page)
     radio = page.locator("#attempt-form input[type=radio]").first
     field = page.locator("#attempt-form input[type=text]").first
     has_text = field.count() > 0
@@ -195,14 +131,14 @@ def test_answers_given_offline_are_kept_and_sent_when_the_connection_returns(new
 def test_page_source_holds_no_right_answer(new_page):
     gift = GIFT.read_text(encoding="utf-8")
     assert all(text in gift for text in FEEDBACK)  # the strings looked for are the quiz's own
-    page = _signed_in(new_page, "cl.trainee3")
-    _open_first_quiz(page)
-    attempt_id = _start(page)
+    page = signed_in(new_page, "cl.trainee3")
+    open_first_quiz(page)
+    attempt_id = start_attempt(page)
     page.locator("#attempt-form input[type=radio]").first.check()  # page 1 has 3 radio groups+
     expect(page.locator("#save-status")).to_have_text(SAVED, timeout=12_000)
     for number in (1, 2):
         if number == 2:
-            _go(page, "2")
+            go(page, "2")
             expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}\?page=2$"))
         source = page.content()
         for text in FEEDBACK:
@@ -218,9 +154,9 @@ def test_page_source_holds_no_right_answer(new_page):
 # --- 4. The countdown is read out, not only coloured ------------------------------------------
 
 def test_the_countdown_is_announced(new_page):
-    page = _signed_in(new_page, "cr.trainee1")
-    _open_first_quiz(page)
-    _start(page)
+    page = signed_in(new_page, "cr.trainee1")
+    open_first_quiz(page)
+    start_attempt(page)
     timer = page.locator("#timer")
     expect(timer).to_contain_text(re.compile(r"Tiempo restante|Time left"))
     expect(page.get_by_role("timer")).to_have_text(re.compile(r"^19:[45]\d$"))
@@ -250,16 +186,16 @@ def test_the_countdown_is_announced(new_page):
 def test_instructor_reads_the_results_downloads_the_gradebook_and_regrades_a_question(new_page):
     # No demo quiz holds an essay and the question bank (where one is written) is not served yet,
     # so essay grading waits for it; this journey covers results, gradebook and regrading.
-    trainee = _signed_in(new_page, "cr.trainee2")
-    quiz_path = _open_first_quiz(trainee)
+    trainee = signed_in(new_page, "cr.trainee2")
+    quiz_path = open_first_quiz(trainee)
     course_id = id_in(quiz_path, r"/courses/(\d+)/")
-    _start(trainee)
-    _answer_page(trainee)
-    _go(trainee, "2")
-    _submit(trainee)
+    start_attempt(trainee)
+    answer_page(trainee)
+    go(trainee, "2")
+    submit_attempt(trainee)
 
-    staff = _signed_in(new_page, "es.instructor")
-    _open_first_quiz(staff, enrolling=False)
+    staff = signed_in(new_page, "es.instructor")
+    open_first_quiz(staff, enrolling=False)
     staff.get_by_role("link", name=re.compile(r"^(Resultados|Results)$")).click()
     expect(staff).to_have_url(re.compile(r"/results$"))
     row = staff.locator("main tbody tr", has_text="cr.trainee2")
@@ -321,17 +257,17 @@ def test_an_instructor_grades_an_essay_and_the_trainee_reads_the_grade(new_page)
     catalogue_links(trainee).filter(has_text="Segurança dinâmica").click()
     enrol(trainee)
     trainee.locator("ol.outline a[href*='/quizzes/']").first.click()
-    _start(trainee)
+    start_attempt(trainee)
     essay = "Um recluso habitualmente sociável isolou-se; conversei com ele e informei a chefia."
     while True:
-        _answer_page(trainee)
+        answer_page(trainee)
         for box in trainee.locator("#attempt-form textarea").all():
             box.fill(essay)
         go = trainee.locator("#attempt-form .attempt-nav button.primary")
         if go.get_attribute("value") == "summary":
             break
         go.click()
-    _submit(trainee)
+    submit_attempt(trainee)
     expect(trainee.locator("dl.facts")).to_contain_text("formador")  # waits for a person (pt_PT)
 
     staff = new_page(locale="fr-FR")

@@ -1,5 +1,5 @@
 """The domains stay layered (pyproject.toml's import contract): a domain never imports a domain
-above it, and none imports the app."""
+above it, and none imports the app; and no test module imports another."""
 from __future__ import annotations
 
 import ast
@@ -99,3 +99,29 @@ def test_operations_queries_and_policies_do_not_read_the_request():
     readers = {str(path.relative_to(ROOT)): names for path in modules
                if (names := _request_imports(path))}
     assert readers == {}
+
+
+def _test_modules_imported(source: str) -> list[str]:
+    """The test modules (`test_*`) that Python source imports, anywhere in its code."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            names = [module] + [f"{module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        found += [name for name in names if name.startswith(("tests.", "."))
+                  and any(part.startswith("test_") for part in name.split("."))]
+    return found
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in tests/factories/ (builders) and conftest.py files (fixtures): a
+    test module is only ever run, so moving or renaming one breaks no other."""
+    assert _test_modules_imported("from tests.quizzes.test_quizzes import start") != []
+    imports = {str(path.relative_to(ROOT)): found
+               for path in sorted((ROOT / "tests").rglob("*.py"))
+               if (found := _test_modules_imported(path.read_text(encoding="utf-8")))}
+    assert imports == {}
