@@ -13,7 +13,8 @@ from tests.factories.images import png_bytes
 
 def _form(client, path, **fields):
     data = {"csrf_token": csrf_token(client, path), "slug": "espen-brasil", "name_pt":
-            "Escola Nacional de Serviços Penais", "country": "BR", "default_locale": "pt_BR", **fields}
+            "Escola Nacional de Serviços Penais", "country": "BR", "default_locale": "pt_BR",
+            **fields}
     return client.post(path, data=data, content_type="multipart/form-data",
                        headers={"Accept-Language": "en"})
 
@@ -31,7 +32,8 @@ def test_site_admin_creates_an_academy_with_names_and_logo(client, site_admin, l
     assert logo.status_code == 200 and logo.mimetype == "image/png"
     assert logo.headers["X-Content-Type-Options"] == "nosniff"
     logo.close()
-    listing = client.get("/admin/academies", headers={"Accept-Language": "pt"}).get_data(as_text=True)
+    listing = client.get("/admin/academies",
+                         headers={"Accept-Language": "pt"}).get_data(as_text=True)
     assert "Escola Nacional de Serviços Penais" in listing and "Brasil" in listing
 
 

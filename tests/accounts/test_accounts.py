@@ -32,7 +32,10 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, trainee):
     unknown = sign_in(client, "nobody.here", "not the password")
     assert wrong.status_code == unknown.status_code == 401
     assert "Wrong username or password." in wrong.get_data(as_text=True)
-    strip = lambda r: r.get_data(as_text=True).replace("maria.lopez", "X").replace("nobody.here", "X")
+
+    def strip(r):
+        return r.get_data(as_text=True).replace("maria.lopez", "X").replace("nobody.here", "X")
+
     assert _without_tokens(strip(wrong)) == _without_tokens(strip(unknown))
 
 
@@ -117,7 +120,8 @@ def test_deactivation_ends_the_persons_sessions(app, trainee, academy_admin):
     trainee_client, admin_client = app.test_client(), app.test_client()
     sign_in(trainee_client, "maria.lopez")
     sign_in(admin_client, "admin.cep")
-    post_form(admin_client, f"/people/{trainee.id}/deactivate", token_from=f"/people/{trainee.id}/edit")
+    post_form(admin_client, f"/people/{trainee.id}/deactivate",
+              token_from=f"/people/{trainee.id}/edit")
     assert trainee_client.get("/account").status_code == 302
 
 
@@ -176,7 +180,8 @@ def test_profile_keeps_name_email_and_language(client, trainee, app_ctx):
     assert response.status_code == 302
     db.session.expire_all()
     saved = db.session.scalar(select(User).where(User.username == "maria.lopez"))
-    assert (saved.display_name, saved.email, saved.locale) == ("María López F.", "maria@example.org", "pt_BR")
+    assert (saved.display_name, saved.email, saved.locale) == ("María López F.",
+                                                               "maria@example.org", "pt_BR")
 
 
 def test_profile_refuses_an_unknown_language_and_a_bad_email(client, trainee):
@@ -194,4 +199,5 @@ def test_email_used_by_someone_else_is_refused(client, trainee, create_user, aca
     sign_in(client, "maria.lopez")
     response = post_form(client, "/account", {"display_name": "María", "email": "taken@example.org",
                                               "locale": ""}, headers=EN)
-    assert "This e-mail address is already used by another person." in response.get_data(as_text=True)
+    assert "This e-mail address is already used by another person." in \
+        response.get_data(as_text=True)

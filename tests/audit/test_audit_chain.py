@@ -236,8 +236,8 @@ def test_events_recorded_before_the_chain_are_chained_by_the_migration(tmp_path)
                 db.session.execute(text(
                     "INSERT INTO audit_events (at, action, target_type, target_id, details) "
                     "VALUES (:at, 'certificate.issue', 'certificate', :i, :details)"),
-                    {"at": "2026-11-0%d 10:00:00.123456+00:00" % (i + 1), "i": i,
-                     "details": '{"serial": "PAN-2026-00000%d"}' % i})
+                    {"at": f"2026-11-0{i + 1:d} 10:00:00.123456+00:00", "i": i,
+                     "details": f'{{"serial": "PAN-2026-00000{i:d}"}}'})
             db.session.commit()
             upgrade()
             verdict = chain.verify()

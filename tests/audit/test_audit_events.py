@@ -132,7 +132,8 @@ def test_changing_ones_own_password_is_recorded_without_the_passwords(client, tr
 
 def test_a_wrong_current_password_changes_nothing_and_records_nothing(client, trainee, login_as):
     login_as(trainee)
-    post_form(client, "/account/password", {"current_password": "wrong", "new_password": NEW_PASSWORD,
+    post_form(client, "/account/password", {"current_password": "wrong",
+                                            "new_password": NEW_PASSWORD,
                                             "confirm_password": NEW_PASSWORD})
     assert events("account.password_change") == []
 
@@ -149,7 +150,8 @@ def test_an_admin_resetting_a_password_is_recorded_without_the_one_time_password
     assert_no_secret(event, one_time)
 
 
-# --- People and their roles ------------------------------------------------------------------------
+# --- People and their roles
+# ------------------------------------------------------------------------
 
 def test_an_admin_adding_a_person_is_recorded_with_their_roles(client, academy, academy_admin,
                                                                login_as):
@@ -375,7 +377,8 @@ def test_exporting_the_gradebook_is_recorded(client, course, academy, instructor
 def test_exporting_the_participants_is_recorded(client, course, academy, instructor, login_as):
     login_as(instructor)
     response = post_form(client, f"/authoring/courses/{course.id}/progress.xlsx",
-                         {"status": "nonsense"}, token_from=f"/authoring/courses/{course.id}/progress")
+                         {"status": "nonsense"},
+                         token_from=f"/authoring/courses/{course.id}/progress")
     assert response.status_code == 200
     event = the_event("export.enrolments", course.id)
     assert (event.actor_id, event.academy_id) == (instructor.id, academy.id)
@@ -451,7 +454,8 @@ def test_an_enrolment_import_is_recorded_with_each_enrolment(app_ctx, course, ac
         == {trainee.id, other.id}
 
 
-# --- Cohorts ---------------------------------------------------------------------------------------
+# --- Cohorts
+# ---------------------------------------------------------------------------------------
 
 def test_cohort_membership_changes_are_recorded_once_each(client, trainee, academy,
                                                           academy_admin, login_as):

@@ -29,7 +29,8 @@ def coordinator(create_user):
 
 def _new_course(client, **fields):
     data = {"title": "Registros con dignidad", "slug": "registros", "summary": "Cómo registrar.",
-            "default_locale": "es", "locales": ["es", "en"], "hours": "1", "tags": "searches, human-rights",
+            "default_locale": "es", "locales": ["es", "en"], "hours": "1",
+            "tags": "searches, human-rights",
             **fields}
     return post_form(client, "/authoring/courses/new", data, headers=EN)
 
@@ -54,12 +55,14 @@ def test_instructor_writes_a_course_in_two_languages(client, instructor, login_a
     editor = f"/authoring/lessons/{lesson.id}/texts/es"
     assert response.headers["Location"] == editor
     post_form(client, editor, {"title": "Por qué importa", "minutes": "15",
-                               "body": "## Dignidad\n\nUn registro **proporcional**.", "action": "save"})
+                               "body": "## Dignidad\n\nUn registro **proporcional**.",
+                               "action": "save"})
     english = f"/authoring/lessons/{lesson.id}/texts/en"
     page_html = client.get(english, headers=EN).get_data(as_text=True)
     assert "In Spanish (default)" in page_html and "<strong>proporcional</strong>" in page_html
     post_form(client, english, {"title": "Why it matters", "minutes": "15",
-                                "body": "## Dignity\n\nA **proportionate** search.", "action": "save"})
+                                "body": "## Dignity\n\nA **proportionate** search.",
+                                "action": "save"})
     db.session.expire_all()
     texts = {t.locale: (t.title, t.body) for t in db.session.get(Lesson, lesson.id).texts}
     assert texts["en"] == ("Why it matters", "## Dignity\n\nA **proportionate** search.")
@@ -105,7 +108,8 @@ def test_modules_and_lessons_can_be_reordered_and_deleted(client, instructor, lo
     post_form(client, f"/authoring/modules/{second.id}/delete", {"confirmed": "1"},
               token_from=page)
     modules = _course().modules
-    assert [m.texts[0].title for m in modules] == ["Uno", "Tres"] and [m.position for m in modules] == [1, 2]
+    assert [m.texts[0].title for m in modules] == ["Uno", "Tres"] and \
+        [m.position for m in modules] == [1, 2]
 
 
 def test_bad_course_settings_are_shown_next_to_the_fields(client, instructor, login_as):
@@ -119,7 +123,8 @@ def test_bad_course_settings_are_shown_next_to_the_fields(client, instructor, lo
     response = _new_course(client, slug="Bad Slug!", hours="5")
     assert 'id="slug-error"' in response.get_data(as_text=True)
     response = _new_course(client, locales=["en"])
-    assert "The default language must be one of the course&#39;s languages." in response.get_data(as_text=True)
+    assert "The default language must be one of the course&#39;s languages." in \
+        response.get_data(as_text=True)
 
 
 def test_sharing_goes_through_a_coordinators_review(app, client, instructor, coordinator, login_as,
@@ -139,7 +144,8 @@ def test_sharing_goes_through_a_coordinators_review(app, client, instructor, coo
     review_page = f"/reviews/{course.id}"
     returned = post_form(reviewer, review_page, {"decision": "return", "comment": ""}, headers=EN)
     assert "Say what the authors should change." in returned.get_data(as_text=True)
-    post_form(reviewer, review_page, {"decision": "return", "comment": "Falta el resumen en inglés."})
+    post_form(reviewer, review_page, {"decision": "return",
+                                      "comment": "Falta el resumen en inglés."})
     assert _course().review_status == "returned"
     assert "Falta el resumen en inglés." in client.get(page).get_data(as_text=True)
     post_form(client, f"{page}/share", token_from=page)
@@ -150,7 +156,8 @@ def test_sharing_goes_through_a_coordinators_review(app, client, instructor, coo
         CourseReview.course_id == course.id).order_by(CourseReview.id)).all()
     assert decisions == ["returned", "approved"]
     assert "Registros con dignidad" in stranger.get("/courses").get_data(as_text=True)
-    # A new release is a revision (tests/authoring/test_revisions.py), not the same course shared again.
+    # A new release is a revision (tests/authoring/test_revisions.py), not the same course shared
+    # again.
     again = post_form(client, f"{page}/share", token_from=page, headers=EN, follow_redirects=True)
     assert "already shared with the network: change it through a new version" in \
         again.get_data(as_text=True)
@@ -179,7 +186,8 @@ def test_another_academy_adopts_a_shared_course(app, client, instructor, coordin
     assert copy.source_course_id == source.id and copy.source_version == 3  # the package says 3
     assert len(copy.modules) == len(source.modules)
     login_as(instructor)  # the source academy's own authors are not offered to adopt it
-    assert "Adopt this course" not in client.get(f"/courses/{source.id}", headers=EN).get_data(as_text=True)
+    assert "Adopt this course" not in client.get(f"/courses/{source.id}",
+                                                 headers=EN).get_data(as_text=True)
 
 
 def test_package_upload_imports_or_lists_every_problem(client, instructor, login_as):
@@ -203,7 +211,8 @@ def test_package_upload_imports_or_lists_every_problem(client, instructor, login
     assert "course.toml" in page and "must be 1" in page
     junk = client.post("/authoring/import", data={
         "csrf_token": csrf_token(client, "/authoring/import"),
-        "package": (io.BytesIO(b"not a zip"), "x.zip")}, content_type="multipart/form-data", headers=EN)
+        "package": (io.BytesIO(b"not a zip"), "x.zip")}, content_type="multipart/form-data",
+                       headers=EN)
     assert junk.status_code == 422 and "This is not a zip file." in junk.get_data(as_text=True)
 
 
@@ -245,7 +254,8 @@ def test_images_and_documents_are_checked_and_served_safely(app, client, instruc
     course = _course()
     _upload(client, course.id, "Diagrama Celda.PNG", png_bytes())
     _upload(client, course.id, "guide.pdf", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
-    for name, data in (("evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'),
+    for name, data in (("evil.svg",
+                        b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'),
                        ("page.html", b"<html><script>x</script></html>"),
                        ("fake.pdf", b"MZ\x90\x00 not a pdf"), ("photo.pdf", png_bytes())):
         response = _upload(client, course.id, name, data)
@@ -254,7 +264,8 @@ def test_images_and_documents_are_checked_and_served_safely(app, client, instruc
             "Only images (PNG, JPEG, GIF, WebP), PDF and office documents"), name
     assert sorted(f.name for f in _course().files) == ["diagrama-celda.png", "guide.pdf"]
     image = client.get(f"/courses/{course.id}/files/diagrama-celda.png")
-    assert image.mimetype == "image/png" and "attachment" not in image.headers.get("Content-Disposition", "")
+    assert image.mimetype == "image/png" and "attachment" not in \
+        image.headers.get("Content-Disposition", "")
     assert "sandbox" in image.headers["Content-Security-Policy"]
     document = client.get(f"/courses/{course.id}/files/guide.pdf")
     assert document.headers["Content-Disposition"].startswith("attachment")
@@ -293,11 +304,13 @@ def test_a_cover_picture_is_checked_and_shown_in_the_catalogue(client, instructo
     page = f"/authoring/courses/{course.id}"
     fields = {"csrf_token": csrf_token(client, page), "default_locale": "es", "locales": ["es"],
               "hours": "3", "tags": ""}
-    bad = client.post(f"{page}/settings", data={**fields, "cover": (io.BytesIO(b"<svg/>"), "c.svg")},
+    bad = client.post(f"{page}/settings", data={**fields,
+                                                "cover": (io.BytesIO(b"<svg/>"), "c.svg")},
                       content_type="multipart/form-data", headers=EN)
     assert bad.status_code == 422
     assert "The image must be a PNG, JPEG, GIF or WebP file." in bad.get_data(as_text=True)
-    client.post(f"{page}/settings", data={**fields, "cover": (io.BytesIO(png_bytes((1600, 900))), "c.png")},
+    client.post(f"{page}/settings", data={**fields, "cover": (io.BytesIO(png_bytes((1600, 900))),
+                                                              "c.png")},
                 content_type="multipart/form-data")
     cover = _course().cover_filename
     assert cover

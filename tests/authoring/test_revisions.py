@@ -99,10 +99,12 @@ def test_the_network_sees_the_approved_text_until_the_revision_is_approved(
     again = post(client, f"/authoring/courses/{shared.id}/revision",
                  token_from=f"/authoring/courses/{shared.id}")
     assert again.headers["Location"] == f"/authoring/courses/{revision.id}"  # still one
-    mine = [c.id for c in db.session.scalars(select(Course).where(Course.revision_of_id == shared.id))]
+    mine = [c.id
+            for c in db.session.scalars(select(Course).where(Course.revision_of_id == shared.id))]
     assert mine == [revision.id]
 
-    assert edit_page(client, first_page(revision), "Texto **revisado** de la lección.").status_code == 302
+    assert edit_page(client, first_page(revision),
+                     "Texto **revisado** de la lección.").status_code == 302
     original_text = body(first_page(shared))
     assert original_text != "Texto **revisado** de la lección."
 
@@ -114,7 +116,8 @@ def test_the_network_sees_the_approved_text_until_the_revision_is_approved(
     asked = post(client, f"/authoring/courses/{revision.id}/revision/review",
                  token_from=f"/authoring/courses/{revision.id}")
     db.session.expire_all()
-    assert asked.status_code == 302 and db.session.get(Course, revision.id).review_status == "pending"
+    assert asked.status_code == 302 and db.session.get(Course,
+                                                       revision.id).review_status == "pending"
 
     login_as(reader)
     lesson_path = f"/courses/{shared.id}/lessons/{first_page(shared).id}?lang=es"
@@ -167,7 +170,8 @@ def test_a_removed_lesson_keeps_its_history_and_leaves_the_course(app_ctx, share
     again = _revision_of(course, instructor)
     course_ops.add_lesson(again.modules[0], "Why")
     again.modules[0].lessons[-1].slug = db.session.get(Lesson, gone.id).slug.split("-removed-")[0]
-    course_ops.set_lesson_text(again.modules[0].lessons[-1], "es", title="Por qué", body="Otra vez.")
+    course_ops.set_lesson_text(again.modules[0].lessons[-1], "es", title="Por qué",
+                               body="Otra vez.")
     db.session.flush()
     revisions.request_review(again)
     revisions.approve_revision(again, coordinator)
@@ -198,7 +202,8 @@ def test_a_changed_question_used_in_attempts_gets_a_new_version(app_ctx, shared,
     assert question.version == 2
     words = {t.locale: t.content["text"] for t in question.texts}
     assert words["es"] == "Un registro es proporcional."
-    frozen = db.session.scalar(select(QuestionVersion).where(QuestionVersion.question_id == question.id))
+    frozen = db.session.scalar(select(QuestionVersion)
+                               .where(QuestionVersion.question_id == question.id))
     assert frozen.version == 1 and frozen.texts["es"]["text"] != "Un registro es proporcional."
 
 
@@ -270,8 +275,8 @@ def test_an_adopted_copy_takes_the_new_version_where_it_did_not_change_the_same_
     assert "Celdas: versión 4." in shown and "Take the changes" in shown
     taken = post(client, f"/authoring/courses/{copy.id}/upstream/take",
                  token_from=f"/authoring/courses/{copy.id}/upstream", follow_redirects=True)
-    assert "follow the new version: 1. Parts you had changed yourselves, kept as you wrote them: 1." \
-        in taken.get_data(as_text=True)
+    assert ("follow the new version: 1. Parts you had changed yourselves, kept as you wrote them: "
+            "1.") in taken.get_data(as_text=True)
     db.session.expire_all()
     copy = db.session.get(Course, copy.id)
     assert copy.source_version == 4 and upstream_of(copy) is None

@@ -60,4 +60,4 @@ WIDTH_CHECK = """() => {
     }
   }
   return problems;
-}"""
+}"""  # noqa: E501 - the data as it is

@@ -1,4 +1,5 @@
-"""A Cloze question in Chromium: a trainee fills in its gaps (a text box, a number, a list, checkboxes,
+"""A Cloze question in Chromium: a trainee fills in its gaps (a text box, a number, a list,
+checkboxes,
 each labelled "Gap n", here in Spanish: "Hueco n"), with JavaScript and without it, submits and
 reads per-gap marks.
 

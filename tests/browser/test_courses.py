@@ -35,7 +35,8 @@ def test_a_trainee_finds_a_course_reads_it_and_switches_its_language(page):
     page.goto("/")
     sign_in(page, "co.trainee1")
     open_nav(page, "/courses")
-    expect(page.locator("html")).to_have_attribute("lang", "es-419")  # Colombia: Latin American Spanish
+    # Colombia: Latin American Spanish
+    expect(page.locator("html")).to_have_attribute("lang", "es-419")
     expect(catalogue_links(page).filter(has_text=MANDELA)).to_have_count(1)
 
     search_catalogue(page, q="Mandela")
@@ -159,7 +160,8 @@ def test_a_course_is_written_in_two_languages_reviewed_shared_and_adopted(new_pa
     expect(author.locator("#live-preview em")).to_have_text("proporcional")
     expect(author.locator("#live-preview strong")).to_have_text("necesario")
     expect(author.locator(".flash-success")).to_have_count(0)
-    expect(author.locator(".page-head .locale-links a[lang=en]")).to_have_class(re.compile(r"\bmissing\b"))
+    expect(author.locator(".page-head .locale-links a[lang=en]")).to_have_class(
+        re.compile(r"\bmissing\b"))
     save_lesson(author, body="## Dignidad\n\nUn registro *proporcional* y **necesario**.")
     expect(author).to_have_url(re.compile(rf"/authoring/lessons/{lesson_id}/texts/es$"))
 
@@ -176,7 +178,8 @@ def test_a_course_is_written_in_two_languages_reviewed_shared_and_adopted(new_pa
     expect(author.locator("#live-preview")).to_have_attribute("lang", "en")
     save_lesson(author, title="Why it matters", minutes=15,
                 body="## Dignity\n\nA *proportionate* and **necessary** search.")
-    expect(author.locator(".page-head .locale-links a[lang=en]")).to_have_class(re.compile(r"\bdone\b"))
+    expect(author.locator(".page-head .locale-links a[lang=en]")).to_have_class(
+        re.compile(r"\bdone\b"))
 
     author.locator("p.breadcrumb a").click()
     expect(author).to_have_url(course_url)
@@ -272,7 +275,8 @@ def test_an_uploaded_image_shows_in_the_lesson(page, tmp_path):
     row = page.locator(f"#files tr:has(a[href='/courses/{course_id}/files/{picture.name}'])")
     expect(row.locator("code")).to_have_text(f"![…](files/{picture.name})")
 
-    page.locator(f"ol.outline .locale-links a[href$='/authoring/lessons/{lesson_id}/texts/es']").click()
+    page.locator(
+        f"ol.outline .locale-links a[href$='/authoring/lessons/{lesson_id}/texts/es']").click()
     save_lesson(page, body=f"Mire el esquema:\n\n![Esquema del módulo](files/{picture.name})")
     page.locator("p.breadcrumb a").click()
     page.locator(f"a.button[href='/courses/{course_id}']").click()  # "See as a reader"

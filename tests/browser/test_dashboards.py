@@ -57,14 +57,16 @@ def test_a_coordinator_reads_the_network_dashboard_in_two_languages(new_page, ax
     assert sum(1 for i in range(10)
                if _number(academies.nth(i).locator("td").nth(2).inner_text())) == 10
     expect(page.locator("figure.chart svg[role=img]")).to_have_count(4)
-    expect(page.locator("section[aria-labelledby=exchange-title] tbody tr").first).not_to_contain_text(
+    expect(page.locator("section[aria-labelledby=exchange-title] tbody tr")
+           .first).not_to_contain_text(
         "Ningún")
     assert_accessible(page, axe)
 
     # The academies' table as .xlsx: the same academies, and the page's totals in its last row.
     names = [academies.nth(i).locator("th").inner_text().strip() for i in range(10)]
     with page.expect_download() as info:
-        page.locator("section[aria-labelledby=academies-title] a[href*='/reports/academies.xlsx']").click()
+        page.locator(
+            "section[aria-labelledby=academies-title] a[href*='/reports/academies.xlsx']").click()
     download = info.value
     assert download.failure() is None and download.suggested_filename.endswith(".xlsx")
     rows = list(load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active.iter_rows(
@@ -122,5 +124,6 @@ def test_an_instructor_reads_the_statistics_of_a_demo_quiz(new_page, axe):
     assert questions.count() >= 3
     facility = questions.first.locator("td.num").nth(1).inner_text()
     assert re.search(r"\d\s?%", facility), facility
-    expect(page.locator("section[aria-labelledby=distribution-title] svg[role=img]")).to_have_count(1)
+    expect(page.locator("section[aria-labelledby=distribution-title] svg[role=img]")
+           ).to_have_count(1)
     assert_accessible(page, axe)

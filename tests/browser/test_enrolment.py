@@ -1,4 +1,5 @@
-"""Enrolment, click by click: keys, requests, the waiting list, cohorts and files, completing a course.
+"""Enrolment, click by click: keys, requests, the waiting list, cohorts and files, completing a
+course.
 
 The live server's data is shared by the whole session, so every journey that changes enrolment
 rules does it on a course its instructor writes and publishes here (a random suffix in its title
@@ -183,7 +184,8 @@ def test_a_trainee_enrols_with_the_key_the_instructor_gave(new_page, cc, lang, l
 
     staff.reload()
     expect(_roster(staff)).to_have_count(1)
-    expect(_roster_row(staff, f"{cc}.trainee1").locator("form[action$='/withdraw']")).to_have_count(1)
+    expect(_roster_row(staff,
+                       f"{cc}.trainee1").locator("form[action$='/withdraw']")).to_have_count(1)
 
 
 # --- 2. On request ----------------------------------------------------------------------------
@@ -334,7 +336,8 @@ def _download(page: Page, selector: str):
     return download
 
 
-def test_an_academy_enrols_people_from_a_file_and_a_cohort_then_exports_progress(new_page, tmp_path):
+def test_an_academy_enrols_people_from_a_file_and_a_cohort_then_exports_progress(
+        new_page, tmp_path):
     from openpyxl import load_workbook
 
     tag = _suffix()
@@ -386,7 +389,8 @@ def test_an_academy_enrols_people_from_a_file_and_a_cohort_then_exports_progress
 
     # … and the cohort: one more person, one already there.
     cohort_select = staff.locator("#cohort_id")
-    expect(cohort_select.locator(f"option[value='{cohort_id}']")).to_contain_text(f"Corso {tag} (2)")
+    expect(cohort_select.locator(f"option[value='{cohort_id}']")).to_contain_text(
+        f"Corso {tag} (2)")
     cohort_select.select_option(str(cohort_id))
     staff.locator("form[action$='/enrolment/cohort'] button[type=submit]").click()
     expect(staff.locator("main ul li")).to_have_count(2)  # first who, then the enrolment
@@ -402,7 +406,8 @@ def test_an_academy_enrols_people_from_a_file_and_a_cohort_then_exports_progress
     expect(staff.locator("table.grid tbody tr")).to_have_count(3)
     expect(staff.locator("table.grid thead th.lesson-col")).to_have_count(1)
 
-    download = _download(staff, f"form[action='/authoring/courses/{course_id}/progress.csv'] button")
+    download = _download(staff,
+                         f"form[action='/authoring/courses/{course_id}/progress.csv'] button")
     assert download.suggested_filename.endswith(".csv")
     with open(download.path(), "rb") as handle:
         data = handle.read()
@@ -412,7 +417,8 @@ def test_an_academy_enrols_people_from_a_file_and_a_cohort_then_exports_progress
     assert len(rows[0]) == 6  # name, username, status, progress, completed on, one lesson
     assert {row[1]: row[0] for row in rows[1:]} == names  # accents intact
 
-    download = _download(staff, f"form[action='/authoring/courses/{course_id}/progress.xlsx'] button")
+    download = _download(staff,
+                         f"form[action='/authoring/courses/{course_id}/progress.xlsx'] button")
     assert download.suggested_filename.endswith(".xlsx")
     with open(download.path(), "rb") as handle:
         book = load_workbook(io.BytesIO(handle.read()), read_only=True)

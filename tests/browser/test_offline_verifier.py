@@ -61,7 +61,8 @@ def _world() -> dict:
     from tests.factories.certificates import resign
 
     academy = academy_ops.create_academy(slug="sin-red", country="ES", default_locale="es",
-                                         names={"es": "Academia Sin Red", "en": "No Network Academy"})
+                                         names={"es": "Academia Sin Red",
+                                                "en": "No Network Academy"})
     course = package_ops.import_package(sample_package(), academy=academy)
     course_ops.publish_course(course)
     key_ops.create_key(None)

@@ -100,7 +100,7 @@ def test_an_instructor_writes_a_quiz_and_a_trainee_of_another_academy_takes_it(n
     trainee.locator(f"form[action$='/quizzes/{quiz_id}/start'] button[type=submit]").click()
     expect(trainee).to_have_url(re.compile(r"/attempts/\d+"))
     attempt_id = id_in(trainee.url, r"/attempts/(\d+)")
-    for page_number in (1, 2):
+    for _page_number in (1, 2):
         for radio in trainee.locator("input[type=radio][value=true]").all():
             radio.check()
         trainee.locator("#attempt-form .attempt-nav button.primary").click()

@@ -24,7 +24,8 @@ def test_academy_only_course_is_seen_by_its_academy_only(app, make_course, acade
     login_as(create_user(academy=other_academy, roles=["trainee"]), stranger)
     assert "Searches with dignity" in mine.get("/courses", headers=EN).get_data(as_text=True)
     assert mine.get(f"/courses/{course.id}").status_code == 200
-    assert "Searches with dignity" not in stranger.get("/courses", headers=EN).get_data(as_text=True)
+    assert "Searches with dignity" not in stranger.get("/courses",
+                                                       headers=EN).get_data(as_text=True)
     assert stranger.get(f"/courses/{course.id}").status_code == 404
     assert app.test_client().get(f"/courses/{course.id}").status_code == 404
 
@@ -81,15 +82,18 @@ def test_malicious_lesson_renders_inert(client, make_course, other_academy, trai
             '<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))\n\n'
             '![svg](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoNCk+)\n\n'
             '<svg><script>alert(5)</script></svg>\n')
-    course = make_course(other_academy, share=True, **{"01-principles__01-why.en.md": evil.encode()})
+    course = make_course(other_academy, share=True,
+                         **{"01-principles__01-why.en.md": evil.encode()})
     _enrol(trainee, course)
     login_as(trainee)
     page = client.get(f"/courses/{course.id}/lessons/{course.modules[0].lessons[0].id}",
                       headers=EN).get_data(as_text=True)
     body = page.split('class="lesson-body"', 1)[1]
     assert "<script" not in body and "<img" not in body and "<svg" not in body
-    assert "javascript:" not in body.split("</article>")[0].replace("[click](javascript:alert(3))", "")
-    assert 'href="javascript' not in body and "data:image" not in body.split("</article>")[0].replace(
+    assert "javascript:" not in body.split("</article>")[0].replace("[click](javascript:alert(3))",
+                                                                    "")
+    assert 'href="javascript' not in body and "data:image" not in \
+        body.split("</article>")[0].replace(
         "![svg](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoNCk+)", "")
 
 
@@ -103,7 +107,8 @@ def test_search_looks_at_titles_and_summaries_in_the_active_language(
                 .replace("with respect for their dignity", "step by step").encode()})
     page = client.get("/courses?q=dignity", headers=EN).get_data(as_text=True)
     assert "Searches with dignity" in page and "Cell inspections" not in page
-    page = client.get("/courses?q=REQUISAS", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    page = client.get("/courses?q=REQUISAS",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "Requisas de celdas" in page and "Registros con dignidad" not in page
     assert "No course matches" in client.get("/courses?q=zzzz", headers=EN).get_data(as_text=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from PIL import Image
@@ -42,11 +42,12 @@ def _certificate(locale: str, second: str | None) -> bytes:
         {"name": "Dra. Ana Beatriz Carvalho", "title": _longest("Directora general", form.title)},
         {"name": "Luis Ortega", "title": "Coordinador"}], page_size="A4", accent="#1f3d6b",
         extra_css="")
-    now = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 6, tzinfo=UTC)
     facts = documents.Facts(
         serial=serials.format_serial(2026, 123456), code=codes.new_code(), name=NAME,
         course_titles={code: _longest(WORDS[content_language(code)], form.title)
-                       for code in filter(None, (locale, second))}, hours=120, grade=93.5, completed_at=now, issued_at=now,
+                       for code in filter(None, (locale, second))}, hours=120, grade=93.5,
+                            completed_at=now, issued_at=now,
         expires_at=now, academy_names={language: "Escola Nacional de Administração Penitenciária"},
         logo_filename=None, verify_url="https://campus.example.org/verify/" + "7" * 26)
     values = documents.values(facts, template, locale, second)
@@ -98,7 +99,7 @@ def test_texts_of_ordinary_length_keep_their_full_size(app_ctx):
 
     template = CertificateTemplate(texts={}, signatures=[], page_size="A4", accent="#1f3d6b",
                                    extra_css="")
-    now = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 6, tzinfo=UTC)
     facts = documents.Facts(
         serial=serials.format_serial(2026, 1), code=codes.new_code(), name="Ana Ruiz",
         course_titles={"es": "Seguridad dinámica"}, hours=20, grade=None, completed_at=now,

@@ -6,7 +6,7 @@ import hashlib
 import io
 import re
 import zipfile
-from datetime import timedelta
+from datetime import timedelta, UTC
 
 import pytest
 from pypdf import PdfReader
@@ -210,8 +210,8 @@ def test_validity_sets_an_expiry_date_and_expiry_shows_in_the_status(course, tra
 
 
 def test_add_months_keeps_the_day_or_takes_the_months_last():
-    from datetime import datetime, timezone
-    moment = datetime(2026, 1, 31, 12, tzinfo=timezone.utc)
+    from datetime import datetime
+    moment = datetime(2026, 1, 31, 12, tzinfo=UTC)
     assert contents.add_months(moment, 1).date().isoformat() == "2026-02-28"
     assert contents.add_months(moment, 13).date().isoformat() == "2027-02-28"
     assert contents.add_months(moment, 24).date().isoformat() == "2028-01-31"
@@ -449,7 +449,8 @@ def test_a_coordinator_revokes_then_the_public_check_says_revoked(
     url = f"/certificates/{certificate.id}"
     token = _csrf(client, url)
     refused = client.post(f"{url}/revoke", data={"csrf_token": token, "revoke-reason": ""})
-    assert refused.status_code == 400 and "This field is required." in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "This field is required." in \
+        refused.get_data(as_text=True)
     done = client.post(f"{url}/revoke", data={"csrf_token": token,
                                               "revoke-reason": "Issued by mistake"})
     assert done.status_code == 302

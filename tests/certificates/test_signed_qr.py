@@ -177,7 +177,8 @@ def test_an_expired_certificate_says_so(payload):
 
 @pytest.mark.parametrize("text", ["", "hello", "CAMPUS1:", "CAMPUS1:%%%%", "CAMPUS1:" + "A" * 30,
                                   "CAMPUS1:" + base45.b45encode(zlib.compress(b"\xa0")).decode(),
-                                  "CAMPUS1:" + base45.b45encode(zlib.compress(b"\0" * 10**6)).decode()])
+                                  "CAMPUS1:" + base45.b45encode(zlib.compress(b"\0" * 10**6))
+                                  .decode()])
 def test_anything_else_is_not_a_campus_code(app_ctx, text):
     assert signed_qr.verify(text).verdict == signed_qr.MALFORMED
 

@@ -100,7 +100,8 @@ def test_the_list_is_signed_by_the_academy_and_says_nothing_while_all_are_valid(
     assert not any(bits)
 
 
-def test_revoking_sets_the_certificates_bit_at_once(client, academy, academy_key, issued, site_admin):
+def test_revoking_sets_the_certificates_bit_at_once(client, academy, academy_key, issued,
+                                                    site_admin):
     revoking.revoke(issued, reason="fraud", actor_id=site_admin.id)
     db.session.commit()
     assert bit(published(client, academy, academy_key), issued.status_index)

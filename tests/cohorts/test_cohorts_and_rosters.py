@@ -94,13 +94,14 @@ def test_instructor_enrols_a_cohort_with_places_then_a_waiting_list(app, client,
 def _upload(client, course, content: bytes):
     # Built by hand: Flask's test client leaks a temporary file for large multipart bodies.
     page = f"/authoring/courses/{course.id}/enrolment"
-    body, content_type = csv_multipart({"csrf_token": csrf_token(client, page)}, "list.csv", content)
+    body, content_type = csv_multipart({"csrf_token": csrf_token(client, page)}, "list.csv",
+                                       content)
     return client.post(f"{page}/import", data=body, content_type=content_type, headers=EN)
 
 
 def test_academy_enrols_people_from_a_csv_after_a_preview(client, course, author, intake, login_as):
     login_as(author)
-    preview = _upload(client, course, "username\ncadete1\ncadete2@example.org\n".encode())
+    preview = _upload(client, course, b"username\ncadete1\ncadete2@example.org\n")
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and page.count("Will be enrolled") == 2
     assert _count(course) == 0  # the preview writes nothing
@@ -113,8 +114,8 @@ def test_academy_enrols_people_from_a_csv_after_a_preview(client, course, author
 def test_csv_problems_are_reported_per_row_and_change_nothing(client, course, author, intake,
                                                               login_as):
     login_as(author)
-    response = _upload(client, course, "email\ncadete1@example.org\nghost@example.org\n"
-                                       "cadete1@example.org\n\n".encode())
+    response = _upload(client, course, b"email\ncadete1@example.org\nghost@example.org\n"
+                                       b"cadete1@example.org\n\n")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Nobody has that username or e-mail." in page and "already on line 2" in page
@@ -170,7 +171,8 @@ def test_staff_cannot_enrol_someone_whose_academy_cannot_see_the_course(
     page = f"/authoring/courses/{course.id}/enrolment"
     response = post_form(client, f"{page}/people", {"username": "fuera.de.casa"}, token_from=page,
                          headers=EN)
-    assert "cannot be enrolled" in client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "cannot be enrolled" in client.get(response.headers["Location"],
+                                              headers=EN).get_data(as_text=True)
     assert _count(course) == 0
     preview = _upload(client, course, b"username\nfuera.de.casa\ncadete1\n")
     assert "academy cannot see this course" in preview.get_data(as_text=True)

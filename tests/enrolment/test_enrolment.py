@@ -42,7 +42,8 @@ def _enrolments(course, status=None) -> int:
 
 
 def _enrol(client, course, **data):
-    return post_form(client, f"/courses/{course.id}/enrol", data, token_from=f"/courses/{course.id}",
+    return post_form(client, f"/courses/{course.id}/enrol", data,
+                     token_from=f"/courses/{course.id}",
                      headers=EN)
 
 
@@ -81,7 +82,8 @@ def test_request_then_approval_by_an_instructor(app, client, course, trainee, au
     assert _enrolments(course, "pending") == 1
     staff = app.test_client()
     login_as(author, staff)
-    roster = staff.get(f"/authoring/courses/{course.id}/enrolment", headers=EN).get_data(as_text=True)
+    roster = staff.get(f"/authoring/courses/{course.id}/enrolment",
+                       headers=EN).get_data(as_text=True)
     assert "María López Fernández" in roster and "Requested" in roster
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id))
     post_form(staff, f"/authoring/enrolments/{enrolment.id}/approve",
@@ -141,7 +143,8 @@ def test_withdrawal_when_the_course_allows_it(client, course, trainee, login_as)
     set_rules(course, allow_withdrawal=False)
     login_as(trainee)
     _enrol(client, course)
-    response = post_form(client, f"/courses/{course.id}/withdraw", token_from=f"/courses/{course.id}")
+    response = post_form(client, f"/courses/{course.id}/withdraw",
+                         token_from=f"/courses/{course.id}")
     assert response.status_code == 403
     set_rules(course, allow_withdrawal=True)
     post_form(client, f"/courses/{course.id}/withdraw", {"confirmed": "1"},
@@ -172,7 +175,7 @@ def test_trainee_completes_all_lessons_and_sees_the_course_completed(client, cou
                                                                     login_as):
     login_as(trainee)
     _enrol(client, course)
-    pages = [l for m in course.modules for l in m.lessons if l.kind == "page"]
+    pages = [x for m in course.modules for x in m.lessons if x.kind == "page"]
     for lesson in pages:
         url = f"/courses/{course.id}/lessons/{lesson.id}"
         post_form(client, f"{url}/done", token_from=url)
@@ -221,7 +224,8 @@ def test_rules_form_errors_are_next_to_their_fields(client, course, author, logi
     assert response.status_code == 422
     assert "Give the key that participants must type." in response.get_data(as_text=True)
     response = post_form(client, f"{page}/rules", {"policy": "open", "opens_at": "2026-05-01",
-                                                   "closes_at": "2026-04-01", "completion_mode": "viewed"},
+                                                   "closes_at": "2026-04-01",
+                                                   "completion_mode": "viewed"},
                          token_from=page, headers=EN)
     assert "Enrolment must close after it opens." in response.get_data(as_text=True)
     response = post_form(client, f"{page}/rules", {"policy": "open", "opens_at": "yesterday",
@@ -246,7 +250,8 @@ def test_dashboard_and_roster_use_a_bounded_number_of_queries(client, course, tr
     for n in range(15):
         operations.enrol_self(create_user(academy=academy, roles=["trainee"]), course)
         extra = package_ops.import_package(sample_package(**{"course.toml": sample_package()[
-            "course.toml"].replace(b'"searches-with-dignity"', f'"c{n}"'.encode())}), academy=academy)
+            "course.toml"].replace(b'"searches-with-dignity"', f'"c{n}"'.encode())}),
+                                           academy=academy)
         course_ops.publish_course(extra)
         operations.enrol_self(trainee, extra)
     db.session.commit()

@@ -124,7 +124,8 @@ class BackupBuilder:
                  **self.contents}
         if self.kind == "course":
             parts["course/course.xml"] = (
-                f'<?xml version="1.0" encoding="UTF-8"?>\n<course id="2" contextid="{COURSE_CONTEXT}">'
+                f'<?xml version="1.0" encoding="UTF-8"?>\n<course id="2" '
+                f'contextid="{COURSE_CONTEXT}">'
                 + tags(shortname="SAFE101", fullname="Safety first", summary=(
                     '<p>A course on <b>safety</b>.</p><p><img src="@@PLUGINFILE@@/cover.png" '
                     'alt="Cover"></p>'), summaryformat=1, format="topics", lang=self.lang)
@@ -138,9 +139,11 @@ class BackupBuilder:
         for a in self.activities:
             parts[f"{a.directory}/module.xml"] = (
                 f'<module id="{a.module_id}" version="2024100700">'
-                + tags(modulename=a.modname, sectionid=a.section_id, visible=1) + "</module>").encode()
+                + tags(modulename=a.modname, sectionid=a.section_id,
+                       visible=1) + "</module>").encode()
             parts[f"{a.directory}/{a.modname}.xml"] = (
-                f'<?xml version="1.0" encoding="UTF-8"?>\n<activity id="1" moduleid="{a.module_id}" '
+                f'<?xml version="1.0" encoding="UTF-8"?>\n<activity id="1" '
+                f'moduleid="{a.module_id}" '
                 f'modulename="{a.modname}" contextid="{a.module_id}"><{a.modname} id="1">{a.body}'
                 f"</{a.modname}></activity>").encode()
             for name, text in a.extra_files.items():
@@ -281,7 +284,8 @@ def add_questions(b: BackupBuilder) -> dict[str, Question]:
     q = {}
     b.add_file(COURSE_CONTEXT, "question", "questiontext", "sign.png", PNG, itemid=201)
     q["single"] = b.question(201, "multichoice", "Who decides",
-                             '<p>Who decides? <img src="@@PLUGINFILE@@/sign.png" alt="sign"></p>', 2,
+                             '<p>Who decides? <img src="@@PLUGINFILE@@/sign.png" alt="sign"></p>',
+                             2,
                              answer(1, "The director", 1, "Right") + answer(2, "Anyone", 0, "No")
                              + '<multichoice id="1">' + tags(layout=0, single=1, shuffleanswers=1)
                              + "</multichoice>")
@@ -290,7 +294,8 @@ def add_questions(b: BackupBuilder) -> dict[str, Question]:
                                + answer(5, "Force", -1) + '<multichoice id="2">'
                                + tags(layout=0, single=0, shuffleanswers=0) + "</multichoice>")
     q["truefalse"] = b.question(203, "truefalse", "Proportional", "<p>It is proportional.</p>", 2,
-                                answer(6, "True", 1, "Yes indeed") + answer(7, "False", 0, "Read again")
+                                answer(6, "True", 1, "Yes indeed")
+                                + answer(7, "False", 0, "Read again")
                                 + '<truefalse id="1"><trueanswer>6</trueanswer>'
                                 '<falseanswer>7</falseanswer></truefalse>')
     q["shortanswer"] = b.question(204, "shortanswer", "Capital", "<p>Capital of Spain?</p>", 2,
@@ -302,7 +307,8 @@ def add_questions(b: BackupBuilder) -> dict[str, Question]:
                                 + tags(answer=10, tolerance="0.5") + "</numerical_record>"
                                 "</numerical_records><numerical_units></numerical_units>")
     q["matching"] = b.question(206, "match", "Pairs", "<p>Match them.</p>", 2,
-                               '<matchoptions id="1"><shuffleanswers>1</shuffleanswers></matchoptions>'
+                               '<matchoptions '
+                               'id="1"><shuffleanswers>1</shuffleanswers></matchoptions>'
                                "<matches>" + "".join(
                                    f'<match id="{i}">' + tags(questiontext=a, questiontextformat=1,
                                                               answertext=b_) + "</match>"
@@ -320,7 +326,8 @@ def add_questions(b: BackupBuilder) -> dict[str, Question]:
                             '<multianswer id="1">' + tags(question=209, sequence="210,211,212")
                             + "</multianswer>", mark=4)
     b.question(210, "shortanswer", "gap1", "{1:SHORTANSWER:=Madrid}", 2,
-               answer(12, "Madrid", 1, "ok") + '<shortanswer id="2"><usecase>0</usecase></shortanswer>',
+               answer(12, "Madrid", 1,
+                      "ok") + '<shortanswer id="2"><usecase>0</usecase></shortanswer>',
                parent=209, mark=2)
     b.question(211, "numerical", "gap2", "{1:NUMERICAL:=1:0}", 2,
                answer(13, "1", 1) + '<numerical_records><numerical_record id="2">'
@@ -370,7 +377,8 @@ def sample_backup(version: str = V4, lang: str = "es", kind: str = "course") -> 
     b.activity(103, "book", 12, "Handbook", tags(name="Handbook", intro="", introformat=1) + (
         "<chapters>"
         + '<chapter id="1">' + tags(pagenum=1, subchapter=0, title="Chapter one", contentformat=1,
-                                    content='<p>One <img src="@@PLUGINFILE@@/chap.png" alt="c"></p>',
+                                    content='<p>One <img src="@@PLUGINFILE@@/chap.png" '
+                                            'alt="c"></p>',
                                     hidden=0) + "</chapter>"
         + '<chapter id="2">' + tags(pagenum=2, subchapter=1, title="Chapter two", contentformat=1,
                                     content="<p>Two</p>", hidden=0) + "</chapter>"
@@ -395,5 +403,6 @@ def sample_backup(version: str = V4, lang: str = "es", kind: str = "course") -> 
              (7, 4, 5.0, q["essay"]), (8, 4, 0.0, q["description"]), (9, 5, 4.0, q["cloze"]),
              (10, 5, 2.0, q["gapselect"]), (11, 6, 1.0, q["calculated"]),
              (12, 6, 1.5, q["random"] if version == V39 else (3, True))]
-    b.activity(109, "quiz", 13, "Safety check", _quiz_body(version, slots), **{"grades.xml": GRADES})
+    b.activity(109, "quiz", 13, "Safety check", _quiz_body(version, slots),
+               **{"grades.xml": GRADES})
     return b

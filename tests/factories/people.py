@@ -16,4 +16,5 @@ def csv_multipart(fields: dict[str, str], filename: str, content: bytes) -> tupl
     parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="csv_file"; '
                  f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
                  + content + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), (f"multipart/form-data; "
+                                                              f"boundary={boundary}")

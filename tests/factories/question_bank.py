@@ -56,7 +56,8 @@ def add_question(course, ident: str, category: str = "", lesson=None, en: bool =
     row = bank_ops.create_question(course, gift, lesson)
     if en:
         bank_ops.update_words(row, "en", GiftQuestion(0, ident, category, "single", "Question?",
-                                                      answers=[Answer(text="Yes"), Answer(text="No")]))
+                                                      answers=[Answer(text="Yes"),
+                                                               Answer(text="No")]))
     return row
 
 
@@ -64,7 +65,8 @@ def trainee_attempt(course, quiz, create_user, academy, submit: bool = True):
     person = create_user(academy=academy, roles=["trainee"])
     enrolment = enrolment_ops.enrol_self(person, course).enrolment
     attempt = starting.start_attempt(enrolment, quiz, course,
-                                     quiz_queries.effective_settings(quiz, person.id), "es", utcnow())
+                                     quiz_queries.effective_settings(quiz, person.id), "es",
+                                     utcnow())
     if submit:
         closing.submit_attempt(attempt, utcnow())
     db.session.commit()
@@ -86,7 +88,8 @@ def multipart(fields: dict, name: str, content: bytes) -> tuple[bytes, str]:
              .encode() for key, value in fields.items()]
     parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="upload"; filename="{name}"'
                  f'\r\nContent-Type: application/octet-stream\r\n\r\n'.encode() + content + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), (f"multipart/form-data; "
+                                                              f"boundary={boundary}")
 
 
 def upload(client, course, name: str, content: bytes, **fields):

@@ -207,7 +207,8 @@ def test_which_deadlines_move_when_maintenance_ends(learner, quiz, course, creat
     assert db.session.get(Attempt, expired.id).deadline_at == before[expired.id]
     closes = quiz_settings.read(db.session.get(type(quiz), quiz.id).settings).closes_at
     assert closes == start + timedelta(minutes=5) + length
-    assert db.session.get(type(exception), exception.id).closes_at == end + timedelta(days=2) + length
+    assert db.session.get(type(exception),
+                          exception.id).closes_at == end + timedelta(days=2) + length
     assert ended.extension.count("attempts") == 1
     entry = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "quiz.downtime_extension", AuditEvent.target_id == course.id))

@@ -188,7 +188,8 @@ def test_certificate_renders_are_counted_with_their_time(monkeypatch):
     from academy.certificates import rendering
 
     drawn, lost, timed = renders("ok"), renders("failed"), render_seconds()
-    monkeypatch.setattr(rendering, "render_timed", lambda html, css, roots, attachments=(): (b"%PDF-1.7", 0.2))
+    monkeypatch.setattr(rendering, "render_timed", lambda html, css, roots,
+                        attachments=(): (b"%PDF-1.7", 0.2))
     assert rendering.render_pdf("<p>x</p>", "", ()) == b"%PDF-1.7"
     assert renders("ok") == drawn + 1 and render_seconds() == timed + 1
 

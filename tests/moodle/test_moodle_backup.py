@@ -138,8 +138,10 @@ def _check_questions(course) -> None:
     assert truefalse.texts[0].content["feedback_true"] == "Yes indeed"
     assert truefalse.texts[0].content["feedback_false"] == "Read again"
     assert questions["Capital"].spec["case_sensitive"] is True
-    assert [a["text"] for a in questions["Capital"].texts[0].content["answers"]] == ["Madrid", "madrid*"]
-    assert questions["How many"].spec["answers"] == [{"fraction": 1.0, "value": 2.0, "tolerance": 0.5}]
+    assert [a["text"] for a in questions["Capital"].texts[0].content["answers"]] == \
+        ["Madrid", "madrid*"]
+    assert questions["How many"].spec["answers"] == [{"fraction": 1.0, "value": 2.0,
+                                                      "tolerance": 0.5}]
     pairs = questions["Pairs"].texts[0].content["answers"]
     assert [(p["text"], p["match"]) for p in pairs] == [("Cell", "Search"), ("Person", "Frisk")]
 
@@ -170,7 +172,8 @@ def test_dry_run_lists_what_maps_and_what_is_skipped_and_writes_nothing(runner, 
 def test_a_backup_with_a_problem_imports_nothing_and_names_the_file(runner, tmp_path, academy):
     b = sample_backup()
     b.question(230, "multichoice", "No right answer", "<p>Pick</p>", 2,
-               answer(40, "A", 0.5) + answer(41, "B", 0) + "<multichoice><single>1</single></multichoice>")
+               answer(40, "A", 0.5) + answer(41, "B",
+                                             0) + "<multichoice><single>1</single></multichoice>")
     del b.contents[next(k for k in b.contents if b.contents[k] == PNG)]  # a file's content lost
     b.raw["activities/url_106/url.xml"] = b"<activity><url>broken"
     result = _cli_import(runner, tmp_path, b.build(), academy)
@@ -185,13 +188,15 @@ def test_a_backup_with_a_problem_imports_nothing_and_names_the_file(runner, tmp_
     assert _courses(academy) == []
     with pytest.raises(operations.BackupInvalid) as raised:
         operations.import_backup(b.build(), academy)
-    assert {p.path for p in raised.value.problems} >= {"questions.xml", "activities/url_106/url.xml"}
+    assert {p.path for p in raised.value.problems} >= {"questions.xml",
+                                                       "activities/url_106/url.xml"}
     assert db.session.scalar(select(func.count()).select_from(Question)) == 0
 
 
 def test_the_course_language_comes_from_the_backup_or_the_academy(runner, tmp_path, academy,
                                                                   other_academy):
-    assert _cli_import(runner, tmp_path, sample_backup(lang="pt_br").build(), academy).exit_code == 0
+    assert _cli_import(runner, tmp_path, sample_backup(lang="pt_br").build(),
+                       academy).exit_code == 0
     assert _courses(academy)[0].default_locale == "pt"
     result = _cli_import(runner, tmp_path, sample_backup(lang="").build(), other_academy)
     assert result.exit_code == 0, result.output
@@ -239,7 +244,8 @@ def test_cloze_questions_become_cloze_with_their_gaps(academy):
     assert shapes == [("shortanswer", 2, False, "dropdown", False),
                       ("numerical", 1, False, "dropdown", False),
                       ("multichoice", 1, False, "vertical", False)]
-    assert [(a.text, a.fraction, a.feedback) for a in cloze.gaps[0].answers] == [("Madrid", 1.0, "ok")]
+    assert [(a.text, a.fraction, a.feedback) for a in cloze.gaps[0].answers] == \
+        [("Madrid", 1.0, "ok")]
     assert [(a.value, a.tolerance) for a in cloze.gaps[1].answers] == [(1.0, 0.0)]
     assert [(a.text, a.fraction) for a in cloze.gaps[2].answers] == [("red", 1.0), ("blue", 0.0)]
 

@@ -129,4 +129,5 @@ def test_the_upload_page_refuses_a_hostile_archive_next_to_the_field(client, log
     assert response.status_code == 422
     assert "The path leaves the backup&#39;s folder" in page or "leaves the backup" in page
     response = _upload(client, MP4, academy.id)
-    assert response.status_code == 422 and "This is not a Moodle backup" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "This is not a Moodle backup" in \
+        response.get_data(as_text=True)

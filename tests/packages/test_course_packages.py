@@ -15,7 +15,8 @@ from academy.packages.data import PackageInvalid
 from academy.packages.reader import read_package
 from academy.packages.writer import export_course
 from academy.extensions import db
-from tests.factories.packages import COURSE_TOML, GIFT_EN, GIFT_ES, MODULE_1, QUIZ_TOML, sample_package
+from tests.factories.packages import (COURSE_TOML, GIFT_EN, GIFT_ES, MODULE_1, QUIZ_TOML,
+                                     sample_package)
 
 
 def _problems(files) -> list[str]:
@@ -33,8 +34,9 @@ def _canonical(course: Course) -> dict:
                    course.tags, course.visibility,
                    sorted((t.locale, t.title, t.summary) for t in course.texts)),
         "modules": [(m.slug, sorted((t.locale, t.title) for t in m.texts),
-                     [(l.slug, l.kind, l.minutes, l.settings,
-                       sorted((t.locale, t.title, t.body) for t in l.texts)) for l in m.lessons])
+                     [(lesson.slug, lesson.kind, lesson.minutes, lesson.settings,
+                       sorted((t.locale, t.title, t.body) for t in lesson.texts))
+                      for lesson in m.lessons])
                     for m in course.modules],
         "questions": [(q.ident, q.category, q.qtype, q.spec,
                        sorted((t.locale, sorted(t.content.items())) for t in q.texts))
@@ -62,7 +64,8 @@ def test_export_then_import_gives_the_same_course(app_ctx, academy, other_academ
                                      academy=other_academy)
     assert _canonical(copy) == _canonical(original)
     again = export_course(copy.id)
-    again["course.toml"] = again["course.toml"].replace(b'owner = "enap-agen"', b'owner = "cep-madrid"')
+    again["course.toml"] = again["course.toml"].replace(b'owner = "enap-agen"',
+                                                        b'owner = "cep-madrid"')
     assert again == files  # byte for byte, once the new owner is accounted for
 
 
@@ -79,8 +82,10 @@ def test_export_then_import_gives_the_same_course(app_ctx, academy, other_academ
      "01-principles/01-why.en.md:1: A lesson starts with a +++ front matter"),
     ({"01-principles/quiz-principles.en.gift": GIFT_EN.replace("{#2:0}", "{#3:0}").encode()},
      "01-principles/quiz-principles.en.gift:11: Question “p-q3” has other answers"),
-    ({"01-principles/quiz-principles.es.gift": GIFT_ES.replace("{=dignidad", "{=dignidad {").encode()},
-     "01-principles/quiz-principles.es.gift:17: GIFT: Each question needs exactly one answer block"),
+    ({"01-principles/quiz-principles.es.gift": GIFT_ES.replace("{=dignidad",
+                                                               "{=dignidad {").encode()},
+     "01-principles/quiz-principles.es.gift:17: GIFT: Each question needs exactly one answer "
+     "block"),
     ({"course.toml": COURSE_TOML.replace('owner = "cep-madrid"', 'owner = "nowhere"').encode()},
      "course.toml: There is no academy with the short name “nowhere”."),
     ({"01-principles/01-why.es.md": b"\xff\xfe bad bytes"},
@@ -143,7 +148,8 @@ def test_something_that_is_not_a_zip_is_refused():
 
 
 def test_optional_quiz_settings_are_read_and_checked(app_ctx):
-    good = QUIZ_TOML.replace("[title]", 'grading_method = "average"\nquestions_per_page = 3\n\n[title]')
+    good = QUIZ_TOML.replace("[title]",
+                             'grading_method = "average"\nquestions_per_page = 3\n\n[title]')
     data = read_package(sample_package(**{"01-principles__quiz-principles.toml": good.encode()}))
     quiz = data.modules[0].lessons[-1].quiz
     assert quiz.settings["grading_method"] == "average" and quiz.settings["questions_per_page"] == 3

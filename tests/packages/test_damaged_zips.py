@@ -69,7 +69,8 @@ def zipped(entries: dict[str, bytes]) -> bytes:
 PACKAGE = write_zip(sample_package(), "searches-with-dignity")
 LESSON = "searches-with-dignity/01-principles/01-why.es.md"
 DOCUMENT = zipped({"[Content_Types].xml": b"<Types/>" * 20,
-                   "word/document.xml": b"<w:document>" + b"<w:p>Texto</w:p>" * 400 + b"</w:document>"})
+                   "word/document.xml": (b"<w:document>" + b"<w:p>Texto</w:p>" * 400
+                                         + b"</w:document>")})
 DAMAGES = {
     "bad CRC": lambda data, name: bad_crc(data, name),
     "size larger than it is": lambda data, name: lying_size(data, name, 2),
@@ -79,7 +80,8 @@ DAMAGES = {
 
 
 def _field_error(response, field: str) -> str:
-    found = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', response.get_data(as_text=True))
+    found = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>',
+                      response.get_data(as_text=True))
     return html.unescape(found.group(1)) if found else ""
 
 
@@ -152,7 +154,8 @@ def draft(academy):
 def test_a_damaged_office_document_is_refused_next_to_the_upload_field(
         client, instructor, login_as, draft, damage):
     login_as(instructor)
-    response = _upload(client, draft.id, "guide.docx", DAMAGES[damage](DOCUMENT, "word/document.xml"))
+    response = _upload(client, draft.id, "guide.docx",
+                       DAMAGES[damage](DOCUMENT, "word/document.xml"))
     assert response.status_code == 422
     assert _field_error(response, "upload") == DAMAGED_FILE
     db.session.expire_all()

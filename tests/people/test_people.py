@@ -26,7 +26,8 @@ def test_admin_adds_a_person_without_email_and_gets_a_slip_in_their_language(
         "staff_number": "CEP-0042", "locale": "pt_PT", "roles": ["trainee"]}, headers=EN)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'lang="pt-PT"' in page and "Palavra-passe de uso único" in page  # the slip speaks Portuguese
+    # the slip speaks Portuguese
+    assert 'lang="pt-PT"' in page and "Palavra-passe de uso único" in page
     assert "no-store" in response.headers["Cache-Control"]
     person = db.session.scalar(select(User).where(User.username == "cadete.ruiz"))
     assert person.must_change_password and person.email is None
@@ -118,7 +119,8 @@ def test_people_list_filters_and_counts(client, academy, academy_admin, create_u
     create_user(academy=academy, roles=["instructor"], display_name="Zoe Instructora")
     create_user(academy=academy, roles=["trainee"], display_name="Ana Alumna", staff_number="T-77")
     login_as(academy_admin)
-    page = client.get(f"/academies/{academy.id}/people?role=instructor", headers=EN).get_data(as_text=True)
+    page = client.get(f"/academies/{academy.id}/people?role=instructor",
+                      headers=EN).get_data(as_text=True)
     assert "Zoe Instructora" in page and "Ana Alumna" not in page
     page = client.get(f"/academies/{academy.id}/people?q=t-77", headers=EN).get_data(as_text=True)
     assert "Ana Alumna" in page and "1 person" in page

@@ -54,15 +54,16 @@ def test_every_bad_row_is_listed_with_its_line_and_reason(app_ctx, academy, trai
     assert problems[2] == ["This username is already taken."]
     assert problems[3] == ["This is not a valid e-mail address."]
     assert "Unknown role “director”" in problems[4][0]
-    assert "A name is required." in problems[5] and any("es, es_419, pt_BR, pt_PT, fr, it, en" in p for p in problems[5])
+    assert "A name is required." in problems[5] and \
+        any("es, es_419, pt_BR, pt_PT, fr, it, en" in p for p in problems[5])
     assert problems[6] == ["The same username is already on line 3."]
     assert problems[7][0].startswith("Use 3 to 64 characters")
     assert not preview.is_valid
 
 
 @pytest.mark.parametrize("data, message", [
-    ("apodo,username,display_name\nx,y,z\n".encode(), "Line 1: unknown columns: apodo."),
-    ("display_name\nAna\n".encode(), "Line 1: missing columns: username."),
+    (b"apodo,username,display_name\nx,y,z\n", "Line 1: unknown columns: apodo."),
+    (b"display_name\nAna\n", "Line 1: missing columns: username."),
     ("username,display_name\nana.perez,Ana P\xe9rez\n".encode("latin-1"),
      "Line 2: the file is not in UTF-8."),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a text file."),

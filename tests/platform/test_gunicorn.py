@@ -33,7 +33,8 @@ def test_settings_take_workers_bind_and_threads_from_the_environment():
     settings = server.production_settings({"WEB_CONCURRENCY": "3", "ACADEMY_BIND": "0.0.0.0:9000"})
     assert (settings["workers"], settings["bind"]) == (3, "0.0.0.0:9000")
     assert (settings["worker_class"], settings["preload_app"]) == ("sync", True)
-    assert server.production_settings({"GUNICORN_BIND": "unix:/run/c.sock"})["bind"] == "unix:/run/c.sock"
+    assert server.production_settings({"GUNICORN_BIND": "unix:/run/c.sock"})["bind"] == \
+        "unix:/run/c.sock"
     assert server.production_settings({})["bind"] == "127.0.0.1:8000"
     assert server.production_settings({"GUNICORN_THREADS": "4"})["worker_class"] == "gthread"
 
@@ -80,7 +81,8 @@ def production(tmp_path):
 def test_gunicorn_config_serves_from_workers_forked_after_preload(production):
     process, port, log, imports = production
     assert _get(port, "/healthz")[0] == 200
-    assert imports.read_text().split() == [str(process.pid)]  # the app was loaded once, by the master
+    # the app was loaded once, by the master
+    assert imports.read_text().split() == [str(process.pid)]
     assert "Campus loaded once in the master" in log.read_text()
     for pid in _worker_pids(log):
         assert _parent_of(pid) == process.pid

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from babel.messages.pofile import read_po
@@ -41,7 +41,8 @@ def test_every_page_offers_every_language(client, locale):
 
 def test_language_chosen_before_sign_in_is_kept_in_the_session_then_the_profile(client, trainee):
     post_form(client, "/language", {"locale": "it", "next": "/login"}, token_from="/")
-    assert '<html lang="it">' in client.get("/login", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<html lang="it">' in client.get(
+        "/login", headers={"Accept-Language": "es"}).get_data(as_text=True)
     sign_in(client, "maria.lopez")
     assert db.session.scalar(select(User.locale).where(User.username == "maria.lopez")) == "it"
 
@@ -68,7 +69,8 @@ def test_language_in_the_url_applies_to_that_page_only(client):
     assert '<html lang="pt-BR">' in client.get("/?lang=pt_BR").get_data(as_text=True)
     assert '<html lang="es-419">' in client.get("/?lang=es-419").get_data(as_text=True)
     assert '<html lang="pt-PT">' in client.get("/?lang=pt").get_data(as_text=True)
-    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in client.get(
+        "/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     unknown = client.get("/?lang=klingon", headers={"Accept-Language": "en"})
     assert unknown.status_code == 200
     assert "That language is not available" in unknown.get_data(as_text=True)
@@ -83,7 +85,7 @@ def test_redirect_after_language_change_stays_on_the_site(client):
 def test_dates_and_numbers_follow_the_language(app):
     from flask_babel import force_locale, format_datetime, format_decimal
 
-    moment = datetime(2026, 3, 5, 14, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
     with app.test_request_context():
         with force_locale("en"):
             assert format_decimal(12345.5) == "12,345.5"
@@ -103,7 +105,8 @@ def _placeholders(text: str) -> set[str]:
 def extracted(tmp_path_factory) -> list:
     """Extract the marked strings from the code now, so nothing missing hides behind an old .pot."""
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *extract_argv(out)], check=True)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *extract_argv(out)],
+                   check=True)
     with out.open("rb") as handle:
         return [m for m in read_po(handle) if m.id]
 
@@ -232,7 +235,7 @@ def _certificate_values(app, locale, second=None, bilingual=False):
     from academy.certificates import documents
     from academy.certificates.models import CertificateTemplate
 
-    moment = datetime(2026, 3, 8, 10, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 8, 10, 0, tzinfo=UTC)
     facts = documents.Facts(
         serial="PAN-2026-000001", code="A" * 28, name="Ana Souza",
         course_titles={locale: "Revistas com dignidade", **({second: "Cacheos"} if second else {})},

@@ -120,7 +120,8 @@ def test_a_trainees_name_in_an_enrolment_refusal_is_text(app_ctx, course, create
     stranger = create_user(academy=other_academy, roles=["trainee"], display_name=SCRIPT)
     with pytest.raises(enrolment_ops.EnrolmentRefused) as refused:
         enrolment_ops.enrol_by_staff(stranger, course)
-    assert render_template_string("{{ m }}", m=refused.value.message).startswith(str(escape(SCRIPT)))
+    assert render_template_string("{{ m }}",
+                                  m=refused.value.message).startswith(str(escape(SCRIPT)))
 
 
 # --- Fix 2: what an imported file says, echoed in its error messages ---------------------------
@@ -199,7 +200,6 @@ def test_the_numerical_question_form_shows_what_was_typed_as_text(author, course
 def test_the_cli_prints_a_packages_problems_as_plain_text(app, course):
     files = sample_package(**{"course.toml": sample_package()["course.toml"].replace(
         b'modules = ["01-principles", "02-practice"]', b'modules = ["01-principles", "<b>x</b>"]')})
-    with app.test_request_context():
-        with pytest.raises(package_ops.PackageInvalid) as invalid:
-            package_ops.import_package(files)
+    with app.test_request_context(), pytest.raises(package_ops.PackageInvalid) as invalid:
+        package_ops.import_package(files)
     assert any("“<b>x</b>” is not a valid name" in str(p) for p in invalid.value.problems)

@@ -61,18 +61,21 @@ def test_quizzes_keep_their_questions_and_random_draws_as_slots(tmp_path):
     try:
         with app.app_context():
             upgrade(revision="0010")
-            run("INSERT INTO academies (id, slug, country, default_locale, names, is_active, created_at) "
+            run("INSERT INTO academies (id, slug, country, default_locale, names, is_active, "
+                "created_at) "
                 "VALUES (1, 'a', 'ES', 'es', '{}', true, '2026-01-01')")
             run("INSERT INTO courses (id, academy_id, slug, default_locale, locales, status, "
                 "visibility, version, hours, created_at, updated_at) VALUES "
-                "(1, 1, 'c', 'es', '[\"es\"]', 'draft', 'academy', 1, 0, '2026-01-01', '2026-01-01')")
+                "(1, 1, 'c', 'es', '[\"es\"]', 'draft', 'academy', 1, 0, '2026-01-01', "
+                "'2026-01-01')")
             run("INSERT INTO modules (id, course_id, slug, position) VALUES (1, 1, 'm', 1)")
             run("INSERT INTO course_tags (course_id, tag) VALUES (1, 'human-rights')")
             run("INSERT INTO lessons (id, module_id, slug, position, kind, minutes, settings) "
                 "VALUES (1, 1, 'q', 1, 'quiz', 0, :settings)",
                 settings='{"questions_per_page": 2, "draw_category": "extra", "draw_count": 2,'
                          ' "pass_mark": 60}')
-            for qid, lesson, position, category in ((1, 1, 2, ""), (2, 1, 1, ""), (3, None, 1, "extra")):
+            for qid, lesson, position, category in ((1, 1, 2, ""), (2, 1, 1, ""),
+                                                    (3, None, 1, "extra")):
                 run("INSERT INTO questions (id, course_id, lesson_id, ident, category, position, "
                     "qtype, spec, version) VALUES (:id, 1, :lesson, :ident, :category, :position, "
                     "'essay', '{}', 1)", id=qid, lesson=lesson, ident=f"q{qid}",
@@ -130,7 +133,8 @@ def test_certificates_issued_before_get_distinct_places_in_their_academys_status
                 run("INSERT INTO certificates (id, serial, code, user_id, course_id, academy_id, "
                     "locale, name, course_title, hours, completed_at, issued_at, superseded_at) "
                     "VALUES (:id, :serial, :code, 1, :academy, :academy, 'es', 'U', 'C', 0, "
-                    "'2026-01-01', '2026-01-02', '2026-01-03')", id=number, serial=f"2026-{number:06d}", code=f"C{number}",
+                    "'2026-01-01', '2026-01-02', '2026-01-03')", id=number,
+                    serial=f"2026-{number:06d}", code=f"C{number}",
                     academy=1 + number % 2)
             db.session.commit()
             upgrade()

@@ -12,8 +12,8 @@ from sqlalchemy import event
 
 from tests.platform.test_access_matrix import ACTORS, ANONYMOUS, ROUTES, world  # noqa: F401 - a fixture
 
-WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT)\b(?:\s+OR\s+\w+)?\s+(?:INTO\s+|FROM\s+)?"
-                   r"\"?(\w+)", re.IGNORECASE)
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT)\b(?:\s+OR\s+\w+)?\s+"
+                   r"(?:INTO\s+|FROM\s+)?\"?(\w+)", re.IGNORECASE)
 ALLOWED_TABLES = {"rate_counters"}  # the rate-limit store's counters, not the request's data
 
 

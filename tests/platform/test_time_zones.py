@@ -2,7 +2,7 @@
 where it matters; staff type dates in their zone; everything is stored in UTC."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from academy import zones
 from academy.academies import operations as academy_ops
@@ -13,7 +13,7 @@ from tests.factories.quizzes import start
 from tests.factories.quizzes import quiz_four_questions_a_page, trainee_enrolled  # noqa: F401 - fixtures
 
 EN = {"Accept-Language": "en"}
-CLOSES = datetime(2026, 12, 20, 17, 0, tzinfo=timezone.utc)  # 18:00 in Madrid, 12:00 in Bogotá
+CLOSES = datetime(2026, 12, 20, 17, 0, tzinfo=UTC)  # 18:00 in Madrid, 12:00 in Bogotá
 
 
 def test_an_academy_starts_in_its_countrys_zone(app_ctx):

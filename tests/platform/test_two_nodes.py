@@ -7,6 +7,7 @@ PostgreSQL only (ACADEMY_TEST_DATABASE_URL): the test creates a database of its 
 it; Redis at 127.0.0.1:6379, database 12, with keys and a queue named for this run only."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import os
@@ -106,19 +107,15 @@ class Nodes:
         for process in self.processes:
             _signal_group(process, signal.SIGTERM)
         for process in self.processes:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(15)
-            except subprocess.TimeoutExpired:
-                pass
             _signal_group(process, signal.SIGKILL)
             process.wait()
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _free_port() -> int:
@@ -219,7 +216,7 @@ def _wait_until_ready(nodes: Nodes, redis_url: str, seconds: float = 60) -> None
     queue = Queue(nodes.env["ACADEMY_JOB_QUEUE"], connection=connection)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        for process, name in zip(nodes.processes, ("node-a", "node-b", "worker")):
+        for process, name in zip(nodes.processes, ("node-a", "node-b", "worker"), strict=False):
             if process.poll() is not None:
                 pytest.fail(f"{name} stopped:\n{nodes.log(name)[-3000:]}")
         ready = [_answers(port) for port in (nodes.a, nodes.b)]

@@ -153,7 +153,7 @@ MOODLE = b"""<?xml version="1.0" encoding="UTF-8"?>
     <selectoption><text>rug</text><group>2</group></selectoption>
   </question>
 </quiz>
-"""
+"""  # noqa: E501 - the data as it is
 
 
 def test_moodles_gapselect_is_read_not_skipped():
@@ -489,7 +489,8 @@ def test_drop_downs_go_in_the_sanitised_text_never_inside_a_tag(app_ctx):
     from academy.curricula.rendering import render_question_text
     from academy.quizzes.gapselect_display import render
 
-    spec, content = spec_and_content(sample(text='<a title="[[2]]">The</a> [[1]] <script>x</script>'))
+    spec, content = spec_and_content(
+        sample(text='<a title="[[2]]">The</a> [[1]] <script>x</script>'))
     html = str(render(render_question_text(content["text"], "html"), spec, content,
                       [0, 1, 2, 3], None, 1))
     assert 'title="[[2]]"' in html and html.count("<select") == 1 and "<script" not in html

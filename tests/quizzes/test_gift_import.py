@@ -137,7 +137,8 @@ def test_untitled_questions_are_named_from_their_words_and_unique_in_the_file():
 
 def test_the_web_import_names_untitled_questions_by_the_same_rule(author, academy):
     target = empty_course(academy, "casos-web")
-    page = html.unescape(upload(author, target, "casos.gift", UNTITLED.encode()).get_data(as_text=True))
+    page = html.unescape(upload(author, target, "casos.gift",
+                                UNTITLED.encode()).get_data(as_text=True))
     assert "<code>debe-registrarse-la-peticion-2</code>" in page and "(generated)" in page
     assert import_file(author, target, "casos.gift", UNTITLED.encode()).status_code == 302
     assert question(target, "lea-el-caso-un-interno-pide").qtype == "description"
@@ -151,7 +152,8 @@ def test_the_package_import_accepts_untitled_questions_and_descriptions(app_ctx,
     en = UNTITLED.replace("Lea el caso", "Read the case").replace(
         "¿Debe registrarse la petición?", "Must the request be recorded?") + "\n" + \
         GIFT_EN.split("\n", 2)[2]
-    course = package_ops.import_package(sample_package(**{QUIZ_ES: es.encode(), QUIZ_EN: en.encode()}))
+    course = package_ops.import_package(sample_package(**{QUIZ_ES: es.encode(),
+                                                          QUIZ_EN: en.encode()}))
     db.session.flush()
     rows = {q.ident: q for q in db.session.scalars(select(Question).where(
         Question.course_id == course.id))}
@@ -287,7 +289,8 @@ def test_every_type_survives_import_export_and_import_again(author, academy):
 
     def shape(of):
         db.session.expire_all()
-        return sorted((q.ident, q.category, q.qtype, q.spec, words(q, "es")) for q in db.session.scalars(
+        return sorted((q.ident, q.category, q.qtype, q.spec, words(q, "es"))
+                      for q in db.session.scalars(
             select(Question).where(Question.course_id == of.id)))
     assert len(shape(first)) == 11 and shape(second) == shape(first)
     assert again == exported

@@ -281,7 +281,7 @@ EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
   </question>
 
 </quiz>
-"""
+"""  # noqa: E501 - the data as it is
 
 CATEGORY = "Default for Searches/Principles"
 
@@ -308,7 +308,8 @@ def test_every_supported_type_is_read_with_its_line_and_category():
 def test_single_choice_keeps_cdata_html_weights_and_feedback(questions):
     single = questions["single"]
     assert single.text_format == "html"
-    assert single.text.startswith('<p dir="ltr" style="text-align: left;">Who decides a <strong>full')
+    assert single.text.startswith('<p dir="ltr" style="text-align: left;">Who decides a '
+                                  '<strong>full')
     assert "@@PLUGINFILE@@/cell.png" in single.text  # the <file> itself is ignored
     assert single.general_feedback == "<p>Rule 52 & the <em>Mandela Rules</em>.</p>"
     assert single.answers == [
@@ -321,8 +322,10 @@ def test_single_choice_keeps_cdata_html_weights_and_feedback(questions):
 def test_multiple_choice_reads_percentages_as_fractions(questions):
     multi = questions["multi"]
     assert (multi.text, multi.text_format) == ("Choose the three principles", "moodle")
-    assert [a.fraction for a in multi.answers] == pytest.approx([0.3333333, 0.3333333, 0.3333333, -0.5])
-    assert [a.text for a in multi.answers] == ["Necessity", "Proportionality", "Legality", "Humiliation"]
+    assert [a.fraction for a in multi.answers] == pytest.approx([0.3333333, 0.3333333, 0.3333333,
+                                                                 -0.5])
+    assert [a.text for a in multi.answers] == ["Necessity", "Proportionality", "Legality",
+                                               "Humiliation"]
 
 
 def test_true_false_feedback_goes_to_the_trainee_who_gave_that_answer(questions):
@@ -335,7 +338,8 @@ def test_true_false_feedback_goes_to_the_trainee_who_gave_that_answer(questions)
 
 def test_short_answer_keeps_case_sensitivity_and_graded_answers(questions):
     short = questions["short"]
-    assert (short.text, short.text_format, short.case_sensitive) == ("Name the **rules**", "markdown", True)
+    assert (short.text, short.text_format, short.case_sensitive) == ("Name the **rules**",
+                                                                     "markdown", True)
     assert short.answers == [Answer(text="Nelson Mandela Rules", fraction=1.0, feedback="Yes."),
                              Answer(text="SMR", fraction=0.5)]
 
@@ -415,7 +419,7 @@ SAME_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <questiontext format="moodle_auto_format"><text>Explain the principle of necessity.</text></questiontext>
   </question>
 </quiz>
-"""
+"""  # noqa: E501 - the data as it is
 
 SAME_GIFT = r"""$CATEGORY: Searches/Principles
 
@@ -473,18 +477,21 @@ def _quiz(*questions: str) -> bytes:
             + "\n</quiz>\n").encode()
 
 
-ESSAY = '<question type="essay"><name><text>e</text></name><questiontext><text>Why?</text></questiontext></question>'
+ESSAY = ('<question '
+         'type="essay"><name><text>e</text></name><questiontext><text>Why?</text></questiontext></question>')
 
 
 def _choice(single: str, *fractions: str) -> str:
-    answers = "".join(f'<answer fraction="{f}"><text>Answer {i}</text></answer>' for i, f in enumerate(fractions))
+    answers = "".join(f'<answer fraction="{f}"><text>Answer {i}</text></answer>' for i,
+                      f in enumerate(fractions))
     return (f'<question type="multichoice">\n<name><text>q</text></name>\n'
             f'<questiontext><text>Pick</text></questiontext><single>{single}</single>\n{answers}\n</question>')
 
 
 def _numerical(*texts: str, fraction: str = "100") -> str:
     answers = "".join(f'<answer fraction="{fraction}"><text>{t}</text></answer>' for t in texts)
-    return f'<question type="numerical"><questiontext><text>How many?</text></questiontext>{answers}</question>'
+    return (f'<question type="numerical"><questiontext><text>How '
+            f'many?</text></questiontext>{answers}</question>')
 
 
 def _reason(data: bytes) -> tuple[int, str]:
@@ -508,12 +515,15 @@ def _reason(data: bytes) -> tuple[int, str]:
     (_quiz(ESSAY, '<question type="cloze"><name><text>c</text></name>\n<questiontext><text>'
            '{1:SHORTANSWER:=Mandela}</text></questiontext></question>'), 4,
      "Moodle question type “cloze” is not supported."),
-    (_quiz('<question type="calculated"><questiontext><text>{a} + {b}?</text></questiontext></question>'), 3,
+    (_quiz('<question type="calculated"><questiontext><text>{a} + '
+           '{b}?</text></questiontext></question>'), 3,
      "Moodle question type “calculated” is not supported."),
-    (_quiz('<question><questiontext><text>?</text></questiontext></question>'), 3, "A question has no type."),
+    (_quiz('<question><questiontext><text>?</text></questiontext></question>'), 3,
+     "A question has no type."),
     (_quiz('<question type="essay"><questiontext><text> </text></questiontext></question>'), 3,
      "The question has no text."),
-    (_quiz('<question type="essay"><questiontext format="wiki_like"><text>Why?</text></questiontext>'
+    (_quiz('<question type="essay"><questiontext '
+           'format="wiki_like"><text>Why?</text></questiontext>'
            '</question>'), 3, "The text format “wiki_like” is not supported."),
     (_quiz('<question type="truefalse"><questiontext><text>Sure?</text></questiontext>'
            '<answer fraction="100"><text>true</text></answer></question>'), 3,
@@ -532,20 +542,23 @@ def test_a_bad_question_is_reported_with_the_line_where_it_starts(app_ctx, data,
 
 
 def test_malformed_xml_is_reported_at_the_line_lxml_finds(app_ctx):
-    data = b'<?xml version="1.0"?>\n<quiz>\n  <question type="essay">\n    <name><text>A</text></nme>\n'
+    data = (b'<?xml version="1.0"?>\n<quiz>\n  <question type="essay">\n    '
+            b'<name><text>A</text></nme>\n')
     line, reason = _reason(data)
     assert line == 4
     assert reason.startswith("The file is not well-formed XML: Opening and ending tag mismatch")
 
 
 def test_an_html_entity_outside_cdata_is_malformed(app_ctx):
-    data = _quiz('<question type="essay">\n<questiontext><text>A&nbsp;B</text></questiontext></question>')
+    data = _quiz('<question '
+                 'type="essay">\n<questiontext><text>A&nbsp;B</text></questiontext></question>')
     assert _reason(data)[0] == 4
 
 
 def test_an_empty_file_is_malformed(app_ctx):
     line, reason = _reason(b"")
-    assert (line, reason.startswith("The file is not well-formed XML: Document is empty")) == (1, True)
+    assert (line, reason.startswith("The file is not well-formed XML: Document is empty")) == \
+        (1, True)
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -566,15 +579,17 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <quiz>
   <question type="essay"><name><text>&lol9;</text></name><questiontext><text>&lol9;</text></questiontext></question>
 </quiz>
-"""
-DOCTYPE_REFUSED = "The file declares a DOCTYPE, which Moodle XML never has; it is refused for safety."
+"""  # noqa: E501 - the data as it is
+DOCTYPE_REFUSED = ("The file declares a DOCTYPE, which Moodle XML never has; it is refused for "
+                   "safety.")
 
 
 def test_a_doctype_is_refused_before_any_entity_is_expanded(app_ctx):
     assert _reason(BILLION_LAUGHS) == (4, DOCTYPE_REFUSED)
 
 
-@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
+                                   "utf-32-be"])
 def test_a_doctype_is_refused_in_any_encoding(app_ctx, codec):
     name = codec.removesuffix("-sig").upper()
     text = BILLION_LAUGHS.decode().replace('version="1.0"', f'version="1.0" encoding="{name}"')
@@ -599,7 +614,8 @@ def test_a_quiz_without_questions_gives_none():
 
 
 def test_a_category_applies_to_the_questions_after_it():
-    data = _quiz(ESSAY, '<question type="category"><category><text>$course$/top/Week 2</text></category>'
+    data = _quiz(ESSAY,
+                 '<question type="category"><category><text>$course$/top/Week 2</text></category>'
                  '</question>', ESSAY)
     assert [q.category for q in parse_moodle_xml(data)] == ["", "Week 2"]
 

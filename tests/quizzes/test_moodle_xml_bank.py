@@ -48,8 +48,10 @@ def _choice(name: str, *fractions: str) -> str:
             f'<questiontext><text>Pick</text></questiontext>{answers}</question>')
 
 
-CALCULATED = '<question type="calculated"><questiontext><text>{a} + {b}?</text></questiontext></question>'
-DESCRIBED = ('<question type="description"><name><text>caso</text></name><questiontext format="html">'
+CALCULATED = ('<question type="calculated"><questiontext><text>{a} + '
+              '{b}?</text></questiontext></question>')
+DESCRIBED = ('<question type="description"><name><text>caso</text></name><questiontext '
+             'format="html">'
              '<text><![CDATA[<p>Read this case.</p>]]></text></questiontext>'
              '<defaultgrade>0</defaultgrade><penalty>0</penalty><hidden>0</hidden></question>')
 
@@ -117,7 +119,8 @@ def test_skipped_types_are_counted_and_the_rest_imports_on_confirmation(author, 
     assert "The file is correct: 2 questions will be imported." in page
     assert import_file(author, course, "moodle.xml", data).status_code == 302
     described = question(course, "caso")
-    assert described.qtype == DESCRIPTION and words(described, "es")["text"] == "<p>Read this case.</p>"
+    assert described.qtype == DESCRIPTION and words(described,
+                                                    "es")["text"] == "<p>Read this case.</p>"
     assert question(course, "xml-a").qtype == "essay"
 
 
@@ -132,7 +135,8 @@ def test_the_preview_says_what_becomes_of_each_setting_and_the_mark_goes_to_the_
     assert import_file(author, course, "moodle.xml", data,
                        placement=str(quiz.id)).status_code == 302
     marks = {ident: db.session.scalar(select(QuizSlot.mark).where(
-        QuizSlot.question_id == question(course, ident).id)) for ident in ("xml-a", "xml-b", "caso")}
+        QuizSlot.question_id == question(course, ident).id))
+        for ident in ("xml-a", "xml-b", "caso")}
     assert marks == {"xml-a": 3.0, "xml-b": 1.0, "caso": 0.0}
 
 
@@ -149,7 +153,8 @@ def test_the_export_form_offers_moodle_xml(author, course):
 
 
 def test_the_moodle_xml_export_imports_back_as_the_same_questions(author, course, academy):
-    _add(course, GiftQuestion(0, "caso", "casos/2024", DESCRIPTION, "<p>Read & think]]></p>", "html"))
+    _add(course, GiftQuestion(0, "caso", "casos/2024", DESCRIPTION, "<p>Read & think]]></p>",
+                              "html"))
     _add(course, GiftQuestion(0, "rango", "casos/2024", "numerical", "¿Cuántos?", "markdown",
                               answers=[Answer(fraction=1.0, value=4.0, tolerance=0.5,
                                               feedback="Bien"),
@@ -164,7 +169,8 @@ def test_the_moodle_xml_export_imports_back_as_the_same_questions(author, course
         "attachment; filename=searches-with-dignity-es.xml"
     root = etree.fromstring(response.data, etree.XMLParser(resolve_entities=False, no_network=True))
     assert root.tag == "quiz"
-    assert "$course$/top/casos/2024" in root.xpath("question[@type='category']/category/text/text()")
+    assert "$course$/top/casos/2024" in \
+        root.xpath("question[@type='category']/category/text/text()")
     assert {q.get("type") for q in root.iterchildren("question")} == {
         "category", "multichoice", "truefalse", "numerical", "matching", "shortanswer", "essay",
         "description"}
@@ -175,7 +181,8 @@ def test_the_moodle_xml_export_imports_back_as_the_same_questions(author, course
 
     def shape(of):
         db.session.expire_all()
-        return sorted((q.ident, q.category, q.qtype, q.spec, words(q, "es")) for q in db.session.scalars(
+        return sorted((q.ident, q.category, q.qtype, q.spec, words(q, "es"))
+                      for q in db.session.scalars(
             select(Question).where(Question.course_id == of.id)))
     assert len(shape(empty)) == 10 and shape(empty) == shape(course)
 

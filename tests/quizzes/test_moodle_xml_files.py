@@ -37,7 +37,8 @@ def _png(colour: str) -> bytes:
 
 
 def _file(name: str, data: bytes) -> str:
-    return f'<file name="{name}" path="/" encoding="base64">{base64.b64encode(data).decode()}</file>'
+    return (f'<file name="{name}" path="/" '
+            f'encoding="base64">{base64.b64encode(data).decode()}</file>')
 
 
 def _quiz(*questions: str) -> bytes:

@@ -74,7 +74,8 @@ def test_filters_narrow_the_list_and_wrong_values_are_ignored(author, course, qu
     add_question(course, "suelta", "otra/categoria")
     db.session.commit()
     listed = lambda query: re.findall(r"<code>([^<]+)</code>",  # noqa: E731
-                                      author.get(f"{bank(course)}?{query}", headers=EN).get_data(as_text=True))
+                                      author.get(f"{bank(course)}?{query}",
+                                                 headers=EN).get_data(as_text=True))
     assert listed("qtype=truefalse") == ["p-q2"]
     assert listed("quiz=bank") == ["suelta"]
     assert len(listed(f"quiz={quiz.id}")) == 7
@@ -96,7 +97,8 @@ def test_the_list_runs_as_many_queries_for_40_questions_as_for_3(app, author, ac
     for made, count in ((small, 3), (large, 40)):
         page = author.get(bank(made), headers=EN)  # and a warm-up
         assert page.status_code == 200 and f"{count} questions" in page.get_data(as_text=True)
-    counts = [count_queries(lambda made=made: author.get(bank(made), headers=EN)) for made in (small, large)]
+    counts = [count_queries(lambda made=made: author.get(bank(made), headers=EN))
+              for made in (small, large)]
     assert counts[0] == counts[1], counts
 
 
@@ -111,12 +113,14 @@ CASES = {
                  [([0, 1], 1.0), ([0, 2], 0.0), ([1], 0.5)]),
     "truefalse": ({"correct": "false", "feedback_true": "No", "feedback_false": "Eso es"},
                   [(False, 1.0), (True, 0.0)]),
-    "shortanswer": (rows({"text": "dignidad", "percent": "100"}, {"text": "respeto", "percent": "50"}),
+    "shortanswer": (rows({"text": "dignidad", "percent": "100"},
+                         {"text": "respeto", "percent": "50"}),
                     [("Dignidad", 1.0), ("RESPETO", 0.5), ("fuerza", 0.0)]),
     "numerical": (rows({"value": "2", "tolerance": "0,5", "percent": "100"},
                        {"minimum": "3", "maximum": "5", "percent": "50"}),
                   [("2.4", 1.0), ("4", 0.5), ("9", 0.0)]),
-    "matching": (rows({"text": "Celda", "match": "Espacio"}, {"text": "Persona", "match": "Cuerpo"}),
+    "matching": (rows({"text": "Celda", "match": "Espacio"},
+                      {"text": "Persona", "match": "Cuerpo"}),
                  [([0, 1], 1.0), ([1, 0], 0.0)]),
     "essay": ({}, [("Un texto", None)]),
 }
@@ -133,7 +137,8 @@ def test_each_type_is_created_through_the_form_and_grades_right(author, course, 
     assert (row.qtype, row.category, row.position) == (qtype, "nuevas/tipos", 8)
     assert placed_in(row) == [(quiz.id, 8)]
     content = words(row, "es")
-    assert content["text"] == f"Pregunta de tipo {qtype}" and content["general_feedback"] == "Para todos"
+    assert content["text"] == f"Pregunta de tipo {qtype}" and content["general_feedback"] == \
+        "Para todos"
     for answer, expected in graded:
         assert grading.grade(qtype, row.spec, content, answer) == expected, (answer, row.spec)
 
@@ -152,10 +157,12 @@ def test_an_extra_empty_row_is_dropped_and_matching_pairs_keep_no_feedback(autho
      "“abc” is not a number.", 'id="answers-0-percent-error"'),
     ("single", rows({"text": "A", "percent": "150"}, {"text": "B", "percent": "0"}),
      "Give a grade from -100 to 100.", 'id="answers-0-percent-error"'),
-    ("single", rows({"text": "", "percent": "100", "feedback": "sin texto"}, {"text": "B", "percent": "0"}),
+    ("single", rows({"text": "", "percent": "100", "feedback": "sin texto"},
+                    {"text": "B", "percent": "0"}),
      "This field is required.", 'id="answers-0-text-error"'),
     ("multiple", rows({"text": "A", "percent": "50"}, {"text": "B", "percent": "30"}),
-     "The positive weights of a multiple-choice question must add up to 100%.", 'id="answers-error"'),
+     "The positive weights of a multiple-choice question must add up to 100%.",
+     'id="answers-error"'),
     ("matching", rows({"text": "A", "match": "1"}),
      "A matching question needs at least two pairs.", 'id="answers-error"'),
     ("numerical", rows({"value": "2", "minimum": "1", "maximum": "3", "percent": "100"}),
@@ -165,7 +172,8 @@ def test_an_extra_empty_row_is_dropped_and_matching_pairs_keep_no_feedback(autho
 ])
 def test_a_wrong_question_is_shown_again_with_the_message_next_to_its_field(
         author, course, qtype, fields, message, where):
-    response = create(author, course, qtype, {"ident": "typed-id", "text": "Lo que escribí", **fields})
+    response = create(author, course, qtype, {"ident": "typed-id", "text": "Lo que escribí",
+                                              **fields})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Please correct the fields marked below." in page
     assert html.escape(message, quote=False) in page and where in page
@@ -190,8 +198,10 @@ def test_editing_a_used_question_starts_a_new_version_and_the_attempt_keeps_the_
     row = question(course, "p-q1")
     edit = f"{bank(course)}/{row.id}"
     assert "Version 1 · used in 1 answer" in author.get(edit, headers=EN).get_data(as_text=True)
-    response = post(author, edit, {"ident": "p-q1", "category": row.category, "placement": str(quiz.id),
-                                   "text": "¿Quién autoriza un registro integral?", "text_format": "moodle",
+    response = post(author, edit, {"ident": "p-q1", "category": row.category,
+                                   "placement": str(quiz.id),
+                                   "text": "¿Quién autoriza un registro integral?",
+                                   "text_format": "moodle",
                                    **rows({"origin": "0", "text": "El director", "percent": "100"},
                                           {"origin": "1", "text": "Nadie", "percent": "0"})})
     assert response.status_code == 302
@@ -209,7 +219,8 @@ def test_editing_a_used_question_starts_a_new_version_and_the_attempt_keeps_the_
 def test_editing_an_unused_question_keeps_its_version(author, course, quiz):
     row = question(course, "p-q7")
     post(author, f"{bank(course)}/{row.id}", {"ident": "p-q7", "category": row.category,
-                                               "placement": "", "text": "Explique.", "text_format": "plain"})
+                                               "placement": "", "text": "Explique.",
+                                              "text_format": "plain"})
     row = question(course, "p-q7")
     assert (row.version, words(row, "es")["format"]) == (1, "plain")
     assert placed_in(row) == [(quiz.id, 7)]  # where it is placed is the quiz's page's to change
@@ -226,7 +237,8 @@ def test_saving_a_used_question_unchanged_keeps_its_version_and_exact_grades(aut
     page = author.get(edit, headers=EN).get_data(as_text=True)
     assert re.search(r'name="answers-0-percent"[^>]*value="33.33333"', page)
     post(author, edit, {"ident": "tercios", "category": "", "placement": "", "text": "Elija",
-                        "text_format": "moodle", **rows(*({"origin": str(i), "text": t, "percent": p}
+                        "text_format": "moodle", **rows(*({"origin": str(i), "text": t,
+                                                           "percent": p}
                         for i, (t, p) in enumerate((("A", "33.33333"), ("B", "33.33333"),
                                                     ("C", "33.33334"), ("D", "-100")))))})
     row = question(course, "tercios")
@@ -245,7 +257,8 @@ def test_a_translation_changes_the_words_never_the_structure(author, course):
     row = question(course, "p-q4")
     assert row.spec == spec and row.ident == "p-q4"
     assert [a["text"] for a in words(row, "en")["answers"]] == ["Respect", "Privacy", "Humiliation"]
-    assert [a["text"] for a in words(row, "es")["answers"]] == ["Respeto", "Intimidad", "Humillación"]
+    assert [a["text"] for a in words(row, "es")["answers"]] == ["Respeto", "Intimidad",
+                                                                "Humillación"]
 
 
 def test_the_translation_page_shows_the_structure_and_the_default_words(author, course):
@@ -263,7 +276,8 @@ def test_the_translation_page_shows_the_structure_and_the_default_words(author, 
 def test_dropping_a_row_in_the_default_language_drops_it_in_every_language(author, course, quiz):
     row = question(course, "p-q6")  # short answer: dignidad, respeto
     post(author, f"{bank(course)}/{row.id}", {
-        "ident": "p-q6", "category": row.category, "placement": str(quiz.id), "text": "Palabra clave",
+        "ident": "p-q6", "category": row.category, "placement": str(quiz.id),
+                                              "text": "Palabra clave",
         "text_format": "moodle", **rows({"origin": "0", "text": "", "percent": "100"},
                                         {"origin": "1", "text": "respeto", "percent": "100"},
                                         {"origin": "", "text": "humanidad", "percent": "50"})})
@@ -284,7 +298,8 @@ def test_preview_shows_the_question_and_check_grades_it_with_feedback(author, co
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "No" in page and "Las normas exigen autorización." in page
-    assert "right answer" in page and 'class="right"' in page and "mark 0%" in page.replace("\xa0", "")
+    assert "right answer" in page and 'class="right"' in page and \
+        "mark 0%" in page.replace("\xa0", "")
     assert db.session.scalar(select(func.count()).select_from(QuestionVersion)) == 0
 
 
@@ -326,9 +341,8 @@ def test_ticked_questions_move_to_a_category(author, course):
 
 
 def test_moving_another_courses_question_is_refused(author, course, academy):
-    other = package_ops.import_package(sample_package(**{"course.toml": sample_package()["course.toml"]
-                                                        .replace(b"searches-with-dignity", b"copia")}),
-                                      academy=academy)
+    toml = sample_package()["course.toml"].replace(b"searches-with-dignity", b"copia")
+    other = package_ops.import_package(sample_package(**{"course.toml": toml}), academy=academy)
     db.session.commit()
     foreign = question(other, "p-q1")
     post(author, f"{bank(course)}/move", {"question_ids": [str(foreign.id)], "new_category": "x"},
@@ -374,7 +388,8 @@ def test_a_gift_file_is_previewed_then_imported_into_a_quiz(author, course, quiz
     first, second = question(course, "mandela-1"), question(course, "cuantas-reglas-tienen")
     assert (first.qtype, first.category, first.position) == ("truefalse", "mandela/fundamentos", 8)
     assert (placed_in(first), placed_in(second)) == ([(quiz.id, 8)], [(quiz.id, 9)])
-    assert (second.qtype, second.position, second.spec["answers"][0]["value"]) == ("numerical", 9, 122.0)
+    assert (second.qtype, second.position, second.spec["answers"][0]["value"]) == \
+        ("numerical", 9, 122.0)
 
 
 def test_the_default_category_is_used_when_the_file_gives_none(author, course):
@@ -431,7 +446,7 @@ MOODLE_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <answer fraction="100"><text>Pretoria</text></answer>
   </question>
 </quiz>
-""".encode()
+""".encode()  # noqa: E501 - the data as it is
 
 
 def test_a_moodle_xml_file_is_imported(author, course):
@@ -474,14 +489,17 @@ def test_a_translation_with_another_structure_is_refused(author, course):
 
 # --- Export ------------------------------------------------------------------------------------
 
-def test_the_export_imports_back_into_an_empty_course_as_the_same_questions(author, course, academy):
+def test_the_export_imports_back_into_an_empty_course_as_the_same_questions(
+        author, course, academy):
     add_question(course, "fuera-del-quiz", "otra")
     db.session.commit()
     response = author.get(f"{bank(course)}/export.gift?locale=es&scope=all", headers=EN)
     assert response.status_code == 200 and response.mimetype == "text/plain"
-    assert response.headers["Content-Disposition"] == "attachment; filename=searches-with-dignity-es.gift"
+    assert response.headers["Content-Disposition"] == ("attachment; "
+                                                       "filename=searches-with-dignity-es.gift")
     text = response.get_data(as_text=True)
-    assert text.startswith("$CATEGORY: otra") and "$CATEGORY: searches-with-dignity/principles" in text
+    assert text.startswith("$CATEGORY: otra") and "$CATEGORY: searches-with-dignity/principles" in \
+        text
     empty = course_ops.create_course(academy, slug="vacio", default_locale="es", locales=["es"],
                                      hours=1, tags=[], title="Vacío")
     db.session.commit()
@@ -489,7 +507,8 @@ def test_the_export_imports_back_into_an_empty_course_as_the_same_questions(auth
 
     def shape(of):
         db.session.expire_all()
-        return sorted((q.ident, q.category, q.qtype, q.spec, words(q, "es")) for q in db.session.scalars(
+        return sorted((q.ident, q.category, q.qtype, q.spec, words(q, "es"))
+                      for q in db.session.scalars(
             select(Question).where(Question.course_id == of.id)))
     assert len(shape(empty)) == 8 and shape(empty) == shape(course)
 
@@ -497,7 +516,8 @@ def test_the_export_imports_back_into_an_empty_course_as_the_same_questions(auth
 def test_an_export_of_a_quiz_in_english_has_only_its_english_questions(author, course, quiz):
     add_question(course, "solo-es")
     db.session.commit()
-    text = author.get(f"{bank(course)}/export.gift?locale=en&scope=quiz:{quiz.id}").get_data(as_text=True)
+    text = author.get(f"{bank(course)}/export.gift?locale=en&scope=quiz:{quiz.id}").get_data(
+        as_text=True)
     assert "Who decides a full search?" in text and "solo-es" not in text
     assert text.count("::p-q") == 7
     bad = author.get(f"{bank(course)}/export.gift?locale=de&scope=all", headers=EN)

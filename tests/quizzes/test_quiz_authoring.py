@@ -116,7 +116,8 @@ def test_the_outline_offers_a_page_or_a_quiz(author, course):
 def test_a_quiz_without_a_title_is_refused_and_nothing_is_added(author, course):
     module = course.modules[1]
     before = len(module.lessons)
-    response = post(author, f"/authoring/modules/{module.id}/lessons", {"title": " ", "kind": "quiz"},
+    response = post(author, f"/authoring/modules/{module.id}/lessons",
+                    {"title": " ", "kind": "quiz"},
                     token_from=f"/authoring/courses/{course.id}", follow_redirects=True)
     assert "Give the new quiz a title." in response.get_data(as_text=True)
     db.session.expire_all()
@@ -132,13 +133,15 @@ def test_the_sample_quiz_holds_its_seven_questions_on_pages_of_five(course, quiz
 def test_questions_are_picked_from_the_bank_and_random_ones_added(author, course, quiz):
     spare = new_bank_question(course, "spare-1")
     new_bank_question(course, "spare-2")
-    page = author.get(questions_page(course, quiz) + "?q=spare-1", headers=EN).get_data(as_text=True)
+    page = author.get(questions_page(course, quiz) + "?q=spare-1",
+                      headers=EN).get_data(as_text=True)
     assert "spare-1" in page and "<code>spare-2</code>" not in page and "<code>p-q1</code>" in page
     added = post(author, questions_page(course, quiz) + "/add", {"question_ids": [str(spare.id)]},
                  token_from=questions_page(course, quiz))
     assert added.status_code == 302
     drawn = post(author, questions_page(course, quiz) + "/random",
-                 {"random-category": "extra", "random-count": "2"}, token_from=questions_page(course, quiz))
+                 {"random-category": "extra", "random-count": "2"},
+                 token_from=questions_page(course, quiz))
     assert drawn.status_code == 302
     assert layout(quiz.id)[7:] == [(8, 2, "spare-1", 1.0), (9, 2, "random:extra", 1.0),
                                    (10, 2, "random:extra", 1.0)]
@@ -149,7 +152,8 @@ def test_questions_are_picked_from_the_bank_and_random_ones_added(author, course
 
 def test_a_random_draw_from_an_unknown_category_is_refused_at_the_field(author, course, quiz):
     response = post(author, questions_page(course, quiz) + "/random",
-                    {"random-category": "nowhere", "random-count": "2"}, token_from=questions_page(course, quiz))
+                    {"random-category": "nowhere", "random-count": "2"},
+                    token_from=questions_page(course, quiz))
     assert response.status_code == 422
     assert "Not a valid choice" in response.get_data(as_text=True)
     assert len(layout(quiz.id)) == 7
@@ -158,7 +162,8 @@ def test_a_random_draw_from_an_unknown_category_is_refused_at_the_field(author, 
 def test_moving_and_dragging_keep_the_pages_sizes(author, course, quiz):
     ids = [slot.id for slot in slots.slots_of(quiz.id)]
     response = post(author, questions_page(course, quiz),
-                    layout_form(course, quiz, f"down-{ids[4]}"), token_from=questions_page(course, quiz))
+                    layout_form(course, quiz, f"down-{ids[4]}"),
+                    token_from=questions_page(course, quiz))
     assert response.status_code == 302
     assert [entry[1:3] for entry in layout(quiz.id)][4:6] == [(1, "p-q6"), (2, "p-q5")]
     dragged = [ids[6], *ids[:6]]  # the last question dragged to the top
@@ -208,7 +213,8 @@ def test_a_new_question_written_from_the_quiz_page_lands_in_the_quiz(author, cou
     form = author.get(path, headers=EN).get_data(as_text=True)
     assert f'<option selected value="{quiz.id}">' in form
     response = post(author, path, {"ident": "desde-el-quiz", "category": "", "new_category": "",
-                                   "placement": str(quiz.id), "text": "¿Sí?", "text_format": "moodle",
+                                   "placement": str(quiz.id), "text": "¿Sí?",
+                                   "text_format": "moodle",
                                    "correct": "true"}, token_from=path)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/quizzes/{quiz.id}/questions#slots")
@@ -274,7 +280,8 @@ def test_the_preview_shows_the_quiz_and_records_nothing(author, course, quiz):
     base = f"/courses/{course.id}/quizzes/{quiz.id}/preview"
     first = author.get(base + "?seed=7&locale=en", headers=EN)
     page = first.get_data(as_text=True)
-    assert first.status_code == 200 and "page 1 of 2" in page and "Nothing you do here is recorded" in page
+    assert first.status_code == 200 and "page 1 of 2" in page and \
+        "Nothing you do here is recorded" in page
     assert page.count('<fieldset class="question') == 5 and "Who decides" in page
     second = author.get(base + "?seed=7&page=2&locale=en", headers=EN).get_data(as_text=True)
     assert second.count('<fieldset class="question') == 2
@@ -333,7 +340,8 @@ def test_slots_marks_pages_random_draws_and_bank_questions_travel_in_packages(
     slots.toggle_page_break(quiz, slots.slots_of(quiz.id)[0].id)
     files = export_course(original.id)
     assert b"slots = [" in files["02-practice/repaso.toml"]
-    assert "::spare-2::" in files["bank.es.gift"].decode() and "spare-1" not in files["bank.es.gift"].decode()
+    assert "::spare-2::" in files["bank.es.gift"].decode() and "spare-1" not in \
+        files["bank.es.gift"].decode()
 
     copy = package_ops.import_package(read_zip(write_zip(files, "copy")), academy=other_academy)
     copied = {lesson.slug: lesson for module in copy.modules for lesson in module.lessons}
@@ -342,7 +350,8 @@ def test_slots_marks_pages_random_draws_and_bank_questions_travel_in_packages(
     assert layout(copied["quiz-principles"].id) == layout(quiz.id)
     assert question(copy, "spare-2") is not None
     again = export_course(copy.id)
-    again["course.toml"] = again["course.toml"].replace(b'owner = "enap-agen"', b'owner = "cep-madrid"')
+    again["course.toml"] = again["course.toml"].replace(b'owner = "enap-agen"',
+                                                        b'owner = "cep-madrid"')
     assert again == files
 
 

@@ -96,7 +96,8 @@ def _answers_survive_a_killed_server(app, database, tmp_path):
     server.start()
     trainee = Browser(server)
     try:
-        trainee.post("/login", [("username", "cadete"), ("password", PASSWORD)], token_from="/login")
+        trainee.post("/login", [("username", "cadete"), ("password", PASSWORD)],
+                     token_from="/login")
         page = f"/attempts/{attempt_id}"
         position = {kind: pos for pos, kind in kinds.items()}
         given = [(position["truefalse"], "true"), (position["numerical"], "2"),
@@ -215,7 +216,8 @@ def test_many_trainees_starting_a_new_quiz_at_once_all_get_an_attempt(database, 
     def start(app, n):
         with app.test_request_context():
             try:
-                lesson, course = db.session.get(Lesson, lesson_id), db.session.get(Course, course_id)
+                lesson = db.session.get(Lesson, lesson_id)
+                course = db.session.get(Course, course_id)
                 enrolment = db.session.scalars(select(Enrolment).order_by(Enrolment.id)).all()[n]
                 settings = queries.effective_settings(lesson, enrolment.user_id)
                 barrier.wait()

@@ -26,7 +26,7 @@ GIFT = r"""::single:: Who decides a full search? {=The governor #Right ~%50%A se
 ::match:: Match {=Dynamic -> relationships =Physical -> walls =Procedural -> rules}
 
 ::essay:: Explain the principle of necessity. {}
-"""
+"""  # noqa: E501 - the data as it is
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +40,13 @@ def _grade(questions, ident, response):
 
 
 @pytest.mark.parametrize("ident, response, expected", [
-    ("single", 0, 1.0), ("single", 1, 0.5), ("single", 2, 0.0), ("single", None, 0.0), ("single", 9, 0.0),
+    ("single", 0, 1.0), ("single", 1, 0.5), ("single", 2, 0.0), ("single", None, 0.0),
+                                                       ("single", 9, 0.0),
     ("multi", [0, 1], 1.0), ("multi", [0], 0.5), ("multi", [0, 2], 0.0), ("multi", [2], 0.0),
     ("multi", [0, 1, 3], 1.0), ("multi", [], 0.0), ("multi", [0, 0, 1], 1.0),
     ("tf", True, 1.0), ("tf", False, 0.0), ("tf", None, 0.0),
-    ("short", "mandela", 1.0), ("short", "  Mandela   rules ", 1.0), ("short", "NELSON MANDELA RULES", 1.0),
+    ("short", "mandela", 1.0), ("short", "  Mandela   rules ", 1.0),
+                                                       ("short", "NELSON MANDELA RULES", 1.0),
     ("short", "smr", 0.5), ("short", "Tokyo", 0.0), ("short", "", 0.0),
     ("num", "15", 1.0), ("num", 15, 1.0), ("num", "14", 0.0), ("num", "fifteen", 0.0),
     ("tol", "3,145", 1.0), ("tol", "3.16", 0.0),

@@ -391,7 +391,8 @@ def test_regrading_after_a_fix_updates_attempts_and_results(
     assert slot_of(attempt, "p-q3").fraction == 0.0
     question = db.session.get(Question, q3.question_id)
     question.version += 1  # the author fixes the right answer: 3, not 2
-    question.spec = {**question.spec, "answers": [{"fraction": 1.0, "value": 3.0, "tolerance": 0.0}]}
+    question.spec = {**question.spec, "answers": [{"fraction": 1.0, "value": 3.0,
+                                                   "tolerance": 0.0}]}
     db.session.commit()
     instructor = create_user(academy=academy, roles=["instructor"])
     login_as(instructor)

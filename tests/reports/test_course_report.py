@@ -54,7 +54,7 @@ def _completer(course, person, gaps: list[int], days: int, minutes: int, fractio
     """A trainee who did the three lessons, `gaps` minutes after the one before, and
     completed the course `days` after enrolling."""
     at = START + timedelta(hours=1)
-    for lesson, gap in zip(_lessons(course), [0, *gaps]):
+    for lesson, gap in zip(_lessons(course), [0, *gaps], strict=False):
         at += timedelta(minutes=gap)
         _done(person, lesson, at)
     enrolment = _enrol(course, person, status=COMPLETED,

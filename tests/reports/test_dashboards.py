@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from openpyxl import load_workbook
@@ -24,7 +24,7 @@ THE_PERIOD = Period(datetime(2026, 1, 1).date(), datetime(2026, 6, 30).date())
 
 
 def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def enrol(user, course, activated, *, completed=None, status=None, grade=None, lesson=None,
