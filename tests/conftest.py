@@ -45,10 +45,9 @@ def app(tmp_path_factory):
                            MAINTENANCE_CHECK_SECONDS=24 * 3600)
     application.test_client_class = FreshContextClient
     if is_postgres():
-        with application.app_context():
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
+        with application.app_context(), db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     upgrade_schema(application)
     yield application
     with application.app_context():

@@ -191,7 +191,8 @@ def sign_in(client, username: str, password: str = PASSWORD, **extra):
     return client.post("/login", data=data)
 
 
-def post_form(client, path: str, data: dict | None = None, *, token_from: str | None = None, **kwargs):
+def post_form(client, path: str, data: dict | None = None, *, token_from: str | None = None,
+              **kwargs):
     """POST to a page with the CSRF token of the page the form is on."""
     payload = {"csrf_token": csrf_token(client, token_from or path), **(data or {})}
     return client.post(path, data=payload, **kwargs)

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import secrets
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import select
 
 from academy import storage
@@ -36,33 +33,14 @@ from academy.quizzes import starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes import slots
 from academy.quizzes.models import AttemptSlot
-from tests.support import CSRF_RE, PASSWORD, TEST_DATABASE_URL, is_postgres, make_app
+from tests.support import CSRF_RE, PASSWORD, make_app
 from tests.factories.packages import sample_package
+from tests.factories.databases import own_database
 
 pytestmark = pytest.mark.no_transaction
 TRAINEES = 3
 # The drill checks every certificate twice; jobs (none here) would run in the request.
 SETTINGS = {"VERIFY_MAX_PER_ADDRESS": 10_000, "JOB_MODE": "inline"}
-
-
-@contextmanager
-def own_database(tmp: Path):
-    """The URL of a new, empty database: an SQLite file, or a PostgreSQL database created on the
-    test server (and dropped afterwards): pg_dump and pg_restore work on whole databases."""
-    if not is_postgres():
-        yield f"sqlite:///{tmp / ('campus-' + secrets.token_hex(4) + '.sqlite3')}"
-        return
-    base = sa.engine.make_url(TEST_DATABASE_URL)
-    name = f"campus_drill_{secrets.token_hex(4)}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _add_trainees(app) -> list[dict]:

@@ -21,7 +21,7 @@ from academy.backups import manifest as manifest_module
 from academy.backups.databases import find_tool
 from academy.extensions import db
 from tests.support import is_postgres, make_app, upgrade_schema
-from tests.backups.test_backup_drill import own_database
+from tests.factories.databases import own_database
 
 pytestmark = pytest.mark.no_transaction
 PDF = b"%PDF-1.7 a certificate"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -117,10 +117,9 @@ def new_page(request, browser, live_server):
     for index, context in enumerate(contexts):
         for page in context.pages:
             suffix = "" if index == 0 else f"-{index + 1}"
-            try:
+            # A page that crashed or closed leaves no picture; the test says why.
+            with suppress(PlaywrightError):
                 page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=True)
-            except PlaywrightError:
-                pass  # a page that crashed or closed leaves no picture; the test says why
         context.close()
 
 

@@ -1,4 +1,5 @@
-"""What people do, click by click: languages, first sign-in, no JavaScript, small screens, keyboard."""
+"""What people do, click by click: languages, first sign-in, no JavaScript, small screens,
+keyboard."""
 from __future__ import annotations
 
 import re
@@ -31,7 +32,8 @@ def test_language_chosen_before_sign_in_is_kept_then_remembered_in_the_profile(n
     expect(page.get_by_role("heading", level=1)).to_contain_text("Formación")
 
     switch_language(page, "pt_PT")
-    expect(page.locator(".language-switcher button[value=pt_PT]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".language-switcher button[value=pt_PT]")).to_have_attribute("aria-pressed",
+                                                                                     "true")
     sign_in(page, "es.trainee1")
     expect_home_greets(page, "Lucía Fernández Gil", "pt_PT")
     sign_out(page)
@@ -92,7 +94,8 @@ def test_new_person_must_choose_a_password_at_first_sign_in(new_page):
     expect(error).to_be_visible()
     expect(error).to_have_text("Use al menos 10 caracteres.")
     expect(page.locator("#new_password")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#new_password")).to_have_attribute("aria-describedby", "new_password-hint new_password-error")
+    expect(page.locator("#new_password")).to_have_attribute("aria-describedby",
+                                                            "new_password-hint new_password-error")
     expect(page.locator("main .form-errors")).to_be_visible()
 
     page.locator("#current_password").fill(one_time)

@@ -5,8 +5,8 @@ Each role signs in on a 360 px window and visits every page it can reach by foll
 its landing page. A page fails if the document scrolls sideways, if a part of it scrolls
 sideways without being a labelled region one can reach with the keyboard (a wide table in a
 `role="region"` with a name and `tabindex="0"`), or if it draws a chart too narrow to read (on a
-phone the chart's table, always beside it, says the same). Then every page of the URL map that answers
-with HTML must have been seen by some role, so a page added later cannot go untested.
+phone the chart's table, always beside it, says the same). Then every page of the URL map that
+answers with HTML must have been seen by some role, so a page added later cannot go untested.
 """
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ NOT_PAGES = ("static", "academies.logo", "catalog.cover", "catalog.course_file",
              "certificates.status_list_jwt")
 # Pages reached only through a form (a search, a start button) or one person's own object;
 # their width is checked by the tests of those journeys.
-REACHED_BY_FORMS = ("certificates.verify_code", "certificates.verify_signed", "quizzes.attempt_page", "quizzes.summary",
+REACHED_BY_FORMS = ("certificates.verify_code", "certificates.verify_signed",
+                    "quizzes.attempt_page", "quizzes.summary",
                     "quiz_admin.confirm_regrade", "question_bank.delete", "accounts.login",
                     "accounts.change_password", "people.create_staff", "authoring.changes",
                     # Only after a bulk issue, a sharing request, an upstream change or an essay
@@ -77,28 +78,37 @@ def _crawl(page, adapter, live_server: str) -> tuple[dict[str, str], dict[str, l
             continue
         visited.add(path)
         visits[endpoint] += 1
-        if urlsplit(path).path.endswith(DOWNLOADS):
-            continue
-        try:
-            response = page.goto(live_server + path)
-        except PlaywrightError:  # a download the address does not announce
-            continue
-        if response is None or response.status != 200 or \
-                "text/html" not in (response.headers.get("content-type") or ""):
+        if urlsplit(path).path.endswith(DOWNLOADS) or not _opens_as_html(page, live_server + path):
             continue
         seen_endpoints.setdefault(endpoint, path)
         found = page.evaluate(WIDTH_CHECK)
         if found:
             problems[path] = found
-        for href in page.eval_on_selector_all(
-                "main a[href], nav a[href], footer a[href]", "links => links.map(a => a.getAttribute('href'))"):
-            parts = urlsplit(href)
-            if parts.netloc or not parts.path.startswith("/") or parts.path == "/logout":
-                continue
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-            if target not in visited:
-                queue.append(target)
+        queue.extend(target for target in _links(page) if target not in visited)
     return seen_endpoints, problems
+
+
+def _opens_as_html(page, url: str) -> bool:
+    """Open the address: True if it answers 200 with an HTML page."""
+    try:
+        response = page.goto(url)
+    except PlaywrightError:  # a download the address does not announce
+        return False
+    return response is not None and response.status == 200 and \
+        "text/html" in (response.headers.get("content-type") or "")
+
+
+def _links(page) -> list[str]:
+    """The site's own addresses the page links to from its main part, navigation and footer."""
+    targets = []
+    for href in page.eval_on_selector_all(
+            "main a[href], nav a[href], footer a[href]",
+            "links => links.map(a => a.getAttribute('href'))"):
+        parts = urlsplit(href)
+        if parts.netloc or not parts.path.startswith("/") or parts.path == "/logout":
+            continue
+        targets.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return targets
 
 
 @pytest.fixture(scope="module")

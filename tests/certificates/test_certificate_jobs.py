@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
 import zipfile
-from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -15,89 +13,17 @@ from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from academy import storage
-from academy.accounts import operations as account_ops
-from academy.academies import operations as academy_ops
 from academy.certificates import bulk, serials
 from academy.certificates.models import Certificate
-from academy.db import utcnow
-from academy.enrolment import operations as enrolment_ops
-from academy.enrolment.models import COMPLETED
 from academy.extensions import db
 from academy.jobs import queries as job_queries
 from academy.jobs import runner
 from academy.jobs.models import FINISHED
-from tests.support import (drop_fresh_database, fresh_database_url, is_postgres, local_redis,
-                           make_app, upgrade_schema)
+from tests.support import is_postgres, local_redis
+from tests.factories.jobs import committed_app_fixture  # noqa: F401 - a fixture
+from tests.factories.jobs import graduates, start_bulk_issue, wait_for_job
 
 pytestmark = pytest.mark.no_transaction
-
-
-@pytest.fixture
-def committed_app(tmp_path):
-    url = fresh_database_url(tmp_path)
-    apps = []
-
-    def _make(**overrides):
-        app = make_app(url, tmp_path, **overrides)
-        if not apps:
-            upgrade_schema(app)
-        apps.append(app)
-        return app
-
-    yield _make
-    for app in apps:
-        with app.app_context():
-            db.engine.dispose()
-    drop_fresh_database(url)
-
-
-def _graduates(app, n: int) -> tuple[list[int], int]:
-    """A published course and n trainees who completed it; returns (enrolment ids, owner id)."""
-    from academy.curricula import operations as course_ops
-    from academy.packages import operations as package_ops
-    from tests.factories.packages import sample_package
-
-    with app.test_request_context():
-        academy = academy_ops.create_academy(slug="cep-madrid", names={"es": "CEP"},
-                                             country="ES", default_locale="es")
-        course = package_ops.import_package(sample_package(), academy=academy)
-        course_ops.publish_course(course)
-        coordinator, _ = account_ops.create_user(username="coord", display_name="Coordinación",
-                                                 password="not-used-here-123",
-                                                 network_roles=["coordinator"])
-        ids = []
-        for i in range(n):
-            person, _ = account_ops.create_user(
-                username=f"graduado{i}", display_name=f"Graduada Ñandú {i}", academy=academy,
-                password="not-used-here-123", roles=["trainee"], locale="es")
-            enrolment = enrolment_ops.enrol_by_staff(person, course)
-            enrolment.status = COMPLETED
-            enrolment.completed_at = utcnow() - timedelta(days=3)
-            db.session.flush()
-            ids.append(enrolment.id)
-        db.session.commit()
-        return ids, coordinator.id
-
-
-def _start(app, ids: list[int], owner_id: int) -> str:
-    with app.test_request_context():
-        job = runner.create_job(bulk.KIND, owner_id=owner_id, total=len(ids),
-                                payload={"enrolment_ids": ids, "actor_id": owner_id,
-                                         "base_url": "https://campus.example.org"})
-        db.session.commit()
-        runner.start(job.id)
-        return job.id
-
-
-def _wait(app, job_id: str, seconds: float = 120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with app.app_context():
-            job = job_queries.job(job_id)
-            if job.is_over:
-                return job.status, dict(job.result), job.error
-        time.sleep(0.2)
-    raise AssertionError("the job did not finish in time")
 
 
 def _check_downloads(app, result: dict, n: int) -> None:
@@ -124,8 +50,8 @@ def test_a_bulk_job_runs_in_a_thread_with_renderer_processes(committed_app, monk
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(bulk, "ProcessPoolExecutor", SeenPool)
-    ids, owner = _graduates(app, 30)
-    status, result, error = _wait(app, _start(app, ids, owner))
+    ids, owner = graduates(app, 30)
+    status, result, error = wait_for_job(app, start_bulk_issue(app, ids, owner))
     assert (status, error) == (FINISHED, None)
     assert pools == [2]
     assert result["issued"] == 30 and result["skipped"] == 0
@@ -134,9 +60,9 @@ def test_a_bulk_job_runs_in_a_thread_with_renderer_processes(committed_app, monk
 
 def test_a_bulk_job_skips_who_already_has_a_certificate(committed_app):
     app = committed_app(JOB_MODE="thread", CERTIFICATE_WORKERS=1)
-    ids, owner = _graduates(app, 4)
-    assert _wait(app, _start(app, ids[:2], owner))[1]["issued"] == 2
-    status, result, _error = _wait(app, _start(app, ids, owner))
+    ids, owner = graduates(app, 4)
+    assert wait_for_job(app, start_bulk_issue(app, ids[:2], owner))[1]["issued"] == 2
+    status, result, _error = wait_for_job(app, start_bulk_issue(app, ids, owner))
     assert status == FINISHED and (result["issued"], result["skipped"]) == (2, 2)
 
 
@@ -158,14 +84,14 @@ def test_a_bulk_job_runs_on_an_rq_worker(committed_app):
     assert runner.mode(app) == "rq"
     queue = runner.queue(app)
     queue.empty()
-    ids, owner = _graduates(app, 3)
-    job_id = _start(app, ids, owner)
+    ids, owner = graduates(app, 3)
+    job_id = start_bulk_issue(app, ids, owner)
     with app.app_context():
         assert job_queries.job(job_id).status == "queued"  # waiting for a worker
         db.session.remove()
     with app.app_context():
         BurstWorker([queue], connection=queue.connection).work(burst=True)
-    status, result, error = _wait(app, job_id, 5)
+    status, result, error = wait_for_job(app, job_id, 5)
     assert (status, error, result["issued"]) == (FINISHED, None, 3)
     _check_downloads(app, result, 3)
 

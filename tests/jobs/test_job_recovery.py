@@ -23,7 +23,8 @@ from academy.db import utcnow
 from academy.extensions import db
 from academy.jobs import runner
 from academy.jobs.models import FAILED, FINISHED, QUEUED, RUNNING, Job
-from tests.certificates.test_certificate_jobs import _graduates, _start, _wait, committed_app  # noqa: F401
+from tests.factories.jobs import committed_app_fixture  # noqa: F401 - a fixture
+from tests.factories.jobs import graduates, start_bulk_issue, wait_for_job
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -43,7 +44,7 @@ def _worker_env(app) -> dict:
 def test_a_job_whose_runner_is_killed_is_taken_up_again_with_no_certificate_lost_or_doubled(
         committed_app):  # noqa: F811
     app = committed_app(JOB_MODE="thread", CERTIFICATE_WORKERS=1, JOB_STALE_SECONDS=5)
-    ids, owner = _graduates(app, 56)
+    ids, owner = graduates(app, 56)
     with app.test_request_context():
         job = runner.create_job(bulk.KIND, owner_id=owner, total=len(ids), payload={
             "enrolment_ids": ids, "actor_id": owner, "base_url": "https://campus.example.org"})
@@ -81,7 +82,7 @@ def test_a_job_whose_runner_is_killed_is_taken_up_again_with_no_certificate_lost
         page_job = db.session.get(Job, job_id)
         assert runner.is_stalled(page_job, utcnow())
         assert runner.sweep() == [job_id]
-    status, result, error = _wait(app, job_id)
+    status, result, error = wait_for_job(app, job_id)
     assert (status, error) == (FINISHED, None)
     assert (result["issued"], result["skipped"]) == (56, 0)
     with app.app_context():
@@ -267,9 +268,9 @@ def test_an_unreachable_queue_runs_the_job_here_instead(committed_app):  # noqa:
     app = committed_app(REDIS_URL="redis://127.0.0.1:9/0", JOB_MODE=None,
                         CERTIFICATE_WORKERS=1)
     assert runner.mode(app) == "rq"
-    ids, owner = _graduates(app, 2)
-    job_id = _start(app, ids, owner)
-    status, result, error = _wait(app, job_id, 60)
+    ids, owner = graduates(app, 2)
+    job_id = start_bulk_issue(app, ids, owner)
+    status, result, error = wait_for_job(app, job_id, 60)
     assert (status, error, result["issued"]) == (FINISHED, None, 2)
 
 
@@ -282,8 +283,8 @@ def test_a_job_left_waiting_on_a_queue_no_worker_serves_runs_here(committed_app)
     app = committed_app(REDIS_URL=local_redis(13), JOB_MODE=None, CERTIFICATE_WORKERS=1,
                         REDIS_PREFIX=f"campus-test:{secrets.token_hex(4)}:",
                         JOB_QUEUE=f"campus-test-{secrets.token_hex(4)}")
-    ids, owner = _graduates(app, 2)
-    job_id = _start(app, ids, owner)
+    ids, owner = graduates(app, 2)
+    job_id = start_bulk_issue(app, ids, owner)
     try:
         with app.app_context():
             assert db.session.get(Job, job_id).status == QUEUED  # on the queue, for a worker
@@ -292,7 +293,7 @@ def test_a_job_left_waiting_on_a_queue_no_worker_serves_runs_here(committed_app)
             assert runner.sweep() == []  # a worker may yet come
             assert runner.sweep(utcnow() + timedelta(seconds=61)) == [job_id]
             db.session.remove()
-        status, result, error = _wait(app, job_id, 60)
+        status, result, error = wait_for_job(app, job_id, 60)
         assert (status, error, result["issued"]) == (FINISHED, None, 2)
     finally:
         runner.queue(app).delete(delete_jobs=True)

@@ -14,8 +14,8 @@ from academy.curricula.models import Course
 from academy.extensions import db
 from academy.moodle import operations, uploads
 from academy.quizzes.models import Question, QuizSlot
-from tests.factories.moodle_backups import (PNG, V39, V4, BackupBuilder, answer, sample_backup,
-                                  tags)
+from tests.factories.moodle_backups import PNG, V4, V39, BackupBuilder, answer, tags
+from tests.factories.moodle_sample import sample_backup
 from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}

@@ -14,7 +14,8 @@ from academy.curricula.models import Course
 from academy.extensions import db
 from academy.moodle import archive
 from academy.packages.archive import ArchiveError
-from tests.factories.moodle_backups import MP4, pack, sample_backup
+from tests.factories.moodle_backups import MP4, pack
+from tests.factories.moodle_sample import sample_backup
 from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}

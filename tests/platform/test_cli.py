@@ -38,7 +38,8 @@ def test_create_an_academy_and_a_person_from_the_command_line(runner):
 def test_command_line_errors_are_clear(runner):
     result = runner.invoke(args=["users", "create", "x", "--name", "X"])
     assert result.exit_code != 0 and "Use 3 to 64 characters" in result.output
-    result = runner.invoke(args=["users", "create", "valid.name", "--name", "X", "--academy", "nope"])
+    result = runner.invoke(args=["users", "create", "valid.name", "--name", "X", "--academy",
+                                 "nope"])
     assert result.exit_code != 0 and "No academy with the short name 'nope'" in result.output
     result = runner.invoke(args=["academies", "create", "ok-slug", "--country", "ES", "--locale",
                                  "es", "--name", "xx=Nombre"])

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from tests.platform.test_access_matrix import ACTORS, ANONYMOUS, ROUTES, world  # noqa: F401 - a fixture
+from tests.factories.routes import ACTORS, ANONYMOUS, ROUTES
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT)\b(?:\s+OR\s+\w+)?\s+"
                    r"(?:INTO\s+|FROM\s+)?\"?(\w+)", re.IGNORECASE)
@@ -68,7 +68,7 @@ def _make_overdue(objects) -> None:
 
 
 @pytest.mark.parametrize("overdue", [False, True], ids=["in-time", "overdue-attempt"])
-def test_no_get_route_writes_for_any_role(app, world, login_as, overdue):  # noqa: F811
+def test_no_get_route_writes_for_any_role(app, world, login_as, overdue):
     from flask import url_for
 
     people, objects = world

@@ -15,8 +15,8 @@ from academy.packages.writer import export_course
 from academy.quizzes.models import Question
 from academy.quizzes.moodle_xml import read_moodle_xml
 from academy.db import utcnow
-from tests.factories.question_bank import (EN, bank, import_file, post, question, trainee_attempt,
-                                      upload, words)
+from tests.factories.question_bank import (EN, bank, import_file, post, question,
+                                         trainee_attempt, upload, words)
 
 GRADER_INFO = "<p>A good answer names <strong>necessity</strong>.</p><script>x()</script>"
 
