@@ -13,9 +13,14 @@ from flask_migrate import upgrade
 from academy.backups.commands import backup_cli
 from academy.domain_errors import DomainError
 from academy.extensions import db
+from academy.i18n import (
+    INTERFACE_LOCALES,
+    LOCALES,
+    TRANSLATIONS_DIR,
+    compile_catalogues,
+    extract_argv,
+)
 from academy.maintenance.commands import maintenance_cli
-from academy.i18n import (INTERFACE_LOCALES, LOCALES, TRANSLATIONS_DIR, compile_catalogues,
-                          extract_argv)
 
 demo_cli = AppGroup("demo", help="The demo data set.")
 users_cli = AppGroup("users", help="People and their roles.")
@@ -189,9 +194,9 @@ def courses_import(path: Path, academy_slug: str | None, publish: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--academy", "academy_slug", default=None, help="The owner academy, if ambiguous.")
 def courses_export(slug: str, path: Path, academy_slug: str | None) -> None:
+    from academy.curricula.queries import courses_by_slug
     from academy.packages.archive import write_zip
     from academy.packages.writer import export_course
-    from academy.curricula.queries import courses_by_slug
 
     found = courses_by_slug(slug, academy_slug)
     if len(found) != 1:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import contextvars
 import os
 from contextlib import contextmanager
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
 
 try:
     import fcntl

@@ -8,12 +8,13 @@ from collections.abc import Callable
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, ValidationError, widgets
-from wtforms.validators import DataRequired
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 
 from academy.domain_errors import DomainError
 from academy.extensions import db
-from academy.i18n import lazy_gettext as _l, sort_key
+from academy.i18n import lazy_gettext as _l
+from academy.i18n import sort_key
 
 # i18n: WTForms' own messages, marked here so they are extracted and translated with ours.
 _WTFORMS_MESSAGES = (

@@ -8,20 +8,39 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from babel.numbers import NumberPattern, parse_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import NumberPattern, parse_pattern
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import (Babel, Domain, LazyString, get_locale, get_translations, gettext, ngettext,
-                         pgettext)
-from jinja2 import pass_context
+from flask_babel import (
+    Babel,
+    Domain,
+    LazyString,
+    get_locale,
+    get_translations,
+    gettext,
+    ngettext,
+    pgettext,
+)
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from academy.locales import (  # noqa: F401 - the languages' data, re-exported
-    CONTENT_LANGUAGES, INTERFACE_LOCALES, LANGUAGE_NAMES,
-    LOCALE_NAMES, LOCALES, as_interface_locale, bcp47, content_language, interface_locale,
-    is_interface_locale, is_locale, locale_for_country, variety_of)
+    CONTENT_LANGUAGES,
+    INTERFACE_LOCALES,
+    LANGUAGE_NAMES,
+    LOCALE_NAMES,
+    LOCALES,
+    as_interface_locale,
+    bcp47,
+    content_language,
+    interface_locale,
+    is_interface_locale,
+    is_locale,
+    locale_for_country,
+    variety_of,
+)
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from flask import current_app
 
 from academy.domain_errors import DomainError
-from academy.i18n import format_size, lazy_gettext as _l
+from academy.i18n import format_size
+from academy.i18n import lazy_gettext as _l
 
 ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 MAX_PIXELS = 4096 * 4096

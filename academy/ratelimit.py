@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import math
 import time
-from contextvars import ContextVar
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from flask import current_app

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from flask import Response
 from flask_babel import LazyString
 
-from academy.i18n import format_size, lazy_gettext as _l
+from academy.i18n import format_size
+from academy.i18n import lazy_gettext as _l
 
 
 def _decode(data: bytes) -> tuple[str | None, LazyString | None]:

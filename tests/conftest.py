@@ -15,9 +15,17 @@ from academy.academies import operations as academy_ops
 from academy.accounts import operations as account_ops
 from academy.accounts import queries as account_queries
 from academy.extensions import db
-from tests.support import (PASSWORD, TEST_DATABASE_URL, DemoTemplate, copy_demo,
-                           drop_whole_database, is_postgres, load_demo_template, make_app,
-                           upgrade_schema)
+from tests.support import (
+    PASSWORD,
+    TEST_DATABASE_URL,
+    DemoTemplate,
+    copy_demo,
+    drop_whole_database,
+    is_postgres,
+    load_demo_template,
+    make_app,
+    upgrade_schema,
+)
 
 
 class FreshContextClient(FlaskClient):

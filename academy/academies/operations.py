@@ -10,12 +10,18 @@ from academy.academies import logos
 from academy.academies.models import Academy, Membership
 from academy.accounts.roles import ACADEMY_ROLES
 from academy.audit import operations as audit
-from academy.slugs import SLUG_RE
 from academy.domain_errors import DomainError
 from academy.extensions import db
-from academy.i18n import (INTERFACE_LOCALES, LOCALES, as_interface_locale, content_language,
-                          is_interface_locale,
-                          lazy_gettext as _l, locale_for_country)
+from academy.i18n import (
+    INTERFACE_LOCALES,
+    LOCALES,
+    as_interface_locale,
+    content_language,
+    is_interface_locale,
+    locale_for_country,
+)
+from academy.i18n import lazy_gettext as _l
+from academy.slugs import SLUG_RE
 
 MAX_NAME = 200
 

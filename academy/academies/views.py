@@ -5,8 +5,8 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from academy.academies import logos, operations, policy, queries
 from academy import zones
+from academy.academies import logos, operations, policy, queries
 from academy.academies.blueprints import academies as bp
 from academy.academies.forms import AcademyForm
 from academy.academies.models import Academy

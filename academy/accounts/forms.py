@@ -5,10 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from academy import zones
 from academy.accounts import validation
 from academy.forms import REQUIRED, choices, rule
-from academy import zones
-from academy.i18n import current_locale, lazy_gettext as _l, locale_choices
+from academy.i18n import current_locale, locale_choices
+from academy.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

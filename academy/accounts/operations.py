@@ -3,8 +3,8 @@ signin.py). Never commits."""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from collections.abc import Iterable
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import update
@@ -17,7 +17,8 @@ from academy.audit import operations as audit
 from academy.db import utcnow
 from academy.domain_errors import DomainError
 from academy.extensions import db
-from academy.i18n import as_interface_locale, lazy_gettext as _l, sort_key
+from academy.i18n import as_interface_locale, sort_key
+from academy.i18n import lazy_gettext as _l
 
 
 def _check(problem, field: str) -> None:

@@ -25,7 +25,8 @@ from academy.accounts import passwords, queries
 from academy.accounts.models import User
 from academy.audit import operations as audit
 from academy.domain_errors import DomainError
-from academy.i18n import lazy_gettext as _l, lazy_ngettext
+from academy.i18n import lazy_gettext as _l
+from academy.i18n import lazy_ngettext
 
 
 class InvalidCredentials(DomainError):

@@ -10,7 +10,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import LazyString
 
-from academy.i18n import INTERFACE_LOCALES, as_interface_locale, lazy_gettext as _l
+from academy.i18n import INTERFACE_LOCALES, as_interface_locale
+from academy.i18n import lazy_gettext as _l
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MAX_DISPLAY_NAME = 200

@@ -1,16 +1,15 @@
 """Signing in and out, one's own password and profile, and the language switcher."""
 from __future__ import annotations
 
-from flask import (abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from academy.accounts import operations, policy, signin
 from academy.accounts.blueprints import accounts as bp
-from academy.accounts.signals import sign_in_failed, signed_in
-from academy.accounts.roles import TRAINEE
 from academy.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
+from academy.accounts.roles import TRAINEE
+from academy.accounts.signals import sign_in_failed, signed_in
 from academy.db import reading
 from academy.domain_errors import DomainError
 from academy.extensions import db

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 
 from academy.curricula.models import PAGE, Course, best_text
 from academy.extensions import db
-from academy.i18n import current_locale, lazy_gettext as _l, lazy_ngettext
+from academy.i18n import current_locale, lazy_ngettext
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.models import Question, QuizSlot
 

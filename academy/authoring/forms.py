@@ -7,7 +7,9 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from academy.forms import REQUIRED, CheckboxesField, choices
-from academy.i18n import content_language_choices, lazy_gettext as _l, lazy_pgettext as _lp
+from academy.i18n import content_language_choices
+from academy.i18n import lazy_gettext as _l
+from academy.i18n import lazy_pgettext as _lp
 
 _MAX = _l("Use at most %(max)d characters.")
 

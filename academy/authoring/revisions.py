@@ -14,8 +14,8 @@ from academy.curricula.models import Course
 from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.packages import diff, revisions
-from academy.packages.upstream import take_changes, upstream_of
 from academy.packages.data import PackageInvalid
+from academy.packages.upstream import take_changes, upstream_of
 
 
 @bp.app_errorhandler(SharedCourseLocked)

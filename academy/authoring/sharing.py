@@ -7,20 +7,20 @@ from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
 from academy.authoring.blueprints import authoring as bp
-from academy.authoring.forms import PackageForm, ReviewForm
-from academy.curricula.lookups import course_for_author
-from academy.curricula import operations, policy, queries, topics
 from academy.authoring.checklist import refuse_unready
+from academy.authoring.forms import PackageForm, ReviewForm
 from academy.authoring.revisions import package_problems, readable_changes
-from academy.packages import operations as package_ops
-from academy.packages import revisions
+from academy.curricula import operations, policy, queries, topics
+from academy.curricula.lookups import course_for_author
 from academy.curricula.models import Course
-from academy.packages.archive import ArchiveError, read_zip, write_zip
-from academy.packages.data import PackageInvalid
-from academy.packages.writer import export_course
 from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.forms import show_domain_error
+from academy.packages import operations as package_ops
+from academy.packages import revisions
+from academy.packages.archive import ArchiveError, read_zip, write_zip
+from academy.packages.data import PackageInvalid
+from academy.packages.writer import export_course
 
 STATUS_CHANGES = {"publish": operations.publish_course, "unpublish": operations.unpublish_course,
                   "archive": operations.archive_course}

@@ -8,23 +8,35 @@ from flask_login import current_user, login_required
 
 from academy.academies.models import Academy
 from academy.authoring.blueprints import authoring as bp
-from academy.authoring.forms import (CourseTextForm, CoverForm, parse_tags, LessonTextForm,
-                                     MoveForm, NewCourseForm, NewItemForm, QuizTextForm, TitleForm,
-                                     UploadForm)
-from academy.curricula.lookups import (course_for_author, lesson_for_author, locale_of,
-                                       module_for_author)
+from academy.authoring.checklist import checklist
+from academy.authoring.forms import (
+    CourseTextForm,
+    CoverForm,
+    LessonTextForm,
+    MoveForm,
+    NewCourseForm,
+    NewItemForm,
+    QuizTextForm,
+    TitleForm,
+    UploadForm,
+    parse_tags,
+)
 from academy.curricula import operations, policy, queries, topics
-from academy.curricula.files import files_base
-from academy.curricula.files import MAX_FILE_BYTES
+from academy.curricula.files import MAX_FILE_BYTES, files_base
+from academy.curricula.lookups import (
+    course_for_author,
+    lesson_for_author,
+    locale_of,
+    module_for_author,
+)
 from academy.curricula.models import PAGE, QUIZ, Course, best_text
 from academy.curricula.rendering import render_markdown
-from academy.authoring.checklist import checklist
-from academy.packages import revisions
-from academy.packages.upstream import upstream_of
 from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.forms import ActionForm, ask_first, attempt, show_domain_error
 from academy.i18n import content_language, current_locale
+from academy.packages import revisions
+from academy.packages.upstream import upstream_of
 
 
 def _author_academy() -> Academy:

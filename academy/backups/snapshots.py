@@ -8,16 +8,22 @@ left out.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
-from datetime import datetime, UTC
-from pathlib import Path
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from academy.backups import BackupError, databases
-from academy.backups.manifest import (Entry, copy_file, hash_file, passes_a_link, problems,
-                                      write_manifest)
+from academy.backups.manifest import (
+    Entry,
+    copy_file,
+    hash_file,
+    passes_a_link,
+    problems,
+    write_manifest,
+)
 
 UPLOADS = "uploads"
 

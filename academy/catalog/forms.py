@@ -6,7 +6,8 @@ from wtforms import SelectField, StringField
 
 from academy.curricula import topics
 from academy.forms import by_label, choices
-from academy.i18n import content_language_choices, country_name, lazy_gettext as _l
+from academy.i18n import content_language_choices, country_name
+from academy.i18n import lazy_gettext as _l
 
 
 class CatalogFilterForm(FlaskForm):

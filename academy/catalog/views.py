@@ -6,14 +6,14 @@ import re
 from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from academy import images
+from academy.academies import queries as academy_queries
 from academy.catalog.blueprints import catalog as bp
 from academy.catalog.forms import CatalogFilterForm
-from academy import images
 from academy.curricula import files, policy, queries, topics
 from academy.curricula.models import PAGE, Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.db import utcnow
-from academy.academies import queries as academy_queries
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment import policy as enrolment_policy
 from academy.enrolment import queries as enrolment_queries

@@ -1,8 +1,7 @@
 """Setting up certificates: a course's policy (its authors) and an academy's design (its admins)."""
 from __future__ import annotations
 
-from flask import (Response, abort, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

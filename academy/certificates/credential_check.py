@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from academy.academies.models import Academy
 from academy.academies.queries import academy_by_slug
 from academy.certificates import codes, open_badge, queries, verdicts
-from academy.certificates.models import Certificate
 from academy.certificates.contents import VERIFY_PATH, public_base_url
+from academy.certificates.models import Certificate
 from academy.credentials import data_integrity, did, vc_jwt
 from academy.credentials import queries as key_queries
 from academy.credentials.models import REVOKED as KEY_REVOKED

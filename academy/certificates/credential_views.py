@@ -6,8 +6,12 @@ from flask_login import login_required
 
 from academy.certificates import credential_check, open_badge, verdicts
 from academy.certificates.blueprints import certificates as bp
-from academy.certificates.forms import (VerifyCredentialForm, VerifyFileForm, VerifyForm,
-                                        VerifyPayloadForm)
+from academy.certificates.forms import (
+    VerifyCredentialForm,
+    VerifyFileForm,
+    VerifyForm,
+    VerifyPayloadForm,
+)
 from academy.certificates.labels import CREDENTIAL_VERDICT_LABELS
 from academy.certificates.views import CREDENTIAL_PREFIX, _certificate, _count_lookup
 from academy.credentials.vc_jwt import MEDIA_TYPE

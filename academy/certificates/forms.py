@@ -5,8 +5,17 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, FormField, IntegerField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, ValidationError)
+from wtforms import (
+    BooleanField,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.certificates import codes
@@ -14,7 +23,8 @@ from academy.certificates.css import clean_extra_css
 from academy.certificates.labels import ISSUANCE_LABELS, PAGE_SIZE_LABELS, STATUS_LABELS
 from academy.domain_errors import DomainError
 from academy.forms import REQUIRED, by_label, choices
-from academy.i18n import LOCALES, country_name, language_name, lazy_gettext as _l
+from academy.i18n import LOCALES, country_name, language_name
+from academy.i18n import lazy_gettext as _l
 
 _MAX = _l("Use at most %(max)d characters.")
 

@@ -1,6 +1,13 @@
 """Translated names of certificate statuses, issuance modes and page sizes."""
-from academy.certificates.models import (APPROVAL, AUTOMATIC, EXPIRED, NONE, REVOKED, SUPERSEDED,
-                                         VALID)
+from academy.certificates.models import (
+                                         APPROVAL,
+                                         AUTOMATIC,
+                                         EXPIRED,
+                                         NONE,
+                                         REVOKED,
+                                         SUPERSEDED,
+                                         VALID,
+)
 from academy.i18n import lazy_gettext as _l
 
 ISSUANCE_LABELS = {

@@ -8,11 +8,19 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from academy.academies.models import Academy
 from academy.accounts.models import User
-from academy.certificates.models import (APPROVAL, EXPIRED, NONE, REVOKED, SUPERSEDED, VALID,
-                                         Certificate, CertificatePolicy)
+from academy.certificates.models import (
+    APPROVAL,
+    EXPIRED,
+    NONE,
+    REVOKED,
+    SUPERSEDED,
+    VALID,
+    Certificate,
+    CertificatePolicy,
+)
 from academy.cohorts.models import CohortMember
-from academy.db import escape_like
 from academy.curricula.models import Course
+from academy.db import escape_like
 from academy.enrolment.models import COMPLETED, Enrolment
 from academy.extensions import db
 from academy.quizzes import queries as quiz_queries

@@ -16,9 +16,17 @@ from academy.academies.models import Academy
 from academy.academies.queries import academy_by_slug
 from academy.certificates import queries, verdicts
 from academy.certificates.models import Certificate
-from academy.certificates.verdicts import (BAD_SIGNATURE, CERTIFICATE_EXPIRED,  # noqa: F401
-                                           CERTIFICATE_REPLACED, CERTIFICATE_REVOKED, MALFORMED,
-                                           REVOKED_KEY, UNKNOWN_CERTIFICATE, UNKNOWN_KEY, VALID)
+from academy.certificates.verdicts import (  # noqa: F401
+    BAD_SIGNATURE,
+    CERTIFICATE_EXPIRED,
+    CERTIFICATE_REPLACED,
+    CERTIFICATE_REVOKED,
+    MALFORMED,
+    REVOKED_KEY,
+    UNKNOWN_CERTIFICATE,
+    UNKNOWN_KEY,
+    VALID,
+)
 from academy.credentials import cose, keystore
 from academy.credentials import queries as key_queries
 from academy.credentials.models import REVOKED as KEY_REVOKED

@@ -3,21 +3,47 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import (abort, current_app, flash, jsonify, redirect, render_template,
-                   request, send_file, url_for)
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy import ratelimit, storage
 from academy.accounts.models import User
 from academy.audit import queries as audit_queries
-from academy.certificates import (bulk, codes, contents, policy, queries, replacing, revoking,
-                                  signed_qr)
+from academy.certificates import (
+    bulk,
+    codes,
+    contents,
+    policy,
+    queries,
+    replacing,
+    revoking,
+    signed_qr,
+)
 from academy.certificates.blueprints import certificates as bp
-from academy.certificates.forms import (CertificateFilterForm, IssueAgainForm, IssueAllForm,
-                                        IssueForm, ReissueForm, RenewForm, RevokeForm,
-                                        VerifyCredentialForm, VerifyFileForm, VerifyForm,
-                                        VerifyPayloadForm)
+from academy.certificates.forms import (
+    CertificateFilterForm,
+    IssueAgainForm,
+    IssueAllForm,
+    IssueForm,
+    ReissueForm,
+    RenewForm,
+    RevokeForm,
+    VerifyCredentialForm,
+    VerifyFileForm,
+    VerifyForm,
+    VerifyPayloadForm,
+)
 from academy.certificates.labels import STATUS_LABELS
 from academy.certificates.models import Certificate
 from academy.db import utcnow

@@ -13,7 +13,8 @@ from flask import url_for
 
 from academy import storage, zips
 from academy.domain_errors import DomainError
-from academy.i18n import format_size, lazy_gettext as _l, sort_key
+from academy.i18n import format_size, sort_key
+from academy.i18n import lazy_gettext as _l
 
 KIND = "course-files"
 MAX_FILE_BYTES = 10 * 1024 * 1024

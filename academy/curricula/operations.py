@@ -8,15 +8,32 @@ from sqlalchemy import func, select
 from academy import images
 from academy.audit import operations as audit
 from academy.curricula import files
-from academy.curricula.models import (ACADEMY_ONLY, ARCHIVED, DRAFT, NETWORK, PAGE, PUBLISHED, QUIZ,
-                                      REVIEW_APPROVED, REVIEW_PENDING, REVIEW_RETURNED, Course,
-                                      CourseFile, CourseReview, CourseText, Lesson, LessonText,
-                                      Module, ModuleText)
+from academy.curricula.models import (
+    ACADEMY_ONLY,
+    ARCHIVED,
+    DRAFT,
+    NETWORK,
+    PAGE,
+    PUBLISHED,
+    QUIZ,
+    REVIEW_APPROVED,
+    REVIEW_PENDING,
+    REVIEW_RETURNED,
+    Course,
+    CourseFile,
+    CourseReview,
+    CourseText,
+    Lesson,
+    LessonText,
+    Module,
+    ModuleText,
+)
 from academy.db import utcnow
-from academy.slugs import SLUG_RE
 from academy.domain_errors import DomainError
 from academy.extensions import db
-from academy.i18n import is_locale, lazy_gettext as _l, sort_key
+from academy.i18n import is_locale, sort_key
+from academy.i18n import lazy_gettext as _l
+from academy.slugs import SLUG_RE
 
 
 def record_course_event(action: str, course: Course, actor_id: int | None,

@@ -8,9 +8,17 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from academy.academies.models import Academy
-from academy.curricula.models import (PUBLISHED, REVIEW_PENDING, Course,
-                                      CourseReview, CourseTag, CourseText, Lesson, Module,
-                                      is_current)
+from academy.curricula.models import (
+    PUBLISHED,
+    REVIEW_PENDING,
+    Course,
+    CourseReview,
+    CourseTag,
+    CourseText,
+    Lesson,
+    Module,
+    is_current,
+)
 from academy.db import escape_like
 from academy.extensions import db
 from academy.i18n import content_language, sort_key

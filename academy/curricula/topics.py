@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from academy.curricula.models import Topic, topic_name
-from academy.slugs import SLUG_RE
 from academy.domain_errors import DomainError
 from academy.extensions import db
-from academy.i18n import LOCALES, lazy_gettext as _l, sort_key
+from academy.i18n import LOCALES, sort_key
+from academy.i18n import lazy_gettext as _l
+from academy.slugs import SLUG_RE
 
 MAX_NAME = 80
 

@@ -11,15 +11,23 @@ from academy.academies.models import Academy
 from academy.accounts import operations as account_ops
 from academy.curricula import operations as course_ops
 from academy.curricula import topics
+from academy.demo import activity, awards
+from academy.demo.data import (
+    ACADEMIES,
+    CERTIFICATE_DESIGNS,
+    CERTIFICATE_POLICIES,
+    DEMO_PASSWORD,
+    GRADUATE_COHORT,
+    GRADUATES,
+    NETWORK_STAFF,
+    PEOPLE,
+    TOPICS,
+)
+from academy.extensions import db
+from academy.i18n import content_language
 from academy.packages import operations as package_ops
 from academy.packages import revisions
 from academy.packages.archive import read_folder
-from academy.demo import activity, awards
-from academy.demo.data import (ACADEMIES, CERTIFICATE_DESIGNS, CERTIFICATE_POLICIES,
-                               DEMO_PASSWORD, GRADUATE_COHORT, GRADUATES, NETWORK_STAFF, PEOPLE,
-                               TOPICS)
-from academy.extensions import db
-from academy.i18n import content_language
 
 
 def is_loaded() -> bool:

@@ -18,16 +18,25 @@ from academy.accounts import operations as account_ops
 from academy.accounts.models import User
 from academy.cohorts import operations as cohort_ops
 from academy.curricula import operations as course_ops
-from academy.packages import operations as package_ops
 from academy.curricula.models import Course, CourseReview
 from academy.db import utcnow
-from academy.demo.data import (ACADEMIES, ACTIVITY, ADOPTION, DEMO_PASSWORD, FIRST_NAMES,
-                               GRADUATES, PEOPLE, SURNAME_COUNTS, SURNAMES)
+from academy.demo.data import (
+    ACADEMIES,
+    ACTIVITY,
+    ADOPTION,
+    DEMO_PASSWORD,
+    FIRST_NAMES,
+    GRADUATES,
+    PEOPLE,
+    SURNAME_COUNTS,
+    SURNAMES,
+)
 from academy.demo.study import Learner, Plan, Story, Walk
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import APPROVAL, VIEWED
 from academy.extensions import db
 from academy.i18n import content_language
+from academy.packages import operations as package_ops
 from academy.quizzes.models import QuestionVersion
 
 SEED = 2021  # the year the network was founded

@@ -7,11 +7,10 @@ the PDF shows the dates stored with it and its stored hash stays the PDF's own.
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, UTC
+from datetime import UTC, datetime, time, timedelta
 
 from academy.accounts.models import User
-from academy.certificates import serials
-from academy.certificates import configuring, contents, issuing, replacing, revoking
+from academy.certificates import configuring, contents, issuing, replacing, revoking, serials
 from academy.certificates.models import APPROVAL, AUTOMATIC, Certificate
 from academy.demo.activity import WINDOW_DAYS, Activity
 from academy.demo.data import RENEWAL_REASON, REVOCATION_REASONS

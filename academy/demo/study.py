@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, UTC
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import bindparam, update
 

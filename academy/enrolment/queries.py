@@ -8,8 +8,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from academy.accounts.models import User
 from academy.curricula.models import Course, Lesson, Module, is_current
-from academy.enrolment.models import (HOLDING_A_PLACE, WAITLISTED, Enrolment, EnrolmentRules,
-                                      LessonProgress)
+from academy.enrolment.models import (
+    HOLDING_A_PLACE,
+    WAITLISTED,
+    Enrolment,
+    EnrolmentRules,
+    LessonProgress,
+)
 from academy.extensions import db
 
 

@@ -1,21 +1,20 @@
 """Enrolling, withdrawing, marking lessons done, the trainee's dashboard, and staff's roster."""
 from __future__ import annotations
 
-
-from flask import (abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from academy import zones
 from academy.academies import queries as academy_queries
 from academy.accounts import queries as account_queries
 from academy.audit import operations as audit
-from academy.curricula.lookups import course_for_author
 from academy.cohorts import policy as cohort_policy
 from academy.cohorts import queries as cohort_queries
 from academy.cohorts.models import Cohort
 from academy.curricula import queries as course_queries
+from academy.curricula.lookups import course_for_author
 from academy.curricula.models import PAGE, Course, Lesson, best_text
 from academy.domain_errors import DomainError
 from academy.enrolment import operations, policy, queries
@@ -23,11 +22,10 @@ from academy.enrolment.blueprints import enrolment as bp
 from academy.enrolment.forms import EnrolForm, EnrolmentImportForm, RulesForm, StaffEnrolForm
 from academy.enrolment.importing import read_enrolment_csv
 from academy.enrolment.labels import ENROLMENT_STATUS_LABELS
-from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, STATUSES as ENROLMENT_STATUSES
-from academy.enrolment.models import WAITLISTED, WITHDRAWN, Enrolment
+from academy.enrolment.models import ACTIVE, COMPLETED, PENDING, WAITLISTED, WITHDRAWN, Enrolment
+from academy.enrolment.models import STATUSES as ENROLMENT_STATUSES
 from academy.extensions import db
 from academy.forms import CONFIRM_NAMES, ActionForm, ConfirmImportForm, attempt
-from academy import zones
 from academy.i18n import current_locale, format_percent, select_timezone
 from academy.spreadsheets import table_response
 

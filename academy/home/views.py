@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from academy.academies import queries as academy_queries
 from academy.certificates import queries as certificate_queries
 from academy.certificates.models import EXPIRED, VALID
+from academy.db import utcnow
 from academy.enrolment import queries as enrolment_queries
 from academy.enrolment.models import ACTIVE, COMPLETED
-from academy.db import utcnow
 from academy.home.blueprints import home as bp
 from academy.i18n import current_locale, sort_key
 from academy.navigation import main_navigation

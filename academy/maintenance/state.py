@@ -2,9 +2,9 @@
 MAINTENANCE_CHECK_SECONDS (5 by default).
 
 Every request asks; a statement per page for a flag that changes a few times a year would cost
-every page (tests/platform/test_page_statements.py counts them), so each process keeps what it read for a
-few seconds. The price: `flask maintenance on|off` reaches every process and node within that
-time (the command says so), not at once.
+every page (tests/platform/test_page_statements.py counts them), so each process keeps what it
+read for a few seconds. The price: `flask maintenance on|off` reaches every process and node
+within that time (the command says so), not at once.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import logging
 import re
 import secrets
 import time
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, request_started

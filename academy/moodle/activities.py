@@ -3,7 +3,8 @@ and folder files (course files, and a lesson linking them, as a course package s
 from __future__ import annotations
 
 from academy.curricula.models import PAGE
-from academy.i18n import lazy_gettext as _l, lazy_ngettext
+from academy.i18n import lazy_gettext as _l
+from academy.i18n import lazy_ngettext
 from academy.moodle import xml
 from academy.moodle.backup import Activity, Backup
 from academy.moodle.files import CourseFiles

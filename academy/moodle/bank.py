@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from academy.i18n import lazy_gettext as _l
+from academy.moodle.backup import Backup
 from academy.moodle.files import CourseFiles
 from academy.moodle.preview import Item, Preview
 from academy.moodle.qtypes import RANDOM, Unsupported, to_gift
 from academy.moodle.questions import QUESTIONS_XML, QuestionBank, RawQuestion
 from academy.quizzes.gift import GiftError, GiftQuestion, name_from_text, unique_name
-from academy.moodle.backup import Backup
 
 IDENT_MAX = 100
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from academy.i18n import lazy_gettext as _l
 from academy.moodle import xml
-from academy.moodle.qtypes import (Texts, answers, check_choices, numerical_answers,
-                                   plugin)
+from academy.moodle.qtypes import Texts, answers, check_choices, numerical_answers, plugin
 from academy.quizzes import gapselect as gapselect_rules
 from academy.quizzes.gift import Answer, Gap, GiftError
 

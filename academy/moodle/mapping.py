@@ -6,7 +6,8 @@ from flask_babel import force_locale
 
 from academy.curricula.models import PAGE
 from academy.curricula.operations import slugify
-from academy.i18n import LOCALES, content_language, lazy_gettext as _l
+from academy.i18n import LOCALES, content_language
+from academy.i18n import lazy_gettext as _l
 from academy.moodle import xml
 from academy.moodle.activities import CONTENT, SKIP_REASONS, Lessons
 from academy.moodle.backup import DESCRIPTION, NEWEST, Activity, Backup, Section, read_backup_parts

@@ -3,7 +3,8 @@ Campus id, random draws by category)."""
 from __future__ import annotations
 
 from academy.curricula.models import QUIZ
-from academy.i18n import lazy_gettext as _l, lazy_ngettext
+from academy.i18n import lazy_gettext as _l
+from academy.i18n import lazy_ngettext
 from academy.moodle import xml
 from academy.moodle.backup import Activity, Backup
 from academy.moodle.bank import MappedBank

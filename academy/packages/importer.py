@@ -4,14 +4,21 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from academy.curricula import files
-from academy.curricula.models import (Course, CourseFile, CourseText, Lesson, LessonText, Module,
-                                      ModuleText)
+from academy.curricula.models import (
+    Course,
+    CourseFile,
+    CourseText,
+    Lesson,
+    LessonText,
+    Module,
+    ModuleText,
+)
+from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
 from academy.packages.data import CourseData, PackageInvalid, Problem, QuizData, SlotData
 from academy.quizzes import settings as quiz_settings
-from academy.quizzes.models import Question, QuestionText, QuizSlot
-from academy.extensions import db
 from academy.quizzes.gift import GiftQuestion
+from academy.quizzes.models import Question, QuestionText, QuizSlot
 from academy.quizzes.stored import question_content, question_spec
 
 

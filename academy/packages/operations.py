@@ -10,8 +10,8 @@ from academy.curricula.operations import record_course_event, slugify
 from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.i18n import lazy_gettext as _l
-from academy.packages.importer import create_course_from_package
 from academy.packages.data import PackageInvalid, Problem
+from academy.packages.importer import create_course_from_package
 from academy.packages.reader import read_package
 from academy.packages.writer import export_course
 

@@ -6,12 +6,17 @@ import tomllib
 
 from academy.curricula.files import check_file
 from academy.curricula.models import PAGE, VISIBILITIES
-from academy.slugs import SLUG_RE
 from academy.domain_errors import DomainError
-from academy.i18n import LOCALES, lazy_gettext as _l
+from academy.i18n import LOCALES
+from academy.i18n import lazy_gettext as _l
 from academy.packages.data import CourseData, LessonData, ModuleData, PackageInvalid, Problem
-from academy.packages.quiz_files import (check_question_ids, read_bank, read_quiz,
-                                         unknown_locale_files)
+from academy.packages.quiz_files import (
+    check_question_ids,
+    read_bank,
+    read_quiz,
+    unknown_locale_files,
+)
+from academy.slugs import SLUG_RE
 
 ENTRY_RE = re.compile(r"^(?:(\d{2})-)?([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)$")
 FORMAT = 1

@@ -9,10 +9,20 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from academy.curricula import files as course_files
-from academy.curricula.models import (REVIEW_APPROVED, REVIEW_PENDING, Course, CourseFile,
-                                      CourseReview, CourseText, CourseVersion, Lesson, LessonText,
-                                      Module, ModuleText)
 from academy.curricula import operations as course_ops
+from academy.curricula.models import (
+    REVIEW_APPROVED,
+    REVIEW_PENDING,
+    Course,
+    CourseFile,
+    CourseReview,
+    CourseText,
+    CourseVersion,
+    Lesson,
+    LessonText,
+    Module,
+    ModuleText,
+)
 from academy.curricula.operations import record_course_event, slugify
 from academy.db import utcnow
 from academy.domain_errors import DomainError

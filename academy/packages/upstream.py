@@ -19,7 +19,6 @@ from academy.packages.revisions import apply_package, package_text
 from academy.packages.writer import export_course
 
 
-
 @dataclass
 class Upstream:
     """The original of an adopted copy, and what its newer version changes."""

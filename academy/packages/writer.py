@@ -8,11 +8,11 @@ from sqlalchemy.orm import selectinload
 
 from academy.curricula.files import stored_path
 from academy.curricula.models import PAGE, Course, Lesson, Module
-from academy.quizzes.models import Question, QuizSlot
-from academy.packages.reader import FORMAT
 from academy.extensions import db
+from academy.packages.reader import FORMAT
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.gift_writer import GIFT_TYPES, gift_file
+from academy.quizzes.models import Question, QuizSlot
 from academy.quizzes.moodle_xml_writer import moodle_xml_file
 from academy.quizzes.stored import as_gift
 

@@ -9,7 +9,8 @@ from wtforms.validators import DataRequired
 from academy.accounts import validation
 from academy.accounts.roles import ACADEMY_ROLES, NETWORK_ROLES, ROLE_LABELS
 from academy.forms import CheckboxesField, choices, rule
-from academy.i18n import lazy_gettext as _l, locale_choices
+from academy.i18n import lazy_gettext as _l
+from academy.i18n import locale_choices
 
 
 def _locale_choices():

@@ -16,8 +16,14 @@ from academy.forms import ActionForm, ConfirmImportForm, attempt
 from academy.i18n import lazy_gettext as _l
 from academy.people import importing, operations, policy, queries
 from academy.people.blueprints import people as bp
-from academy.people.forms import (EditPersonForm, EditStaffForm, ImportForm,
-                                  NetworkStaffForm, PeopleFilterForm, PersonForm)
+from academy.people.forms import (
+    EditPersonForm,
+    EditStaffForm,
+    ImportForm,
+    NetworkStaffForm,
+    PeopleFilterForm,
+    PersonForm,
+)
 from academy.people.slips import render_slips
 
 

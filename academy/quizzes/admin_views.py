@@ -6,29 +6,41 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from academy import zones
 from academy.accounts import queries as account_queries
 from academy.audit import operations as audit
-from academy.curricula import policy as curricula_policy
-from academy.curricula.lookups import course_for_author
-from academy.curricula.files import files_base
-from academy.curricula.rendering import render_question_text
+from academy.charts import bar_chart
 from academy.cohorts import queries as cohort_queries
+from academy.curricula import policy as curricula_policy
+from academy.curricula.files import files_base
+from academy.curricula.lookups import course_for_author
 from academy.curricula.models import Course, Lesson, best_text
-from academy.quizzes.blueprints import quiz_admin as bp
-from academy.quizzes.models import Question
+from academy.curricula.rendering import render_question_text
 from academy.db import utcnow
 from academy.enrolment import queries as enrolment_queries
 from academy.extensions import db
-from academy.forms import ActionForm, attempt as run
-from academy import zones
+from academy.forms import ActionForm
+from academy.forms import attempt as run
 from academy.i18n import current_locale, select_timezone
+from academy.quizzes import (
+    configuring,
+    display,
+    marking,
+    policy,
+    queries,
+    starting,
+    statistics_tables,
+)
+from academy.quizzes.blueprints import quiz_admin as bp
+from academy.quizzes.forms import (
+    EssayGradeForm,
+    OverrideForm,
+    QuizDatesForm,
+    QuizSettingsForm,
+    RegradeForm,
+)
+from academy.quizzes.models import Question, QuizOverride
 from academy.quizzes.statistics import quiz_statistics
-from academy.charts import bar_chart
-from academy.quizzes import (configuring, display, marking, policy, queries, starting,
-                             statistics_tables)
-from academy.quizzes.forms import (EssayGradeForm, OverrideForm, QuizDatesForm, QuizSettingsForm,
-                                   RegradeForm)
-from academy.quizzes.models import QuizOverride
 from academy.spreadsheets import table_response
 
 

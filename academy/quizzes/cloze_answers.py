@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from academy.i18n import lazy_gettext as _l
 from academy.quizzes import grading
-from academy.quizzes.responses import (NUMBER_MAX, SHORT_ANSWER_MAX, AnswerRejected, field_name)
+from academy.quizzes.responses import NUMBER_MAX, SHORT_ANSWER_MAX, AnswerRejected, field_name
 
 
 def _gap_spec(shape: dict) -> dict:

@@ -2,10 +2,18 @@
 draws, and the picker's filters."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_babel import format_decimal
-from wtforms import (FieldList, Form, FormField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField)
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 from academy.forms import REQUIRED, choices

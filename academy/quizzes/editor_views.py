@@ -15,16 +15,20 @@ from academy.curricula.files import files_base
 from academy.curricula.lookups import course_for_author
 from academy.curricula.models import Course, best_text
 from academy.curricula.rendering import render_markdown
+from academy.domain_errors import DomainError
 from academy.extensions import db
 from academy.forms import show_domain_error
 from academy.quizzes import display, policy, queries, slots, starting
 from academy.quizzes import settings as quiz_settings
 from academy.quizzes.bank import queries as bank_queries
 from academy.quizzes.blueprints import quiz_editor as bp
-from academy.quizzes.editor_forms import (AddQuestionsForm, AddRandomForm, PickerFilterForm,
-                                          QuizLayoutForm)
+from academy.quizzes.editor_forms import (
+    AddQuestionsForm,
+    AddRandomForm,
+    PickerFilterForm,
+    QuizLayoutForm,
+)
 from academy.quizzes.models import AttemptSlot, QuestionVersion
-from academy.domain_errors import DomainError
 
 RANDOM = "random"  # the random draws' form: its fields must not share ids with the filters
 

@@ -3,17 +3,22 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy import zones
 from academy.forms import REQUIRED, choices
-from academy.i18n import current_locale, lazy_gettext as _l, select_timezone
+from academy.i18n import current_locale, select_timezone
+from academy.i18n import lazy_gettext as _l
 from academy.quizzes.labels import GRADING_METHOD_LABELS, REVIEW_TIME_LABELS
 from academy.quizzes.settings import LIMITS, QuizSettings
-
-
 
 # The first is how a browser's date-and-time field reads a value (WTForms would write a space and
 # seconds, which Chromium shows as an empty field); the others are accepted as typed.

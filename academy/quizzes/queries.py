@@ -10,13 +10,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from academy.accounts.models import User
 from academy.cohorts.models import CohortMember
 from academy.curricula.models import QUIZ, Course, Lesson, Module, is_current
-from academy.quizzes.models import Question
 from academy.enrolment.models import HOLDING_A_PLACE, Enrolment
 from academy.extensions import db
 from academy.i18n import content_language
 from academy.quizzes import settings as quiz_settings
-from academy.quizzes.models import (FINISHED, IN_PROGRESS, Attempt, AttemptSlot, QuestionVersion,
-                                    QuizOverride, QuizResult)
+from academy.quizzes.models import (
+    FINISHED,
+    IN_PROGRESS,
+    Attempt,
+    AttemptSlot,
+    Question,
+    QuestionVersion,
+    QuizOverride,
+    QuizResult,
+)
 
 
 def version_of(question_id: int, version: int) -> QuestionVersion | None:

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Float, String, case, cast, func, select
 
+from academy.extensions import db
 from academy.quizzes import gapselect_stats
 from academy.quizzes.gift import DESCRIPTION
-from academy.quizzes.models import Question
-from academy.extensions import db
-from academy.quizzes.models import FINISHED, Attempt, AttemptSlot, QuestionVersion
+from academy.quizzes.models import FINISHED, Attempt, AttemptSlot, Question, QuestionVersion
 from academy.quizzes.queries import words_of
 
 CHOICE_TYPES = ("single", "multiple", "truefalse")

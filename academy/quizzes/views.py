@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import time
 
-from flask import (abort, current_app, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from academy.accounts import queries as account_queries
-from academy.curricula.files import files_base
 from academy.curricula import queries as course_queries
+from academy.curricula.files import files_base
 from academy.curricula.models import Course, best_text
 from academy.curricula.rendering import render_markdown
 from academy.db import utcnow
@@ -20,8 +19,16 @@ from academy.enrolment.models import COMPLETED
 from academy.extensions import db
 from academy.forms import ActionForm
 from academy.i18n import content_locale, current_locale
-from academy.quizzes import cloze_answers
-from academy.quizzes import answering, closing, display, policy, queries, responses, starting
+from academy.quizzes import (
+    answering,
+    closing,
+    cloze_answers,
+    display,
+    policy,
+    queries,
+    responses,
+    starting,
+)
 from academy.quizzes.blueprints import quizzes as bp
 from academy.quizzes.models import Attempt
 from academy.quizzes.signals import answers_saved

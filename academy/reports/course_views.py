@@ -13,7 +13,8 @@ from academy.curricula import policy as curricula_policy
 from academy.curricula.models import QUIZ, Course, Lesson, Module, best_text
 from academy.curricula.queries import course_outline
 from academy.db import utcnow
-from academy.i18n import current_locale, is_interface_locale, lazy_gettext as _l
+from academy.i18n import current_locale, is_interface_locale
+from academy.i18n import lazy_gettext as _l
 from academy.reports import course_queries as queries
 from academy.reports.blueprints import course_reports as bp
 from academy.reports.course_forms import CourseReportForm

@@ -4,7 +4,8 @@ from __future__ import annotations
 from wtforms import SelectField
 
 from academy.forms import by_label
-from academy.i18n import country_name, lazy_gettext as _l
+from academy.i18n import country_name
+from academy.i18n import lazy_gettext as _l
 from academy.reports.period import PeriodForm
 
 

@@ -6,7 +6,7 @@ twelve months up to today. A wrong value is reported by the form and the default
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, UTC
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import DateField

@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import (Float, String, case, cast, func, literal, or_, select, tuple_,
-                        union_all)
+from sqlalchemy import Float, String, case, cast, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
 from academy.academies.models import Academy

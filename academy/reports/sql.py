@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from sqlalchemy import Float, select, text
-from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
 

@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import format_date
 
-from academy.i18n import country_name, lazy_gettext as _l
+from academy.i18n import country_name
+from academy.i18n import lazy_gettext as _l
 from academy.reports.queries import CourseRow, ExchangeRow, Figures, MonthRow
 from academy.spreadsheets import number_cell, percent_cell
 

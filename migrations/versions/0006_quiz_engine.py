@@ -5,11 +5,10 @@ Revises: 0005
 Create Date: 2026-11-28 19:29:46.903501
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from academy.db import sqlite_foreign_keys_off
-
 
 # revision identifiers, used by Alembic.
 revision = '0006'

@@ -5,9 +5,8 @@ Revises: 0006
 Create Date: 2026-11-28 21:59:49.884491
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007'

@@ -10,7 +10,6 @@ Create Date: 2026-11-29 01:09:52.101208
 """
 from alembic import op
 
-
 revision = '0009'
 down_revision = '0008'
 branch_labels = None

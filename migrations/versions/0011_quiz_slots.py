@@ -14,11 +14,10 @@ Create Date: 2026-12-06 04:20:00
 """
 import json
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from academy.db import sqlite_foreign_keys_off
-
 
 revision = '0011'
 down_revision = '0010'

@@ -12,11 +12,10 @@ Revises: 0011
 Create Date: 2026-12-06 04:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from academy.db import sqlite_foreign_keys_off
-
 
 revision = '0012'
 down_revision = '0011'

@@ -9,11 +9,10 @@ Revises: 0012
 Create Date: 2026-12-06 05:00:00
 
 """
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0013'
 down_revision = '0012'

@@ -11,7 +11,6 @@ Create Date: 2026-12-06 15:00:00
 """
 from alembic import op
 
-
 revision = '0015'
 down_revision = '0014'
 branch_labels = None

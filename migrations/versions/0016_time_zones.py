@@ -5,11 +5,10 @@ Revises: 0015
 Create Date: 2026-12-06 16:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from academy.db import sqlite_foreign_keys_off
-
 
 revision = '0016'
 down_revision = '0015'

@@ -5,11 +5,10 @@ Revises: 0016
 Create Date: 2026-12-06 16:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from academy.db import sqlite_foreign_keys_off
-
 
 revision = '0017'
 down_revision = '0016'

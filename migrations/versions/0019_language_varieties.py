@@ -11,7 +11,6 @@ variety of that language (else pt_PT / es, as a browser's plain "pt" or "es" doe
 """
 from alembic import op
 
-
 revision = '0019'
 down_revision = '0018'
 branch_labels = None

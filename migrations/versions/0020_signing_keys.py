@@ -6,9 +6,8 @@ Create Date: 2026-12-06 20:40:00
 
 Private keys are kept outside the database (docs/credentials.md).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0020'
 down_revision = '0019'

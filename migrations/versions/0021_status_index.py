@@ -9,11 +9,10 @@ the others' (academy/certificates/status_list.py).
 """
 import random
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from academy.db import sqlite_foreign_keys_off
-
 
 revision = '0021'
 down_revision = '0020'

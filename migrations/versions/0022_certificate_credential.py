@@ -8,11 +8,10 @@ Create Date: 2026-12-06 23:00:00
 Certificates issued before have none (their PDF carries none either); a renewal or reissue
 gives the new certificate its credential (academy/certificates/open_badge.py).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from academy.db import sqlite_foreign_keys_off
-
 
 revision = '0022'
 down_revision = '0021'

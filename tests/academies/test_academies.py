@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from academy.academies.models import Academy
 from academy.extensions import db
-from tests.support import csrf_token
 from tests.factories.images import png_bytes
+from tests.support import csrf_token
 
 
 def _form(client, path, **fields):

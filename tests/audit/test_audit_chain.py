@@ -14,8 +14,14 @@ from academy.audit import chain
 from academy.audit import operations as audit
 from academy.audit.models import AuditChainHead, AuditEvent
 from academy.extensions import db
-from tests.support import (drop_fresh_database, fresh_database_url, is_postgres, make_app,
-                           post_form, upgrade_schema)
+from tests.support import (
+    drop_fresh_database,
+    fresh_database_url,
+    is_postgres,
+    make_app,
+    post_form,
+    upgrade_schema,
+)
 
 
 def _record(n: int, academy_id: int | None = None, action: str = "test.event"

@@ -11,15 +11,15 @@ from sqlalchemy import select
 from academy.accounts import operations as account_ops
 from academy.audit.models import AuditEvent
 from academy.curricula import operations as course_ops
-from academy.packages import operations as package_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.enrolment.models import Enrolment
 from academy.extensions import db
+from academy.packages import operations as package_ops
 from academy.quizzes import answering, closing, configuring
 from academy.quizzes import queries as quiz_queries
-from tests.support import PASSWORD, post_form, sign_in
 from tests.factories.packages import sample_package
+from tests.support import PASSWORD, post_form, sign_in
 
 EN = {"Accept-Language": "en"}
 NEW_PASSWORD = "a brand new passphrase for María"

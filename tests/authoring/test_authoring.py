@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from academy.curricula.models import Course, CourseReview, Lesson
-from academy.packages.archive import read_zip, write_zip
 from academy.extensions import db
-from tests.support import csrf_token, post_form
+from academy.packages.archive import read_zip, write_zip
 from tests.factories.packages import sample_package
+from tests.support import csrf_token, post_form
 
 EN = {"Accept-Language": "en"}
 

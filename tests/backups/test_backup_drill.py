@@ -22,20 +22,19 @@ from academy import storage
 from academy.academies import operations as academy_ops
 from academy.accounts import operations as account_ops
 from academy.certificates import codes
-from academy.certificates.models import Certificate
 from academy.certificates.contents import PDF_KIND
+from academy.certificates.models import Certificate
 from academy.curricula import operations as course_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
 from academy.packages import operations as package_ops
-from academy.quizzes import starting
 from academy.quizzes import queries as quiz_queries
-from academy.quizzes import slots
+from academy.quizzes import slots, starting
 from academy.quizzes.models import AttemptSlot
-from tests.support import CSRF_RE, PASSWORD, make_app
-from tests.factories.packages import sample_package
 from tests.factories.databases import own_database
+from tests.factories.packages import sample_package
+from tests.support import CSRF_RE, PASSWORD, make_app
 
 pytestmark = pytest.mark.no_transaction
 TRAINEES = 3

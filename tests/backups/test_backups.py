@@ -20,8 +20,8 @@ from academy.backups import BackupError, databases
 from academy.backups import manifest as manifest_module
 from academy.backups.databases import find_tool
 from academy.extensions import db
-from tests.support import is_postgres, make_app, upgrade_schema
 from tests.factories.databases import own_database
+from tests.support import is_postgres, make_app, upgrade_schema
 
 pytestmark = pytest.mark.no_transaction
 PDF = b"%PDF-1.7 a certificate"

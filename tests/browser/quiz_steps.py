@@ -8,7 +8,6 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.steps import catalogue_links, enrol, id_in, open_nav, search_catalogue, sign_in
 
-
 MANDELA = "Reglas Nelson Mandela"  # in the Spanish title of the demo course of es-cep
 
 

@@ -10,8 +10,8 @@ import itertools
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import add_person, open_people, sign_in, sign_out
 from tests.browser.checks import BLOCKING, assert_accessible, describe_violations
+from tests.browser.steps import add_person, open_people, sign_in, sign_out
 
 _serial = itertools.count(1)
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import sign_in
 from tests.browser.checks import assert_accessible
+from tests.browser.steps import sign_in
 
 
 def _signed_in(page: Page, username: str) -> None:

@@ -14,9 +14,17 @@ import zipfile
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import (catalogue_links, create_course, enrol, open_nav,
-                                 publish_and_share, search_catalogue, sign_in, sign_out)
 from tests.browser.checks import assert_accessible
+from tests.browser.steps import (
+    catalogue_links,
+    create_course,
+    enrol,
+    open_nav,
+    publish_and_share,
+    search_catalogue,
+    sign_in,
+    sign_out,
+)
 
 MANDELA = "Reglas Nelson Mandela"
 

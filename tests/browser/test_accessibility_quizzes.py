@@ -10,10 +10,16 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import open_nav
 from tests.browser.checks import assert_accessible
-from tests.browser.quiz_steps import (answer_page, go, open_first_quiz, signed_in, start_attempt,
-                                      submit_attempt)
+from tests.browser.quiz_steps import (
+    answer_page,
+    go,
+    open_first_quiz,
+    signed_in,
+    start_attempt,
+    submit_attempt,
+)
+from tests.browser.steps import open_nav
 
 
 def attempt_page(new_page, username: str = "pe.trainee1") -> Page:

@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from academy.extensions import db
+from tests.browser.checks import assert_accessible
 from tests.browser.conftest import ARTIFACTS, _QuietHandler
 from tests.browser.steps import sign_in
-from tests.browser.checks import assert_accessible
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
 
 SOURCE = ("La capital de Alemania es {1:SHORTANSWER:=Berlín#Correcto~%50%Bonn#Antes de 1990}. "

@@ -11,9 +11,22 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import (DEMO_PASSWORD, add_lesson, add_module, catalogue_links,
-                                 create_course, enrol, id_in, open_nav, publish_and_share,
-                                 save_lesson, search_catalogue, sign_in, sign_out, switch_language)
+from tests.browser.steps import (
+    DEMO_PASSWORD,
+    add_lesson,
+    add_module,
+    catalogue_links,
+    create_course,
+    enrol,
+    id_in,
+    open_nav,
+    publish_and_share,
+    save_lesson,
+    search_catalogue,
+    sign_in,
+    sign_out,
+    switch_language,
+)
 
 MANDELA = "Reglas Nelson Mandela"  # in the Spanish title of the demo course of es-cep
 ALTERNATIVES = "Alternativas a la prisión"  # br-espen's

@@ -13,8 +13,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import open_nav, sign_in, switch_language
 from tests.browser.checks import assert_accessible
+from tests.browser.steps import open_nav, sign_in, switch_language
 
 
 def _number(text: str) -> int:

@@ -24,9 +24,21 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from academy.quizzes.gift import GiftQuestion, parse_gift
-from tests.browser.steps import (add_lesson, add_module, add_person, catalogue_links,
-                                 create_course, enrol, first_sign_in, open_enrolment, open_nav,
-                                 publish, save_lesson, search_catalogue, sign_in)
+from tests.browser.steps import (
+    add_lesson,
+    add_module,
+    add_person,
+    catalogue_links,
+    create_course,
+    enrol,
+    first_sign_in,
+    open_enrolment,
+    open_nav,
+    publish,
+    save_lesson,
+    search_catalogue,
+    sign_in,
+)
 
 BOM = b"\xef\xbb\xbf"
 

@@ -9,9 +9,22 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from tests.browser.checks import assert_accessible
-from tests.browser.steps import (add_lesson, add_module, add_person, add_quiz, create_course, enrol,
-                                 first_sign_in, id_in, open_nav, publish, save_lesson,
-                                 search_catalogue, catalogue_links, sign_in)
+from tests.browser.steps import (
+    add_lesson,
+    add_module,
+    add_person,
+    add_quiz,
+    catalogue_links,
+    create_course,
+    enrol,
+    first_sign_in,
+    id_in,
+    open_nav,
+    publish,
+    save_lesson,
+    search_catalogue,
+    sign_in,
+)
 
 MOODLE_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <quiz>

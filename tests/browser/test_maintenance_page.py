@@ -16,9 +16,8 @@ from academy.accounts import operations as account_ops
 from academy.db import utcnow
 from academy.extensions import db
 from academy.maintenance import operations as maintenance_ops
+from tests.browser.checks import PHONE, WIDTH_CHECK, assert_accessible
 from tests.browser.conftest import _QuietHandler
-from tests.browser.checks import assert_accessible
-from tests.browser.checks import PHONE, WIDTH_CHECK
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
 
 

@@ -21,9 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import Page, expect
 
 from academy.extensions import db
+from tests.browser.checks import PHONE, WIDTH_CHECK, assert_accessible
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serving
-from tests.browser.checks import assert_accessible
-from tests.browser.checks import PHONE, WIDTH_CHECK
 from tests.support import PASSWORD, fresh_database_url, make_app, upgrade_schema
 
 HOLDERS = ("Joana Araújo Müller", "Iñaki Ortúzar Peña")  # the second one's is revoked
@@ -57,8 +56,8 @@ def _world() -> dict:
     from academy.enrolment import operations as enrolment_ops
     from academy.enrolment.models import COMPLETED
     from academy.packages import operations as package_ops
-    from tests.factories.packages import sample_package
     from tests.factories.certificates import resign
+    from tests.factories.packages import sample_package
 
     academy = academy_ops.create_academy(slug="sin-red", country="ES", default_locale="es",
                                          names={"es": "Academia Sin Red",

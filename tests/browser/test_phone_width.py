@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.steps import add_module, create_course, import_questions, sign_in
 from tests.browser.checks import PHONE, WIDTH_CHECK
+from tests.browser.steps import add_module, create_course, import_questions, sign_in
 
 GIFT = (Path(__file__).resolve().parents[2] / "courses" / "mandela-rules-in-practice"
         / "01-foundations" / "quiz-foundations.es.gift")

@@ -8,9 +8,20 @@ import secrets
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import (add_lesson, add_module, add_quiz, coordinator_approves,
-                                 create_course, enrol, find_in_catalogue, id_in, import_questions,
-                                 publish_and_share, save_lesson, sign_in)
+from tests.browser.steps import (
+    add_lesson,
+    add_module,
+    add_quiz,
+    coordinator_approves,
+    create_course,
+    enrol,
+    find_in_catalogue,
+    id_in,
+    import_questions,
+    publish_and_share,
+    save_lesson,
+    sign_in,
+)
 
 
 def _gift(words: dict[str, str], category: str, count: int, prefix: str) -> str:

@@ -16,10 +16,15 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import (catalogue_links, enrol, id_in, open_nav, search_catalogue,
-                                 sign_in)
-from tests.browser.quiz_steps import (answer_page, go, open_first_quiz, signed_in,
-                                      start_attempt, submit_attempt)
+from tests.browser.quiz_steps import (
+    answer_page,
+    go,
+    open_first_quiz,
+    signed_in,
+    start_attempt,
+    submit_attempt,
+)
+from tests.browser.steps import catalogue_links, enrol, id_in, open_nav, search_catalogue, sign_in
 
 GIFT = (Path(__file__).resolve().parents[2] / "courses" / "mandela-rules-in-practice"
         / "01-foundations" / "quiz-foundations.es.gift")

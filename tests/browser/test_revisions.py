@@ -8,9 +8,19 @@ import secrets
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import (add_lesson, add_module, coordinator_approves, create_course,
-                                 enrol, find_in_catalogue, id_in, open_nav, publish_and_share,
-                                 save_lesson, sign_in)
+from tests.browser.steps import (
+    add_lesson,
+    add_module,
+    coordinator_approves,
+    create_course,
+    enrol,
+    find_in_catalogue,
+    id_in,
+    open_nav,
+    publish_and_share,
+    save_lesson,
+    sign_in,
+)
 
 
 def test_a_shared_lesson_changes_only_when_the_coordinator_approves_the_revision(new_page):

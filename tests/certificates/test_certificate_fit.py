@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image

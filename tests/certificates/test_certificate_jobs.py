@@ -19,9 +19,13 @@ from academy.extensions import db
 from academy.jobs import queries as job_queries
 from academy.jobs import runner
 from academy.jobs.models import FINISHED
+from tests.factories.jobs import (
+    committed_app_fixture,  # noqa: F401 - a fixture
+    graduates,
+    start_bulk_issue,
+    wait_for_job,
+)
 from tests.support import is_postgres, local_redis
-from tests.factories.jobs import committed_app_fixture  # noqa: F401 - a fixture
-from tests.factories.jobs import graduates, start_bulk_issue, wait_for_job
 
 pytestmark = pytest.mark.no_transaction
 

@@ -6,7 +6,7 @@ import hashlib
 import io
 import re
 import zipfile
-from datetime import timedelta, UTC
+from datetime import UTC, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -14,8 +14,19 @@ from sqlalchemy import func, select
 
 from academy import storage
 from academy.audit.models import AuditEvent
-from academy.certificates import (codes, configuring, contents, css, issuing, queries, rendering,
-                                  replacing, revoking, serials, weasyprint_pdf)
+from academy.certificates import (
+    codes,
+    configuring,
+    contents,
+    css,
+    issuing,
+    queries,
+    rendering,
+    replacing,
+    revoking,
+    serials,
+    weasyprint_pdf,
+)
 from academy.certificates.models import Certificate
 from academy.db import utcnow
 from academy.domain_errors import DomainError

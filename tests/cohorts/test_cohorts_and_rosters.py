@@ -13,8 +13,8 @@ from academy.cohorts.models import Cohort
 from academy.enrolment import operations
 from academy.enrolment.models import Enrolment
 from academy.extensions import db
-from tests.support import csrf_token, post_form
 from tests.factories.people import csv_multipart
+from tests.support import csrf_token, post_form
 
 EN = {"Accept-Language": "en"}
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from academy.i18n import LOCALES
 from academy.packages.archive import read_folder
 from academy.packages.reader import read_package
-from academy.i18n import LOCALES
 
 COURSES = sorted(p for p in (Path(__file__).resolve().parents[2] / "courses").iterdir()
                  if (p / "course.toml").is_file())
@@ -42,9 +42,9 @@ def test_every_quiz_of_the_curriculum_is_playable_in_every_language(
         app_ctx, folder, academy, create_user):
     """Each quiz starts, shows its questions, and grades a right answer to every question."""
     from academy.curricula import operations as course_ops
-    from academy.packages import operations as package_ops
     from academy.db import utcnow
     from academy.enrolment import operations as enrolment_ops
+    from academy.packages import operations as package_ops
     from academy.quizzes import closing, display, grading, queries, starting
 
     course = package_ops.import_package(read_folder(folder), academy=academy)

@@ -11,8 +11,8 @@ from academy.curricula import topics
 from academy.curricula.models import Topic
 from academy.extensions import db
 from academy.packages.archive import write_zip
-from tests.support import csrf_token
 from tests.factories.packages import COURSE_TOML, sample_package
+from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}
 

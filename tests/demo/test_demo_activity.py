@@ -17,12 +17,19 @@ from sqlalchemy.orm import aliased
 from academy import storage
 from academy.academies.models import Academy
 from academy.accounts.models import User
-from academy.certificates.models import Certificate
 from academy.certificates.contents import PDF_KIND
+from academy.certificates.models import Certificate
 from academy.curricula.models import QUIZ, Course, Lesson, Module
 from academy.db import utcnow
-from academy.enrolment.models import (ACTIVE, COMPLETED, PENDING, WAITLISTED, WITHDRAWN,
-                                      Enrolment, LessonProgress)
+from academy.enrolment.models import (
+    ACTIVE,
+    COMPLETED,
+    PENDING,
+    WAITLISTED,
+    WITHDRAWN,
+    Enrolment,
+    LessonProgress,
+)
 from academy.extensions import db
 from academy.quizzes.models import FINISHED, Attempt, QuizResult
 from academy.quizzes.statistics import quiz_statistics

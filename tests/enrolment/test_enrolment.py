@@ -7,14 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from academy.curricula import operations as course_ops
-from academy.packages import operations as package_ops
 from academy.db import utcnow
 from academy.enrolment import operations
 from academy.enrolment.models import Enrolment
 from academy.extensions import db
-from tests.support import post_form
-from tests.factories.packages import sample_package
+from academy.packages import operations as package_ops
 from tests.factories.enrolment import set_rules
+from tests.factories.packages import sample_package
+from tests.support import post_form
 
 EN = {"Accept-Language": "en"}
 

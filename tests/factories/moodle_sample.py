@@ -2,9 +2,21 @@
 shapes of Moodle 3.9 and 4.x (built with tests/factories/moodle_backups.py)."""
 from __future__ import annotations
 
-from tests.factories.moodle_backups import (COURSE_CONTEXT, MP4, PDF, PNG, QUIZ_CONTEXT, V4, V39,
-                                            BackupBuilder, Question, answer, entry_id,
-                                            filter_condition, tags)
+from tests.factories.moodle_backups import (
+    COURSE_CONTEXT,
+    MP4,
+    PDF,
+    PNG,
+    QUIZ_CONTEXT,
+    V4,
+    V39,
+    BackupBuilder,
+    Question,
+    answer,
+    entry_id,
+    filter_condition,
+    tags,
+)
 
 
 def _quiz_body(version: str, slots: list[tuple]) -> str:

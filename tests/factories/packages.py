@@ -2,7 +2,6 @@
 type) and its parts, for tests that import, change or export a course."""
 from __future__ import annotations
 
-
 COURSE_TOML = '''format = 1
 slug = "searches-with-dignity"
 owner = "cep-madrid"

@@ -1,7 +1,6 @@
 """People as CSV: a good file of three people, and the upload a browser sends."""
 from __future__ import annotations
 
-
 GOOD_CSV = ("username,display_name,email,role,locale,staff_number\n"
         "ana.perez,Ana Pérez Núñez,,trainee,es,2026-001\n"
         "joao.santos,João Santos,joao@example.org,trainee,pt,\n"

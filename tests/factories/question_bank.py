@@ -17,7 +17,6 @@ from academy.quizzes.gift import Answer, GiftQuestion
 from academy.quizzes.models import Question
 from tests.support import csrf_token, post_form
 
-
 EN = {"Accept-Language": "en"}
 
 

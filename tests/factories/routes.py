@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 ANONYMOUS = "anonymous"
 TRAINEE = "trainee"
 INSTRUCTOR = "instructor"

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import itertools
 
-from tests.factories.routes import (ADMIN_ELSEWHERE, ADMIN_HERE, COORDINATOR, INSTRUCTOR,
-                                    SITE_ADMIN, TRAINEE)
+from tests.factories.routes import (
+    ADMIN_ELSEWHERE,
+    ADMIN_HERE,
+    COORDINATOR,
+    INSTRUCTOR,
+    SITE_ADMIN,
+    TRAINEE,
+)
 
 
 def module_factories():
@@ -38,7 +44,8 @@ def module_factories():
 
 def build_world(create_academy, create_user):
     """An academy with one person of each role, another academy with its admin, and staff."""
-    from academy.academies import logos, operations as academy_ops
+    from academy.academies import logos
+    from academy.academies import operations as academy_ops
     from academy.extensions import db
     from tests.factories.images import png_bytes
 
@@ -115,12 +122,12 @@ def build_world(create_academy, create_user):
 def _quiz_objects(shared, draft, trainee) -> dict:
     """The quizzes of both courses, a question of the draft's bank, and the trainee's attempts
     at the shared course's quiz: one finished (with an essay to grade) and one in progress."""
-    from academy.quizzes.models import Question
     from academy.db import utcnow
     from academy.enrolment.queries import enrolment_of
     from academy.extensions import db
     from academy.quizzes import closing, configuring, starting
     from academy.quizzes import queries as quiz_queries
+    from academy.quizzes.models import Question
 
     shared_quiz = quiz_queries.quizzes_of(shared.id)[0]
     shared_quiz.settings = {**shared_quiz.settings, "attempts": 0}

@@ -10,8 +10,8 @@ from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
 from academy.quizzes import closing, marking, queries
-from tests.support import sign_in
 from tests.factories.quizzes import pass_quiz, start
+from tests.support import sign_in
 
 EN = {"Accept-Language": "en"}
 ES = {"Accept-Language": "es"}

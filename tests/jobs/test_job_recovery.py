@@ -23,8 +23,12 @@ from academy.db import utcnow
 from academy.extensions import db
 from academy.jobs import runner
 from academy.jobs.models import FAILED, FINISHED, QUEUED, RUNNING, Job
-from tests.factories.jobs import committed_app_fixture  # noqa: F401 - a fixture
-from tests.factories.jobs import graduates, start_bulk_issue, wait_for_job
+from tests.factories.jobs import (
+    committed_app_fixture,  # noqa: F401 - a fixture
+    graduates,
+    start_bulk_issue,
+    wait_for_job,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

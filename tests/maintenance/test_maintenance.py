@@ -287,8 +287,8 @@ def _attempt_in_progress(app, started_at) -> tuple[int, object]:
     from academy.accounts import operations as account_ops
     from academy.curricula import operations as course_ops
     from academy.packages import operations as package_ops
-    from tests.support import PASSWORD
     from tests.factories.packages import sample_package
+    from tests.support import PASSWORD
 
     with app.test_request_context():
         academy = academy_ops.create_academy(slug="race", names={"en": "Race"}, country="ES",

@@ -10,8 +10,8 @@ from academy.config import ConfigError
 from academy.extensions import db
 from academy.jobs import runner
 from academy.monitoring import access
-from tests.support import make_app, sign_in
 from tests.factories.monitoring import scrape
+from tests.support import make_app, sign_in
 
 METRICS_TOKEN = "metrics-token-of-the-tests"
 
@@ -137,9 +137,9 @@ def test_sign_ins_and_their_failures_are_counted(client, trainee):
 def test_quiz_saves_are_counted_by_how_they_were_sent(client, login_as, course, create_user,
                                                       academy):
     from academy.enrolment import operations as enrolment_ops
-    from tests.support import csrf_token
-    from tests.factories.quizzes import start
     from academy.quizzes import queries
+    from tests.factories.quizzes import start
+    from tests.support import csrf_token
 
     person = create_user(academy=academy, roles=["trainee"], locale="en")
     enrolment_ops.enrol_self(person, course)

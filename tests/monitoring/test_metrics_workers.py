@@ -8,8 +8,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from academy.extensions import db
-from tests.support import drop_fresh_database, fresh_database_url, make_app, upgrade_schema
 from tests.factories.servers import Server
+from tests.support import drop_fresh_database, fresh_database_url, make_app, upgrade_schema
 
 pytestmark = pytest.mark.no_transaction
 PROBES = 16

@@ -15,9 +15,8 @@ from academy.config import load_config
 from academy.db import utcnow
 from academy.extensions import db
 from academy.jobs import runner
-from tests.support import local_redis, make_app
 from tests.factories.monitoring import scrape
-
+from tests.support import local_redis, make_app
 
 # Nothing listens on the discard port: a port taken from the kernel and let go could be handed
 # to a server another test (or the suite on the other database, run alongside) starts meanwhile.

@@ -7,16 +7,22 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from academy.packages import operations as package_ops
 from academy.curricula.models import Course, Lesson
-from academy.quizzes.models import Question
+from academy.extensions import db
+from academy.packages import operations as package_ops
 from academy.packages.archive import ArchiveError, read_zip, write_zip
 from academy.packages.data import PackageInvalid
 from academy.packages.reader import read_package
 from academy.packages.writer import export_course
-from academy.extensions import db
-from tests.factories.packages import (COURSE_TOML, GIFT_EN, GIFT_ES, MODULE_1, QUIZ_TOML,
-                                     sample_package)
+from academy.quizzes.models import Question
+from tests.factories.packages import (
+    COURSE_TOML,
+    GIFT_EN,
+    GIFT_ES,
+    MODULE_1,
+    QUIZ_TOML,
+    sample_package,
+)
 
 
 def _problems(files) -> list[str]:

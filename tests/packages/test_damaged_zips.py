@@ -15,8 +15,8 @@ from sqlalchemy import select
 from academy.curricula.models import Course
 from academy.extensions import db
 from academy.packages.archive import ArchiveError, read_zip, write_zip
-from tests.support import csrf_token
 from tests.factories.packages import sample_package
+from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}
 DAMAGED_PACKAGE = "The zip file is damaged or incomplete"

@@ -12,8 +12,8 @@ from academy.accounts.models import User
 from academy.extensions import db
 from academy.people import operations
 from academy.people.importing import read_people_csv
-from tests.support import csrf_token
 from tests.factories.people import GOOD_CSV, csv_multipart
+from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}
 def _count_users() -> int:

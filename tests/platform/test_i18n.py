@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 import pytest
 from babel.messages.pofile import read_po

@@ -20,9 +20,9 @@ from academy.i18n import lazy_gettext as _l
 from academy.packages import operations as package_ops
 from academy.packages.archive import write_zip
 from academy.quizzes import queries as quiz_queries
-from tests.support import csrf_token
 from tests.factories.packages import sample_package
 from tests.factories.question_bank import EN, add_question, bank, create, rows, upload
+from tests.support import csrf_token
 
 REFRESH = '<meta http-equiv="refresh" content="0;url=https://evil.example">'
 SCRIPT = "<script>alert(1)</script>"

@@ -12,8 +12,16 @@ from academy.accounts import operations as account_ops
 from academy.accounts.models import User
 from academy.extensions import db
 from academy.ratelimit import RateCounter
-from tests.support import (PASSWORD, csrf_token, drop_fresh_database, fresh_database_url,
-                           is_postgres, make_app, sign_in, upgrade_schema)
+from tests.support import (
+    PASSWORD,
+    csrf_token,
+    drop_fresh_database,
+    fresh_database_url,
+    is_postgres,
+    make_app,
+    sign_in,
+    upgrade_schema,
+)
 
 pytestmark = pytest.mark.no_transaction
 CLOSED_REDIS = "redis://127.0.0.1:9/0"  # nothing listens on the discard port

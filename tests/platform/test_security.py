@@ -7,8 +7,14 @@ import pytest
 from werkzeug.exceptions import InternalServerError
 
 from academy.extensions import db
-from tests.support import (drop_fresh_database, fresh_database_url, is_postgres, make_app, sign_in,
-                           upgrade_schema)
+from tests.support import (
+    drop_fresh_database,
+    fresh_database_url,
+    is_postgres,
+    make_app,
+    sign_in,
+    upgrade_schema,
+)
 
 
 def test_every_response_carries_security_headers(client):

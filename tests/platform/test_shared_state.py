@@ -12,8 +12,15 @@ import pytest
 
 from academy.accounts import operations as account_ops
 from academy.extensions import db
-from tests.support import (PASSWORD, drop_fresh_database, fresh_database_url, local_redis,
-                           make_app, sign_in, upgrade_schema)
+from tests.support import (
+    PASSWORD,
+    drop_fresh_database,
+    fresh_database_url,
+    local_redis,
+    make_app,
+    sign_in,
+    upgrade_schema,
+)
 
 pytestmark = pytest.mark.no_transaction
 
@@ -129,9 +136,9 @@ def test_fifty_people_racing_for_the_last_places_never_overfill_the_course(tmp_p
     """Capacity 5 with 50 concurrent requests: exactly 5 places taken, 45 on the waiting list."""
     from academy.academies.operations import create_academy
     from academy.curricula import operations as course_ops
-    from academy.packages import operations as package_ops
     from academy.enrolment import operations as enrolment_ops
     from academy.enrolment.models import Enrolment
+    from academy.packages import operations as package_ops
     from tests.factories.packages import sample_package
 
     app = make_app(shared_database, tmp_path, WTF_CSRF_ENABLED=False)

@@ -2,15 +2,14 @@
 where it matters; staff type dates in their zone; everything is stored in UTC."""
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 from academy import zones
 from academy.academies import operations as academy_ops
 from academy.extensions import db
 from academy.quizzes import queries
+from tests.factories.quizzes import quiz_four_questions_a_page, start, trainee_enrolled  # noqa: F401 - fixtures
 from tests.support import post_form
-from tests.factories.quizzes import start
-from tests.factories.quizzes import quiz_four_questions_a_page, trainee_enrolled  # noqa: F401 - fixtures
 
 EN = {"Accept-Language": "en"}
 CLOSES = datetime(2026, 12, 20, 17, 0, tzinfo=UTC)  # 18:00 in Madrid, 12:00 in Bogotá

@@ -29,8 +29,15 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from academy.extensions import db
-from tests.support import (CSRF_RE, PASSWORD, TEST_DATABASE_URL, is_postgres, local_redis,
-                           make_app, upgrade_schema)
+from tests.support import (
+    CSRF_RE,
+    PASSWORD,
+    TEST_DATABASE_URL,
+    is_postgres,
+    local_redis,
+    make_app,
+    upgrade_schema,
+)
 
 pytestmark = [
     pytest.mark.no_transaction,

@@ -10,8 +10,16 @@ from werkzeug.datastructures import MultiDict
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import (answering, closing, cloze, cloze_answers, grading, queries, slots,
-                             starting)
+from academy.quizzes import (
+    answering,
+    closing,
+    cloze,
+    cloze_answers,
+    grading,
+    queries,
+    slots,
+    starting,
+)
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import GiftError, GiftQuestion
 from academy.quizzes.models import Attempt, Question

@@ -10,8 +10,7 @@ from werkzeug.datastructures import MultiDict
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import gapselect, grading, responses, stored
-from academy.quizzes import answering, closing, starting
+from academy.quizzes import answering, closing, gapselect, grading, responses, starting, stored
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import Answer, GiftQuestion

@@ -14,12 +14,12 @@ from academy.packages import operations as package_ops
 from academy.packages.archive import write_zip
 from academy.packages.data import PackageInvalid
 from academy.quizzes import grading
-from academy.quizzes.gift import GiftError, parse_gift
 from academy.quizzes.bank import operations as bank_ops
+from academy.quizzes.gift import GiftError, parse_gift
 from academy.quizzes.models import Question
-from tests.support import drop_fresh_database, fresh_database_url, make_app
 from tests.factories.packages import GIFT_EN, GIFT_ES, sample_package
 from tests.factories.question_bank import bank, import_file, question, upload, words
+from tests.support import drop_fresh_database, fresh_database_url, make_app
 
 EN = {"Accept-Language": "en"}
 QUIZ_ES = "01-principles__quiz-principles.es.gift"
@@ -178,8 +178,7 @@ def test_the_command_line_imports_a_package_with_a_description(app, tmp_path, ac
 def test_the_review_shows_a_description_as_text_worth_nothing(client, login_as, course, quiz,
                                                                learner):
     from academy.db import utcnow
-    from academy.quizzes import closing
-    from academy.quizzes import slots
+    from academy.quizzes import closing, slots
     from tests.factories.question_bank import DESCRIPTION_GIFT
     from tests.factories.quizzes import start
 

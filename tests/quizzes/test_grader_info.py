@@ -6,17 +6,25 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
+from academy.db import utcnow
 from academy.extensions import db
-from academy.quizzes import answering, closing
-from academy.quizzes import queries as quiz_queries
 from academy.packages import operations as package_ops
 from academy.packages.archive import read_zip, write_zip
 from academy.packages.writer import export_course
+from academy.quizzes import answering, closing
+from academy.quizzes import queries as quiz_queries
 from academy.quizzes.models import Question
 from academy.quizzes.moodle_xml import read_moodle_xml
-from academy.db import utcnow
-from tests.factories.question_bank import (EN, bank, import_file, post, question,
-                                         trainee_attempt, upload, words)
+from tests.factories.question_bank import (
+    EN,
+    bank,
+    import_file,
+    post,
+    question,
+    trainee_attempt,
+    upload,
+    words,
+)
 
 GRADER_INFO = "<p>A good answer names <strong>necessity</strong>.</p><script>x()</script>"
 

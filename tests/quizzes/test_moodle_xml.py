@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import pytest
 
-from academy.quizzes.stored import question_content, question_spec
 from academy.quizzes import moodle_xml
 from academy.quizzes.gift import Answer, GiftError, parse_gift
 from academy.quizzes.gift_writer import question_to_gift
 from academy.quizzes.moodle_xml import category_path, parse_moodle_xml
+from academy.quizzes.stored import question_content, question_spec
 
 # What Moodle 4.x writes when a teacher exports a question bank category as "Moodle XML format".
 EXPORT = """<?xml version="1.0" encoding="UTF-8"?>

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from academy.curricula import operations as course_ops
 from academy.extensions import db
-from academy.quizzes.gift import DESCRIPTION, Answer, GiftQuestion
 from academy.quizzes import queries as quiz_queries
+from academy.quizzes.gift import DESCRIPTION, Answer, GiftQuestion
 from academy.quizzes.models import Question, QuizSlot
 from academy.quizzes.moodle_xml import parse_moodle_xml, read_moodle_xml
 from academy.quizzes.moodle_xml_writer import moodle_xml_file

@@ -9,19 +9,28 @@ import pytest
 from sqlalchemy import func, select
 
 from academy.curricula import operations as course_ops
-from academy.packages import operations as package_ops
-from academy.quizzes.models import Question
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import grading
-from academy.quizzes import starting
+from academy.packages import operations as package_ops
+from academy.quizzes import grading, starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import Answer, GiftQuestion
-from academy.quizzes.models import AttemptSlot, QuestionVersion, QuizSlot
+from academy.quizzes.models import AttemptSlot, Question, QuestionVersion, QuizSlot
 from tests.factories.packages import sample_package
-from tests.factories.question_bank import (EN, add_question, bank, create, import_file, post,
-                                         question, rows, trainee_attempt, upload, words)
+from tests.factories.question_bank import (
+    EN,
+    add_question,
+    bank,
+    create,
+    import_file,
+    post,
+    question,
+    rows,
+    trainee_attempt,
+    upload,
+    words,
+)
 
 
 @pytest.fixture

@@ -15,16 +15,15 @@ from academy.extensions import db
 from academy.packages import operations as package_ops
 from academy.packages.archive import read_zip, write_zip
 from academy.packages.writer import export_course
-from academy.quizzes import closing, marking
+from academy.quizzes import closing, marking, slots
 from academy.quizzes import queries as quiz_queries
-from academy.quizzes import slots
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import GiftQuestion
 from academy.quizzes.models import Attempt, Question
-from tests.support import csrf_token
 from tests.factories.packages import QUIZ_TOML, sample_package
 from tests.factories.question_bank import DESCRIPTION_GIFT
 from tests.factories.quizzes import start
+from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}
 

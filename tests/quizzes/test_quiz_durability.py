@@ -17,16 +17,23 @@ from sqlalchemy import func, select
 from academy.academies import operations as academy_ops
 from academy.accounts import operations as account_ops
 from academy.curricula import operations as course_ops
-from academy.packages import operations as package_ops
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
+from academy.packages import operations as package_ops
 from academy.quizzes import closing, queries, slots, starting
 from academy.quizzes.models import Attempt, AttemptSlot
-from tests.support import (CSRF_RE, PASSWORD, drop_fresh_database, fresh_database_url,
-                           is_postgres, make_app, upgrade_schema)
 from tests.factories.packages import sample_package
 from tests.factories.servers import Server
+from tests.support import (
+    CSRF_RE,
+    PASSWORD,
+    drop_fresh_database,
+    fresh_database_url,
+    is_postgres,
+    make_app,
+    upgrade_schema,
+)
 
 pytestmark = pytest.mark.no_transaction
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from academy.quizzes.stored import question_content, question_spec
 from academy.quizzes.gift import parse_gift
 from academy.quizzes.grading import grade
+from academy.quizzes.stored import question_content, question_spec
 
 GIFT = r"""::single:: Who decides a full search? {=The governor #Right ~%50%A senior officer ~Any officer}
 

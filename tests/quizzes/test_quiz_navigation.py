@@ -8,9 +8,14 @@ from academy.db import utcnow
 from academy.extensions import db
 from academy.quizzes import closing
 from academy.quizzes.models import Attempt
+from tests.factories.quizzes import (  # noqa: F401 - fixtures
+    quiz_four_questions_a_page,
+    shown,
+    slot_of,
+    start,
+    trainee_enrolled,
+)
 from tests.support import csrf_token, post_form
-from tests.factories.quizzes import shown, slot_of, start
-from tests.factories.quizzes import quiz_four_questions_a_page, trainee_enrolled  # noqa: F401 - fixtures
 
 EN = {"Accept-Language": "en"}
 

@@ -7,9 +7,8 @@ import pytest
 from academy.db import utcnow
 from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.quizzes import starting
 from academy.quizzes import queries as quiz_queries
-from academy.quizzes import slots
+from academy.quizzes import slots, starting
 from academy.quizzes.models import FINISHED
 from academy.quizzes.statistics import quiz_statistics
 

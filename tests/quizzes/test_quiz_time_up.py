@@ -10,9 +10,8 @@ from academy.db import utcnow
 from academy.extensions import db
 from academy.quizzes import answering
 from academy.quizzes.models import Attempt
+from tests.factories.quizzes import quiz_four_questions_a_page, slot_of, start, trainee_enrolled  # noqa: F401 - fixtures
 from tests.support import csrf_token, post_form
-from tests.factories.quizzes import slot_of, start
-from tests.factories.quizzes import quiz_four_questions_a_page, trainee_enrolled  # noqa: F401 - fixtures
 
 EN = {"Accept-Language": "en"}
 TIME_UP = "The time for this attempt is over"

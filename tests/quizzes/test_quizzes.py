@@ -14,9 +14,15 @@ from academy.enrolment.models import LessonProgress
 from academy.extensions import db
 from academy.quizzes import answering, closing, configuring, marking, queries, slots, starting
 from academy.quizzes.models import Attempt, AttemptSlot
+from tests.factories.quizzes import (  # noqa: F401 - fixtures
+    pass_quiz,
+    quiz_four_questions_a_page,
+    right_answers,
+    slot_of,
+    start,
+    trainee_enrolled,
+)
 from tests.support import csrf_token, post_form
-from tests.factories.quizzes import pass_quiz, right_answers, slot_of, start
-from tests.factories.quizzes import quiz_four_questions_a_page, trainee_enrolled  # noqa: F401 - fixtures
 
 EN = {"Accept-Language": "en"}
 

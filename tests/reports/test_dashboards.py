@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
