@@ -1,6 +1,7 @@
-"""The certificates blueprint; its views are in views.py (issuing, downloads, the check
-by code), admin_views.py (policies and designs), signed_views.py (signed QR codes, status lists),
-offline_views.py (the offline verifier) and credential_views.py (Open Badges credentials)."""
+"""The certificates blueprint; its views are in views.py (issuing, downloads), verify_views.py
+(the check by code or PDF file), admin_views.py (policies and designs), signed_views.py (signed QR
+codes, status lists), offline_views.py (the offline verifier) and credential_views.py (Open Badges
+credentials)."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -16,6 +17,7 @@ def with_views() -> list[Blueprint]:
         credential_views,
         offline_views,
         signed_views,
+        verify_views,
         views,
     )
 

@@ -13,7 +13,8 @@ from academy.certificates.forms import (
     VerifyPayloadForm,
 )
 from academy.certificates.labels import CREDENTIAL_VERDICT_LABELS
-from academy.certificates.views import CREDENTIAL_PREFIX, _certificate, _count_lookup
+from academy.certificates.verify_views import CREDENTIAL_PREFIX, _count_lookup
+from academy.certificates.views import _certificate
 from academy.credentials.vc_jwt import MEDIA_TYPE
 
 

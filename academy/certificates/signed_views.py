@@ -9,7 +9,7 @@ from academy.certificates import contents, signed_qr, status_list
 from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import VerifyFileForm, VerifyForm, VerifyPayloadForm
 from academy.certificates.labels import SIGNED_VERDICT_LABELS
-from academy.certificates.views import _count_lookup, credential_form
+from academy.certificates.verify_views import _count_lookup, credential_form
 from academy.credentials.vc_jwt import MEDIA_TYPE
 
 
