@@ -31,7 +31,7 @@ from tests.browser.steps import open_nav, sign_in, switch_language
 
 CODE = r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){6}"  # a verification code as printed: 7 blocks of four
 # Words of each language's default certificate wording (the same as
-# tests/certificates/test_certificates.py).
+# tests/certificates/test_certificates_issue.py).
 WORDS = {"es": ["Certificado", "ha superado"], "pt-PT": ["Certificado", "Certifica-se que"],
          "pt-BR": ["Certificado", "Certificamos que"],
          "fr": ["Certificat", "a suivi avec succès"], "it": ["Attestato", "ha completato"],
