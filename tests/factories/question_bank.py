@@ -1,10 +1,12 @@
-"""The question bank through its pages: its address, a question and its words, answer rows,
-posting and uploading as an instructor in English, a question written straight in, an attempt."""
+"""The question bank through its pages: an instructor signed in as its author, its address, a
+question and its words and the quizzes it is placed in, answer rows, posting and uploading as an
+instructor in English, a question written straight in, an attempt."""
 from __future__ import annotations
 
 import html
 import re
 
+import pytest
 from sqlalchemy import select
 
 from academy.db import utcnow
@@ -14,10 +16,36 @@ from academy.quizzes import closing, starting
 from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import Answer, GiftQuestion
-from academy.quizzes.models import Question
+from academy.quizzes.models import Question, QuizSlot
 from tests.support import csrf_token, post_form
 
 EN = {"Accept-Language": "en"}
+
+
+# Fixtures named apart from the names tests ask for (quiz, instructor, author): a module imports
+# them without shadowing a test's argument of the same name.
+@pytest.fixture(name="quiz")
+def first_quiz(course):
+    return quiz_queries.quizzes_of(course.id)[0]
+
+
+@pytest.fixture(name="instructor")
+def bank_instructor(create_user, academy):
+    return create_user(academy=academy, roles=["instructor"], username="ana.instructora")
+
+
+@pytest.fixture(name="author")
+def bank_author(client, instructor, login_as):
+    """The client, signed in as an instructor of the course's academy."""
+    login_as(instructor)
+    return client
+
+
+def placed_in(row: Question) -> list[tuple[int, int]]:
+    """(quiz, position in it) of every quiz slot that holds the question."""
+    return [tuple(pair) for pair in db.session.execute(
+        select(QuizSlot.lesson_id, QuizSlot.position).where(QuizSlot.question_id == row.id)
+        .order_by(QuizSlot.lesson_id))]
 
 
 def bank(course) -> str:

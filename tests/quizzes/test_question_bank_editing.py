@@ -1,5 +1,5 @@
-"""The instructor's question bank: list, write and translate questions, preview them, import and
-export GIFT and Moodle XML; a question used in an attempt is versioned, never changed under it."""
+"""The instructor's question bank: the list, writing and translating questions, preview,
+duplicate, move and delete; a question used in an attempt is versioned, never changed under it."""
 from __future__ import annotations
 
 import html
@@ -9,53 +9,28 @@ import pytest
 from sqlalchemy import func, select
 
 from academy.curricula import operations as course_ops
-from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
 from academy.packages import operations as package_ops
 from academy.quizzes import grading, starting
-from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import operations as bank_ops
 from academy.quizzes.gift import Answer, GiftQuestion
-from academy.quizzes.models import AttemptSlot, Question, QuestionVersion, QuizSlot
+from academy.quizzes.models import AttemptSlot, QuestionVersion
 from tests.factories.packages import sample_package
-from tests.factories.question_bank import (
+from tests.factories.question_bank import (  # noqa: F401 - fixtures
     EN,
     add_question,
     bank,
+    bank_author,
+    bank_instructor,
     create,
-    import_file,
+    first_quiz,
+    placed_in,
     post,
     question,
     rows,
     trainee_attempt,
-    upload,
     words,
 )
-
-
-@pytest.fixture
-def quiz(course):
-    return quiz_queries.quizzes_of(course.id)[0]
-
-
-@pytest.fixture
-def instructor(create_user, academy):
-    return create_user(academy=academy, roles=["instructor"], username="ana.instructora")
-
-
-@pytest.fixture
-def author(client, instructor, login_as):
-    """The client, signed in as an instructor of the course's academy."""
-    login_as(instructor)
-    return client
-
-
-def placed_in(row: Question) -> list[tuple[int, int]]:
-    """(quiz, position in it) of every quiz slot that holds the question."""
-    return [tuple(pair) for pair in db.session.execute(
-        select(QuizSlot.lesson_id, QuizSlot.position).where(QuizSlot.question_id == row.id)
-        .order_by(QuizSlot.lesson_id))]
-
 
 # --- The list ----------------------------------------------------------------------------------
 
@@ -371,204 +346,3 @@ def test_a_used_question_can_be_deleted_and_attempts_keep_their_version(
     assert version.question_id is None and version.texts["es"]["text"] == "Relacione"
     assert attempt.id and any(s.version_id == version.id for s in db.session.scalars(
         select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id)))
-
-
-# --- Import ------------------------------------------------------------------------------------
-
-NEW_GIFT = """// Preguntas nuevas
-$CATEGORY: mandela/fundamentos
-
-::mandela-1:: Las Reglas Mandela se adoptaron en 2015. {T}
-
-¿Cuántas reglas tienen? {#122}
-""".encode()
-
-
-def test_a_gift_file_is_previewed_then_imported_into_a_quiz(author, course, quiz):
-    checked = upload(author, course, "nuevas.gift", NEW_GIFT, placement=str(quiz.id))
-    page = checked.get_data(as_text=True)
-    assert checked.status_code == 200 and "2 questions will be imported" in page
-    # Named like Moodle names it: from the first words of its text.
-    assert "<code>mandela-1</code>" in page and "<code>cuantas-reglas-tienen</code>" in page
-    assert "(generated)" in page
-    assert question(course, "mandela-1") is None  # nothing yet
-    response = import_file(author, course, "nuevas.gift", NEW_GIFT, placement=str(quiz.id))
-    assert response.status_code == 302
-    first, second = question(course, "mandela-1"), question(course, "cuantas-reglas-tienen")
-    assert (first.qtype, first.category, first.position) == ("truefalse", "mandela/fundamentos", 8)
-    assert (placed_in(first), placed_in(second)) == ([(quiz.id, 8)], [(quiz.id, 9)])
-    assert (second.qtype, second.position, second.spec["answers"][0]["value"]) == \
-        ("numerical", 9, 122.0)
-
-
-def test_the_default_category_is_used_when_the_file_gives_none(author, course):
-    import_file(author, course, "x.txt", b"::sin-cat:: Explique. {}", new_category="varios")
-    assert question(course, "sin-cat").category == "varios"
-
-
-def test_a_broken_gift_file_reports_its_line_and_imports_nothing(author, course):
-    broken = b"::ok:: Bien {T}\n\n\n::mal:: Elija {=A ~%150%B}\n"
-    response = upload(author, course, "roto.gift", broken)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "line 4" in page and "outside -100% to 100%" in page
-    assert "/import/apply" not in page and question(course, "ok") is None
-
-
-def test_an_existing_id_in_the_default_language_is_a_problem(author, course):
-    response = upload(author, course, "dup.gift", b"::p-q2:: Otra vez {T}\n\n::nueva:: Bien {T}")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert "A question with this id already exists in the course." in page
-    assert question(course, "nueva") is None
-
-
-def test_the_file_type_and_size_are_checked(author, course):
-    response = upload(author, course, "preguntas.docx", b"x")
-    assert response.status_code == 422 and ".gift, .txt or .xml" in response.get_data(as_text=True)
-    response = upload(author, course, "big.gift", b"// x\n" * (430 * 1024))
-    assert response.status_code == 422 and "larger than 2 MB" in response.get_data(as_text=True)
-
-
-def test_a_large_file_travels_back_with_the_confirmation(author, course):
-    big = "".join(f"::big-{i}:: Pregunta número {i} con un texto largo {'x' * 300} {{T}}\n\n"
-                  for i in range(3000)).encode()
-    assert 1024 * 1024 < len(big) < 2 * 1024 * 1024
-    response = import_file(author, course, "big.gift", big)
-    assert response.status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(Question).where(
-        Question.course_id == course.id)) == 3007
-
-
-MOODLE_XML = """<?xml version="1.0" encoding="UTF-8"?>
-<quiz>
-  <question type="category"><category><text>$course$/top/Mandela/Fundamentos</text></category></question>
-  <question type="truefalse">
-    <name><text>xml-vf</text></name>
-    <questiontext format="html"><text><![CDATA[Las reglas son de <b>2015</b>.]]></text></questiontext>
-    <answer fraction="100"><text>true</text><feedback><text>Así es.</text></feedback></answer>
-    <answer fraction="0"><text>false</text><feedback><text>Revise.</text></feedback></answer>
-  </question>
-  <question type="shortanswer">
-    <name><text>xml-corta</text></name>
-    <questiontext format="plain_text"><text>Capital de Sudáfrica</text></questiontext>
-    <usecase>1</usecase>
-    <answer fraction="100"><text>Pretoria</text></answer>
-  </question>
-</quiz>
-""".encode()  # noqa: E501 - the data as it is
-
-
-def test_a_moodle_xml_file_is_imported(author, course):
-    assert import_file(author, course, "moodle.xml", MOODLE_XML).status_code == 302
-    vf, corta = question(course, "xml-vf"), question(course, "xml-corta")
-    assert (vf.qtype, vf.category, vf.spec["correct"]) == ("truefalse", "Mandela/Fundamentos", True)
-    assert words(vf, "es")["feedback_false"] == "Revise." and placed_in(vf) == []
-    assert corta.spec["case_sensitive"] is True
-    assert grading.grade("shortanswer", corta.spec, words(corta, "es"), "pretoria") == 0.0
-
-
-def test_a_file_in_another_language_with_the_same_structure_is_a_translation(author, course):
-    english = b"""$CATEGORY: searches-with-dignity/principles
-
-::p-q1:: Who decides a full search? {
-  =The governor, in writing #Right
-  ~Any officer #No
-  ####The rules require an authorisation.
-}
-
-::p-q3:: At least how many officers? {#2}
-"""
-    checked = upload(author, course, "en.gift", english, locale="en")
-    assert "translate questions of the bank into English" in checked.get_data(as_text=True)
-    assert import_file(author, course, "en.gift", english, locale="en").status_code == 302
-    row = question(course, "p-q1")
-    assert words(row, "en")["answers"][0]["text"] == "The governor, in writing"
-    assert words(row, "es")["answers"][0]["text"] == "El director, por escrito"
-    assert words(question(course, "p-q3"), "en")["text"] == "At least how many officers?"
-    assert db.session.scalar(select(func.count()).select_from(Question).where(
-        Question.course_id == course.id)) == 7
-
-
-def test_a_translation_with_another_structure_is_refused(author, course):
-    other = b"::p-q1:: Who decides? {=The governor ~%50%Any officer ~Nobody}"
-    page = upload(author, course, "en.gift", other, locale="en").get_data(as_text=True)
-    assert "a translation must keep the same structure" in page
-    assert words(question(course, "p-q1"), "en")["text"] == "Who decides a full search?"
-
-
-# --- Export ------------------------------------------------------------------------------------
-
-def test_the_export_imports_back_into_an_empty_course_as_the_same_questions(
-        author, course, academy):
-    add_question(course, "fuera-del-quiz", "otra")
-    db.session.commit()
-    response = author.get(f"{bank(course)}/export.gift?locale=es&scope=all", headers=EN)
-    assert response.status_code == 200 and response.mimetype == "text/plain"
-    assert response.headers["Content-Disposition"] == ("attachment; "
-                                                       "filename=searches-with-dignity-es.gift")
-    text = response.get_data(as_text=True)
-    assert text.startswith("$CATEGORY: otra") and "$CATEGORY: searches-with-dignity/principles" in \
-        text
-    empty = course_ops.create_course(academy, slug="vacio", default_locale="es", locales=["es"],
-                                     hours=1, tags=[], title="Vacío")
-    db.session.commit()
-    assert import_file(author, empty, "export.gift", text.encode()).status_code == 302
-
-    def shape(of):
-        db.session.expire_all()
-        return sorted((q.ident, q.category, q.qtype, q.spec, words(q, "es"))
-                      for q in db.session.scalars(
-            select(Question).where(Question.course_id == of.id)))
-    assert len(shape(empty)) == 8 and shape(empty) == shape(course)
-
-
-def test_an_export_of_a_quiz_in_english_has_only_its_english_questions(author, course, quiz):
-    add_question(course, "solo-es")
-    db.session.commit()
-    text = author.get(f"{bank(course)}/export.gift?locale=en&scope=quiz:{quiz.id}").get_data(
-        as_text=True)
-    assert "Who decides a full search?" in text and "solo-es" not in text
-    assert text.count("::p-q") == 7
-    bad = author.get(f"{bank(course)}/export.gift?locale=de&scope=all", headers=EN)
-    assert bad.status_code == 422
-
-
-# --- Who may use it ----------------------------------------------------------------------------
-
-def routes(course, row) -> list[tuple[str, str]]:
-    base, one = bank(course), f"{bank(course)}/{row.id}"
-    return [("GET", base), ("GET", f"{base}/new"), ("GET", f"{base}/new/single"),
-            ("POST", f"{base}/new/single"), ("GET", one), ("POST", one), ("GET", f"{one}/preview"),
-            ("POST", f"{one}/preview"), ("POST", f"{one}/duplicate"), ("GET", f"{one}/delete"),
-            ("POST", f"{one}/delete"), ("POST", f"{base}/move"), ("GET", f"{base}/import"),
-            ("POST", f"{base}/import"), ("POST", f"{base}/import/apply"), ("GET", f"{base}/export"),
-            ("GET", f"{base}/export.gift?locale=es&scope=all")]
-
-
-@pytest.mark.parametrize("who", ["other_instructor", "trainee"])
-def test_others_get_404_on_every_route(app, client, course, login_as, create_user, academy,
-                                       other_academy, who):
-    person = create_user(academy=other_academy if who == "other_instructor" else academy,
-                         roles=["instructor" if who == "other_instructor" else "trainee"])
-    if who == "trainee":
-        enrolment_ops.enrol_self(person, course)
-        db.session.commit()
-    login_as(person)
-    app.config["WTF_CSRF_ENABLED"] = False  # this test is about who; CSRF has its own tests
-    try:
-        for method, url in routes(course, question(course, "p-q1")):
-            assert client.open(url, method=method).status_code == 404, (method, url)
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = True
-    assert question(course, "p-q1").category == "searches-with-dignity/principles"
-
-
-def test_a_question_of_another_course_is_not_found_under_this_one(author, course, academy):
-    mine = course_ops.create_course(academy, slug="mio", default_locale="es", locales=["es"],
-                                    hours=1, tags=[], title="Mío")
-    db.session.commit()
-    foreign = question(course, "p-q1")
-    for suffix in ("", "/preview", "/delete"):
-        assert author.get(f"{bank(mine)}/{foreign.id}{suffix}").status_code == 404
-    assert author.get(f"{bank(course)}/{foreign.id}?locale=de").status_code == 404
-    assert author.get(f"{bank(course)}/new/crossword").status_code == 404
