@@ -1,6 +1,6 @@
-"""Authoring quizzes in the browser's forms: a quiz added to a module, its questions picked from
-the bank or drawn at random, ordered, paged and marked; its preview; the lock once trainees have
-finished attempts; and the slots travelling in course packages."""
+"""Writing a quiz: added to a module with its introduction, its questions picked from the bank
+or drawn at random, ordered, paged and marked (its slots), attempts made from them, and the
+question list locked once attempts are finished."""
 from __future__ import annotations
 
 import random
@@ -8,62 +8,28 @@ import random
 import pytest
 from sqlalchemy import func, select
 
-from academy.curricula.models import QUIZ, Lesson, LessonText
+from academy.curricula.models import QUIZ, Lesson
 from academy.db import utcnow
-from academy.enrolment import operations as enrolment_ops
 from academy.extensions import db
-from academy.packages import operations as package_ops
-from academy.packages.archive import read_zip, write_zip
-from academy.packages.writer import export_course
 from academy.quizzes import closing, marking, slots
-from academy.quizzes import queries as quiz_queries
 from academy.quizzes.bank import operations as bank_ops
-from academy.quizzes.gift import GiftQuestion
-from academy.quizzes.models import Attempt, Question
-from tests.factories.packages import QUIZ_TOML, sample_package
-from tests.factories.question_bank import DESCRIPTION_GIFT
+from academy.quizzes.models import Attempt
+from tests.factories.quiz_authoring import (  # noqa: F401 - fixtures
+    EN,
+    english_author,
+    english_instructor,
+    enrolled_learner,
+    layout,
+    new_bank_question,
+    post,
+    question,
+    sample_quiz,
+)
 from tests.factories.quizzes import start
-from tests.support import csrf_token
-
-EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def instructor(create_user, academy):
-    return create_user(academy=academy, roles=["instructor"], username="ana.instructora",
-                       locale="en")
-
-
-@pytest.fixture
-def author(client, instructor, login_as):
-    login_as(instructor)
-    return client
-
-
-@pytest.fixture
-def quiz(course):
-    return quiz_queries.quizzes_of(course.id)[0]
-
-
-def question(course, ident: str) -> Question:
-    return db.session.scalar(select(Question).where(Question.course_id == course.id,
-                                                    Question.ident == ident))
-
-
-def layout(lesson_id: int) -> list[tuple]:
-    """(position, page, question id or random category, mark) of each slot, in order."""
-    db.session.expire_all()
-    return [(s.position, s.page, s.question.ident if s.question else f"random:{s.category}",
-             s.mark) for s in slots.slots_of(lesson_id)]
 
 
 def questions_page(course, quiz) -> str:
     return f"/courses/{course.id}/quizzes/{quiz.id}/questions"
-
-
-def post(client, path: str, data: dict, token_from: str, **kwargs):
-    return client.post(path, data={"csrf_token": csrf_token(client, token_from), **data},
-                       headers=EN, **kwargs)
 
 
 def layout_form(course, quiz, action: str, **extra) -> dict:
@@ -73,13 +39,6 @@ def layout_form(course, quiz, action: str, **extra) -> dict:
         fields.setdefault(f"rows-{index}-slot_id", str(slot.id))
         fields.setdefault(f"rows-{index}-mark", str(slot.mark))
     return fields
-
-
-def new_bank_question(course, ident: str, category: str = "extra") -> Question:
-    made = bank_ops.create_question(course, GiftQuestion(
-        0, ident, category, "truefalse", f"¿{ident}?", "moodle", correct=True), None)
-    db.session.commit()
-    return made
 
 
 # --- A quiz in a module --------------------------------------------------------------------------
@@ -235,14 +194,6 @@ def test_one_question_serves_two_quizzes(app_ctx, course, quiz):
 
 # --- Attempts made from the slots ----------------------------------------------------------------
 
-@pytest.fixture
-def learner(course, create_user, academy):
-    person = create_user(academy=academy, roles=["trainee"], locale="en")
-    enrolment_ops.enrol_self(person, course)
-    db.session.commit()
-    return person
-
-
 def test_marks_weigh_the_attempts_grade(app_ctx, course, quiz, learner):
     quiz.settings = {**quiz.settings, "shuffle_questions": False}
     slots.set_marks(quiz, {s.id: 3.0 if s.question.ident == "p-q2" else 0.0
@@ -318,128 +269,3 @@ def test_another_academys_author_cannot_see_or_change_the_questions(client, logi
     login_as(create_user(academy=other_academy, roles=["instructor"]))
     assert client.get(questions_page(course, quiz)).status_code == 404
     assert client.get(f"/courses/{course.id}/quizzes/{quiz.id}/preview").status_code == 404
-
-
-# --- Course packages -----------------------------------------------------------------------------
-
-def test_slots_marks_pages_random_draws_and_bank_questions_travel_in_packages(
-        app_ctx, academy, other_academy):
-    original = package_ops.import_package(sample_package())
-    quiz = quiz_queries.quizzes_of(original.id)[0]
-    spare = new_bank_question(original, "spare-1", "extra")
-    new_bank_question(original, "spare-2", "extra")
-    second = Lesson(slug="repaso", kind=QUIZ, position=9, module=original.modules[1],
-                    settings={"questions_per_page": 1},
-                    texts=[LessonText(locale="es", title="Repaso", body="Antes de **empezar**.")])
-    db.session.add(second)
-    db.session.flush()
-    slots.add_questions(second, [question(original, "p-q3"), spare])
-    slots.add_random(second, "extra", 1, ["extra"])
-    slots.set_marks(second, {slots.slots_of(second.id)[0].id: 2.5})
-    slots.toggle_page_break(quiz, slots.slots_of(quiz.id)[0].id)
-    files = export_course(original.id)
-    assert b"slots = [" in files["02-practice/repaso.toml"]
-    assert "::spare-2::" in files["bank.es.gift"].decode() and "spare-1" not in \
-        files["bank.es.gift"].decode()
-
-    copy = package_ops.import_package(read_zip(write_zip(files, "copy")), academy=other_academy)
-    copied = {lesson.slug: lesson for module in copy.modules for lesson in module.lessons}
-    assert layout(copied["repaso"].id) == [(1, 1, "p-q3", 2.5), (2, 2, "spare-1", 1.0),
-                                            (3, 3, "random:extra", 1.0)]
-    assert layout(copied["quiz-principles"].id) == layout(quiz.id)
-    assert question(copy, "spare-2") is not None
-    again = export_course(copy.id)
-    again["course.toml"] = again["course.toml"].replace(b'owner = "enap-agen"',
-                                                        b'owner = "cep-madrid"')
-    assert again == files
-
-
-def test_older_packages_draw_random_questions_with_draw_count(app_ctx, academy):
-    files = sample_package(**{"01-principles__quiz-principles.toml": QUIZ_TOML.replace(
-        "[title]", 'draw_category = "searches-with-dignity/principles"\ndraw_count = 2\n\n[title]'
-    ).encode()})
-    course = package_ops.import_package(files)
-    quiz = quiz_queries.quizzes_of(course.id)[0]
-    assert layout(quiz.id)[-2:] == [(8, 2, "random:searches-with-dignity/principles", 1.0),
-                                    (9, 2, "random:searches-with-dignity/principles", 1.0)]
-    assert "draw_count" not in quiz.settings
-
-
-@pytest.mark.parametrize("slots_toml, expected", [
-    ('slots = [{question = "nowhere"}]', "The slot names the question “nowhere”"),
-    ('slots = [{question = "p-q1", mark = 500}]', "Slot 1: “mark” must be a number from 0 to 100."),
-    ('slots = [{question = "p-q1", page = 2}, {question = "p-q2", page = 1}]',
-     "Slot 2: “page” must be a whole number"),
-    ('slots = [{mark = 1}]', "Slot 1 needs either a “question” id or a “random” category."),
-])
-def test_wrong_slots_in_a_package_are_reported(app_ctx, academy, slots_toml, expected):
-    from academy.packages.data import PackageInvalid
-
-    files = sample_package(**{"01-principles__quiz-principles.toml": QUIZ_TOML.replace(
-        "[title]", f"{slots_toml}\n\n[title]").encode()})
-    with pytest.raises(PackageInvalid) as caught:
-        package_ops.import_package(files)
-    assert any(expected in str(problem) for problem in caught.value.problems), \
-        caught.value.problems
-
-
-# --- Descriptions: text between questions ---------------------------------------------------------
-
-def test_a_gift_description_is_text_between_questions_worth_nothing(app_ctx, course, quiz,
-                                                                      learner):
-    from academy.quizzes.gift import parse_gift
-    from academy.quizzes.gift_writer import gift_file
-    from academy.quizzes.stored import question_content
-
-    described, asked = parse_gift(DESCRIPTION_GIFT)
-    assert (described.qtype, described.text, described.answers) == (
-        "description", "Un interno pide hablar con su abogado a las tres de la madrugada.", [])
-    made = bank_ops.import_questions(course, DESCRIPTION_GIFT.encode(), "gift", "es", "", quiz)
-    assert len(made.rows) == 2
-    case = question(course, "caso-1")
-    assert layout(quiz.id)[-2:] == [(8, 2, "caso-1", 0.0), (9, 2, "caso-1-q", 1.0)]
-    written = gift_file([(case, question_content(described))])
-    assert "{" not in written and "::caso-1::" in written
-    assert parse_gift(written)[0].qtype == "description"
-
-    quiz.settings = {**quiz.settings, "shuffle_questions": False}
-    attempt = start(learner, quiz, course)
-    for slot in attempt.slots:
-        if slot.version.ident == "caso-1-q":
-            slot.response = True
-    closing.submit_attempt(attempt, utcnow())
-    essay = next(slot for slot in attempt.slots if slot.version.qtype == "essay")
-    essay.fraction = 0.0
-    marking._total(attempt)
-    info = next(slot for slot in attempt.slots if slot.version.qtype == "description")
-    assert info.fraction == 0.0 and info.mark == 0.0
-    assert attempt.fraction == pytest.approx(1 / 8)  # the true/false of 8 questions; not 1/9
-
-
-def test_a_description_shows_as_information_without_an_answer(client, login_as, course, quiz,
-                                                               learner):
-    bank_ops.import_questions(course, DESCRIPTION_GIFT.encode(), "gift", "es", "", quiz)
-    slots.repaginate(quiz.id, 0)
-    db.session.commit()
-    attempt = start(learner, quiz, course)
-    login_as(learner)
-    page = client.get(f"/attempts/{attempt.id}", headers=EN).get_data(as_text=True)
-    assert 'class="question-information"' in page and "tres de la madrugada" in page
-    position = next(s.position for s in attempt.slots if s.version.qtype == "description")
-    assert f'name="q{position}"' not in page
-    assert "Question 8" in page and "Question 9" not in page  # the information takes no number
-    summary = client.get(f"/attempts/{attempt.id}/summary", headers=EN).get_data(as_text=True)
-    assert f"#question-{position}" not in summary
-
-
-def test_a_description_is_written_in_the_question_form(author, course, quiz):
-    path = f"/courses/{course.id}/questions/new/description?quiz={quiz.id}"
-    page = author.get(path, headers=EN).get_data(as_text=True)
-    assert 'name="answers-0-text"' not in page and 'name="correct"' not in page
-    response = post(author, path, {"ident": "caso-2", "category": "", "new_category": "casos",
-                                   "placement": str(quiz.id), "text": "Lea el caso siguiente.",
-                                   "text_format": "moodle"}, token_from=path)
-    assert response.status_code == 302
-    assert layout(quiz.id)[-1] == (8, 2, "caso-2", 0.0)
-    choose = author.get(f"/courses/{course.id}/questions/new", headers=EN).get_data(as_text=True)
-    assert "Description (text, no answer)" in choose
