@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -16,26 +15,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from academy import storage
-from academy.certificates import configuring, contents, issuing, open_badge, status_list
+from academy.certificates import configuring, contents, open_badge, status_list
 from academy.credentials import operations as key_ops
-from academy.db import utcnow
-from academy.enrolment import operations as enrolment_ops
-from academy.enrolment.models import COMPLETED
 from academy.extensions import db
+from tests.factories.certificates import issue
 
 BASE = "https://campus.example.org"
 SCHEMA = Path(__file__).parents[1] / "schemas" / "ob_v3p0_achievementcredential_schema.json"
-
-
-@pytest.fixture
-def complete(app_ctx):
-    def _complete(user, course):
-        enrolment = enrolment_ops.enrol_by_staff(user, course)
-        enrolment.status, enrolment.completed_at = COMPLETED, utcnow() - timedelta(days=3)
-        db.session.commit()
-        return enrolment
-
-    return _complete
 
 
 @pytest.fixture
@@ -44,17 +30,6 @@ def academy_key(academy):
     key_ops.create_key(None)  # the network's, which signs the trust list
     db.session.commit()
     return outcome.key
-
-
-def issue(enrolment):
-    certificate = issuing.issue_certificate(enrolment, actor_id=None, base_url=BASE)
-    db.session.commit()
-    return certificate
-
-
-@pytest.fixture
-def issued(course, trainee, complete, academy_key):
-    return issue(complete(trainee, course))
 
 
 def trust_list_key(client, kid: str) -> Ed25519PublicKey:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import timedelta
 
 import jwt
 import pytest
@@ -14,9 +13,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from academy.certificates import issuing, open_badge, revoking
 from academy.credentials import operations as key_ops
-from academy.db import utcnow
-from academy.enrolment import operations as enrolment_ops
-from academy.enrolment.models import COMPLETED
 from academy.extensions import db
 from tests.support import CSRF_RE
 
@@ -28,32 +24,6 @@ EN = {"Accept-Language": "en"}
 def public_url(app, monkeypatch):
     """The platform's address, under which the academies' did:web live."""
     monkeypatch.setitem(app.config, "PUBLIC_URL", BASE)
-
-
-@pytest.fixture
-def complete(app_ctx):
-    def _complete(user, course):
-        enrolment = enrolment_ops.enrol_by_staff(user, course)
-        enrolment.status, enrolment.completed_at = COMPLETED, utcnow() - timedelta(days=3)
-        db.session.commit()
-        return enrolment
-
-    return _complete
-
-
-@pytest.fixture
-def academy_key(academy):
-    outcome = key_ops.create_key(academy.id)
-    db.session.commit()
-    return outcome.key
-
-
-@pytest.fixture
-def issued(course, trainee, complete, academy_key):
-    certificate = issuing.issue_certificate(complete(trainee, course), actor_id=None,
-                                            base_url=BASE)
-    db.session.commit()
-    return certificate
 
 
 # --- Downloads ------------------------------------------------------------------------------------

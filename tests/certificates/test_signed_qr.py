@@ -17,39 +17,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from academy import storage
-from academy.certificates import contents, issuing, revoking, signed_qr, status_list
+from academy.certificates import contents, revoking, signed_qr, status_list
 from academy.credentials import keystore
 from academy.credentials import operations as key_ops
 from academy.db import utcnow
-from academy.enrolment import operations as enrolment_ops
-from academy.enrolment.models import COMPLETED
 from academy.extensions import db
-from tests.factories.certificates import resign
-
-
-@pytest.fixture
-def complete(app_ctx):
-    def _complete(user, course):
-        enrolment = enrolment_ops.enrol_by_staff(user, course)
-        enrolment.status, enrolment.completed_at = COMPLETED, utcnow() - timedelta(days=3)
-        db.session.commit()
-        return enrolment
-
-    return _complete
-
-
-@pytest.fixture
-def academy_key(academy):
-    outcome = key_ops.create_key(academy.id)
-    db.session.commit()
-    return outcome.key
-
-
-def issue(enrolment):
-    certificate = issuing.issue_certificate(enrolment, actor_id=None,
-                                            base_url="https://campus.example.org")
-    db.session.commit()
-    return certificate
+from tests.factories.certificates import issue, resign
 
 
 def qr_texts(certificate, where) -> list[str]:

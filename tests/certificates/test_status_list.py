@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-from datetime import timedelta
 
 import jwt
 import pytest
@@ -13,38 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from academy.certificates import issuing, replacing, revoking, serials, signed_qr, status_list
 from academy.credentials import operations as key_ops
-from academy.db import utcnow
-from academy.enrolment import operations as enrolment_ops
-from academy.enrolment.models import COMPLETED
 from academy.extensions import db
 
 BASE = "https://campus.example.org"
-
-
-@pytest.fixture
-def complete(app_ctx):
-    def _complete(user, course):
-        enrolment = enrolment_ops.enrol_by_staff(user, course)
-        enrolment.status, enrolment.completed_at = COMPLETED, utcnow() - timedelta(days=3)
-        db.session.commit()
-        return enrolment
-
-    return _complete
-
-
-@pytest.fixture
-def academy_key(academy):
-    outcome = key_ops.create_key(academy.id)
-    db.session.commit()
-    return outcome.key
-
-
-@pytest.fixture
-def issued(course, trainee, complete, academy_key):
-    certificate = issuing.issue_certificate(complete(trainee, course), actor_id=None,
-                                            base_url=BASE)
-    db.session.commit()
-    return certificate
 
 
 def published(client, academy, key):
