@@ -13,8 +13,8 @@ from academy.certificates.forms import (
     VerifyPayloadForm,
 )
 from academy.certificates.labels import CREDENTIAL_VERDICT_LABELS
-from academy.certificates.verify_views import CREDENTIAL_PREFIX, _count_lookup
-from academy.certificates.views import _certificate
+from academy.certificates.verify_views import CREDENTIAL_PREFIX, count_lookup
+from academy.certificates.views import visible_certificate
 from academy.credentials.vc_jwt import MEDIA_TYPE
 
 
@@ -24,7 +24,7 @@ def credential(certificate_id: int, kind: str):
     """The certificate's Open Badges credential as issued: the VC-JWT, or the JSON with its
     embedded proof. For whoever may see the certificate (as its PDF); 404 when it has none (its
     academy had no key)."""
-    certificate = _certificate(certificate_id)
+    certificate = visible_certificate(certificate_id)
     body, mimetype = ((certificate.credential, MEDIA_TYPE) if kind == "jwt"
                       else (certificate.credential_json, open_badge.JSON_MEDIA_TYPE))
     if not body:
@@ -38,7 +38,7 @@ def credential(certificate_id: int, kind: str):
 def verify_credential():
     """Check an Open Badges credential, pasted or uploaded: a POST (a VC-JWT is too long for an
     address) that writes nothing but the rate-limit count."""
-    _count_lookup()
+    count_lookup()
     form = VerifyCredentialForm(prefix=CREDENTIAL_PREFIX)
     verdict, status = None, 400
     if form.validate_on_submit():

@@ -9,7 +9,7 @@ from academy.certificates import contents, signed_qr, status_list
 from academy.certificates.blueprints import certificates as bp
 from academy.certificates.forms import VerifyFileForm, VerifyForm, VerifyPayloadForm
 from academy.certificates.labels import SIGNED_VERDICT_LABELS
-from academy.certificates.verify_views import _count_lookup, credential_form
+from academy.certificates.verify_views import count_lookup, credential_form
 from academy.credentials.vc_jwt import MEDIA_TYPE
 
 
@@ -21,7 +21,7 @@ def verify_signed():
     verdict, status = None, 200
     if "payload" in request.args:
         if form.validate():
-            _count_lookup()
+            count_lookup()
             verdict = signed_qr.verify(form.payload.data)
         else:
             status = 400

@@ -22,7 +22,7 @@ from academy.db import utcnow
 from academy.extensions import db
 
 
-def _count_lookup() -> None:
+def count_lookup() -> None:
     """One more check from this address; 429 past the limit (the count is kept either way).
     The count is the rate-limit store's, the only write a GET may make: written on its own, or
     joined to the request's transaction (an SQLite POST, a test's transaction), which the commit
@@ -92,14 +92,14 @@ def _found(code: str) -> Certificate | None:
 
 @bp.route("/verify/<code>")
 def verify_code(code: str):
-    _count_lookup()
+    count_lookup()
     certificate = _found(code)
     return _verdict(certificate, code=code, status=200 if certificate else 404)
 
 
 @bp.route("/verify/<code>.json")
 def verify_json(code: str):
-    _count_lookup()
+    count_lookup()
     answer = _public_answer(_found(code))
     response = jsonify(answer)
     response.status_code = 404 if answer["status"] == "unknown" else 200
@@ -110,7 +110,7 @@ def verify_json(code: str):
 @bp.route("/verify/file", methods=["POST"])
 @bp.route("/verify/<code>/file", methods=["POST"])
 def verify_file(code: str | None = None):
-    _count_lookup()
+    count_lookup()
     form = VerifyFileForm()
     expected = _found(code) if code else None
     if not form.validate_on_submit():

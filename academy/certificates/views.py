@@ -188,7 +188,7 @@ def job_download(job_id: str, kind: str):
                      download_name=f"certificates-{found.created_at:%Y%m%d-%H%M}.{kind}")
 
 
-def _certificate(certificate_id: int, for_update: bool = False) -> Certificate:
+def visible_certificate(certificate_id: int, for_update: bool = False) -> Certificate:
     """The certificate if this person may see it (locked for a change when asked), else 404."""
     certificate = db.session.get(Certificate, certificate_id, with_for_update=for_update)
     holder = db.session.get(User, certificate.user_id) if certificate else None
@@ -201,7 +201,7 @@ def _certificate(certificate_id: int, for_update: bool = False) -> Certificate:
 @bp.route("/certificates/<int:certificate_id>")
 @login_required
 def show(certificate_id: int):
-    certificate = _certificate(certificate_id)
+    certificate = visible_certificate(certificate_id)
     if certificate.user_id == current_user.id and not policy.can_issue(current_user):
         return redirect(url_for("certificates.mine"))
     return _show(certificate)
@@ -229,7 +229,7 @@ def _show(certificate: Certificate, forms: dict | None = None, status: int = 200
 def _change(certificate_id: int, name: str, form_class, change, message: str):
     _coordinator()
     # Locked: a double click or a second coordinator waits, then finds it already changed.
-    certificate = _certificate(certificate_id, for_update=True)
+    certificate = visible_certificate(certificate_id, for_update=True)
     form = form_class(prefix=name)
     done = attempt(form, lambda: change(certificate, (form.reason.data or "").strip()))
     if not done:
@@ -274,7 +274,7 @@ def issue_again(certificate_id: int):
 @bp.route("/certificates/<int:certificate_id>/pdf")
 @login_required
 def pdf(certificate_id: int):
-    certificate = _certificate(certificate_id)
+    certificate = visible_certificate(certificate_id)
     path = storage.stored_path(contents.PDF_KIND, certificate.pdf_sha256, ".pdf")
     if path is None:
         abort(404)
