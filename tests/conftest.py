@@ -82,6 +82,20 @@ def _sessions_joined_to(connection):
         db.session = original
 
 
+@contextmanager
+def _rolled_back(engine):
+    """A connection in one outer transaction, joined by every session of the app (see
+    `_sessions_joined_to`), rolled back and closed at the end: nothing a test writes stays."""
+    connection = engine.connect()
+    outer = connection.begin()
+    try:
+        with _sessions_joined_to(connection):
+            yield connection
+    finally:
+        outer.rollback()
+        connection.close()
+
+
 @pytest.fixture(scope="module")
 def module_transaction(app):
     """One outer transaction for a whole module, rolled back after its last test.
@@ -92,14 +106,9 @@ def module_transaction(app):
     from the same world and leaves nothing behind.
     """
     with app.app_context():
-        connection = db.engine.connect()
-    outer = connection.begin()
-    try:
-        with _sessions_joined_to(connection):
-            yield connection
-    finally:
-        outer.rollback()
-        connection.close()
+        engine = db.engine
+    with _rolled_back(engine) as connection:
+        yield connection
 
 
 class DemoCopies:
@@ -154,15 +163,8 @@ def _transaction(request, app):
                 db.session.remove()
                 savepoint.rollback()
         return
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        try:
-            with _sessions_joined_to(connection):
-                yield connection
-        finally:
-            outer.rollback()
-            connection.close()
+    with app.app_context(), _rolled_back(db.engine) as connection:
+        yield connection
 
 
 @pytest.fixture
