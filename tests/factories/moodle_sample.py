@@ -2,6 +2,10 @@
 shapes of Moodle 3.9 and 4.x (built with tests/factories/moodle_backups.py)."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from academy.curricula.models import Course
+from academy.extensions import db
 from tests.factories.moodle_backups import (
     COURSE_CONTEXT,
     MP4,
@@ -187,3 +191,8 @@ def sample_backup(version: str = V4, lang: str = "es", kind: str = "course") -> 
     b.activity(109, "quiz", 13, "Safety check", _quiz_body(version, slots),
                **{"grades.xml": GRADES})
     return b
+
+
+def courses_of(academy) -> list[Course]:
+    """The courses the academy holds (what an import made)."""
+    return list(db.session.scalars(select(Course).where(Course.academy_id == academy.id)))

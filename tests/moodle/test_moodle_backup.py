@@ -10,29 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from academy.audit.models import AuditEvent
-from academy.curricula.models import Course
 from academy.extensions import db
 from academy.moodle import operations, uploads
 from academy.quizzes.models import Question, QuizSlot
 from tests.factories.moodle_backups import PNG, V4, V39, BackupBuilder, answer, tags
-from tests.factories.moodle_sample import sample_backup
+from tests.factories.moodle_sample import courses_of, sample_backup
 from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
-@pytest.fixture
-def instructor(create_user, academy):
-    return create_user(academy=academy, roles=["instructor"], username="ana.instructora")
-
-
-def _courses(academy) -> list[Course]:
-    return list(db.session.scalars(select(Course).where(Course.academy_id == academy.id)))
 
 
 def _cli_import(runner, tmp_path, data: bytes, academy, *extra):
@@ -58,7 +43,7 @@ def test_command_line_imports_a_course_backup_as_a_draft(runner, tmp_path, acade
     assert result.exit_code == 0, result.output
     assert "Imported safe101 into cep-madrid as a draft." in result.output
     db.session.expire_all()
-    [course] = _courses(academy)
+    [course] = courses_of(academy)
     assert course.status == "draft" and course.default_locale == "es" and course.locales == ["es"]
     assert course.title_in("es") == "Safety first"
     assert "![Cover](<files/cover.png>)" in course.texts[0].summary
@@ -166,7 +151,7 @@ def test_dry_run_lists_what_maps_and_what_is_skipped_and_writes_nothing(runner, 
     assert "skipped activities/book_103/book.xml: Secret chapter" in out
     assert "information for graders" not in out.lower()  # kept, so nothing to warn about
     assert "Slot 11 is left out: its question is skipped." in out
-    assert _courses(academy) == []
+    assert courses_of(academy) == []
 
 
 def test_a_backup_with_a_problem_imports_nothing_and_names_the_file(runner, tmp_path, academy):
@@ -185,7 +170,7 @@ def test_a_backup_with_a_problem_imports_nothing_and_names_the_file(runner, tmp_
     assert "activities/url_106/url.xml:1: The file is not well-formed XML" in out
     assert re.search(r"files/[0-9a-f]{2}/[0-9a-f]{40}: The file “\S+” listed in files.xml is "
                      r"missing from the backup.", out)
-    assert _courses(academy) == []
+    assert courses_of(academy) == []
     with pytest.raises(operations.BackupInvalid) as raised:
         operations.import_backup(b.build(), academy)
     assert {p.path for p in raised.value.problems} >= {"questions.xml",
@@ -197,10 +182,10 @@ def test_the_course_language_comes_from_the_backup_or_the_academy(runner, tmp_pa
                                                                   other_academy):
     assert _cli_import(runner, tmp_path, sample_backup(lang="pt_br").build(),
                        academy).exit_code == 0
-    assert _courses(academy)[0].default_locale == "pt"
+    assert courses_of(academy)[0].default_locale == "pt"
     result = _cli_import(runner, tmp_path, sample_backup(lang="").build(), other_academy)
     assert result.exit_code == 0, result.output
-    course = _courses(other_academy)[0]
+    course = courses_of(other_academy)[0]
     assert course.default_locale == "fr"  # the academy's own
     # Section 0, named in the course's language.
     assert course.modules[0].texts[0].title == "Généralités"  # Moodle's own French name
@@ -212,7 +197,7 @@ def test_an_activity_backup_becomes_a_course_of_one_module(runner, tmp_path, aca
                                              contentformat=1))
     result = _cli_import(runner, tmp_path, b.build("zip"), academy)
     assert result.exit_code == 0, result.output
-    [course] = _courses(academy)
+    [course] = courses_of(academy)
     assert course.title_in("es") == "Safety first" and len(course.modules) == 1
     assert course.modules[0].lessons[0].texts[0].body == "Just me.\n"
 
@@ -279,13 +264,13 @@ def test_an_instructor_uploads_sees_the_preview_and_confirms(client, login_as, i
     assert "What will be imported" in page and "activities/page_101/page.xml" in page
     assert "Campus has no assignments." in page and "Campus cannot play SCORM packages." in page
     assert "Campus has no “calculated” questions." in page
-    assert _courses(academy) == []  # a preview writes nothing
+    assert courses_of(academy) == []  # a preview writes nothing
     digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]{64})"', page).group(1)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post("/authoring/moodle-import/confirm", data={
         "csrf_token": token, "digest": digest, "academy": str(academy.id)}, headers=EN)
     assert response.status_code == 302
-    [course] = _courses(academy)
+    [course] = courses_of(academy)
     assert response.headers["Location"].endswith(f"/authoring/courses/{course.id}")
     assert course.status == "draft" and uploads.kept(digest) is None
     _check_lessons(_lessons(course))
@@ -300,7 +285,7 @@ def test_the_upload_page_lists_every_problem_and_imports_nothing(client, login_a
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "nothing will be imported" in page and "activities/quiz_109/quiz.xml" in page
-    assert 'name="digest"' not in page and _courses(academy) == []
+    assert 'name="digest"' not in page and courses_of(academy) == []
 
 
 def test_a_trainee_cannot_import_a_backup(client, login_as, trainee, academy):
@@ -322,7 +307,7 @@ def test_another_academys_instructor_cannot_import_into_this_academy(
     response = client.post("/authoring/moodle-import/confirm", data={
         "csrf_token": csrf_token(client, "/authoring/moodle-import"), "digest": digest,
         "academy": str(academy.id)})
-    assert response.status_code == 403 and _courses(academy) == []
+    assert response.status_code == 403 and courses_of(academy) == []
 
 
 def test_user_data_in_a_backup_is_never_imported(runner, tmp_path, academy):

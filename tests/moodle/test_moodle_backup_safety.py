@@ -8,31 +8,14 @@ import tarfile
 import zipfile
 
 import pytest
-from sqlalchemy import select
 
-from academy.curricula.models import Course
-from academy.extensions import db
 from academy.moodle import archive
 from academy.packages.archive import ArchiveError
 from tests.factories.moodle_backups import MP4, pack
-from tests.factories.moodle_sample import sample_backup
+from tests.factories.moodle_sample import courses_of, sample_backup
 from tests.support import csrf_token
 
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
-@pytest.fixture
-def instructor(create_user, academy):
-    return create_user(academy=academy, roles=["instructor"], username="ana.instructora")
-
-
-def _courses(academy) -> list[Course]:
-    return list(db.session.scalars(select(Course).where(Course.academy_id == academy.id)))
 
 
 def _cli_import(runner, tmp_path, data: bytes, academy):
@@ -102,7 +85,7 @@ def test_hostile_archives_are_refused(runner, tmp_path, academy, case):
         archive.read_backup(make())
     assert expected in str(raised.value)
     result = _cli_import(runner, tmp_path, make(), academy)
-    assert result.exit_code == 1 and expected in result.output and _courses(academy) == []
+    assert result.exit_code == 1 and expected in result.output and courses_of(academy) == []
 
 
 def test_too_many_entries_are_refused(monkeypatch):
@@ -119,7 +102,7 @@ def test_xml_entity_attacks_are_refused(runner, tmp_path, academy, where, attack
     result = _cli_import(runner, tmp_path, pack(parts), academy)
     assert result.exit_code == 1
     assert f"{where}:2: The file declares a DOCTYPE" in result.output
-    assert "root:" not in result.output and _courses(academy) == []
+    assert "root:" not in result.output and courses_of(academy) == []
 
 
 def test_the_upload_page_refuses_a_hostile_archive_next_to_the_field(client, login_as, instructor,
